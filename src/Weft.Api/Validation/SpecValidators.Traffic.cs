@@ -1,0 +1,7 @@
+namespace Weft.Api.Validation;
+
+internal static partial class SpecValidators
+{
+    // VirtualService, DestinationRule, Gateway.
+    private static IEnumerable<ISpecValidator> Traffic() => [];
+}

@@ -1,0 +1,22 @@
+using Weft.Api.Model;
+
+namespace Weft.Api.Validation;
+
+/// <summary>
+/// Collects what the semantic validators find about one resource. Validators name fields by path
+/// (<c>spec.http[0].route[1].weight</c>); the pipeline turns paths into file:line afterwards.
+/// </summary>
+public sealed class ValidationContext(Resource resource)
+{
+    private readonly List<(Severity Severity, string Path, string Message)> _findings = [];
+
+    public Resource Resource { get; } = resource;
+
+    public IReadOnlyList<(Severity Severity, string Path, string Message)> Findings => _findings;
+
+    public bool HasErrors => _findings.Exists(f => f.Severity == Severity.Error);
+
+    public void Error(string path, string message) => _findings.Add((Severity.Error, path, message));
+
+    public void Warning(string path, string message) => _findings.Add((Severity.Warning, path, message));
+}
