@@ -6,11 +6,14 @@ namespace Weft.Api.Validation;
 /// Collects what the semantic validators find about one resource. Validators name fields by path
 /// (<c>spec.http[0].route[1].weight</c>); the pipeline turns paths into file:line afterwards.
 /// </summary>
-public sealed class ValidationContext(Resource resource)
+public sealed class ValidationContext(Resource resource, string rootNamespace = "istio-system")
 {
     private readonly List<(Severity Severity, string Path, string Message)> _findings = [];
 
     public Resource Resource { get; } = resource;
+
+    /// <summary>Istio's root namespace (mesh config rootNamespace), where mesh-wide policy lives.</summary>
+    public string RootNamespace { get; } = rootNamespace;
 
     public IReadOnlyList<(Severity Severity, string Path, string Message)> Findings => _findings;
 

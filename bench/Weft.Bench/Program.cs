@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using Weft.Api.Validation;
+using Weft.Bench;
+
+// dotnet run -c Release --project bench/Weft.Bench -- load-validate   (BenchmarkDotNet, pinned to one core)
+// dotnet run -c Release --project bench/Weft.Bench -- quick           (a few timed runs, no BenchmarkDotNet)
+var mode = args.Length > 0 ? args[0] : "load-validate";
+if (mode == "parse")
+{
+    var text = SyntheticConfig.Generate(10_000);
+    Console.WriteLine($"{text.Length} chars");
+    for (var round = 0; round < 5; round++)
+    {
+        var sw = Stopwatch.StartNew();
+        var docs = Weft.Api.Documents.YamlReader.Read(text, "bench.yaml");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"parse round {round}: {docs.Count} docs in {sw.Elapsed.TotalMilliseconds:F0} ms"));
+    }
+
+    return 0;
+}
+
+if (mode == "quick")
+{
+    var yaml = SyntheticConfig.Generate(10_000);
+    var validator = new ConfigValidator();
+    for (var round = 0; round < 5; round++)
+    {
+        var sw = Stopwatch.StartNew();
+        var report = validator.Validate(yaml, "bench.yaml");
+        sw.Stop();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"round {round}: {report.Resources.Count} resources in {sw.Elapsed.TotalMilliseconds:F0} ms = {report.Resources.Count / sw.Elapsed.TotalSeconds:F0} resources/s (valid: {report.IsValid})"));
+    }
+
+    return 0;
+}
+
+var config = DefaultConfig.Instance.AddJob(Job.Default.WithAffinity(1).WithId("one-core"));
+var summary = BenchmarkRunner.Run<LoadValidateBenchmark>(config, args.Skip(1).ToArray());
+foreach (var report in summary.Reports)
+{
+    if (report.ResultStatistics is { } stats)
+    {
+        var seconds = stats.Mean / 1e9;
+        var count = (int)report.BenchmarkCase.Parameters["Resources"];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo}: {count} resources in {seconds * 1000:F1} ms = {count / seconds:F0} resources/s"));
+    }
+}
+
+return 0;

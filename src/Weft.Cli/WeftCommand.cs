@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Weft.Cli.Commands;
+
+namespace Weft.Cli;
+
+/// <summary>The <c>weft</c> command line: parsing, dispatch, and errors as one sentence with a non-zero exit code.</summary>
+internal static class WeftCommand
+{
+    public const int ExitUsage = 2;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<TextReader> stdin)
+    {
+        var root = new RootCommand("Weft: a service mesh that speaks Istio. Same YAML, a leaner data plane, tools that explain the mesh.");
+        root.Subcommands.Add(ValidateCommand.Create(stdout, stderr, stdin));
+        root.Subcommands.Add(VersionCommand.Create(stdout));
+
+        var parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
+        if (parsed.Errors.Count > 0)
+        {
+            var command = parsed.CommandResult.Command;
+            var name = command == root ? "weft" : "weft " + command.Name;
+            // "Unrecognized command or argument" says more than the "required command" error that comes with it.
+            var error = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
+            stderr.WriteLine($"{name}: {Sentence(error.Message)}");
+            stderr.WriteLine($"Run '{name} --help' for usage.");
+            return ExitUsage;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("WEFT_DEBUG") is null)
+        {
+            stderr.WriteLine($"weft: {Sentence(e.Message)} (set WEFT_DEBUG=1 for details)");
+            return 1;
+        }
+    }
+
+    private static string Sentence(string message)
+    {
+        var m = message.Trim();
+        if (m.Length == 0)
+        {
+            return m;
+        }
+
+        m = char.ToLowerInvariant(m[0]) + m[1..];
+        return m.EndsWith('.') ? m[..^1] : m;
+    }
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what Weft's tests need (idempotently), then runs the whole test suite.
+# Usage: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Validation]
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$here"
+
+# The .NET 10 SDK is the one prerequisite: the machine image provides it. Everything else the tests use
+# (xunit, YamlDotNet, System.CommandLine) comes from NuGet on restore.
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "test.sh: the .NET SDK is missing; install .NET 10 (dotnet) first" >&2
+  exit 1
+fi
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if [ -d ../shared/istio-corpus ]; then
+  echo "test.sh: Istio corpus found at ../shared/istio-corpus; conformance suites will run"
+else
+  echo "test.sh: Istio corpus NOT found at ../shared/istio-corpus; conformance suites will be SKIPPED"
+fi
+
+dotnet restore Weft.slnx -v q
+dotnet build Weft.slnx -c Release --no-restore -v q -nologo -clp:ErrorsOnly
+
+results="$here/artifacts/test-results"
+rm -rf "$results"
+set +e
+dotnet test Weft.slnx -c Release --no-build -v q --results-directory "$results" \
+  --logger "trx" --logger "console;verbosity=normal" "$@" 2>&1 \
+  | grep -E '^\s+(Failed|Skipped) |^\s*Error Message|^\s+(Assert|Expected|Actual)|SKIPPED|agree|^\[xUnit.net .*\] .*(FAIL|SKIP)' 
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line over all test assemblies, from the TRX counters.
+read -r passed failed skipped < <(cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*' \
+  | sed -E 's/.*passed="([0-9]+)".*failed="([0-9]+)".*notExecuted="([0-9]+)".*/\1 \2 \3/' \
+  | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+# Conformance figures against Istio's corpus (written by the conformance suites).
+for f in "$results"/conformance-*.txt; do
+  [ -f "$f" ] && head -n 1 "$f"
+done
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ]; then
+  exit 1
+fi
+if [ "$passed" -eq 0 ]; then
+  echo "test.sh: no test ran" >&2
+  exit 1
+fi
