@@ -42,7 +42,7 @@ public static class ResourceDecoder
             return null;
         }
 
-        var specNode = root["spec"] as MapNode;
+        var specNode = kind.DecodesWholeObject ? root : root["spec"] as MapNode;
         var spec = specNode is not null && kind.DecodeSpec is not null ? kind.DecodeSpec(specNode) : null;
         return new Resource(apiVersion, kindName, meta, spec, root, root.Location);
     }

@@ -10,8 +10,15 @@ public sealed record ResourceKind(
     string Plural,
     bool Namespaced,
     IReadOnlyList<ResourceVersion> Versions,
-    Func<MapNode, object>? DecodeSpec)
+    Func<MapNode, object>? DecodeSpec,
+    bool DecodesWholeObject = false)
 {
+    /// <summary>
+    /// True for kinds whose content sits beside metadata rather than under <c>spec</c> (ConfigMap, Secret,
+    /// EndpointSlice): <see cref="DecodeSpec"/> then receives the whole object.
+    /// </summary>
+    public bool DecodesWholeObject { get; init; } = DecodesWholeObject;
+
     public string StorageVersion => Versions.FirstOrDefault(v => v.Storage)?.Name ?? Versions[0].Name;
 
     public ResourceVersion? Version(string name)

@@ -11,13 +11,13 @@ public static class KubernetesKinds
         Core("Namespace", "namespaces", namespaced: false, Kubernetes.NamespaceSpec.Decode),
         Core("Service", "services", namespaced: true, Kubernetes.ServiceSpec.Decode),
         Core("Pod", "pods", namespaced: true, Kubernetes.PodSpec.Decode),
-        Core("ConfigMap", "configmaps", namespaced: true, null),
-        Core("Secret", "secrets", namespaced: true, null),
+        Core("ConfigMap", "configmaps", namespaced: true, Kubernetes.ConfigMapData.Decode) with { DecodesWholeObject = true },
+        Core("Secret", "secrets", namespaced: true, Kubernetes.SecretData.Decode) with { DecodesWholeObject = true },
         Core("ServiceAccount", "serviceaccounts", namespaced: true, null),
         Core("Endpoints", "endpoints", namespaced: true, null),
         Core("List", "lists", namespaced: false, null),
         new ResourceKind("apps", "Deployment", "deployments", true, [new ResourceVersion("v1", true, true, null)], Kubernetes.DeploymentSpec.Decode),
-        new ResourceKind("discovery.k8s.io", "EndpointSlice", "endpointslices", true, [new ResourceVersion("v1", true, true, null)], null),
+        new ResourceKind("discovery.k8s.io", "EndpointSlice", "endpointslices", true, [new ResourceVersion("v1", true, true, null)], Kubernetes.EndpointSliceData.Decode, DecodesWholeObject: true),
     ];
 
     private static ResourceKind Core(string kind, string plural, bool namespaced, Func<Documents.MapNode, object>? decode) =>
