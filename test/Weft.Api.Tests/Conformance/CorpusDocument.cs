@@ -16,7 +16,14 @@ internal sealed record CorpusDocument(string Id, string File, int Index, string 
         return root.ContainsKey("_err") ? new MapNode(root.Location, root.Entries.Where(e => e.Key != "_err").ToArray()) : root;
     }
 
-    public static IReadOnlyList<CorpusDocument> FromExpectations()
+    private static readonly Lazy<IReadOnlyList<CorpusDocument>> ExpectationsCache = new(ReadExpectations);
+    private static readonly Lazy<IReadOnlyList<CorpusDocument>> SamplesCache = new(ReadSamples);
+
+    public static IReadOnlyList<CorpusDocument> FromExpectations() => ExpectationsCache.Value;
+
+    public static IReadOnlyList<CorpusDocument> IstioSamples() => SamplesCache.Value;
+
+    private static IReadOnlyList<CorpusDocument> ReadExpectations()
     {
         if (IstioCorpus.Directory is null)
         {
@@ -46,7 +53,7 @@ internal sealed record CorpusDocument(string Id, string File, int Index, string 
         return result;
     }
 
-    public static IReadOnlyList<CorpusDocument> IstioSamples()
+    private static IReadOnlyList<CorpusDocument> ReadSamples()
     {
         if (IstioCorpus.Directory is null)
         {

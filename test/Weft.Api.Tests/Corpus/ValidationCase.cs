@@ -9,7 +9,11 @@ public sealed record ValidationCase(string Id, string Kind, bool ExpectValid, bo
     public override string ToString() => Id;
 
     /// <summary>All cases (the CRD cases, then istioctl's), or none when the corpus is absent.</summary>
-    public static IReadOnlyList<ValidationCase> Load()
+    public static IReadOnlyList<ValidationCase> Load() => Cached.Value;
+
+    private static readonly Lazy<IReadOnlyList<ValidationCase>> Cached = new(Read);
+
+    private static IReadOnlyList<ValidationCase> Read()
     {
         if (IstioCorpus.Directory is null)
         {
