@@ -1,4 +1,5 @@
 using Weft.Api.Model.Kubernetes;
+using Weft.Api.Validation.Rules;
 
 namespace Weft.Api.Validation.KubernetesKinds;
 
@@ -29,9 +30,9 @@ internal sealed class ServiceValidator : ISpecValidator
 
             if (!string.IsNullOrEmpty(port.AppProtocol))
             {
-                if (PortProtocols.Parse(port.AppProtocol) is null)
+                if (!IsKnownAppProtocol(port.AppProtocol))
                 {
-                    if (string.IsNullOrEmpty(port.Name) || PortProtocols.FromPortName(port.Name) is null)
+                    if (string.IsNullOrEmpty(port.Name) || !NamesProtocol(port.Name))
                     {
                         context.Error(path + ".appProtocol", $"appProtocol \"{port.AppProtocol}\" is not a protocol Istio knows, and the port name does not name one either");
                     }
@@ -44,10 +45,26 @@ internal sealed class ServiceValidator : ISpecValidator
             {
                 context.Error(path + ".name", $"service \"{context.Resource.Name}\" has an unnamed port; name it after its protocol (e.g. \"http\", \"grpc-api\") or set appProtocol");
             }
-            else if (PortProtocols.FromPortName(port.Name) is null)
+            else if (!NamesProtocol(port.Name))
             {
                 context.Error(path + ".name", $"port name \"{port.Name}\" does not start with a protocol Istio knows (\"<protocol>[-<suffix>]\", e.g. \"http-web\"); set appProtocol or rename it");
             }
         }
+    }
+
+    /// <summary>Kubernetes' own appProtocol values count as well as Istio's protocol names.</summary>
+    private static bool IsKnownAppProtocol(string appProtocol) =>
+        appProtocol is "kubernetes.io/h2c" or "kubernetes.io/ws" or "kubernetes.io/wss" || PortProtocols.Parse(appProtocol) != PortProtocol.Unsupported;
+
+    /// <summary>"http" and "http-web" name HTTP: the protocol is the whole name or the part before the first dash.</summary>
+    private static bool NamesProtocol(string portName)
+    {
+        if (PortProtocols.Parse(portName) != PortProtocol.Unsupported)
+        {
+            return true;
+        }
+
+        var dash = portName.IndexOf('-', StringComparison.Ordinal);
+        return dash > 0 && PortProtocols.Parse(portName[..dash]) != PortProtocol.Unsupported;
     }
 }

@@ -8,10 +8,10 @@ internal static partial class DnsNames
     public const int MaxDomainLength = 255;
     public const int MaxLabelLength = 63;
 
-    [GeneratedRegex("^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$")]
+    [GeneratedRegex(@"^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?\z")]
     private static partial Regex Dns1123Label();
 
-    [GeneratedRegex(@"^(?:\*|(?:\*|\*-)?[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)$")]
+    [GeneratedRegex(@"^(?:\*|(?:\*|\*-)?[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)\z")]
     private static partial Regex WildcardLabel();
 
     public static bool IsDns1123Label(string label) => label.Length <= MaxLabelLength && Dns1123Label().IsMatch(label);

@@ -1,0 +1,26 @@
+using Weft.Api.Model.Networking;
+
+namespace Weft.Api.Validation.Workloads;
+
+/// <summary>
+/// Istio's <c>ValidateProxyConfig</c>: the selector (no empty keys, no wildcards; a warning when it has no labels) and a
+/// non-negative concurrency. Istio leaves the image type and environment variables unchecked.
+/// </summary>
+internal sealed class ProxyConfigValidator : ISpecValidator
+{
+    public string Kind => "ProxyConfig";
+
+    public void Validate(ValidationContext context)
+    {
+        if (IstioMetadataRules.Rejects(context) || context.Resource.Spec is not ProxyConfigSpec spec)
+        {
+            return;
+        }
+
+        SelectorRules.ValidateTyped(context, spec.Selector, "spec.selector");
+        if (spec.Concurrency < 0)
+        {
+            context.Error("spec.concurrency", "concurrency must be greater than or equal to 0");
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using Weft.Api.Validation.Rules;
+using Weft.Api.Validation.Workloads;
+
+namespace Weft.Api.Tests.Validation.Workloads;
+
+/// <summary>The Go-compatible primitives the workloads validators rely on.</summary>
+public sealed class RuleSyntaxTests
+{
+    [Theory]
+    [InlineData("1.2.3.4", true)]
+    [InlineData("255.255.255.255", true)]
+    [InlineData("0.0.0.0", true)]
+    [InlineData("::", true)]
+    [InlineData("::1", true)]
+    [InlineData("2001:db8::1", true)]
+    [InlineData("1::", true)]
+    [InlineData("::ffff:1.2.3.4", true)]
+    [InlineData("1:2:3:4:5:6:1.2.3.4", true)]
+    [InlineData("fe80::1%eth0", true)]
+    [InlineData("1:2:3:4:5:6:7:8", true)]
+    [InlineData("", false)]
+    [InlineData("1.2.3", false)]
+    [InlineData("1.2.3.4.5", false)]
+    [InlineData("01.2.3.4", false)]
+    [InlineData("256.1.1.1", false)]
+    [InlineData("1.2.3.4 ", false)]
+    [InlineData("1..2.3", false)]
+    [InlineData("[::1]", false)]
+    [InlineData("1:2:3:4:5:6:7:8:9", false)]
+    [InlineData("1:2:3:4:5:6:7", false)]
+    [InlineData("1::2::3", false)]
+    [InlineData("12345::", false)]
+    [InlineData("1:2:3:4:5:6:7::8", false)]
+    [InlineData("fe80::1%", false)]
+    [InlineData("1:2:3:4:5:1.2.3.4", false)]
+    [InlineData("google.com", false)]
+    [InlineData("1", false)]
+    public void Ip_addresses_parse_as_go_netip(string text, bool valid) => Assert.Equal(valid, IpAddressSyntax.IsValidAddress(text));
+
+    [Theory]
+    [InlineData("10.0.0.0/8", true)]
+    [InlineData("172.1.2.16/16", true)]
+    [InlineData("0.0.0.0/0", true)]
+    [InlineData("2001:db8::/128", true)]
+    [InlineData("10.0.0.0/33", false)]
+    [InlineData("10.0.0.0/", false)]
+    [InlineData("10.0.0.0/+8", false)]
+    [InlineData("10.0.0.0/08", false)]
+    [InlineData("fe80::1%eth0/64", false)]
+    [InlineData("2001:db8::/129", false)]
+    public void Prefixes_parse_as_go_netip(string text, bool valid) => Assert.Equal(valid, IpAddressSyntax.IsValidPrefix(text));
+
+    [Theory]
+    [InlineData("app", null)]
+    [InlineData("istio.io/rev", null)]
+    [InlineData("a_b.c-d", null)]
+    [InlineData("", "invalid tag key: \"\"")]
+    [InlineData("-app", "invalid tag key: \"-app\"")]
+    [InlineData("a/b/c", "invalid tag key: \"a/b/c\"")]
+    [InlineData("Foo_Bar.com/x", "invalid tag key: \"Foo_Bar.com/x\"")]
+    public void Label_keys(string key, string? error) => Assert.Equal(error, LabelSyntax.ValidateKey(key));
+
+    [Fact]
+    public void Label_key_lengths()
+    {
+        Assert.Null(LabelSyntax.ValidateKey(new string('a', 63)));
+        Assert.EndsWith("(name is too long)", LabelSyntax.ValidateKey(new string('a', 64)), StringComparison.Ordinal);
+        var longPrefix = string.Join('.', Enumerable.Repeat(new string('p', 50), 6)) + "/name";
+        Assert.EndsWith("(DNS prefix is too long)", LabelSyntax.ValidateKey(longPrefix), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", true)]
+    [InlineData("v1", true)]
+    [InlineData("a.b_c-d", true)]
+    [InlineData("-v1", false)]
+    [InlineData("v 1", false)]
+    [InlineData("v1\n", false)]
+    public void Label_values(string value, bool valid) => Assert.Equal(valid, LabelSyntax.ValidateValue(value) is null);
+
+    [Fact]
+    public void Label_values_have_no_length_limit_in_istio() => Assert.Null(LabelSyntax.ValidateValue(new string('v', 100)));
+
+    [Theory]
+    [InlineData(@"release-1\.2-23434", null)]
+    [InlineData(@"^1\.2[0-9]+.*", null)]
+    [InlineData(@"(?i)foo|bar", null)]
+    [InlineData(@"(?P<major>\d+)\.(?<minor>\d+)", null)]
+    [InlineData(@"a{2,5}?b*?", null)]
+    [InlineData(@"[]a]", null)]
+    [InlineData(@"\Q.*\E", null)]
+    [InlineData(@"x{", null)]
+    [InlineData("%#@~++==`24c234`", "error parsing regexp: invalid nested repetition operator: `++`")]
+    [InlineData("a**", "error parsing regexp: invalid nested repetition operator: `**`")]
+    [InlineData("*a", "error parsing regexp: missing argument to repetition operator: `*`")]
+    [InlineData("(a", "error parsing regexp: missing closing ): `(a`")]
+    [InlineData("a)", "error parsing regexp: unexpected ): `a)`")]
+    [InlineData("[a", "error parsing regexp: missing closing ]: `[a`")]
+    [InlineData("[z-a]", "error parsing regexp: invalid character class range: `z-a`")]
+    [InlineData(@"(a)\1", @"error parsing regexp: invalid escape sequence: `\1`")]
+    [InlineData("(?=a)", "error parsing regexp: invalid or unsupported Perl syntax: `(?=`")]
+    [InlineData("a{1001}", "error parsing regexp: invalid repeat count: `{1001}`")]
+    [InlineData(@"a\", "error parsing regexp: trailing backslash at end of expression: ``")]
+    public void Regexes_follow_re2(string pattern, string? error) => Assert.Equal(error, Re2Syntax.Check(pattern));
+
+    [Theory]
+    [InlineData("127.0.0.1:80", "127.0.0.1", "80", null)]
+    [InlineData("[::1]:80", "::1", "80", null)]
+    [InlineData(":80", "", "80", null)]
+    [InlineData("127.0.0.1", "", "", "address 127.0.0.1: missing port in address")]
+    [InlineData("::1:80", "", "", "address ::1:80: too many colons in address")]
+    [InlineData("[::1]80", "", "", "address [::1]80: missing port in address")]
+    [InlineData("[::1", "", "", "address [::1: missing ']' in address")]
+    public void Split_host_port_follows_go(string text, string host, string port, string? error)
+    {
+        Assert.Equal(error, GoNet.SplitHostPort(text, out var h, out var p));
+        Assert.Equal(host, h);
+        Assert.Equal(port, p);
+    }
+
+    [Theory]
+    [InlineData("80", 80L, null)]
+    [InlineData("+80", 80L, null)]
+    [InlineData("-1", -1L, null)]
+    [InlineData("", 0L, "strconv.Atoi: parsing \"\": invalid syntax")]
+    [InlineData("8o", 0L, "strconv.Atoi: parsing \"8o\": invalid syntax")]
+    [InlineData("99999999999999999999", 0L, "strconv.Atoi: parsing \"99999999999999999999\": value out of range")]
+    [InlineData("9223372036854775807", long.MaxValue, null)]
+    [InlineData("-9223372036854775808", long.MinValue, null)]
+    public void Atoi_follows_go(string text, long value, string? error)
+    {
+        Assert.Equal(error, GoNet.Atoi(text, out var v));
+        Assert.Equal(value, v);
+    }
+
+    [Theory]
+    [InlineData("foo\n")]
+    [InlineData("foo.com\n")]
+    public void Dns_names_reject_a_trailing_newline(string name) => Assert.NotNull(DnsNames.ValidateFqdn(name));
+}
