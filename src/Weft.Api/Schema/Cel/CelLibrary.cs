@@ -16,9 +16,6 @@ internal static class CelLibrary
     public static bool Exists(string name, bool receiver) =>
         Functions.Keys.Any(k => k.StartsWith((receiver ? "." : string.Empty) + name + "/", StringComparison.Ordinal));
 
-    /// <summary>Function names (with "." for receiver-style), for documentation and tests.</summary>
-    public static IEnumerable<string> Names => Functions.Keys.Order(StringComparer.Ordinal);
-
     private static string Key(string name, bool receiver, int arity) => (receiver ? "." : string.Empty) + name + "/" + arity;
 
     private static Dictionary<string, Delegate> Build()
