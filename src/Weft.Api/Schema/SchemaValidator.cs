@@ -1,0 +1,38 @@
+using Weft.Api.Documents;
+using Weft.Api.Validation;
+
+namespace Weft.Api.Schema;
+
+/// <summary>
+/// Validates a custom resource against its CRD's structural schema the way the Kubernetes API server does,
+/// with its messages: unknown fields (strict mode), OpenAPI value validation, then list types. Every error is
+/// reported, in that order, each stage in document order.
+/// </summary>
+/// <remarks>Thread-safe and stateless; one instance can serve any number of schemas and callers.</remarks>
+public sealed class SchemaValidator
+{
+    /// <param name="objectSchema">The version's openAPIV3Schema: the whole object, not just spec.</param>
+    /// <param name="resource">The resource as read from YAML, including apiVersion, kind and metadata.</param>
+    public IReadOnlyList<Diagnostic> Validate(SchemaNode objectSchema, MapNode resource, SchemaValidationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(objectSchema);
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(options);
+
+        var run = ValidationRun.Rent(options);
+        try
+        {
+            return Validate(objectSchema, resource, run);
+        }
+        finally
+        {
+            run.Return();
+        }
+    }
+
+    private static IReadOnlyList<Diagnostic> Validate(SchemaNode objectSchema, MapNode resource, ValidationRun run)
+    {
+        run.Walker.Validate(objectSchema, resource, run.Schema, primary: true);
+        return run.Collect();
+    }
+}
