@@ -5,8 +5,8 @@ namespace Weft.Api.Schema;
 
 /// <summary>
 /// Validates a custom resource against its CRD's structural schema the way the Kubernetes API server does,
-/// with its messages: unknown fields (strict mode), OpenAPI value validation, then list types. Every error is
-/// reported, in that order, each stage in document order.
+/// with its messages: unknown fields (strict mode), ObjectMeta, OpenAPI value validation, then list types.
+/// Every error is reported, in that order, each stage in document order.
 /// </summary>
 /// <remarks>Thread-safe and stateless; one instance can serve any number of schemas and callers.</remarks>
 public sealed class SchemaValidator
@@ -32,6 +32,7 @@ public sealed class SchemaValidator
 
     private static IReadOnlyList<Diagnostic> Validate(SchemaNode objectSchema, MapNode resource, ValidationRun run)
     {
+        ObjectMetaValidator.Validate(run.Walker, resource);
         run.Walker.Validate(objectSchema, resource, run.Schema, primary: true);
         return run.Collect();
     }
