@@ -65,7 +65,17 @@ internal sealed class CelRuleWalker(ValidationRun run, ICelRuleEvaluator evaluat
             return;
         }
 
-        var outcome = evaluator.Evaluate(rule, self);
+        CelOutcome outcome;
+        try
+        {
+            outcome = evaluator.Evaluate(rule, self);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // One rule the evaluator cannot cope with must not take the whole validation down with it.
+            outcome = CelOutcome.Fault(e.Message);
+        }
+
         if (outcome.Kind == CelOutcomeKind.Passed)
         {
             return;

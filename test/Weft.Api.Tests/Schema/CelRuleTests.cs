@@ -43,6 +43,15 @@ public sealed class CelRuleTests
     }
 
     [Fact]
+    public void An_evaluator_that_throws_gives_an_evaluation_error_not_a_crash()
+    {
+        var name = new SchemaNode { Type = SchemaType.String, Rules = [new CelRule("self.size() > 0")] };
+        Assert.Equal(
+            ["spec.name: Invalid value: \"string\": boom evaluating rule: self.size() > 0"],
+            Details(Obj(("name", name)), "name: x", cel: new Scripted(_ => throw new InvalidOperationException("boom"))));
+    }
+
+    [Fact]
     public void Rules_see_the_node_they_are_attached_to()
     {
         var seen = new List<string>();
