@@ -78,6 +78,17 @@ public sealed class StringValidationTests
         Assert.StartsWith("spec.n: Invalid value: \"abc\": spec.n in body should match '([a-z, but pattern is invalid: ", d.Detail);
     }
 
+    [Theory]
+    [InlineData("^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    [InlineData("(^$|^[a-f0-9]{64}$)")]
+    [InlineData("^[-_A-Za-z0-9]+$")]
+    public void Crd_patterns_run_on_the_linear_time_engine(string pattern)
+    {
+        // RE2 guarantees no input makes a pattern run away; so must we.
+        var regex = PatternCache.Get(pattern).Regex!;
+        Assert.True(regex.Options.HasFlag(System.Text.RegularExpressions.RegexOptions.NonBacktracking));
+    }
+
     [Fact]
     public void Each_pattern_is_compiled_once()
     {
