@@ -14,9 +14,9 @@ public sealed class PerformanceTests(ITestOutputHelper output)
 {
     /// <summary>
     /// 10,000 validations of real Istio resources (the corpus's documents, round robin) against the real CRDs,
-    /// strict. The budget for the whole pipeline is 0.5 s and schema validation must be a small part of it; the
-    /// bound asserted is looser because the machine is shared with other builds. The best of three rounds is
-    /// printed.
+    /// strict. The budget for the whole pipeline is 0.5 s and schema validation must be a small part of it. The
+    /// machine is shared with other builds, so the bound is on processor time (which waiting for a core does not
+    /// inflate) and loose; the best of three rounds is printed with its wall-clock time.
     /// </summary>
     [SkippableFact]
     public void Ten_thousand_resources_validate_quickly()
@@ -25,11 +25,14 @@ public sealed class PerformanceTests(ITestOutputHelper output)
         var cases = CrdSchemaCorpus.All.Select(c => (Schema: CrdSchemaCorpus.SchemaFor(c), c.Resource)).ToArray();
         var validator = new SchemaValidator();
         var options = new SchemaValidationOptions { Strict = true };
-        var best = TimeSpan.MaxValue;
+        var process = Process.GetCurrentProcess();
+        var (bestCpu, bestWall) = (TimeSpan.MaxValue, TimeSpan.MaxValue);
         var diagnostics = 0;
         for (var round = 0; round < 3; round++)
         {
             diagnostics = 0;
+            process.Refresh();
+            var cpu = process.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             for (var i = 0; i < 10_000; i++)
             {
@@ -37,10 +40,15 @@ public sealed class PerformanceTests(ITestOutputHelper output)
                 diagnostics += validator.Validate(schema, resource, options).Count;
             }
 
-            best = clock.Elapsed < best ? clock.Elapsed : best;
+            clock.Stop();
+            process.Refresh();
+            if (process.TotalProcessorTime - cpu < bestCpu)
+            {
+                (bestCpu, bestWall) = (process.TotalProcessorTime - cpu, clock.Elapsed);
+            }
         }
 
-        output.WriteLine($"10,000 validations in {best.TotalMilliseconds:F0} ms (best of 3; {diagnostics} diagnostics)");
-        Assert.True(best < TimeSpan.FromSeconds(1), $"took {best}");
+        output.WriteLine($"10,000 validations in {bestCpu.TotalMilliseconds:F0} ms of processor time, {bestWall.TotalMilliseconds:F0} ms wall (best of 3; {diagnostics} diagnostics)");
+        Assert.True(bestCpu < TimeSpan.FromSeconds(1), $"took {bestCpu} of processor time");
     }
 }
