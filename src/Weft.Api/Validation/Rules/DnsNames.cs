@@ -8,10 +8,10 @@ internal static partial class DnsNames
     public const int MaxDomainLength = 255;
     public const int MaxLabelLength = 63;
 
-    [GeneratedRegex("^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$")]
+    [GeneratedRegex(@"^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?\z")]
     private static partial Regex Dns1123Label();
 
-    [GeneratedRegex(@"^(?:\*|(?:\*|\*-)?[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)$")]
+    [GeneratedRegex(@"^(?:\*|(?:\*|\*-)?[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)\z")]
     private static partial Regex WildcardLabel();
 
     public static bool IsDns1123Label(string label) => label.Length <= MaxLabelLength && Dns1123Label().IsMatch(label);
@@ -20,9 +20,10 @@ internal static partial class DnsNames
 
     public static string? CheckPreconditions(string name)
     {
-        if (name.Length > MaxDomainLength)
+        // Go measures the name in UTF-8 bytes.
+        if (GoText.ByteLength(name) > MaxDomainLength)
         {
-            return $"domain name \"{name}\" too long (max {MaxDomainLength})";
+            return $"domain name {GoText.Quote(name)} too long (max {MaxDomainLength})";
         }
 
         return name.Length == 0 ? "empty domain name not allowed" : null;
@@ -33,9 +34,10 @@ internal static partial class DnsNames
     {
         var parts = domain.Split('.');
         var top = parts[^1];
-        if (top.Length > 0 && long.TryParse(top, out _))
+        // Go's strconv.Atoi: an optional sign and digits that fit in 64 bits.
+        if (GoText.TryAtoi(top, out _))
         {
-            return $"domain name \"{domain}\" invalid (top level domain \"{top}\" cannot be all-numeric)";
+            return $"domain name {GoText.Quote(domain)} invalid (top level domain {GoText.Quote(top)} cannot be all-numeric)";
         }
 
         for (var i = 0; i < parts.Length; i++)
@@ -47,7 +49,7 @@ internal static partial class DnsNames
 
             if (!IsDns1123Label(parts[i]))
             {
-                return $"domain name \"{domain}\" invalid (label \"{parts[i]}\" invalid)";
+                return $"domain name {GoText.Quote(domain)} invalid (label {GoText.Quote(parts[i])} invalid)";
             }
         }
 
@@ -68,7 +70,7 @@ internal static partial class DnsNames
         var first = dot < 0 ? domain : domain[..dot];
         if (!IsWildcardDns1123Label(first))
         {
-            return $"domain name \"{domain}\" invalid (label \"{first}\" invalid)";
+            return $"domain name {GoText.Quote(domain)} invalid (label {GoText.Quote(first)} invalid)";
         }
 
         return dot < 0 ? null : ValidateLabels(domain[(dot + 1)..]);
