@@ -29,7 +29,7 @@ internal static class ResourceAnnotations
 
         if (!dryRunAllowed && annotations.ContainsKey(DryRun))
         {
-            context.Error(Path(DryRun), $"{resource.Namespace}/{resource.Name} has unsupported annotation {DryRun}, please remove the annotation");
+            context.Error(Path(DryRun), $"{EffectiveNamespace(resource)}/{resource.Name} has unsupported annotation {DryRun}, please remove the annotation");
             return false;
         }
 
