@@ -21,6 +21,16 @@ internal static class TrafficValidation
             string.Join("\n", Errors.Select(e => $"error {e.Path}: {e.Message}").Concat(Warnings.Select(w => $"warning {w.Path}: {w.Message}")));
     }
 
+    /// <summary>Asserts an error at <paramref name="path"/> whose message contains <paramref name="messagePart"/>.</summary>
+    public static void AssertError(Outcome outcome, string path, string messagePart) =>
+        Assert.True(outcome.HasError(path, messagePart), $"expected error at {path} containing \"{messagePart}\", got:\n{outcome}");
+
+    public static void AssertWarning(Outcome outcome, string path, string messagePart) =>
+        Assert.True(outcome.HasWarning(path, messagePart), $"expected warning at {path} containing \"{messagePart}\", got:\n{outcome}");
+
+    public static void AssertClean(Outcome outcome) =>
+        Assert.True(outcome.Errors.Count == 0 && outcome.Warnings.Count == 0, $"expected no findings, got:\n{outcome}");
+
     public static Outcome Run(string yaml)
     {
         var root = (MapNode)YamlReader.Read(yaml, "case.yaml").Single().Root!;
