@@ -28,7 +28,6 @@ internal static class Durations
     {
         nanos = 0;
         error = null;
-        var invalid = "time: invalid duration " + GoText.Quote(text);
         var s = text.AsSpan();
         var negative = false;
         if (s.Length > 0 && s[0] is '-' or '+')
@@ -44,7 +43,7 @@ internal static class Durations
 
         if (s.Length == 0)
         {
-            error = invalid;
+            error = Invalid(text);
             return false;
         }
 
@@ -54,7 +53,7 @@ internal static class Durations
         {
             if (!(s[0] == '.' || char.IsAsciiDigit(s[0])))
             {
-                error = invalid;
+                error = Invalid(text);
                 return false;
             }
 
@@ -65,14 +64,14 @@ internal static class Durations
             {
                 if (v > limit / 10)
                 {
-                    error = invalid;
+                    error = Invalid(text);
                     return false;
                 }
 
                 v = (v * 10) + (ulong)(s[i] - '0');
                 if (v > limit)
                 {
-                    error = invalid;
+                    error = Invalid(text);
                     return false;
                 }
             }
@@ -119,7 +118,7 @@ internal static class Durations
 
             if (!pre && !post)
             {
-                error = invalid;
+                error = Invalid(text);
                 return false;
             }
 
@@ -156,7 +155,7 @@ internal static class Durations
             s = s[k..];
             if (v > limit / unit)
             {
-                error = invalid;
+                error = Invalid(text);
                 return false;
             }
 
@@ -166,7 +165,7 @@ internal static class Durations
                 v += (ulong)(f * (unit / scale));
                 if (v > limit)
                 {
-                    error = invalid;
+                    error = Invalid(text);
                     return false;
                 }
             }
@@ -174,7 +173,7 @@ internal static class Durations
             total += v;
             if (total > limit)
             {
-                error = invalid;
+                error = Invalid(text);
                 return false;
             }
         }
@@ -187,13 +186,15 @@ internal static class Durations
 
         if (total > long.MaxValue)
         {
-            error = invalid;
+            error = Invalid(text);
             return false;
         }
 
         nanos = (long)total;
         return true;
     }
+
+    private static string Invalid(string text) => "time: invalid duration " + GoText.Quote(text);
 
     /// <summary>
     /// Istio's check of a Duration field (<c>agent.ValidateDuration</c>): at least 1ms and whole milliseconds.

@@ -310,6 +310,11 @@ internal static class RouteAnalysis
 
     private static string[] SortedKeys(IEnumerable<string> keys, int count)
     {
+        if (count == 1)
+        {
+            return [keys.First()];
+        }
+
         var array = new string[count];
         var i = 0;
         foreach (var key in keys)
@@ -367,15 +372,19 @@ internal static class RouteAnalysis
             };
         }
 
+        private static readonly Dictionary<string, string> Empty = new(StringComparer.Ordinal);
+
         private static Dictionary<string, string> Flatten(IReadOnlyDictionary<string, StringMatch>? map)
         {
-            var result = new Dictionary<string, string>(map?.Count ?? 0, StringComparer.Ordinal);
-            if (map is not null)
+            if (map is null || map.Count == 0)
             {
-                foreach (var (key, value) in map)
-                {
-                    result[key] = StringMatches.ExactOrPrefix(value);
-                }
+                return Empty;
+            }
+
+            var result = new Dictionary<string, string>(map.Count, StringComparer.Ordinal);
+            foreach (var (key, value) in map)
+            {
+                result[key] = StringMatches.ExactOrPrefix(value);
             }
 
             return result;
