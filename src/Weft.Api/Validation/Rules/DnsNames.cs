@@ -1,28 +1,63 @@
-using System.Text.RegularExpressions;
-
 namespace Weft.Api.Validation.Rules;
 
 /// <summary>Istio's checks for host names, domains and labels; each returns null when valid, else the message.</summary>
+/// <remarks>
+/// Istio's label pattern is <c>[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?</c> (upper case allowed), a wildcard label may
+/// be '*' or a label led by '*' or '*-'. These run on every host of every resource, so they are plain loops.
+/// </remarks>
 internal static partial class DnsNames
 {
     public const int MaxDomainLength = 255;
     public const int MaxLabelLength = 63;
 
-    [GeneratedRegex(@"^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?\z")]
-    private static partial Regex Dns1123Label();
+    public static bool IsDns1123Label(string label) => label.Length <= MaxLabelLength && IsLabel(label);
 
-    [GeneratedRegex(@"^(?:\*|(?:\*|\*-)?[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)\z")]
-    private static partial Regex WildcardLabel();
+    public static bool IsWildcardDns1123Label(string label)
+    {
+        if (label.Length > MaxLabelLength)
+        {
+            return false;
+        }
 
-    public static bool IsDns1123Label(string label) => label.Length <= MaxLabelLength && Dns1123Label().IsMatch(label);
+        if (label == "*")
+        {
+            return true;
+        }
 
-    public static bool IsWildcardDns1123Label(string label) => label.Length <= MaxLabelLength && WildcardLabel().IsMatch(label);
+        var span = label.AsSpan();
+        if (span.StartsWith("*-"))
+        {
+            return IsLabel(span[2..]);
+        }
+
+        return IsLabel(span.StartsWith("*") ? span[1..] : span);
+    }
+
+    // [a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])? with no length limit.
+    private static bool IsLabel(ReadOnlySpan<char> label)
+    {
+        if (label.IsEmpty || !char.IsAsciiLetterOrDigit(label[0]) || !char.IsAsciiLetterOrDigit(label[^1]))
+        {
+            return false;
+        }
+
+        foreach (var c in label)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c != '-')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     public static string? CheckPreconditions(string name)
     {
-        if (name.Length > MaxDomainLength)
+        // Go measures the name in UTF-8 bytes.
+        if (GoText.ByteLength(name) > MaxDomainLength)
         {
-            return $"domain name \"{name}\" too long (max {MaxDomainLength})";
+            return $"domain name {GoText.Quote(name)} too long (max {MaxDomainLength})";
         }
 
         return name.Length == 0 ? "empty domain name not allowed" : null;
@@ -31,27 +66,39 @@ internal static partial class DnsNames
     /// <summary>Every label a DNS-1123 label; a trailing dot allowed; the top-level label not all digits.</summary>
     public static string? ValidateLabels(string domain)
     {
-        var parts = domain.Split('.');
-        var top = parts[^1];
-        if (top.Length > 0 && long.TryParse(top, out _))
+        var span = domain.AsSpan();
+        var lastDot = span.LastIndexOf('.');
+        var top = lastDot < 0 ? span : span[(lastDot + 1)..];
+
+        // Go's strconv.Atoi: an optional sign and digits that fit in 64 bits.
+        if (GoText.TryAtoi(top, out _))
         {
-            return $"domain name \"{domain}\" invalid (top level domain \"{top}\" cannot be all-numeric)";
+            return $"domain name {GoText.Quote(domain)} invalid (top level domain {GoText.Quote(top.ToString())} cannot be all-numeric)";
         }
 
-        for (var i = 0; i < parts.Length; i++)
+        var start = 0;
+        while (true)
         {
-            if (i == parts.Length - 1 && parts[i].Length == 0)
+            var dot = span[start..].IndexOf('.');
+            var label = dot < 0 ? span[start..] : span.Slice(start, dot);
+            var isLast = dot < 0;
+            if (isLast && label.IsEmpty)
             {
                 return null;
             }
 
-            if (!IsDns1123Label(parts[i]))
+            if (label.Length > MaxLabelLength || !IsLabel(label))
             {
-                return $"domain name \"{domain}\" invalid (label \"{parts[i]}\" invalid)";
+                return $"domain name {GoText.Quote(domain)} invalid (label {GoText.Quote(label.ToString())} invalid)";
             }
-        }
 
-        return null;
+            if (isLast)
+            {
+                return null;
+            }
+
+            start += dot + 1;
+        }
     }
 
     public static string? ValidateFqdn(string fqdn) => CheckPreconditions(fqdn) ?? ValidateLabels(fqdn);
@@ -68,7 +115,7 @@ internal static partial class DnsNames
         var first = dot < 0 ? domain : domain[..dot];
         if (!IsWildcardDns1123Label(first))
         {
-            return $"domain name \"{domain}\" invalid (label \"{first}\" invalid)";
+            return $"domain name {GoText.Quote(domain)} invalid (label {GoText.Quote(first)} invalid)";
         }
 
         return dot < 0 ? null : ValidateLabels(domain[(dot + 1)..]);

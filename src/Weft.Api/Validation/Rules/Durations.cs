@@ -1,24 +1,36 @@
-using System.Globalization;
-
 namespace Weft.Api.Validation.Rules;
 
 /// <summary>
-/// Durations as Istio's YAML carries them: Go duration strings (<c>1h2m</c>, <c>1.5s</c>, <c>300ms</c>, <c>10us</c>).
+/// Durations as Istio's YAML carries them: Go duration strings (<c>1h2m</c>, <c>1.5s</c>, <c>300ms</c>, <c>10us</c>),
+/// parsed as Go's <c>time.ParseDuration</c> does (Istio's JSON decoding of <c>google.protobuf.Duration</c> uses it),
+/// to the nanosecond.
 /// </summary>
 internal static class Durations
 {
-    /// <summary>Parses a Go duration; false when the text is not one.</summary>
+    public const long NanosPerMillisecond = 1_000_000;
+    public const long NanosPerSecond = 1_000_000_000;
+
+    /// <summary>Parses a Go duration; false when the text is not one. Sub-tick precision is truncated.</summary>
     public static bool TryParse(string text, out TimeSpan value)
     {
-        value = TimeSpan.Zero;
-        var s = text.AsSpan();
-        if (s.Length == 0)
+        if (TryParseNanoseconds(text, out var nanos, out _))
         {
-            return false;
+            value = TimeSpan.FromTicks(nanos / 100);
+            return true;
         }
 
+        value = TimeSpan.Zero;
+        return false;
+    }
+
+    /// <summary>Parses a Go duration to nanoseconds; on failure <paramref name="error"/> is Go's message.</summary>
+    public static bool TryParseNanoseconds(string text, out long nanos, out string? error)
+    {
+        nanos = 0;
+        error = null;
+        var s = text.AsSpan();
         var negative = false;
-        if (s[0] is '-' or '+')
+        if (s.Length > 0 && s[0] is '-' or '+')
         {
             negative = s[0] == '-';
             s = s[1..];
@@ -31,56 +43,181 @@ internal static class Durations
 
         if (s.Length == 0)
         {
+            error = Invalid(text);
             return false;
         }
 
-        decimal totalNanos = 0;
+        const ulong limit = 1UL << 63;
+        ulong total = 0;
         while (s.Length > 0)
         {
+            if (!(s[0] == '.' || char.IsAsciiDigit(s[0])))
+            {
+                error = Invalid(text);
+                return false;
+            }
+
+            // Leading integer.
+            ulong v = 0;
             var i = 0;
-            while (i < s.Length && (char.IsAsciiDigit(s[i]) || s[i] == '.'))
+            for (; i < s.Length && char.IsAsciiDigit(s[i]); i++)
             {
-                i++;
+                if (v > limit / 10)
+                {
+                    error = Invalid(text);
+                    return false;
+                }
+
+                v = (v * 10) + (ulong)(s[i] - '0');
+                if (v > limit)
+                {
+                    error = Invalid(text);
+                    return false;
+                }
             }
 
-            if (i == 0 || !decimal.TryParse(s[..i], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
-            {
-                return false;
-            }
-
+            var pre = i > 0;
             s = s[i..];
-            var j = 0;
-            while (j < s.Length && !char.IsAsciiDigit(s[j]) && s[j] != '.')
+
+            // Optional fraction.
+            ulong f = 0;
+            double scale = 1;
+            var post = false;
+            if (s.Length > 0 && s[0] == '.')
             {
-                j++;
+                s = s[1..];
+                var overflow = false;
+                var j = 0;
+                for (; j < s.Length && char.IsAsciiDigit(s[j]); j++)
+                {
+                    if (overflow)
+                    {
+                        continue;
+                    }
+
+                    if (f > (limit - 1) / 10)
+                    {
+                        overflow = true;
+                        continue;
+                    }
+
+                    var y = (f * 10) + (ulong)(s[j] - '0');
+                    if (y > limit)
+                    {
+                        overflow = true;
+                        continue;
+                    }
+
+                    f = y;
+                    scale *= 10;
+                }
+
+                post = j > 0;
+                s = s[j..];
             }
 
-            decimal unit = s[..j] switch
+            if (!pre && !post)
             {
-                "ns" => 1m,
-                "us" or "µs" or "μs" => 1_000m,
-                "ms" => 1_000_000m,
-                "s" => 1_000_000_000m,
-                "m" => 60m * 1_000_000_000m,
-                "h" => 3600m * 1_000_000_000m,
-                _ => -1m,
+                error = Invalid(text);
+                return false;
+            }
+
+            // Unit.
+            var k = 0;
+            while (k < s.Length && s[k] != '.' && !char.IsAsciiDigit(s[k]))
+            {
+                k++;
+            }
+
+            if (k == 0)
+            {
+                error = "time: missing unit in duration " + GoText.Quote(text);
+                return false;
+            }
+
+            var unitText = s[..k];
+            ulong unit = unitText switch
+            {
+                "ns" => 1UL,
+                "us" or "\u00b5s" or "\u03bcs" => 1_000UL,
+                "ms" => 1_000_000UL,
+                "s" => 1_000_000_000UL,
+                "m" => 60UL * 1_000_000_000UL,
+                "h" => 3600UL * 1_000_000_000UL,
+                _ => 0UL,
             };
-            if (unit < 0)
+            if (unit == 0)
             {
+                error = "time: unknown unit " + GoText.Quote(unitText.ToString()) + " in duration " + GoText.Quote(text);
                 return false;
             }
 
-            totalNanos += number * unit;
-            if (totalNanos > long.MaxValue)
+            s = s[k..];
+            if (v > limit / unit)
             {
+                error = Invalid(text);
                 return false;
             }
 
-            s = s[j..];
+            v *= unit;
+            if (f > 0)
+            {
+                v += (ulong)(f * (unit / scale));
+                if (v > limit)
+                {
+                    error = Invalid(text);
+                    return false;
+                }
+            }
+
+            total += v;
+            if (total > limit)
+            {
+                error = Invalid(text);
+                return false;
+            }
         }
 
-        var ticks = (long)(totalNanos / 100m);
-        value = TimeSpan.FromTicks(negative ? -ticks : ticks);
+        if (negative)
+        {
+            nanos = total == limit ? long.MinValue : -(long)total;
+            return true;
+        }
+
+        if (total > long.MaxValue)
+        {
+            error = Invalid(text);
+            return false;
+        }
+
+        nanos = (long)total;
         return true;
+    }
+
+    private static string Invalid(string text) => "time: invalid duration " + GoText.Quote(text);
+
+    /// <summary>
+    /// Istio's check of a Duration field (<c>agent.ValidateDuration</c>): at least 1ms and whole milliseconds.
+    /// Returns null when valid, else the message; text that is no duration at all yields the decoder's message.
+    /// </summary>
+    public static string? Validate(string text)
+    {
+        if (!TryParseNanoseconds(text, out var nanos, out var error))
+        {
+            return "bad Duration: " + error;
+        }
+
+        return ValidateNanoseconds(nanos);
+    }
+
+    /// <summary><c>agent.ValidateDuration</c> on a parsed value.</summary>
+    public static string? ValidateNanoseconds(long nanos)
+    {
+        if (nanos < NanosPerMillisecond)
+        {
+            return "duration must be greater than 1ms";
+        }
+
+        return nanos % NanosPerMillisecond != 0 ? "only durations to ms precision are supported" : null;
     }
 }

@@ -1,0 +1,107 @@
+namespace Weft.Api.Validation.Rules;
+
+/// <summary>
+/// Istio's check of a label map (<c>labels.Instance.Validate</c>), used for subset labels and sourceLabels:
+/// Kubernetes-style keys (optional DNS prefix and '/', a qualified name of at most 63 characters) and values.
+/// </summary>
+internal static class LabelInstances
+{
+    private const int MaxPrefixLength = 253;
+
+    /// <summary>Null when the key is a valid label key, else Istio's message.</summary>
+    public static string? ValidateKey(string key)
+    {
+        var span = key.AsSpan();
+        var slash = span.IndexOf('/');
+        var name = slash < 0 ? span : span[(slash + 1)..];
+        if (slash >= 0 && !IsDnsPrefix(span[..slash]))
+        {
+            return $"invalid tag key: {GoText.Quote(key)}";
+        }
+
+        if (!IsQualifiedName(name))
+        {
+            return $"invalid tag key: {GoText.Quote(key)}";
+        }
+
+        if (slash > MaxPrefixLength)
+        {
+            return $"invalid tag key: {GoText.Quote(key)} (DNS prefix is too long)";
+        }
+
+        return name.Length > DnsNames.MaxLabelLength ? $"invalid tag key: {GoText.Quote(key)} (name is too long)" : null;
+    }
+
+    /// <summary>Null when the value is a valid label value, else Istio's message.</summary>
+    public static string? ValidateValue(string value) =>
+        value.Length == 0 || IsQualifiedName(value) ? null : $"invalid tag value: {GoText.Quote(value)}";
+
+    // label(\.label)* where a label is [a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?
+    private static bool IsDnsPrefix(ReadOnlySpan<char> prefix)
+    {
+        if (prefix.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var range in prefix.Split('.'))
+        {
+            var label = prefix[range];
+            if (label.IsEmpty || !char.IsAsciiLetterOrDigit(label[0]) || !char.IsAsciiLetterOrDigit(label[^1]))
+            {
+                return false;
+            }
+
+            foreach (var c in label)
+            {
+                if (!char.IsAsciiLetterOrDigit(c) && c != '-')
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    // (?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]
+    private static bool IsQualifiedName(ReadOnlySpan<char> name)
+    {
+        if (name.IsEmpty || !char.IsAsciiLetterOrDigit(name[0]) || !char.IsAsciiLetterOrDigit(name[^1]))
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_' and not '.')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Reports every bad key and value of <paramref name="labels"/> at <c>path[key]</c>.</summary>
+    public static void Validate(ValidationContext context, string path, IReadOnlyDictionary<string, string>? labels)
+    {
+        if (labels is null)
+        {
+            return;
+        }
+
+        foreach (var (key, value) in labels)
+        {
+            if (ValidateKey(key) is { } keyError)
+            {
+                context.Error($"{path}[{key}]", keyError);
+            }
+
+            if (ValidateValue(value) is { } valueError)
+            {
+                context.Error($"{path}[{key}]", valueError);
+            }
+        }
+    }
+}
