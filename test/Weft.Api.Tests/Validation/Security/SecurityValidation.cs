@@ -39,6 +39,34 @@ internal static class SecurityValidation
         context.Findings.Count == 0 ? "(no findings)"
             : string.Join("\n", context.Findings.Select(f => $"{f.Severity}: {f.Path}: {f.Message}"));
 
+    public static void AssertError(string yaml, string path, string message)
+    {
+        var context = Run(yaml);
+        Assert.True(
+            context.Errors().Any(e => e.Path == path && e.Message.Contains(message, StringComparison.Ordinal)),
+            $"expected error at {path} containing \"{message}\", got:\n{context.Describe()}");
+    }
+
+    public static void AssertWarning(string yaml, string path, string message)
+    {
+        var context = Run(yaml);
+        Assert.True(
+            context.Warnings().Any(e => e.Path == path && e.Message.Contains(message, StringComparison.Ordinal)),
+            $"expected warning at {path} containing \"{message}\", got:\n{context.Describe()}");
+    }
+
+    public static void AssertValid(string yaml)
+    {
+        var context = Run(yaml);
+        Assert.False(context.HasErrors, context.Describe());
+    }
+
+    public static void AssertClean(string yaml)
+    {
+        var context = Run(yaml);
+        Assert.True(context.Findings.Count == 0, context.Describe());
+    }
+
     /// <summary>The ids listed in test/Weft.Api.Tests/Validation/known-differences.yaml, with their reasons.</summary>
     public static IReadOnlyDictionary<string, string> KnownDifferences()
     {
