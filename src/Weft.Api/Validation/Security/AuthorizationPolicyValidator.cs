@@ -89,16 +89,16 @@ internal sealed class AuthorizationPolicyValidator : ISpecValidator
                     }
 
                     var path = $"spec.rules[{i}].from[{j}].source";
-                    NotWithCustom(context, path + ".namespaces", src.Namespaces, "From.Namespaces");
-                    NotWithCustom(context, path + ".notNamespaces", src.NotNamespaces, "From.NotNamespaces");
-                    NotWithCustom(context, path + ".serviceAccounts", src.ServiceAccounts, "From.ServiceAccounts");
-                    NotWithCustom(context, path + ".notServiceAccounts", src.NotServiceAccounts, "From.NotServiceAccounts");
-                    NotWithCustom(context, path + ".trustDomains", src.TrustDomains, "From.TrustDomains");
-                    NotWithCustom(context, path + ".notTrustDomains", src.NotTrustDomains, "From.NotTrustDomains");
-                    NotWithCustom(context, path + ".principals", src.Principals, "From.Principals");
-                    NotWithCustom(context, path + ".notPrincipals", src.NotPrincipals, "From.NotPrincipals");
-                    NotWithCustom(context, path + ".requestPrincipals", src.RequestPrincipals, "From.RequestPrincipals");
-                    NotWithCustom(context, path + ".notRequestPrincipals", src.NotRequestPrincipals, "From.NotRequestPrincipals");
+                    NotWithCustom(context, path, ".namespaces", src.Namespaces, "From.Namespaces");
+                    NotWithCustom(context, path, ".notNamespaces", src.NotNamespaces, "From.NotNamespaces");
+                    NotWithCustom(context, path, ".serviceAccounts", src.ServiceAccounts, "From.ServiceAccounts");
+                    NotWithCustom(context, path, ".notServiceAccounts", src.NotServiceAccounts, "From.NotServiceAccounts");
+                    NotWithCustom(context, path, ".trustDomains", src.TrustDomains, "From.TrustDomains");
+                    NotWithCustom(context, path, ".notTrustDomains", src.NotTrustDomains, "From.NotTrustDomains");
+                    NotWithCustom(context, path, ".principals", src.Principals, "From.Principals");
+                    NotWithCustom(context, path, ".notPrincipals", src.NotPrincipals, "From.NotPrincipals");
+                    NotWithCustom(context, path, ".requestPrincipals", src.RequestPrincipals, "From.RequestPrincipals");
+                    NotWithCustom(context, path, ".notRequestPrincipals", src.NotRequestPrincipals, "From.NotRequestPrincipals");
                 }
             }
 
@@ -117,11 +117,11 @@ internal sealed class AuthorizationPolicyValidator : ISpecValidator
         }
     }
 
-    private static void NotWithCustom(ValidationContext context, string path, IReadOnlyList<string>? values, string name)
+    private static void NotWithCustom(ValidationContext context, string path, string field, IReadOnlyList<string>? values, string name)
     {
         if (values is { Count: > 0 })
         {
-            context.Error(path, $"{name} is currently not supported with CUSTOM action");
+            context.Error(path + field, $"{name} is currently not supported with CUSTOM action");
         }
     }
 
@@ -204,24 +204,24 @@ internal sealed class AuthorizationPolicyValidator : ISpecValidator
             context.Error(path, $"`from.source` must not be empty, found at rule {index}");
         }
 
-        AuthorizationValues.ValidateIps(context, path + ".ipBlocks", src.IpBlocks);
-        AuthorizationValues.ValidateIps(context, path + ".notIpBlocks", src.NotIpBlocks);
-        AuthorizationValues.ValidateIps(context, path + ".remoteIpBlocks", src.RemoteIpBlocks);
-        AuthorizationValues.ValidateIps(context, path + ".notRemoteIpBlocks", src.NotRemoteIpBlocks);
-        Report(context, path + ".principals", AuthorizationValues.CheckEmptyValues("Principals", src.Principals));
-        Report(context, path + ".requestPrincipals", AuthorizationValues.CheckEmptyValues("RequestPrincipals", src.RequestPrincipals));
-        Report(context, path + ".namespaces", AuthorizationValues.CheckEmptyValues("Namespaces", src.Namespaces));
-        Report(context, path + ".serviceAccounts", AuthorizationValues.CheckServiceAccount("ServiceAccounts", src.ServiceAccounts));
-        Report(context, path + ".trustDomains", AuthorizationValues.CheckTrustDomainValues("TrustDomains", src.TrustDomains));
-        Report(context, path + ".ipBlocks", AuthorizationValues.CheckEmptyValues("IpBlocks", src.IpBlocks));
-        Report(context, path + ".remoteIpBlocks", AuthorizationValues.CheckEmptyValues("RemoteIpBlocks", src.RemoteIpBlocks));
-        Report(context, path + ".notPrincipals", AuthorizationValues.CheckEmptyValues("NotPrincipals", src.NotPrincipals));
-        Report(context, path + ".notRequestPrincipals", AuthorizationValues.CheckEmptyValues("NotRequestPrincipals", src.NotRequestPrincipals));
-        Report(context, path + ".notNamespaces", AuthorizationValues.CheckEmptyValues("NotNamespaces", src.NotNamespaces));
-        Report(context, path + ".notServiceAccounts", AuthorizationValues.CheckServiceAccount("NotServiceAccounts", src.NotServiceAccounts));
-        Report(context, path + ".notTrustDomains", AuthorizationValues.CheckTrustDomainValues("NotTrustDomains", src.NotTrustDomains));
-        Report(context, path + ".notIpBlocks", AuthorizationValues.CheckEmptyValues("NotIpBlocks", src.NotIpBlocks));
-        Report(context, path + ".notRemoteIpBlocks", AuthorizationValues.CheckEmptyValues("NotRemoteIpBlocks", src.NotRemoteIpBlocks));
+        AuthorizationValues.ValidateIps(context, path, ".ipBlocks", src.IpBlocks);
+        AuthorizationValues.ValidateIps(context, path, ".notIpBlocks", src.NotIpBlocks);
+        AuthorizationValues.ValidateIps(context, path, ".remoteIpBlocks", src.RemoteIpBlocks);
+        AuthorizationValues.ValidateIps(context, path, ".notRemoteIpBlocks", src.NotRemoteIpBlocks);
+        Report(context, path, ".principals", AuthorizationValues.CheckEmptyValues("Principals", src.Principals));
+        Report(context, path, ".requestPrincipals", AuthorizationValues.CheckEmptyValues("RequestPrincipals", src.RequestPrincipals));
+        Report(context, path, ".namespaces", AuthorizationValues.CheckEmptyValues("Namespaces", src.Namespaces));
+        Report(context, path, ".serviceAccounts", AuthorizationValues.CheckServiceAccount("ServiceAccounts", src.ServiceAccounts));
+        Report(context, path, ".trustDomains", AuthorizationValues.CheckTrustDomainValues("TrustDomains", src.TrustDomains));
+        Report(context, path, ".ipBlocks", AuthorizationValues.CheckEmptyValues("IpBlocks", src.IpBlocks));
+        Report(context, path, ".remoteIpBlocks", AuthorizationValues.CheckEmptyValues("RemoteIpBlocks", src.RemoteIpBlocks));
+        Report(context, path, ".notPrincipals", AuthorizationValues.CheckEmptyValues("NotPrincipals", src.NotPrincipals));
+        Report(context, path, ".notRequestPrincipals", AuthorizationValues.CheckEmptyValues("NotRequestPrincipals", src.NotRequestPrincipals));
+        Report(context, path, ".notNamespaces", AuthorizationValues.CheckEmptyValues("NotNamespaces", src.NotNamespaces));
+        Report(context, path, ".notServiceAccounts", AuthorizationValues.CheckServiceAccount("NotServiceAccounts", src.NotServiceAccounts));
+        Report(context, path, ".notTrustDomains", AuthorizationValues.CheckTrustDomainValues("NotTrustDomains", src.NotTrustDomains));
+        Report(context, path, ".notIpBlocks", AuthorizationValues.CheckEmptyValues("NotIpBlocks", src.NotIpBlocks));
+        Report(context, path, ".notRemoteIpBlocks", AuthorizationValues.CheckEmptyValues("NotRemoteIpBlocks", src.NotRemoteIpBlocks));
     }
 
     private static void ValidateOperation(ValidationContext context, string path, int index, Operation op)
@@ -232,18 +232,18 @@ internal sealed class AuthorizationPolicyValidator : ISpecValidator
             context.Error(path, $"`to.operation` must not be empty, found at rule {index}");
         }
 
-        AuthorizationValues.ValidatePorts(context, path + ".ports", op.Ports);
-        AuthorizationValues.ValidatePorts(context, path + ".notPorts", op.NotPorts);
-        Report(context, path + ".ports", AuthorizationValues.CheckEmptyValues("Ports", op.Ports));
-        Report(context, path + ".methods", AuthorizationValues.CheckEmptyValues("Methods", op.Methods));
-        Report(context, path + ".paths", AuthorizationValues.CheckEmptyValues("Paths", op.Paths));
-        Report(context, path + ".hosts", AuthorizationValues.CheckEmptyValues("Hosts", op.Hosts));
-        Report(context, path + ".notPorts", AuthorizationValues.CheckEmptyValues("NotPorts", op.NotPorts));
-        Report(context, path + ".notMethods", AuthorizationValues.CheckEmptyValues("NotMethods", op.NotMethods));
-        Report(context, path + ".notPaths", AuthorizationValues.CheckEmptyValues("NotPaths", op.NotPaths));
-        Report(context, path + ".notHosts", AuthorizationValues.CheckEmptyValues("NotHosts", op.NotHosts));
-        Report(context, path + ".paths", AuthorizationValues.CheckValidPathTemplate("Paths", op.Paths));
-        Report(context, path + ".notPaths", AuthorizationValues.CheckValidPathTemplate("NotPaths", op.NotPaths));
+        AuthorizationValues.ValidatePorts(context, path, ".ports", op.Ports);
+        AuthorizationValues.ValidatePorts(context, path, ".notPorts", op.NotPorts);
+        Report(context, path, ".ports", AuthorizationValues.CheckEmptyValues("Ports", op.Ports));
+        Report(context, path, ".methods", AuthorizationValues.CheckEmptyValues("Methods", op.Methods));
+        Report(context, path, ".paths", AuthorizationValues.CheckEmptyValues("Paths", op.Paths));
+        Report(context, path, ".hosts", AuthorizationValues.CheckEmptyValues("Hosts", op.Hosts));
+        Report(context, path, ".notPorts", AuthorizationValues.CheckEmptyValues("NotPorts", op.NotPorts));
+        Report(context, path, ".notMethods", AuthorizationValues.CheckEmptyValues("NotMethods", op.NotMethods));
+        Report(context, path, ".notPaths", AuthorizationValues.CheckEmptyValues("NotPaths", op.NotPaths));
+        Report(context, path, ".notHosts", AuthorizationValues.CheckEmptyValues("NotHosts", op.NotHosts));
+        Report(context, path, ".paths", AuthorizationValues.CheckValidPathTemplate("Paths", op.Paths));
+        Report(context, path, ".notPaths", AuthorizationValues.CheckValidPathTemplate("NotPaths", op.NotPaths));
     }
 
     private static void ValidateCondition(ValidationContext context, string path, Condition condition)
@@ -272,11 +272,11 @@ internal sealed class AuthorizationPolicyValidator : ISpecValidator
         }
     }
 
-    private static void Report(ValidationContext context, string path, string? error)
+    private static void Report(ValidationContext context, string path, string field, string? error)
     {
         if (error is not null)
         {
-            context.Error(path, error);
+            context.Error(path + field, error);
         }
     }
 

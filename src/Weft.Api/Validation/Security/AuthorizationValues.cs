@@ -18,7 +18,7 @@ internal static partial class AuthorizationValues
     private static partial Regex ValidLiteral();
 
     /// <summary>Each IP or CIDR in turn; one message per bad entry.</summary>
-    public static void ValidateIps(ValidationContext context, string path, IReadOnlyList<string>? ips)
+    public static void ValidateIps(ValidationContext context, string path, string field, IReadOnlyList<string>? ips)
     {
         if (ips is null)
         {
@@ -29,7 +29,7 @@ internal static partial class AuthorizationValues
         {
             if (ValidateIp(ips[i]) is { } error)
             {
-                context.Error($"{path}[{i}]", error);
+                context.Error($"{path}{field}[{i}]", error);
             }
         }
     }
@@ -45,7 +45,7 @@ internal static partial class AuthorizationValues
     }
 
     /// <summary>Ports as Istio reads them: a decimal number up to 65535 (0 is accepted).</summary>
-    public static void ValidatePorts(ValidationContext context, string path, IReadOnlyList<string>? ports)
+    public static void ValidatePorts(ValidationContext context, string path, string field, IReadOnlyList<string>? ports)
     {
         if (ports is null)
         {
@@ -56,7 +56,7 @@ internal static partial class AuthorizationValues
         {
             if (ValidatePort(ports[i]) is { } error)
             {
-                context.Error($"{path}[{i}]", error);
+                context.Error($"{path}{field}[{i}]", error);
             }
         }
     }

@@ -20,6 +20,8 @@ internal static class CelSyntax
         "package", "namespace", "null", "return", "true", "var", "void", "while",
     };
 
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ReservedSpans = Reserved.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>Null when <paramref name="expression"/> parses, else a message with the 1-based column.</summary>
     public static string? Check(string expression)
     {
@@ -40,7 +42,7 @@ internal static class CelSyntax
         try
         {
             var tokens = Lexer.Tokenize(expression);
-            var parser = new Parser(tokens);
+            var parser = new Parser(expression, tokens);
             parser.ParseStart();
             return null;
         }
@@ -95,7 +97,7 @@ internal static class CelSyntax
         Percent,
     }
 
-    private readonly record struct Token(T Kind, string Text, int Pos);
+    private readonly record struct Token(T Kind, int Pos, int Length);
 
     private static class Lexer
     {
@@ -126,7 +128,7 @@ internal static class CelSyntax
 
                 if (i >= s.Length)
                 {
-                    tokens.Add(new Token(T.Eof, "<EOF>", i));
+                    tokens.Add(new Token(T.Eof, i, 0));
                     return tokens;
                 }
 
@@ -156,7 +158,7 @@ internal static class CelSyntax
                         i = prefixEnd;
                         var text = LexString(s, ref i, isRaw, start);
                         Unescape(text, isRaw, isBytes, start);
-                        tokens.Add(new Token(isBytes ? T.Bytes : T.String, s[start..i], start));
+                        tokens.Add(new Token(isBytes ? T.Bytes : T.String, start, i - start));
                         continue;
                     }
 
@@ -165,7 +167,7 @@ internal static class CelSyntax
                         i++;
                     }
 
-                    var word = s[start..i];
+                    var word = s.AsSpan(start, i - start);
                     var kind = word switch
                     {
                         "true" => T.True,
@@ -174,7 +176,7 @@ internal static class CelSyntax
                         "in" => T.In,
                         _ => T.Ident,
                     };
-                    tokens.Add(new Token(kind, word, start));
+                    tokens.Add(new Token(kind, start, i - start));
                     continue;
                 }
 
@@ -188,7 +190,7 @@ internal static class CelSyntax
                 {
                     var text = LexString(s, ref i, isRaw: false, start);
                     Unescape(text, isRaw: false, isBytes: false, start);
-                    tokens.Add(new Token(T.String, s[start..i], start));
+                    tokens.Add(new Token(T.String, start, i - start));
                     continue;
                 }
 
@@ -206,24 +208,24 @@ internal static class CelSyntax
                     }
 
                     i++;
-                    tokens.Add(new Token(T.EscIdent, s[start..i], start));
+                    tokens.Add(new Token(T.EscIdent, start, i - start));
                     continue;
                 }
 
-                var two = i + 1 < s.Length ? s.Substring(i, 2) : string.Empty;
-                T? twoKind = two switch
+                var next = i + 1 < s.Length ? s[i + 1] : '\0';
+                T? twoKind = (c, next) switch
                 {
-                    "==" => T.EqEq,
-                    "!=" => T.NotEq,
-                    "<=" => T.Le,
-                    ">=" => T.Ge,
-                    "&&" => T.AndAnd,
-                    "||" => T.OrOr,
+                    ('=', '=') => T.EqEq,
+                    ('!', '=') => T.NotEq,
+                    ('<', '=') => T.Le,
+                    ('>', '=') => T.Ge,
+                    ('&', '&') => T.AndAnd,
+                    ('|', '|') => T.OrOr,
                     _ => null,
                 };
                 if (twoKind is { } tk)
                 {
-                    tokens.Add(new Token(tk, two, start));
+                    tokens.Add(new Token(tk, start, 2));
                     i += 2;
                     continue;
                 }
@@ -252,7 +254,7 @@ internal static class CelSyntax
                 };
                 if (oneKind is { } ok)
                 {
-                    tokens.Add(new Token(ok, c.ToString(), start));
+                    tokens.Add(new Token(ok, start, 1));
                     i++;
                     continue;
                 }
@@ -276,10 +278,10 @@ internal static class CelSyntax
                 {
                     i++;
                     CheckUint(s[(start + 2)..(i - 1)], 16, start);
-                    return new Token(T.Uint, s[start..i], start);
+                    return new Token(T.Uint, start, i - start);
                 }
 
-                return new Token(T.Int, s[start..i], start);
+                return new Token(T.Int, start, i - start);
             }
 
             var isFloat = false;
@@ -319,17 +321,17 @@ internal static class CelSyntax
 
             if (isFloat)
             {
-                return new Token(T.Double, s[start..i], start);
+                return new Token(T.Double, start, i - start);
             }
 
             if (i < s.Length && s[i] is 'u' or 'U')
             {
                 i++;
                 CheckUint(s[start..(i - 1)], 10, start);
-                return new Token(T.Uint, s[start..i], start);
+                return new Token(T.Uint, start, i - start);
             }
 
-            return new Token(T.Int, s[start..i], start);
+            return new Token(T.Int, start, i - start);
         }
 
         private static void CheckUint(string digits, int radix, int pos)
@@ -477,7 +479,7 @@ internal static class CelSyntax
         }
     }
 
-    private sealed class Parser(List<Token> tokens)
+    private sealed class Parser(string source, List<Token> tokens)
     {
         private int _pos;
         private int _depth;
@@ -498,10 +500,14 @@ internal static class CelSyntax
 
         private Token Next() => tokens[_pos++];
 
+        private ReadOnlySpan<char> Text(Token token) => source.AsSpan(token.Pos, token.Length);
+
+        private string Display(Token token) => token.Kind == T.Eof ? "<EOF>" : Text(token).ToString();
+
         private CelSyntaxException Unexpected(string? expecting = null)
         {
             var token = Peek;
-            var text = token.Kind == T.Eof ? "<EOF>" : token.Text;
+            var text = Display(token);
             return new CelSyntaxException(
                 expecting is null ? $"mismatched input '{text}'" : $"mismatched input '{text}' expecting {expecting}",
                 token.Pos);
@@ -530,7 +536,7 @@ internal static class CelSyntax
             ParseExpr();
             if (Peek.Kind != T.Eof)
             {
-                throw new CelSyntaxException($"extraneous input '{Peek.Text}' expecting <EOF>", Peek.Pos);
+                throw new CelSyntaxException($"extraneous input '{Display(Peek)}' expecting <EOF>", Peek.Pos);
             }
         }
 
@@ -680,11 +686,11 @@ internal static class CelSyntax
 
                     if (Peek.Kind == T.Ident && PeekAt(1).Kind == T.LParen)
                     {
-                        var name = Next().Text;
+                        var name = Next();
                         _pos++;
                         var args = ParseExprList(T.RParen);
                         Expect(T.RParen, "')'");
-                        CheckReceiverMacro(name, args, dot.Pos);
+                        CheckReceiverMacro(Text(name), args, dot.Pos);
                         e = new Node(Shape.Other);
                         continue;
                     }
@@ -799,12 +805,12 @@ internal static class CelSyntax
                 _pos++;
                 var args = ParseExprList(T.RParen);
                 Expect(T.RParen, "')'");
-                if (Reserved.Contains(ident.Text))
+                if (ReservedSpans.Contains(Text(ident)))
                 {
-                    throw new CelSyntaxException($"reserved identifier: {ident.Text}", ident.Pos);
+                    throw new CelSyntaxException($"reserved identifier: {Display(ident)}", ident.Pos);
                 }
 
-                if (!leadingDot && ident.Text == "has" && args.Count == 1 && args[0].Shape != Shape.Select)
+                if (!leadingDot && Text(ident) is "has" && args.Count == 1 && args[0].Shape != Shape.Select)
                 {
                     throw new CelSyntaxException("invalid argument to has() macro", ident.Pos);
                 }
@@ -812,19 +818,21 @@ internal static class CelSyntax
                 return new Node(Shape.Other);
             }
 
-            if (Reserved.Contains(ident.Text))
+            if (ReservedSpans.Contains(Text(ident)))
             {
-                throw new CelSyntaxException($"reserved identifier: {ident.Text}", ident.Pos);
+                throw new CelSyntaxException($"reserved identifier: {Display(ident)}", ident.Pos);
             }
 
-            return new Node(Shape.Ident, (leadingDot ? "." : string.Empty) + ident.Text);
+            // Only the accumulator names matter to the macros; other names need not be kept.
+            var name = !leadingDot && Text(ident) is "__result__" ? "__result__" : null;
+            return new Node(Shape.Ident, name);
         }
 
-        private static void CheckReceiverMacro(string name, List<Node> args, int pos)
+        private static void CheckReceiverMacro(ReadOnlySpan<char> name, List<Node> args, int pos)
         {
-            var quantifier = name is "all" or "exists" or "exists_one" && args.Count == 2;
-            var map = name == "map" && args.Count is 2 or 3;
-            var filter = name == "filter" && args.Count == 2;
+            var quantifier = (name is "all" || name is "exists" || name is "exists_one") && args.Count == 2;
+            var map = name is "map" && args.Count is 2 or 3;
+            var filter = name is "filter" && args.Count == 2;
             if (!quantifier && !map && !filter)
             {
                 return;
@@ -841,13 +849,13 @@ internal static class CelSyntax
             }
         }
 
-        private static void CheckInt(Token token, bool negative)
+        private void CheckInt(Token token, bool negative)
         {
-            var text = token.Text;
+            var text = Text(token);
             bool ok;
             if (text.StartsWith("0x", StringComparison.Ordinal))
             {
-                ok = ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var v)
+                ok = ulong.TryParse(text[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var v)
                     && (negative ? v <= 9_223_372_036_854_775_808UL : v <= long.MaxValue);
             }
             else

@@ -18,6 +18,18 @@ internal static class Jwks
     public readonly record struct Result(string? Error, IReadOnlyList<bool> PrivateKeys);
 
     private static readonly string[] StringFields = ["alg", "kid", "use", "x5t", "x5t#S256", "x5u"];
+    private static readonly string[] RsaPrivateBytes = ["d", "dp", "dq", "e", "n", "p", "q", "qi"];
+    private static readonly string[] RsaPublicBytes = ["e", "n"];
+    private static readonly string[] RsaPrivateRequired = ["d", "e", "n"];
+    private static readonly string[] EcPrivateBytes = ["d", "x", "y"];
+    private static readonly string[] EcPublicBytes = ["x", "y"];
+    private static readonly string[] EcPrivateRequired = ["crv", "d", "x", "y"];
+    private static readonly string[] EcPublicRequired = ["crv", "x", "y"];
+    private static readonly string[] OkpPrivateBytes = ["d", "x"];
+    private static readonly string[] OkpPublicBytes = ["x"];
+    private static readonly string[] OkpPrivateRequired = ["crv", "d", "x"];
+    private static readonly string[] OkpPublicRequired = ["crv", "x"];
+    private static readonly string[] OctBytes = ["k"];
 
     public static Result Parse(string text)
     {
@@ -119,35 +131,35 @@ internal static class Jwks
         {
             case "RSA":
                 isPrivate = hasD;
-                bytesFields = hasD ? ["d", "dp", "dq", "e", "n", "p", "q", "qi"] : ["e", "n"];
-                required = hasD ? ["d", "e", "n"] : ["e", "n"];
+                bytesFields = hasD ? RsaPrivateBytes : RsaPublicBytes;
+                required = hasD ? RsaPrivateRequired : RsaPublicBytes;
                 typeName = hasD ? "*jwk.rsaPrivateKey" : "*jwk.rsaPublicKey";
                 break;
             case "EC":
                 isPrivate = hasD;
-                bytesFields = hasD ? ["d", "x", "y"] : ["x", "y"];
-                required = hasD ? ["crv", "d", "x", "y"] : ["crv", "x", "y"];
+                bytesFields = hasD ? EcPrivateBytes : EcPublicBytes;
+                required = hasD ? EcPrivateRequired : EcPublicRequired;
                 hasCurve = true;
                 typeName = hasD ? "*jwk.ecdsaPrivateKey" : "*jwk.ecdsaPublicKey";
                 break;
             case "OKP":
                 isPrivate = hasD;
-                bytesFields = hasD ? ["d", "x"] : ["x"];
-                required = hasD ? ["crv", "d", "x"] : ["crv", "x"];
+                bytesFields = hasD ? OkpPrivateBytes : OkpPublicBytes;
+                required = hasD ? OkpPrivateRequired : OkpPublicRequired;
                 hasCurve = true;
                 typeName = hasD ? "*jwk.okpPrivateKey" : "*jwk.okpPublicKey";
                 break;
             case "oct":
                 isPrivate = true;
-                bytesFields = ["k"];
-                required = ["k"];
+                bytesFields = OctBytes;
+                required = OctBytes;
                 typeName = "*jwk.symmetricKey";
                 break;
             default:
                 return $"invalid key type from JSON ({kty})";
         }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var present = 0;
         foreach (var (name, value) in key.Members!)
         {
             if (FieldError(kty, name, value, bytesFields, hasCurve) is { } error)
@@ -155,14 +167,18 @@ internal static class Jwks
                 return $"failed to unmarshal JSON into key ({typeName}): {error}";
             }
 
-            seen.Add(name);
+            var index = Array.IndexOf(required, name);
+            if (index >= 0)
+            {
+                present |= 1 << index;
+            }
         }
 
-        foreach (var field in required)
+        for (var i = 0; i < required.Length; i++)
         {
-            if (!seen.Contains(field))
+            if ((present & (1 << i)) == 0)
             {
-                return $"failed to unmarshal JSON into key ({typeName}): required field {field} is missing";
+                return $"failed to unmarshal JSON into key ({typeName}): required field {required[i]} is missing";
             }
         }
 
@@ -668,6 +684,24 @@ internal static class Jwks
         private string ReadString()
         {
             _pos++;
+
+            // Most strings have no escapes: take them whole.
+            for (var end = _pos; end < text.Length; end++)
+            {
+                var ch = text[end];
+                if (ch == '"')
+                {
+                    var plain = text[_pos..end];
+                    _pos = end + 1;
+                    return plain;
+                }
+
+                if (ch == '\\' || ch < 0x20)
+                {
+                    break;
+                }
+            }
+
             var sb = new StringBuilder();
             while (true)
             {

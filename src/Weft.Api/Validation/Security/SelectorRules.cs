@@ -37,15 +37,14 @@ internal static class SelectorRules
         {
             foreach (var (key, value) in matchLabels)
             {
-                var labelPath = $"{path}.matchLabels[{key}]";
                 if (key.Length == 0)
                 {
-                    context.Error(labelPath, "empty key is not supported in selector: " + GoStrconv.Quote(key + "=" + value));
+                    context.Error($"{path}.matchLabels[{key}]", "empty key is not supported in selector: " + GoStrconv.Quote(key + "=" + value));
                 }
 
                 if (key.Contains('*', StringComparison.Ordinal) || value.Contains('*', StringComparison.Ordinal))
                 {
-                    context.Error(labelPath, "wildcard is not supported in selector: " + GoStrconv.Quote(key + "=" + value));
+                    context.Error($"{path}.matchLabels[{key}]", "wildcard is not supported in selector: " + GoStrconv.Quote(key + "=" + value));
                 }
             }
         }

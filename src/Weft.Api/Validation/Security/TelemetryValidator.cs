@@ -58,20 +58,19 @@ internal sealed class TelemetryValidator : ISpecValidator
                 {
                     foreach (var (name, tag) in tags)
                     {
-                        var tagPath = $"{overridePath}.tagOverrides[{name}]";
                         if (name.Length == 0)
                         {
-                            context.Warning(tagPath, "tagOverrides.name may not be empty");
+                            context.Warning($"{overridePath}.tagOverrides[{name}]", "tagOverrides.name may not be empty");
                         }
 
                         var operation = tag.Operation ?? "UPSERT";
                         if (operation == "UPSERT" && string.IsNullOrEmpty(tag.Value))
                         {
-                            context.Error(tagPath + ".value", "tagOverrides.value must be set when operation is UPSERT");
+                            context.Error($"{overridePath}.tagOverrides[{name}].value", "tagOverrides.value must be set when operation is UPSERT");
                         }
                         else if (operation == "REMOVE" && !string.IsNullOrEmpty(tag.Value))
                         {
-                            context.Error(tagPath + ".value", "tagOverrides.value may only be set when operation is UPSERT");
+                            context.Error($"{overridePath}.tagOverrides[{name}].value", "tagOverrides.value may only be set when operation is UPSERT");
                         }
                     }
                 }
@@ -123,30 +122,29 @@ internal sealed class TelemetryValidator : ISpecValidator
 
             foreach (var (name, tag) in tags)
             {
-                var tagPath = $"{path}.customTags[{name}]";
                 if (name.Length == 0)
                 {
-                    context.Error(tagPath, "tag name may not be empty");
+                    context.Error($"{path}.customTags[{name}]", "tag name may not be empty");
                 }
 
                 var kinds = (tag.Literal is null ? 0 : 1) + (tag.Header is null ? 0 : 1) + (tag.Environment is null ? 0 : 1) + (tag.Formatter is null ? 0 : 1);
                 if (kinds > 1)
                 {
-                    context.Error(tagPath, "only one of literal, environment, header or formatter may be set");
+                    context.Error($"{path}.customTags[{name}]", "only one of literal, environment, header or formatter may be set");
                     continue;
                 }
 
                 if (tag.Literal is { } literal && string.IsNullOrEmpty(literal.Value))
                 {
-                    context.Error(tagPath + ".literal.value", "literal tag value may not be empty");
+                    context.Error($"{path}.customTags[{name}].literal.value", "literal tag value may not be empty");
                 }
                 else if (tag.Header is { } header && string.IsNullOrEmpty(header.Name))
                 {
-                    context.Error(tagPath + ".header.name", "header tag name may not be empty");
+                    context.Error($"{path}.customTags[{name}].header.name", "header tag name may not be empty");
                 }
                 else if (tag.Environment is { } environment && string.IsNullOrEmpty(environment.Name))
                 {
-                    context.Error(tagPath + ".environment.name", "environment tag name may not be empty");
+                    context.Error($"{path}.customTags[{name}].environment.name", "environment tag name may not be empty");
                 }
             }
         }
