@@ -174,6 +174,29 @@ public sealed class AuthenticationValidatorTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Certificate_chains_must_hold_der_certificates(bool urlSafe)
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=issuer", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
+        var der = Convert.ToBase64String(certificate.RawData);
+        if (urlSafe)
+        {
+            der = der.TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        }
+
+        var n = Convert.ToBase64String(rsa.ExportParameters(false).Modulus!).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        AssertClean(Rule($$"""    jwks: '{"keys":[{"kty":"RSA","e":"AQAB","n":"{{n}}","x5c":["{{der}}"]}]}'"""));
+
+        var pem = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(certificate.ExportCertificatePem()));
+        AssertError(Rule($$"""    jwks: '{"keys":[{"kty":"RSA","e":"AQAB","n":"{{n}}","x5c":["{{pem}}"]}]}'"""),
+            "spec.jwtRules[0].jwks", "failed to parse certificate");
+    }
+
     [Fact]
     public void Header_and_claim_outputs()
     {
