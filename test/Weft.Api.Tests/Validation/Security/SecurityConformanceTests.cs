@@ -1,4 +1,7 @@
 using System.Globalization;
+using Weft.Api.Documents;
+using Weft.Api.Loading;
+using Weft.Api.Validation;
 using Weft.Api.Tests.Corpus;
 using Xunit.Abstractions;
 
@@ -58,5 +61,54 @@ public sealed class SecurityConformanceTests(ITestOutputHelper output)
 
         var unexplained = cases.Count(c => !known.ContainsKey(c.Id) && SecurityValidation.Disagreement(c) is not null);
         Assert.Equal(0, unexplained);
+    }
+
+    /// <summary>Config istiod loads in its tests, and the samples, raise no semantic error for these kinds.</summary>
+    [SkippableFact]
+    public void Valid_corpus_documents_have_no_semantic_errors()
+    {
+        var root = IstioCorpus.Require();
+        var checkedCount = 0;
+        var failures = new List<string>();
+        foreach (var folder in new[] { Path.Combine("validation", "valid", "pilot-test-config"), "samples" })
+        {
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(root, folder), "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                IReadOnlyList<YamlDocument> documents;
+                try
+                {
+                    documents = YamlReader.Read(File.ReadAllText(file), file);
+                }
+                catch (YamlLoadException)
+                {
+                    continue;
+                }
+
+                foreach (var document in documents)
+                {
+                    if (document.Root is not MapNode map || map["kind"] is not ScalarNode { Text: var kind } || !SecurityValidation.Kinds.Contains(kind))
+                    {
+                        continue;
+                    }
+
+                    var resource = ResourceDecoder.Decode(map, new List<Diagnostic>());
+                    if (resource is null)
+                    {
+                        continue;
+                    }
+
+                    checkedCount++;
+                    var context = SecurityValidation.Run(resource);
+                    if (context.HasErrors)
+                    {
+                        failures.Add($"{Path.GetRelativePath(root, file)} {resource.DisplayName}:\n{context.Describe()}");
+                    }
+                }
+            }
+        }
+
+        output.WriteLine($"{checkedCount} documents of these kinds checked");
+        Assert.True(checkedCount > 0);
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 }
