@@ -525,7 +525,7 @@ internal static class CelSyntax
 
         private void Enter()
         {
-            if (++_depth > MaxDepth)
+            if (++_depth > MaxDepth || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
             {
                 throw new CelSyntaxException($"expression recursion limit exceeded: {MaxDepth}", Peek.Pos);
             }

@@ -513,7 +513,8 @@ internal static class Jwks
 
         private void Enter()
         {
-            if (++_depth > MaxDepth)
+            // Go stops at 10000 levels; a thread's stack may give out before that, which must not end the process.
+            if (++_depth > MaxDepth || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
             {
                 throw new FormatException("exceeded max depth");
             }

@@ -198,6 +198,15 @@ public sealed class AuthenticationValidatorTests
     }
 
     [Fact]
+    public void Deeply_nested_jwks_is_an_error_not_a_crash()
+    {
+        var deep = "{\"keys\":" + new string('[', 200_000) + new string(']', 200_000) + "}";
+        var result = Weft.Api.Validation.Security.Jwks.Parse(deep);
+        Assert.Equal("failed to unmarshal JWK set: exceeded max depth", result.Error);
+        Assert.Null(Weft.Api.Validation.Security.Jwks.Parse("{\"keys\":[]," + "\"x\":" + new string('[', 500) + new string(']', 500) + "}").Error);
+    }
+
+    [Fact]
     public void Header_and_claim_outputs()
     {
         var yaml = Rule("""

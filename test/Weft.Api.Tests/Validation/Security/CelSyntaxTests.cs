@@ -73,6 +73,7 @@ public sealed class CelSyntaxTests
         Assert.Null(CelSyntax.Check(new string('(', 200) + "1" + new string(')', 200)));
         Assert.Contains("recursion limit", CelSyntax.Check(new string('(', 300) + "1" + new string(')', 300)), StringComparison.Ordinal);
         Assert.Contains("recursion limit", CelSyntax.Check(string.Join(" + ", Enumerable.Repeat("1", 300))), StringComparison.Ordinal);
+        Assert.Contains("recursion limit", CelSyntax.Check(new string('[', 50_000) + new string(']', 50_000)), StringComparison.Ordinal);
     }
 
     [Fact]
