@@ -1,0 +1,38 @@
+using Weft.Api.Model.Extensions;
+
+namespace Weft.Api.Validation.Security;
+
+/// <summary>Istio's semantic rules for WasmPlugin (extensions.istio.io).</summary>
+internal sealed class WasmPluginValidator : ISpecValidator
+{
+    public string Kind => "WasmPlugin";
+
+    public void Validate(ValidationContext context)
+    {
+        var spec = MetadataRules.SpecOrEmpty<WasmPluginSpec>(context.Resource);
+        MetadataRules.Validate(context, authorizationAction: null);
+
+        SelectorRules.ValidateOneOfSelectorType(context, spec.Selector is not null, spec.TargetRef is not null, spec.TargetRefs?.Count ?? 0);
+        SelectorRules.ValidateWorkloadSelector(context, "spec.selector", spec.Selector is not null, spec.Selector?.MatchLabels);
+        if (spec.TargetRef is { } targetRef)
+        {
+            SelectorRules.ValidatePolicyTargetReference(context, "spec.targetRef", targetRef.Group, targetRef.Kind, targetRef.Name, targetRef.Namespace);
+        }
+
+        if (spec.TargetRefs is { } targetRefs)
+        {
+            for (var i = 0; i < targetRefs.Count; i++)
+            {
+                var r = targetRefs[i];
+                SelectorRules.ValidatePolicyTargetReference(context, $"spec.targetRefs[{i}]", r.Group, r.Kind, r.Name, r.Namespace);
+            }
+        }
+
+        WasmRules.ValidateUrl(context, "spec.url", spec.Url);
+        WasmRules.ValidateSha256(context, "spec.sha256", spec.Sha256);
+        WasmRules.ValidateImagePullSecret(context, "spec.imagePullSecret", spec.ImagePullSecret);
+        WasmRules.ValidatePluginName(context, "spec.pluginName", spec.PluginName, "pluginName field must be less than 255 characters long");
+        WasmRules.ValidateVmConfig(context, "spec.vmConfig", spec.VmConfig);
+        WasmRules.ValidateMatch(context, "spec.match", spec.Match);
+    }
+}
