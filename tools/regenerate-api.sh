@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 crds=${1:-../shared/istio-corpus/crds/istio-crds.yaml}
-rm -rf src/Weft.Api/Schema/Generated src/Weft.Api/Model/Generated
+# The generator compiles only the reader and schema types, so the old output may stay until it is replaced.
 dotnet run --project tools/Weft.ApiGen -- "$crds" src/Weft.Api

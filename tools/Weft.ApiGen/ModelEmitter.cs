@@ -19,7 +19,7 @@ internal static class ModelEmitter
             "double" => "double",
             "bool" => "bool",
             "raw" => "Node",
-            "object" => Name!,
+            "object" => "global::Weft.Api.Model." + Name!,
             "list" => $"IReadOnlyList<{Element!.CSharp}>",
             "map" => $"IReadOnlyDictionary<string, {Element!.CSharp}>",
             _ => throw new InvalidOperationException(Kind),
@@ -73,7 +73,8 @@ internal static class ModelEmitter
 
             var folder = Path.Combine(dir, group.Key.Namespace);
             Directory.CreateDirectory(folder);
-            File.WriteAllText(Path.Combine(folder, group.Key.FirstKind + ".g.cs"), sb.ToString());
+            var fileName = group.Key.Namespace == "Common" ? "SharedTypes" : group.Key.FirstKind;
+            File.WriteAllText(Path.Combine(folder, fileName + ".g.cs"), sb.ToString());
         }
 
         var table = new StringBuilder(CSharp.Header);
@@ -138,7 +139,14 @@ internal static class ModelEmitter
                 return new TypeRef("list", Element: Ref(s.Items, parent, json, ns, kind, models, order));
             case SchemaType.Object when s.Properties is { Count: > 0 } && !s.PreserveUnknownFields:
                 var name = TypeNames.ByField.GetValueOrDefault(parent + "." + json) ?? parent + global::Weft.ApiGen.CSharp.Pascal(json);
-                return new TypeRef("object", Define(s, name, ns, kind, models, order).Name);
+                var typeNs = ns;
+                if (name.Contains('.', StringComparison.Ordinal))
+                {
+                    (typeNs, name) = (name[..name.IndexOf('.', StringComparison.Ordinal)], name[(name.IndexOf('.', StringComparison.Ordinal) + 1)..]);
+                }
+
+                var defined = Define(s, name, typeNs, kind, models, order);
+                return new TypeRef("object", defined.Namespace + "." + defined.Name);
             case SchemaType.Object when s.AdditionalProperties is { } values && !s.PreserveUnknownFields:
                 return new TypeRef("map", Element: Ref(values, parent, json, ns, kind, models, order));
             default:
@@ -192,7 +200,7 @@ internal static class ModelEmitter
         "double" => $"NodeRead.Double({node})",
         "bool" => $"NodeRead.Bool({node})",
         "raw" => $"NodeRead.Raw({node})",
-        "object" => $"NodeRead.Object({node}, global::Weft.Api.Model.{ns}.{t.Name}.Decode)",
+        "object" => $"NodeRead.Object({node}, global::Weft.Api.Model.{t.Name}.Decode)",
         "list" => t.Element!.Kind switch
         {
             "long" => $"NodeRead.LongList({node})",

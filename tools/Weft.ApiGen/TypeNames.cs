@@ -3,6 +3,7 @@ namespace Weft.ApiGen;
 /// <summary>
 /// The model type for an object field, keyed by "ParentType.field". Names follow Istio's protobuf messages
 /// so that code reading the models reads like Istio's. Fields not listed get ParentType + FieldName.
+/// "Common.X" puts a type shared by several API groups (Istio's istio.type.v1beta1) in Weft.Api.Model.Common.
 /// </summary>
 internal static class TypeNames
 {
@@ -55,7 +56,7 @@ internal static class TypeNames
         // DestinationRule
         ["DestinationRuleSpec.trafficPolicy"] = "TrafficPolicy",
         ["DestinationRuleSpec.subsets"] = "Subset",
-        ["DestinationRuleSpec.workloadSelector"] = "TypeWorkloadSelector",
+        ["DestinationRuleSpec.workloadSelector"] = "Common.WorkloadSelector",
         ["Subset.trafficPolicy"] = "TrafficPolicy",
         ["TrafficPolicy.connectionPool"] = "ConnectionPoolSettings",
         ["TrafficPolicy.loadBalancer"] = "LoadBalancerSettings",
@@ -121,7 +122,7 @@ internal static class TypeNames
         // EnvoyFilter
         ["EnvoyFilterSpec.workloadSelector"] = "WorkloadSelector",
         ["EnvoyFilterSpec.configPatches"] = "EnvoyConfigObjectPatch",
-        ["EnvoyFilterSpec.targetRefs"] = "PolicyTargetReference",
+        ["EnvoyFilterSpec.targetRefs"] = "Common.PolicyTargetReference",
         ["EnvoyConfigObjectPatch.match"] = "EnvoyConfigObjectMatch",
         ["EnvoyConfigObjectPatch.patch"] = "Patch",
         ["EnvoyConfigObjectMatch.proxy"] = "ProxyMatch",
@@ -139,13 +140,13 @@ internal static class TypeNames
         ["WaypointMatch.route"] = "WaypointRouteMatch",
 
         // ProxyConfig
-        ["ProxyConfigSpec.selector"] = "TypeWorkloadSelector",
+        ["ProxyConfigSpec.selector"] = "Common.WorkloadSelector",
         ["ProxyConfigSpec.image"] = "ProxyImage",
 
         // Security
-        ["AuthorizationPolicySpec.selector"] = "WorkloadSelector",
-        ["AuthorizationPolicySpec.targetRef"] = "PolicyTargetReference",
-        ["AuthorizationPolicySpec.targetRefs"] = "PolicyTargetReference",
+        ["AuthorizationPolicySpec.selector"] = "Common.WorkloadSelector",
+        ["AuthorizationPolicySpec.targetRef"] = "Common.PolicyTargetReference",
+        ["AuthorizationPolicySpec.targetRefs"] = "Common.PolicyTargetReference",
         ["AuthorizationPolicySpec.rules"] = "Rule",
         ["AuthorizationPolicySpec.provider"] = "ExtensionProvider",
         ["Rule.from"] = "RuleFrom",
@@ -153,20 +154,20 @@ internal static class TypeNames
         ["Rule.when"] = "Condition",
         ["RuleFrom.source"] = "Source",
         ["RuleTo.operation"] = "Operation",
-        ["PeerAuthenticationSpec.selector"] = "WorkloadSelector",
+        ["PeerAuthenticationSpec.selector"] = "Common.WorkloadSelector",
         ["PeerAuthenticationSpec.mtls"] = "MutualTLS",
         ["PeerAuthenticationSpec.portLevelMtls"] = "MutualTLS",
-        ["RequestAuthenticationSpec.selector"] = "WorkloadSelector",
-        ["RequestAuthenticationSpec.targetRef"] = "PolicyTargetReference",
-        ["RequestAuthenticationSpec.targetRefs"] = "PolicyTargetReference",
+        ["RequestAuthenticationSpec.selector"] = "Common.WorkloadSelector",
+        ["RequestAuthenticationSpec.targetRef"] = "Common.PolicyTargetReference",
+        ["RequestAuthenticationSpec.targetRefs"] = "Common.PolicyTargetReference",
         ["RequestAuthenticationSpec.jwtRules"] = "JWTRule",
         ["JWTRule.fromHeaders"] = "JWTHeader",
         ["JWTRule.outputClaimToHeaders"] = "ClaimToHeader",
 
         // Telemetry
-        ["TelemetrySpec.selector"] = "WorkloadSelector",
-        ["TelemetrySpec.targetRef"] = "PolicyTargetReference",
-        ["TelemetrySpec.targetRefs"] = "PolicyTargetReference",
+        ["TelemetrySpec.selector"] = "Common.WorkloadSelector",
+        ["TelemetrySpec.targetRef"] = "Common.PolicyTargetReference",
+        ["TelemetrySpec.targetRefs"] = "Common.PolicyTargetReference",
         ["TelemetrySpec.tracing"] = "Tracing",
         ["TelemetrySpec.metrics"] = "Metrics",
         ["TelemetrySpec.accessLogging"] = "AccessLogging",
@@ -186,15 +187,15 @@ internal static class TypeNames
         ["AccessLogging.filter"] = "AccessLoggingFilter",
 
         // Extensions
-        ["WasmPluginSpec.selector"] = "WorkloadSelector",
-        ["WasmPluginSpec.targetRef"] = "PolicyTargetReference",
-        ["WasmPluginSpec.targetRefs"] = "PolicyTargetReference",
+        ["WasmPluginSpec.selector"] = "Common.WorkloadSelector",
+        ["WasmPluginSpec.targetRef"] = "Common.PolicyTargetReference",
+        ["WasmPluginSpec.targetRefs"] = "Common.PolicyTargetReference",
         ["WasmPluginSpec.match"] = "TrafficSelector",
         ["WasmPluginSpec.vmConfig"] = "VmConfig",
         ["TrafficSelector.ports"] = "PortSelector",
         ["VmConfig.env"] = "EnvVar",
-        ["TrafficExtensionSpec.selector"] = "WorkloadSelector",
-        ["TrafficExtensionSpec.targetRefs"] = "PolicyTargetReference",
+        ["TrafficExtensionSpec.selector"] = "Common.WorkloadSelector",
+        ["TrafficExtensionSpec.targetRefs"] = "Common.PolicyTargetReference",
         ["TrafficExtensionSpec.match"] = "TrafficSelector",
         ["TrafficExtensionSpec.wasm"] = "WasmConfig",
         ["TrafficExtensionSpec.lua"] = "LuaConfig",

@@ -27,7 +27,7 @@ internal static class SelectorRules
     }
 
     /// <summary>Istio's <c>validateWorkloadSelector</c> (ProxyConfig and the security kinds): errors plus a warning when no labels.</summary>
-    public static void ValidateTyped(ValidationContext context, TypeWorkloadSelector? selector, string path)
+    public static void ValidateTyped(ValidationContext context, Model.Common.WorkloadSelector? selector, string path)
     {
         if (selector is null)
         {

@@ -64,12 +64,12 @@ public sealed partial record TrafficSelector
     public string? Mode { get; init; }
 
     /// <summary><c>ports</c></summary>
-    public IReadOnlyList<PortSelector>? Ports { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Extensions.PortSelector>? Ports { get; init; }
 
     internal static TrafficSelector Decode(MapNode node)
     {
         string? f0 = null;
-        IReadOnlyList<PortSelector>? f1 = null;
+        IReadOnlyList<global::Weft.Api.Model.Extensions.PortSelector>? f1 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -87,80 +87,6 @@ public sealed partial record TrafficSelector
         {
             Mode = f0,
             Ports = f1,
-        };
-    }
-}
-
-public sealed partial record WorkloadSelector
-{
-    /// <summary><c>matchLabels</c></summary>
-    public IReadOnlyDictionary<string, string>? MatchLabels { get; init; }
-
-    internal static WorkloadSelector Decode(MapNode node)
-    {
-        IReadOnlyDictionary<string, string>? f0 = null;
-        foreach (var entry in node.Entries)
-        {
-            switch (entry.Key)
-            {
-                case "matchLabels":
-                    f0 = NodeRead.Map(entry.Value, static n => NodeRead.String(n));
-                    break;
-            }
-        }
-
-        return new WorkloadSelector
-        {
-            MatchLabels = f0,
-        };
-    }
-}
-
-public sealed partial record PolicyTargetReference
-{
-    /// <summary><c>group</c></summary>
-    public string? Group { get; init; }
-
-    /// <summary><c>kind</c></summary>
-    public string? Kind { get; init; }
-
-    /// <summary><c>name</c></summary>
-    public string? Name { get; init; }
-
-    /// <summary><c>namespace</c></summary>
-    public string? Namespace { get; init; }
-
-    internal static PolicyTargetReference Decode(MapNode node)
-    {
-        string? f0 = null;
-        string? f1 = null;
-        string? f2 = null;
-        string? f3 = null;
-        foreach (var entry in node.Entries)
-        {
-            switch (entry.Key)
-            {
-                case "group":
-                    f0 = NodeRead.String(entry.Value);
-                    break;
-                case "kind":
-                    f1 = NodeRead.String(entry.Value);
-                    break;
-                case "name":
-                    f2 = NodeRead.String(entry.Value);
-                    break;
-                case "namespace":
-                    f3 = NodeRead.String(entry.Value);
-                    break;
-            }
-        }
-
-        return new PolicyTargetReference
-        {
-            Group = f0,
-            Kind = f1,
-            Name = f2,
-            Namespace = f3,
         };
     }
 }
@@ -209,11 +135,11 @@ public sealed partial record EnvVar
 public sealed partial record VmConfig
 {
     /// <summary><c>env</c></summary>
-    public IReadOnlyList<EnvVar>? Env { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Extensions.EnvVar>? Env { get; init; }
 
     internal static VmConfig Decode(MapNode node)
     {
-        IReadOnlyList<EnvVar>? f0 = null;
+        IReadOnlyList<global::Weft.Api.Model.Extensions.EnvVar>? f0 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -261,7 +187,7 @@ public sealed partial record WasmConfig
     public string? VerificationKey { get; init; }
 
     /// <summary><c>vmConfig</c></summary>
-    public VmConfig? VmConfig { get; init; }
+    public global::Weft.Api.Model.Extensions.VmConfig? VmConfig { get; init; }
 
     internal static WasmConfig Decode(MapNode node)
     {
@@ -274,7 +200,7 @@ public sealed partial record WasmConfig
         string? f6 = null;
         string? f7 = null;
         string? f8 = null;
-        VmConfig? f9 = null;
+        global::Weft.Api.Model.Extensions.VmConfig? f9 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -331,10 +257,10 @@ public sealed partial record WasmConfig
 public sealed partial record TrafficExtensionSpec
 {
     /// <summary><c>lua</c></summary>
-    public LuaConfig? Lua { get; init; }
+    public global::Weft.Api.Model.Extensions.LuaConfig? Lua { get; init; }
 
     /// <summary><c>match</c></summary>
-    public IReadOnlyList<TrafficSelector>? Match { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Extensions.TrafficSelector>? Match { get; init; }
 
     /// <summary><c>phase</c></summary>
     public string? Phase { get; init; }
@@ -343,23 +269,23 @@ public sealed partial record TrafficExtensionSpec
     public long? Priority { get; init; }
 
     /// <summary><c>selector</c></summary>
-    public WorkloadSelector? Selector { get; init; }
+    public global::Weft.Api.Model.Common.WorkloadSelector? Selector { get; init; }
 
     /// <summary><c>targetRefs</c></summary>
-    public IReadOnlyList<PolicyTargetReference>? TargetRefs { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Common.PolicyTargetReference>? TargetRefs { get; init; }
 
     /// <summary><c>wasm</c></summary>
-    public WasmConfig? Wasm { get; init; }
+    public global::Weft.Api.Model.Extensions.WasmConfig? Wasm { get; init; }
 
     internal static TrafficExtensionSpec Decode(MapNode node)
     {
-        LuaConfig? f0 = null;
-        IReadOnlyList<TrafficSelector>? f1 = null;
+        global::Weft.Api.Model.Extensions.LuaConfig? f0 = null;
+        IReadOnlyList<global::Weft.Api.Model.Extensions.TrafficSelector>? f1 = null;
         string? f2 = null;
         long? f3 = null;
-        WorkloadSelector? f4 = null;
-        IReadOnlyList<PolicyTargetReference>? f5 = null;
-        WasmConfig? f6 = null;
+        global::Weft.Api.Model.Common.WorkloadSelector? f4 = null;
+        IReadOnlyList<global::Weft.Api.Model.Common.PolicyTargetReference>? f5 = null;
+        global::Weft.Api.Model.Extensions.WasmConfig? f6 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -377,10 +303,10 @@ public sealed partial record TrafficExtensionSpec
                     f3 = NodeRead.Long(entry.Value);
                     break;
                 case "selector":
-                    f4 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Extensions.WorkloadSelector.Decode);
+                    f4 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Common.WorkloadSelector.Decode);
                     break;
                 case "targetRefs":
-                    f5 = NodeRead.List(entry.Value, static n => NodeRead.Object(n, global::Weft.Api.Model.Extensions.PolicyTargetReference.Decode));
+                    f5 = NodeRead.List(entry.Value, static n => NodeRead.Object(n, global::Weft.Api.Model.Common.PolicyTargetReference.Decode));
                     break;
                 case "wasm":
                     f6 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Extensions.WasmConfig.Decode);

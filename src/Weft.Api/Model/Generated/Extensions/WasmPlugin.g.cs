@@ -20,7 +20,7 @@ public sealed partial record WasmPluginSpec
     public string? ImagePullSecret { get; init; }
 
     /// <summary><c>match</c></summary>
-    public IReadOnlyList<TrafficSelector>? Match { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Extensions.TrafficSelector>? Match { get; init; }
 
     /// <summary><c>phase</c></summary>
     public string? Phase { get; init; }
@@ -35,16 +35,16 @@ public sealed partial record WasmPluginSpec
     public long? Priority { get; init; }
 
     /// <summary><c>selector</c></summary>
-    public WorkloadSelector? Selector { get; init; }
+    public global::Weft.Api.Model.Common.WorkloadSelector? Selector { get; init; }
 
     /// <summary><c>sha256</c></summary>
     public string? Sha256 { get; init; }
 
     /// <summary><c>targetRef</c></summary>
-    public PolicyTargetReference? TargetRef { get; init; }
+    public global::Weft.Api.Model.Common.PolicyTargetReference? TargetRef { get; init; }
 
     /// <summary><c>targetRefs</c></summary>
-    public IReadOnlyList<PolicyTargetReference>? TargetRefs { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Common.PolicyTargetReference>? TargetRefs { get; init; }
 
     /// <summary><c>type</c></summary>
     public string? Type { get; init; }
@@ -56,26 +56,26 @@ public sealed partial record WasmPluginSpec
     public string? VerificationKey { get; init; }
 
     /// <summary><c>vmConfig</c></summary>
-    public VmConfig? VmConfig { get; init; }
+    public global::Weft.Api.Model.Extensions.VmConfig? VmConfig { get; init; }
 
     internal static WasmPluginSpec Decode(MapNode node)
     {
         string? f0 = null;
         string? f1 = null;
         string? f2 = null;
-        IReadOnlyList<TrafficSelector>? f3 = null;
+        IReadOnlyList<global::Weft.Api.Model.Extensions.TrafficSelector>? f3 = null;
         string? f4 = null;
         Node? f5 = null;
         string? f6 = null;
         long? f7 = null;
-        WorkloadSelector? f8 = null;
+        global::Weft.Api.Model.Common.WorkloadSelector? f8 = null;
         string? f9 = null;
-        PolicyTargetReference? f10 = null;
-        IReadOnlyList<PolicyTargetReference>? f11 = null;
+        global::Weft.Api.Model.Common.PolicyTargetReference? f10 = null;
+        IReadOnlyList<global::Weft.Api.Model.Common.PolicyTargetReference>? f11 = null;
         string? f12 = null;
         string? f13 = null;
         string? f14 = null;
-        VmConfig? f15 = null;
+        global::Weft.Api.Model.Extensions.VmConfig? f15 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -105,16 +105,16 @@ public sealed partial record WasmPluginSpec
                     f7 = NodeRead.Long(entry.Value);
                     break;
                 case "selector":
-                    f8 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Extensions.WorkloadSelector.Decode);
+                    f8 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Common.WorkloadSelector.Decode);
                     break;
                 case "sha256":
                     f9 = NodeRead.String(entry.Value);
                     break;
                 case "targetRef":
-                    f10 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Extensions.PolicyTargetReference.Decode);
+                    f10 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Common.PolicyTargetReference.Decode);
                     break;
                 case "targetRefs":
-                    f11 = NodeRead.List(entry.Value, static n => NodeRead.Object(n, global::Weft.Api.Model.Extensions.PolicyTargetReference.Decode));
+                    f11 = NodeRead.List(entry.Value, static n => NodeRead.Object(n, global::Weft.Api.Model.Common.PolicyTargetReference.Decode));
                     break;
                 case "type":
                     f12 = NodeRead.String(entry.Value);

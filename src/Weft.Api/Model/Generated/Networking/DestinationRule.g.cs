@@ -50,7 +50,7 @@ public sealed partial record ConnectionPoolSettingsHTTPSettings
     public long? Http1MaxPendingRequests { get; init; }
 
     /// <summary><c>http2KeepAlive</c></summary>
-    public Http2KeepAlive? Http2KeepAlive { get; init; }
+    public global::Weft.Api.Model.Networking.Http2KeepAlive? Http2KeepAlive { get; init; }
 
     /// <summary><c>http2MaxRequests</c></summary>
     public long? Http2MaxRequests { get; init; }
@@ -74,7 +74,7 @@ public sealed partial record ConnectionPoolSettingsHTTPSettings
     {
         string? f0 = null;
         long? f1 = null;
-        Http2KeepAlive? f2 = null;
+        global::Weft.Api.Model.Networking.Http2KeepAlive? f2 = null;
         long? f3 = null;
         string? f4 = null;
         long? f5 = null;
@@ -186,7 +186,7 @@ public sealed partial record ConnectionPoolSettingsTCPSettings
     public long? MaxConnections { get; init; }
 
     /// <summary><c>tcpKeepalive</c></summary>
-    public TcpKeepalive? TcpKeepalive { get; init; }
+    public global::Weft.Api.Model.Networking.TcpKeepalive? TcpKeepalive { get; init; }
 
     internal static ConnectionPoolSettingsTCPSettings Decode(MapNode node)
     {
@@ -194,7 +194,7 @@ public sealed partial record ConnectionPoolSettingsTCPSettings
         string? f1 = null;
         string? f2 = null;
         long? f3 = null;
-        TcpKeepalive? f4 = null;
+        global::Weft.Api.Model.Networking.TcpKeepalive? f4 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -231,15 +231,15 @@ public sealed partial record ConnectionPoolSettingsTCPSettings
 public sealed partial record ConnectionPoolSettings
 {
     /// <summary><c>http</c></summary>
-    public ConnectionPoolSettingsHTTPSettings? Http { get; init; }
+    public global::Weft.Api.Model.Networking.ConnectionPoolSettingsHTTPSettings? Http { get; init; }
 
     /// <summary><c>tcp</c></summary>
-    public ConnectionPoolSettingsTCPSettings? Tcp { get; init; }
+    public global::Weft.Api.Model.Networking.ConnectionPoolSettingsTCPSettings? Tcp { get; init; }
 
     internal static ConnectionPoolSettings Decode(MapNode node)
     {
-        ConnectionPoolSettingsHTTPSettings? f0 = null;
-        ConnectionPoolSettingsTCPSettings? f1 = null;
+        global::Weft.Api.Model.Networking.ConnectionPoolSettingsHTTPSettings? f0 = null;
+        global::Weft.Api.Model.Networking.ConnectionPoolSettingsTCPSettings? f1 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -354,7 +354,7 @@ public sealed partial record HTTPCookieAttribute
 public sealed partial record HTTPCookie
 {
     /// <summary><c>attributes</c></summary>
-    public IReadOnlyList<HTTPCookieAttribute>? Attributes { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.HTTPCookieAttribute>? Attributes { get; init; }
 
     /// <summary><c>name</c></summary>
     public string? Name { get; init; }
@@ -367,7 +367,7 @@ public sealed partial record HTTPCookie
 
     internal static HTTPCookie Decode(MapNode node)
     {
-        IReadOnlyList<HTTPCookieAttribute>? f0 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.HTTPCookieAttribute>? f0 = null;
         string? f1 = null;
         string? f2 = null;
         string? f3 = null;
@@ -453,7 +453,7 @@ public sealed partial record RingHash
 public sealed partial record ConsistentHashLB
 {
     /// <summary><c>httpCookie</c></summary>
-    public HTTPCookie? HttpCookie { get; init; }
+    public global::Weft.Api.Model.Networking.HTTPCookie? HttpCookie { get; init; }
 
     /// <summary><c>httpHeaderName</c></summary>
     public string? HttpHeaderName { get; init; }
@@ -462,25 +462,25 @@ public sealed partial record ConsistentHashLB
     public string? HttpQueryParameterName { get; init; }
 
     /// <summary><c>maglev</c></summary>
-    public MagLev? Maglev { get; init; }
+    public global::Weft.Api.Model.Networking.MagLev? Maglev { get; init; }
 
     /// <summary><c>minimumRingSize</c></summary>
     public long? MinimumRingSize { get; init; }
 
     /// <summary><c>ringHash</c></summary>
-    public RingHash? RingHash { get; init; }
+    public global::Weft.Api.Model.Networking.RingHash? RingHash { get; init; }
 
     /// <summary><c>useSourceIp</c></summary>
     public bool? UseSourceIp { get; init; }
 
     internal static ConsistentHashLB Decode(MapNode node)
     {
-        HTTPCookie? f0 = null;
+        global::Weft.Api.Model.Networking.HTTPCookie? f0 = null;
         string? f1 = null;
         string? f2 = null;
-        MagLev? f3 = null;
+        global::Weft.Api.Model.Networking.MagLev? f3 = null;
         long? f4 = null;
-        RingHash? f5 = null;
+        global::Weft.Api.Model.Networking.RingHash? f5 = null;
         bool? f6 = null;
         foreach (var entry in node.Entries)
         {
@@ -592,22 +592,22 @@ public sealed partial record LocalityFailover
 public sealed partial record LocalityLoadBalancerSetting
 {
     /// <summary><c>distribute</c></summary>
-    public IReadOnlyList<LocalityDistribute>? Distribute { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.LocalityDistribute>? Distribute { get; init; }
 
     /// <summary><c>enabled</c></summary>
     public bool? Enabled { get; init; }
 
     /// <summary><c>failover</c></summary>
-    public IReadOnlyList<LocalityFailover>? Failover { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.LocalityFailover>? Failover { get; init; }
 
     /// <summary><c>failoverPriority</c></summary>
     public IReadOnlyList<string>? FailoverPriority { get; init; }
 
     internal static LocalityLoadBalancerSetting Decode(MapNode node)
     {
-        IReadOnlyList<LocalityDistribute>? f0 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.LocalityDistribute>? f0 = null;
         bool? f1 = null;
-        IReadOnlyList<LocalityFailover>? f2 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.LocalityFailover>? f2 = null;
         IReadOnlyList<string>? f3 = null;
         foreach (var entry in node.Entries)
         {
@@ -685,7 +685,7 @@ public sealed partial record ZoneAwareLoadBalancerSetting
     public bool? Enabled { get; init; }
 
     /// <summary><c>failover</c></summary>
-    public IReadOnlyList<LocalityFailover>? Failover { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.LocalityFailover>? Failover { get; init; }
 
     /// <summary><c>failoverPriority</c></summary>
     public IReadOnlyList<string>? FailoverPriority { get; init; }
@@ -696,7 +696,7 @@ public sealed partial record ZoneAwareLoadBalancerSetting
     internal static ZoneAwareLoadBalancerSetting Decode(MapNode node)
     {
         bool? f0 = null;
-        IReadOnlyList<LocalityFailover>? f1 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.LocalityFailover>? f1 = null;
         IReadOnlyList<string>? f2 = null;
         long? f3 = null;
         foreach (var entry in node.Entries)
@@ -731,35 +731,35 @@ public sealed partial record ZoneAwareLoadBalancerSetting
 public sealed partial record LoadBalancerSettings
 {
     /// <summary><c>backendUtilization</c></summary>
-    public BackendUtilizationLB? BackendUtilization { get; init; }
+    public global::Weft.Api.Model.Networking.BackendUtilizationLB? BackendUtilization { get; init; }
 
     /// <summary><c>consistentHash</c></summary>
-    public ConsistentHashLB? ConsistentHash { get; init; }
+    public global::Weft.Api.Model.Networking.ConsistentHashLB? ConsistentHash { get; init; }
 
     /// <summary><c>localityLbSetting</c></summary>
-    public LocalityLoadBalancerSetting? LocalityLbSetting { get; init; }
+    public global::Weft.Api.Model.Networking.LocalityLoadBalancerSetting? LocalityLbSetting { get; init; }
 
     /// <summary><c>simple</c></summary>
     public string? Simple { get; init; }
 
     /// <summary><c>warmup</c></summary>
-    public WarmupConfiguration? Warmup { get; init; }
+    public global::Weft.Api.Model.Networking.WarmupConfiguration? Warmup { get; init; }
 
     /// <summary><c>warmupDurationSecs</c></summary>
     public string? WarmupDurationSecs { get; init; }
 
     /// <summary><c>zoneAwareLbSetting</c></summary>
-    public ZoneAwareLoadBalancerSetting? ZoneAwareLbSetting { get; init; }
+    public global::Weft.Api.Model.Networking.ZoneAwareLoadBalancerSetting? ZoneAwareLbSetting { get; init; }
 
     internal static LoadBalancerSettings Decode(MapNode node)
     {
-        BackendUtilizationLB? f0 = null;
-        ConsistentHashLB? f1 = null;
-        LocalityLoadBalancerSetting? f2 = null;
+        global::Weft.Api.Model.Networking.BackendUtilizationLB? f0 = null;
+        global::Weft.Api.Model.Networking.ConsistentHashLB? f1 = null;
+        global::Weft.Api.Model.Networking.LocalityLoadBalancerSetting? f2 = null;
         string? f3 = null;
-        WarmupConfiguration? f4 = null;
+        global::Weft.Api.Model.Networking.WarmupConfiguration? f4 = null;
         string? f5 = null;
-        ZoneAwareLoadBalancerSetting? f6 = null;
+        global::Weft.Api.Model.Networking.ZoneAwareLoadBalancerSetting? f6 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -1015,27 +1015,27 @@ public sealed partial record ClientTLSSettings
 public sealed partial record PortTrafficPolicy
 {
     /// <summary><c>connectionPool</c></summary>
-    public ConnectionPoolSettings? ConnectionPool { get; init; }
+    public global::Weft.Api.Model.Networking.ConnectionPoolSettings? ConnectionPool { get; init; }
 
     /// <summary><c>loadBalancer</c></summary>
-    public LoadBalancerSettings? LoadBalancer { get; init; }
+    public global::Weft.Api.Model.Networking.LoadBalancerSettings? LoadBalancer { get; init; }
 
     /// <summary><c>outlierDetection</c></summary>
-    public OutlierDetection? OutlierDetection { get; init; }
+    public global::Weft.Api.Model.Networking.OutlierDetection? OutlierDetection { get; init; }
 
     /// <summary><c>port</c></summary>
-    public PortSelector? Port { get; init; }
+    public global::Weft.Api.Model.Networking.PortSelector? Port { get; init; }
 
     /// <summary><c>tls</c></summary>
-    public ClientTLSSettings? Tls { get; init; }
+    public global::Weft.Api.Model.Networking.ClientTLSSettings? Tls { get; init; }
 
     internal static PortTrafficPolicy Decode(MapNode node)
     {
-        ConnectionPoolSettings? f0 = null;
-        LoadBalancerSettings? f1 = null;
-        OutlierDetection? f2 = null;
-        PortSelector? f3 = null;
-        ClientTLSSettings? f4 = null;
+        global::Weft.Api.Model.Networking.ConnectionPoolSettings? f0 = null;
+        global::Weft.Api.Model.Networking.LoadBalancerSettings? f1 = null;
+        global::Weft.Api.Model.Networking.OutlierDetection? f2 = null;
+        global::Weft.Api.Model.Networking.PortSelector? f3 = null;
+        global::Weft.Api.Model.Networking.ClientTLSSettings? f4 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -1179,39 +1179,39 @@ public sealed partial record TrafficPolicyTunnelSettings
 public sealed partial record TrafficPolicy
 {
     /// <summary><c>connectionPool</c></summary>
-    public ConnectionPoolSettings? ConnectionPool { get; init; }
+    public global::Weft.Api.Model.Networking.ConnectionPoolSettings? ConnectionPool { get; init; }
 
     /// <summary><c>loadBalancer</c></summary>
-    public LoadBalancerSettings? LoadBalancer { get; init; }
+    public global::Weft.Api.Model.Networking.LoadBalancerSettings? LoadBalancer { get; init; }
 
     /// <summary><c>outlierDetection</c></summary>
-    public OutlierDetection? OutlierDetection { get; init; }
+    public global::Weft.Api.Model.Networking.OutlierDetection? OutlierDetection { get; init; }
 
     /// <summary><c>portLevelSettings</c></summary>
-    public IReadOnlyList<PortTrafficPolicy>? PortLevelSettings { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.PortTrafficPolicy>? PortLevelSettings { get; init; }
 
     /// <summary><c>proxyProtocol</c></summary>
-    public TrafficPolicyProxyProtocol? ProxyProtocol { get; init; }
+    public global::Weft.Api.Model.Networking.TrafficPolicyProxyProtocol? ProxyProtocol { get; init; }
 
     /// <summary><c>retryBudget</c></summary>
-    public TrafficPolicyRetryBudget? RetryBudget { get; init; }
+    public global::Weft.Api.Model.Networking.TrafficPolicyRetryBudget? RetryBudget { get; init; }
 
     /// <summary><c>tls</c></summary>
-    public ClientTLSSettings? Tls { get; init; }
+    public global::Weft.Api.Model.Networking.ClientTLSSettings? Tls { get; init; }
 
     /// <summary><c>tunnel</c></summary>
-    public TrafficPolicyTunnelSettings? Tunnel { get; init; }
+    public global::Weft.Api.Model.Networking.TrafficPolicyTunnelSettings? Tunnel { get; init; }
 
     internal static TrafficPolicy Decode(MapNode node)
     {
-        ConnectionPoolSettings? f0 = null;
-        LoadBalancerSettings? f1 = null;
-        OutlierDetection? f2 = null;
-        IReadOnlyList<PortTrafficPolicy>? f3 = null;
-        TrafficPolicyProxyProtocol? f4 = null;
-        TrafficPolicyRetryBudget? f5 = null;
-        ClientTLSSettings? f6 = null;
-        TrafficPolicyTunnelSettings? f7 = null;
+        global::Weft.Api.Model.Networking.ConnectionPoolSettings? f0 = null;
+        global::Weft.Api.Model.Networking.LoadBalancerSettings? f1 = null;
+        global::Weft.Api.Model.Networking.OutlierDetection? f2 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.PortTrafficPolicy>? f3 = null;
+        global::Weft.Api.Model.Networking.TrafficPolicyProxyProtocol? f4 = null;
+        global::Weft.Api.Model.Networking.TrafficPolicyRetryBudget? f5 = null;
+        global::Weft.Api.Model.Networking.ClientTLSSettings? f6 = null;
+        global::Weft.Api.Model.Networking.TrafficPolicyTunnelSettings? f7 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -1266,13 +1266,13 @@ public sealed partial record Subset
     public string? Name { get; init; }
 
     /// <summary><c>trafficPolicy</c></summary>
-    public TrafficPolicy? TrafficPolicy { get; init; }
+    public global::Weft.Api.Model.Networking.TrafficPolicy? TrafficPolicy { get; init; }
 
     internal static Subset Decode(MapNode node)
     {
         IReadOnlyDictionary<string, string>? f0 = null;
         string? f1 = null;
-        TrafficPolicy? f2 = null;
+        global::Weft.Api.Model.Networking.TrafficPolicy? f2 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -1298,31 +1298,6 @@ public sealed partial record Subset
     }
 }
 
-public sealed partial record TypeWorkloadSelector
-{
-    /// <summary><c>matchLabels</c></summary>
-    public IReadOnlyDictionary<string, string>? MatchLabels { get; init; }
-
-    internal static TypeWorkloadSelector Decode(MapNode node)
-    {
-        IReadOnlyDictionary<string, string>? f0 = null;
-        foreach (var entry in node.Entries)
-        {
-            switch (entry.Key)
-            {
-                case "matchLabels":
-                    f0 = NodeRead.Map(entry.Value, static n => NodeRead.String(n));
-                    break;
-            }
-        }
-
-        return new TypeWorkloadSelector
-        {
-            MatchLabels = f0,
-        };
-    }
-}
-
 public sealed partial record DestinationRuleSpec
 {
     /// <summary><c>exportTo</c></summary>
@@ -1332,21 +1307,21 @@ public sealed partial record DestinationRuleSpec
     public string? Host { get; init; }
 
     /// <summary><c>subsets</c></summary>
-    public IReadOnlyList<Subset>? Subsets { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.Subset>? Subsets { get; init; }
 
     /// <summary><c>trafficPolicy</c></summary>
-    public TrafficPolicy? TrafficPolicy { get; init; }
+    public global::Weft.Api.Model.Networking.TrafficPolicy? TrafficPolicy { get; init; }
 
     /// <summary><c>workloadSelector</c></summary>
-    public TypeWorkloadSelector? WorkloadSelector { get; init; }
+    public global::Weft.Api.Model.Common.WorkloadSelector? WorkloadSelector { get; init; }
 
     internal static DestinationRuleSpec Decode(MapNode node)
     {
         IReadOnlyList<string>? f0 = null;
         string? f1 = null;
-        IReadOnlyList<Subset>? f2 = null;
-        TrafficPolicy? f3 = null;
-        TypeWorkloadSelector? f4 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.Subset>? f2 = null;
+        global::Weft.Api.Model.Networking.TrafficPolicy? f3 = null;
+        global::Weft.Api.Model.Common.WorkloadSelector? f4 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -1364,7 +1339,7 @@ public sealed partial record DestinationRuleSpec
                     f3 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Networking.TrafficPolicy.Decode);
                     break;
                 case "workloadSelector":
-                    f4 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Networking.TypeWorkloadSelector.Decode);
+                    f4 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Common.WorkloadSelector.Decode);
                     break;
             }
         }

@@ -88,12 +88,12 @@ public sealed partial record FilterMatch
     public string? Name { get; init; }
 
     /// <summary><c>subFilter</c></summary>
-    public SubFilterMatch? SubFilter { get; init; }
+    public global::Weft.Api.Model.Networking.SubFilterMatch? SubFilter { get; init; }
 
     internal static FilterMatch Decode(MapNode node)
     {
         string? f0 = null;
-        SubFilterMatch? f1 = null;
+        global::Weft.Api.Model.Networking.SubFilterMatch? f1 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -124,7 +124,7 @@ public sealed partial record FilterChainMatch
     public long? DestinationPort { get; init; }
 
     /// <summary><c>filter</c></summary>
-    public FilterMatch? Filter { get; init; }
+    public global::Weft.Api.Model.Networking.FilterMatch? Filter { get; init; }
 
     /// <summary><c>name</c></summary>
     public string? Name { get; init; }
@@ -142,7 +142,7 @@ public sealed partial record FilterChainMatch
     {
         string? f0 = null;
         long? f1 = null;
-        FilterMatch? f2 = null;
+        global::Weft.Api.Model.Networking.FilterMatch? f2 = null;
         string? f3 = null;
         string? f4 = null;
         string? f5 = null;
@@ -191,7 +191,7 @@ public sealed partial record FilterChainMatch
 public sealed partial record ListenerMatch
 {
     /// <summary><c>filterChain</c></summary>
-    public FilterChainMatch? FilterChain { get; init; }
+    public global::Weft.Api.Model.Networking.FilterChainMatch? FilterChain { get; init; }
 
     /// <summary><c>listenerFilter</c></summary>
     public string? ListenerFilter { get; init; }
@@ -207,7 +207,7 @@ public sealed partial record ListenerMatch
 
     internal static ListenerMatch Decode(MapNode node)
     {
-        FilterChainMatch? f0 = null;
+        global::Weft.Api.Model.Networking.FilterChainMatch? f0 = null;
         string? f1 = null;
         string? f2 = null;
         string? f3 = null;
@@ -320,13 +320,13 @@ public sealed partial record VirtualHostMatch
     public string? Name { get; init; }
 
     /// <summary><c>route</c></summary>
-    public RouteMatch? Route { get; init; }
+    public global::Weft.Api.Model.Networking.RouteMatch? Route { get; init; }
 
     internal static VirtualHostMatch Decode(MapNode node)
     {
         string? f0 = null;
         string? f1 = null;
-        RouteMatch? f2 = null;
+        global::Weft.Api.Model.Networking.RouteMatch? f2 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -367,7 +367,7 @@ public sealed partial record RouteConfigurationMatch
     public long? PortNumber { get; init; }
 
     /// <summary><c>vhost</c></summary>
-    public VirtualHostMatch? Vhost { get; init; }
+    public global::Weft.Api.Model.Networking.VirtualHostMatch? Vhost { get; init; }
 
     internal static RouteConfigurationMatch Decode(MapNode node)
     {
@@ -375,7 +375,7 @@ public sealed partial record RouteConfigurationMatch
         string? f1 = null;
         string? f2 = null;
         long? f3 = null;
-        VirtualHostMatch? f4 = null;
+        global::Weft.Api.Model.Networking.VirtualHostMatch? f4 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -415,12 +415,12 @@ public sealed partial record WaypointFilterMatch
     public string? Name { get; init; }
 
     /// <summary><c>subFilter</c></summary>
-    public SubFilterMatch? SubFilter { get; init; }
+    public global::Weft.Api.Model.Networking.SubFilterMatch? SubFilter { get; init; }
 
     internal static WaypointFilterMatch Decode(MapNode node)
     {
         string? f0 = null;
-        SubFilterMatch? f1 = null;
+        global::Weft.Api.Model.Networking.SubFilterMatch? f1 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -470,19 +470,19 @@ public sealed partial record WaypointRouteMatch
 public sealed partial record WaypointMatch
 {
     /// <summary><c>filter</c></summary>
-    public WaypointFilterMatch? Filter { get; init; }
+    public global::Weft.Api.Model.Networking.WaypointFilterMatch? Filter { get; init; }
 
     /// <summary><c>portNumber</c></summary>
     public long? PortNumber { get; init; }
 
     /// <summary><c>route</c></summary>
-    public WaypointRouteMatch? Route { get; init; }
+    public global::Weft.Api.Model.Networking.WaypointRouteMatch? Route { get; init; }
 
     internal static WaypointMatch Decode(MapNode node)
     {
-        WaypointFilterMatch? f0 = null;
+        global::Weft.Api.Model.Networking.WaypointFilterMatch? f0 = null;
         long? f1 = null;
-        WaypointRouteMatch? f2 = null;
+        global::Weft.Api.Model.Networking.WaypointRouteMatch? f2 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -511,31 +511,31 @@ public sealed partial record WaypointMatch
 public sealed partial record EnvoyConfigObjectMatch
 {
     /// <summary><c>cluster</c></summary>
-    public ClusterMatch? Cluster { get; init; }
+    public global::Weft.Api.Model.Networking.ClusterMatch? Cluster { get; init; }
 
     /// <summary><c>context</c></summary>
     public string? Context { get; init; }
 
     /// <summary><c>listener</c></summary>
-    public ListenerMatch? Listener { get; init; }
+    public global::Weft.Api.Model.Networking.ListenerMatch? Listener { get; init; }
 
     /// <summary><c>proxy</c></summary>
-    public ProxyMatch? Proxy { get; init; }
+    public global::Weft.Api.Model.Networking.ProxyMatch? Proxy { get; init; }
 
     /// <summary><c>routeConfiguration</c></summary>
-    public RouteConfigurationMatch? RouteConfiguration { get; init; }
+    public global::Weft.Api.Model.Networking.RouteConfigurationMatch? RouteConfiguration { get; init; }
 
     /// <summary><c>waypoint</c></summary>
-    public WaypointMatch? Waypoint { get; init; }
+    public global::Weft.Api.Model.Networking.WaypointMatch? Waypoint { get; init; }
 
     internal static EnvoyConfigObjectMatch Decode(MapNode node)
     {
-        ClusterMatch? f0 = null;
+        global::Weft.Api.Model.Networking.ClusterMatch? f0 = null;
         string? f1 = null;
-        ListenerMatch? f2 = null;
-        ProxyMatch? f3 = null;
-        RouteConfigurationMatch? f4 = null;
-        WaypointMatch? f5 = null;
+        global::Weft.Api.Model.Networking.ListenerMatch? f2 = null;
+        global::Weft.Api.Model.Networking.ProxyMatch? f3 = null;
+        global::Weft.Api.Model.Networking.RouteConfigurationMatch? f4 = null;
+        global::Weft.Api.Model.Networking.WaypointMatch? f5 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -620,16 +620,16 @@ public sealed partial record EnvoyConfigObjectPatch
     public string? ApplyTo { get; init; }
 
     /// <summary><c>match</c></summary>
-    public EnvoyConfigObjectMatch? Match { get; init; }
+    public global::Weft.Api.Model.Networking.EnvoyConfigObjectMatch? Match { get; init; }
 
     /// <summary><c>patch</c></summary>
-    public Patch? Patch { get; init; }
+    public global::Weft.Api.Model.Networking.Patch? Patch { get; init; }
 
     internal static EnvoyConfigObjectPatch Decode(MapNode node)
     {
         string? f0 = null;
-        EnvoyConfigObjectMatch? f1 = null;
-        Patch? f2 = null;
+        global::Weft.Api.Model.Networking.EnvoyConfigObjectMatch? f1 = null;
+        global::Weft.Api.Model.Networking.Patch? f2 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -651,55 +651,6 @@ public sealed partial record EnvoyConfigObjectPatch
             ApplyTo = f0,
             Match = f1,
             Patch = f2,
-        };
-    }
-}
-
-public sealed partial record PolicyTargetReference
-{
-    /// <summary><c>group</c></summary>
-    public string? Group { get; init; }
-
-    /// <summary><c>kind</c></summary>
-    public string? Kind { get; init; }
-
-    /// <summary><c>name</c></summary>
-    public string? Name { get; init; }
-
-    /// <summary><c>namespace</c></summary>
-    public string? Namespace { get; init; }
-
-    internal static PolicyTargetReference Decode(MapNode node)
-    {
-        string? f0 = null;
-        string? f1 = null;
-        string? f2 = null;
-        string? f3 = null;
-        foreach (var entry in node.Entries)
-        {
-            switch (entry.Key)
-            {
-                case "group":
-                    f0 = NodeRead.String(entry.Value);
-                    break;
-                case "kind":
-                    f1 = NodeRead.String(entry.Value);
-                    break;
-                case "name":
-                    f2 = NodeRead.String(entry.Value);
-                    break;
-                case "namespace":
-                    f3 = NodeRead.String(entry.Value);
-                    break;
-            }
-        }
-
-        return new PolicyTargetReference
-        {
-            Group = f0,
-            Kind = f1,
-            Name = f2,
-            Namespace = f3,
         };
     }
 }
@@ -732,23 +683,23 @@ public sealed partial record WorkloadSelector
 public sealed partial record EnvoyFilterSpec
 {
     /// <summary><c>configPatches</c></summary>
-    public IReadOnlyList<EnvoyConfigObjectPatch>? ConfigPatches { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.EnvoyConfigObjectPatch>? ConfigPatches { get; init; }
 
     /// <summary><c>priority</c></summary>
     public long? Priority { get; init; }
 
     /// <summary><c>targetRefs</c></summary>
-    public IReadOnlyList<PolicyTargetReference>? TargetRefs { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Common.PolicyTargetReference>? TargetRefs { get; init; }
 
     /// <summary><c>workloadSelector</c></summary>
-    public WorkloadSelector? WorkloadSelector { get; init; }
+    public global::Weft.Api.Model.Networking.WorkloadSelector? WorkloadSelector { get; init; }
 
     internal static EnvoyFilterSpec Decode(MapNode node)
     {
-        IReadOnlyList<EnvoyConfigObjectPatch>? f0 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.EnvoyConfigObjectPatch>? f0 = null;
         long? f1 = null;
-        IReadOnlyList<PolicyTargetReference>? f2 = null;
-        WorkloadSelector? f3 = null;
+        IReadOnlyList<global::Weft.Api.Model.Common.PolicyTargetReference>? f2 = null;
+        global::Weft.Api.Model.Networking.WorkloadSelector? f3 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -760,7 +711,7 @@ public sealed partial record EnvoyFilterSpec
                     f1 = NodeRead.Long(entry.Value);
                     break;
                 case "targetRefs":
-                    f2 = NodeRead.List(entry.Value, static n => NodeRead.Object(n, global::Weft.Api.Model.Networking.PolicyTargetReference.Decode));
+                    f2 = NodeRead.List(entry.Value, static n => NodeRead.Object(n, global::Weft.Api.Model.Common.PolicyTargetReference.Decode));
                     break;
                 case "workloadSelector":
                     f3 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Networking.WorkloadSelector.Decode);

@@ -146,7 +146,7 @@ public sealed partial record ServerTLSSettings
     public IReadOnlyList<string>? SubjectAltNames { get; init; }
 
     /// <summary><c>tlsCertificates</c></summary>
-    public IReadOnlyList<TLSCertificate>? TlsCertificates { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.TLSCertificate>? TlsCertificates { get; init; }
 
     /// <summary><c>verifyCertificateHash</c></summary>
     public IReadOnlyList<string>? VerifyCertificateHash { get; init; }
@@ -171,7 +171,7 @@ public sealed partial record ServerTLSSettings
         string? f12 = null;
         string? f13 = null;
         IReadOnlyList<string>? f14 = null;
-        IReadOnlyList<TLSCertificate>? f15 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.TLSCertificate>? f15 = null;
         IReadOnlyList<string>? f16 = null;
         IReadOnlyList<string>? f17 = null;
         foreach (var entry in node.Entries)
@@ -274,10 +274,10 @@ public sealed partial record Server
     public string? Name { get; init; }
 
     /// <summary><c>port</c></summary>
-    public Port? Port { get; init; }
+    public global::Weft.Api.Model.Networking.Port? Port { get; init; }
 
     /// <summary><c>tls</c></summary>
-    public ServerTLSSettings? Tls { get; init; }
+    public global::Weft.Api.Model.Networking.ServerTLSSettings? Tls { get; init; }
 
     internal static Server Decode(MapNode node)
     {
@@ -285,8 +285,8 @@ public sealed partial record Server
         string? f1 = null;
         IReadOnlyList<string>? f2 = null;
         string? f3 = null;
-        Port? f4 = null;
-        ServerTLSSettings? f5 = null;
+        global::Weft.Api.Model.Networking.Port? f4 = null;
+        global::Weft.Api.Model.Networking.ServerTLSSettings? f5 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -330,12 +330,12 @@ public sealed partial record GatewaySpec
     public IReadOnlyDictionary<string, string>? Selector { get; init; }
 
     /// <summary><c>servers</c></summary>
-    public IReadOnlyList<Server>? Servers { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.Server>? Servers { get; init; }
 
     internal static GatewaySpec Decode(MapNode node)
     {
         IReadOnlyDictionary<string, string>? f0 = null;
-        IReadOnlyList<Server>? f1 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.Server>? f1 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)

@@ -42,17 +42,17 @@ public sealed partial record ProxyConfigSpec
     public IReadOnlyDictionary<string, string>? EnvironmentVariables { get; init; }
 
     /// <summary><c>image</c></summary>
-    public ProxyImage? Image { get; init; }
+    public global::Weft.Api.Model.Networking.ProxyImage? Image { get; init; }
 
     /// <summary><c>selector</c></summary>
-    public TypeWorkloadSelector? Selector { get; init; }
+    public global::Weft.Api.Model.Common.WorkloadSelector? Selector { get; init; }
 
     internal static ProxyConfigSpec Decode(MapNode node)
     {
         long? f0 = null;
         IReadOnlyDictionary<string, string>? f1 = null;
-        ProxyImage? f2 = null;
-        TypeWorkloadSelector? f3 = null;
+        global::Weft.Api.Model.Networking.ProxyImage? f2 = null;
+        global::Weft.Api.Model.Common.WorkloadSelector? f3 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -67,7 +67,7 @@ public sealed partial record ProxyConfigSpec
                     f2 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Networking.ProxyImage.Decode);
                     break;
                 case "selector":
-                    f3 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Networking.TypeWorkloadSelector.Decode);
+                    f3 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Common.WorkloadSelector.Decode);
                     break;
             }
         }

@@ -136,7 +136,7 @@ public sealed partial record ServiceEntrySpec
     public IReadOnlyList<string>? Addresses { get; init; }
 
     /// <summary><c>endpoints</c></summary>
-    public IReadOnlyList<WorkloadEntrySpec>? Endpoints { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.WorkloadEntrySpec>? Endpoints { get; init; }
 
     /// <summary><c>exportTo</c></summary>
     public IReadOnlyList<string>? ExportTo { get; init; }
@@ -148,7 +148,7 @@ public sealed partial record ServiceEntrySpec
     public string? Location { get; init; }
 
     /// <summary><c>ports</c></summary>
-    public IReadOnlyList<ServicePort>? Ports { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.ServicePort>? Ports { get; init; }
 
     /// <summary><c>resolution</c></summary>
     public string? Resolution { get; init; }
@@ -157,19 +157,19 @@ public sealed partial record ServiceEntrySpec
     public IReadOnlyList<string>? SubjectAltNames { get; init; }
 
     /// <summary><c>workloadSelector</c></summary>
-    public WorkloadSelector? WorkloadSelector { get; init; }
+    public global::Weft.Api.Model.Networking.WorkloadSelector? WorkloadSelector { get; init; }
 
     internal static ServiceEntrySpec Decode(MapNode node)
     {
         IReadOnlyList<string>? f0 = null;
-        IReadOnlyList<WorkloadEntrySpec>? f1 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.WorkloadEntrySpec>? f1 = null;
         IReadOnlyList<string>? f2 = null;
         IReadOnlyList<string>? f3 = null;
         string? f4 = null;
-        IReadOnlyList<ServicePort>? f5 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.ServicePort>? f5 = null;
         string? f6 = null;
         IReadOnlyList<string>? f7 = null;
-        WorkloadSelector? f8 = null;
+        global::Weft.Api.Model.Networking.WorkloadSelector? f8 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)

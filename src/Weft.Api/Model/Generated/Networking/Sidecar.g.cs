@@ -69,14 +69,14 @@ public sealed partial record IstioEgressListener
     public IReadOnlyList<string>? Hosts { get; init; }
 
     /// <summary><c>port</c></summary>
-    public SidecarPort? Port { get; init; }
+    public global::Weft.Api.Model.Networking.SidecarPort? Port { get; init; }
 
     internal static IstioEgressListener Decode(MapNode node)
     {
         string? f0 = null;
         string? f1 = null;
         IReadOnlyList<string>? f2 = null;
-        SidecarPort? f3 = null;
+        global::Weft.Api.Model.Networking.SidecarPort? f3 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -115,25 +115,25 @@ public sealed partial record IstioIngressListener
     public string? CaptureMode { get; init; }
 
     /// <summary><c>connectionPool</c></summary>
-    public ConnectionPoolSettings? ConnectionPool { get; init; }
+    public global::Weft.Api.Model.Networking.ConnectionPoolSettings? ConnectionPool { get; init; }
 
     /// <summary><c>defaultEndpoint</c></summary>
     public string? DefaultEndpoint { get; init; }
 
     /// <summary><c>port</c></summary>
-    public SidecarPort? Port { get; init; }
+    public global::Weft.Api.Model.Networking.SidecarPort? Port { get; init; }
 
     /// <summary><c>tls</c></summary>
-    public ServerTLSSettings? Tls { get; init; }
+    public global::Weft.Api.Model.Networking.ServerTLSSettings? Tls { get; init; }
 
     internal static IstioIngressListener Decode(MapNode node)
     {
         string? f0 = null;
         string? f1 = null;
-        ConnectionPoolSettings? f2 = null;
+        global::Weft.Api.Model.Networking.ConnectionPoolSettings? f2 = null;
         string? f3 = null;
-        SidecarPort? f4 = null;
-        ServerTLSSettings? f5 = null;
+        global::Weft.Api.Model.Networking.SidecarPort? f4 = null;
+        global::Weft.Api.Model.Networking.ServerTLSSettings? f5 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -177,7 +177,7 @@ public sealed partial record Destination
     public string? Host { get; init; }
 
     /// <summary><c>port</c></summary>
-    public PortSelector? Port { get; init; }
+    public global::Weft.Api.Model.Networking.PortSelector? Port { get; init; }
 
     /// <summary><c>subset</c></summary>
     public string? Subset { get; init; }
@@ -185,7 +185,7 @@ public sealed partial record Destination
     internal static Destination Decode(MapNode node)
     {
         string? f0 = null;
-        PortSelector? f1 = null;
+        global::Weft.Api.Model.Networking.PortSelector? f1 = null;
         string? f2 = null;
         foreach (var entry in node.Entries)
         {
@@ -215,14 +215,14 @@ public sealed partial record Destination
 public sealed partial record OutboundTrafficPolicy
 {
     /// <summary><c>egressProxy</c></summary>
-    public Destination? EgressProxy { get; init; }
+    public global::Weft.Api.Model.Networking.Destination? EgressProxy { get; init; }
 
     /// <summary><c>mode</c></summary>
     public string? Mode { get; init; }
 
     internal static OutboundTrafficPolicy Decode(MapNode node)
     {
-        Destination? f0 = null;
+        global::Weft.Api.Model.Networking.Destination? f0 = null;
         string? f1 = null;
         foreach (var entry in node.Entries)
         {
@@ -248,27 +248,27 @@ public sealed partial record OutboundTrafficPolicy
 public sealed partial record SidecarSpec
 {
     /// <summary><c>egress</c></summary>
-    public IReadOnlyList<IstioEgressListener>? Egress { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.IstioEgressListener>? Egress { get; init; }
 
     /// <summary><c>inboundConnectionPool</c></summary>
-    public ConnectionPoolSettings? InboundConnectionPool { get; init; }
+    public global::Weft.Api.Model.Networking.ConnectionPoolSettings? InboundConnectionPool { get; init; }
 
     /// <summary><c>ingress</c></summary>
-    public IReadOnlyList<IstioIngressListener>? Ingress { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.IstioIngressListener>? Ingress { get; init; }
 
     /// <summary><c>outboundTrafficPolicy</c></summary>
-    public OutboundTrafficPolicy? OutboundTrafficPolicy { get; init; }
+    public global::Weft.Api.Model.Networking.OutboundTrafficPolicy? OutboundTrafficPolicy { get; init; }
 
     /// <summary><c>workloadSelector</c></summary>
-    public WorkloadSelector? WorkloadSelector { get; init; }
+    public global::Weft.Api.Model.Networking.WorkloadSelector? WorkloadSelector { get; init; }
 
     internal static SidecarSpec Decode(MapNode node)
     {
-        IReadOnlyList<IstioEgressListener>? f0 = null;
-        ConnectionPoolSettings? f1 = null;
-        IReadOnlyList<IstioIngressListener>? f2 = null;
-        OutboundTrafficPolicy? f3 = null;
-        WorkloadSelector? f4 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.IstioEgressListener>? f0 = null;
+        global::Weft.Api.Model.Networking.ConnectionPoolSettings? f1 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.IstioIngressListener>? f2 = null;
+        global::Weft.Api.Model.Networking.OutboundTrafficPolicy? f3 = null;
+        global::Weft.Api.Model.Networking.WorkloadSelector? f4 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)

@@ -64,7 +64,7 @@ public sealed partial record CorsPolicy
     public IReadOnlyList<string>? AllowOrigin { get; init; }
 
     /// <summary><c>allowOrigins</c></summary>
-    public IReadOnlyList<StringMatch>? AllowOrigins { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.StringMatch>? AllowOrigins { get; init; }
 
     /// <summary><c>exposeHeaders</c></summary>
     public IReadOnlyList<string>? ExposeHeaders { get; init; }
@@ -81,7 +81,7 @@ public sealed partial record CorsPolicy
         IReadOnlyList<string>? f1 = null;
         IReadOnlyList<string>? f2 = null;
         IReadOnlyList<string>? f3 = null;
-        IReadOnlyList<StringMatch>? f4 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.StringMatch>? f4 = null;
         IReadOnlyList<string>? f5 = null;
         string? f6 = null;
         string? f7 = null;
@@ -199,14 +199,14 @@ public sealed partial record HTTPBody
 public sealed partial record HTTPDirectResponse
 {
     /// <summary><c>body</c></summary>
-    public HTTPBody? Body { get; init; }
+    public global::Weft.Api.Model.Networking.HTTPBody? Body { get; init; }
 
     /// <summary><c>status</c></summary>
     public long? Status { get; init; }
 
     internal static HTTPDirectResponse Decode(MapNode node)
     {
-        HTTPBody? f0 = null;
+        global::Weft.Api.Model.Networking.HTTPBody? f0 = null;
         long? f1 = null;
         foreach (var entry in node.Entries)
         {
@@ -266,14 +266,14 @@ public sealed partial record HTTPFaultInjectionAbort
     public long? HttpStatus { get; init; }
 
     /// <summary><c>percentage</c></summary>
-    public Percent? Percentage { get; init; }
+    public global::Weft.Api.Model.Networking.Percent? Percentage { get; init; }
 
     internal static HTTPFaultInjectionAbort Decode(MapNode node)
     {
         string? f0 = null;
         string? f1 = null;
         long? f2 = null;
-        Percent? f3 = null;
+        global::Weft.Api.Model.Networking.Percent? f3 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -315,14 +315,14 @@ public sealed partial record HTTPFaultInjectionDelay
     public long? Percent { get; init; }
 
     /// <summary><c>percentage</c></summary>
-    public Percent? Percentage { get; init; }
+    public global::Weft.Api.Model.Networking.Percent? Percentage { get; init; }
 
     internal static HTTPFaultInjectionDelay Decode(MapNode node)
     {
         string? f0 = null;
         string? f1 = null;
         long? f2 = null;
-        Percent? f3 = null;
+        global::Weft.Api.Model.Networking.Percent? f3 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -355,15 +355,15 @@ public sealed partial record HTTPFaultInjectionDelay
 public sealed partial record HTTPFaultInjection
 {
     /// <summary><c>abort</c></summary>
-    public HTTPFaultInjectionAbort? Abort { get; init; }
+    public global::Weft.Api.Model.Networking.HTTPFaultInjectionAbort? Abort { get; init; }
 
     /// <summary><c>delay</c></summary>
-    public HTTPFaultInjectionDelay? Delay { get; init; }
+    public global::Weft.Api.Model.Networking.HTTPFaultInjectionDelay? Delay { get; init; }
 
     internal static HTTPFaultInjection Decode(MapNode node)
     {
-        HTTPFaultInjectionAbort? f0 = null;
-        HTTPFaultInjectionDelay? f1 = null;
+        global::Weft.Api.Model.Networking.HTTPFaultInjectionAbort? f0 = null;
+        global::Weft.Api.Model.Networking.HTTPFaultInjectionDelay? f1 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -429,15 +429,15 @@ public sealed partial record HeaderOperations
 public sealed partial record Headers
 {
     /// <summary><c>request</c></summary>
-    public HeaderOperations? Request { get; init; }
+    public global::Weft.Api.Model.Networking.HeaderOperations? Request { get; init; }
 
     /// <summary><c>response</c></summary>
-    public HeaderOperations? Response { get; init; }
+    public global::Weft.Api.Model.Networking.HeaderOperations? Response { get; init; }
 
     internal static Headers Decode(MapNode node)
     {
-        HeaderOperations? f0 = null;
-        HeaderOperations? f1 = null;
+        global::Weft.Api.Model.Networking.HeaderOperations? f0 = null;
+        global::Weft.Api.Model.Networking.HeaderOperations? f1 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -462,19 +462,19 @@ public sealed partial record Headers
 public sealed partial record HTTPMatchRequest
 {
     /// <summary><c>authority</c></summary>
-    public StringMatch? Authority { get; init; }
+    public global::Weft.Api.Model.Networking.StringMatch? Authority { get; init; }
 
     /// <summary><c>gateways</c></summary>
     public IReadOnlyList<string>? Gateways { get; init; }
 
     /// <summary><c>headers</c></summary>
-    public IReadOnlyDictionary<string, StringMatch>? Headers { get; init; }
+    public IReadOnlyDictionary<string, global::Weft.Api.Model.Networking.StringMatch>? Headers { get; init; }
 
     /// <summary><c>ignoreUriCase</c></summary>
     public bool? IgnoreUriCase { get; init; }
 
     /// <summary><c>method</c></summary>
-    public StringMatch? Method { get; init; }
+    public global::Weft.Api.Model.Networking.StringMatch? Method { get; init; }
 
     /// <summary><c>name</c></summary>
     public string? Name { get; init; }
@@ -483,10 +483,10 @@ public sealed partial record HTTPMatchRequest
     public long? Port { get; init; }
 
     /// <summary><c>queryParams</c></summary>
-    public IReadOnlyDictionary<string, StringMatch>? QueryParams { get; init; }
+    public IReadOnlyDictionary<string, global::Weft.Api.Model.Networking.StringMatch>? QueryParams { get; init; }
 
     /// <summary><c>scheme</c></summary>
-    public StringMatch? Scheme { get; init; }
+    public global::Weft.Api.Model.Networking.StringMatch? Scheme { get; init; }
 
     /// <summary><c>sourceLabels</c></summary>
     public IReadOnlyDictionary<string, string>? SourceLabels { get; init; }
@@ -498,27 +498,27 @@ public sealed partial record HTTPMatchRequest
     public string? StatPrefix { get; init; }
 
     /// <summary><c>uri</c></summary>
-    public StringMatch? Uri { get; init; }
+    public global::Weft.Api.Model.Networking.StringMatch? Uri { get; init; }
 
     /// <summary><c>withoutHeaders</c></summary>
-    public IReadOnlyDictionary<string, StringMatch>? WithoutHeaders { get; init; }
+    public IReadOnlyDictionary<string, global::Weft.Api.Model.Networking.StringMatch>? WithoutHeaders { get; init; }
 
     internal static HTTPMatchRequest Decode(MapNode node)
     {
-        StringMatch? f0 = null;
+        global::Weft.Api.Model.Networking.StringMatch? f0 = null;
         IReadOnlyList<string>? f1 = null;
-        IReadOnlyDictionary<string, StringMatch>? f2 = null;
+        IReadOnlyDictionary<string, global::Weft.Api.Model.Networking.StringMatch>? f2 = null;
         bool? f3 = null;
-        StringMatch? f4 = null;
+        global::Weft.Api.Model.Networking.StringMatch? f4 = null;
         string? f5 = null;
         long? f6 = null;
-        IReadOnlyDictionary<string, StringMatch>? f7 = null;
-        StringMatch? f8 = null;
+        IReadOnlyDictionary<string, global::Weft.Api.Model.Networking.StringMatch>? f7 = null;
+        global::Weft.Api.Model.Networking.StringMatch? f8 = null;
         IReadOnlyDictionary<string, string>? f9 = null;
         string? f10 = null;
         string? f11 = null;
-        StringMatch? f12 = null;
-        IReadOnlyDictionary<string, StringMatch>? f13 = null;
+        global::Weft.Api.Model.Networking.StringMatch? f12 = null;
+        IReadOnlyDictionary<string, global::Weft.Api.Model.Networking.StringMatch>? f13 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -591,15 +591,15 @@ public sealed partial record HTTPMatchRequest
 public sealed partial record HTTPMirrorPolicy
 {
     /// <summary><c>destination</c></summary>
-    public Destination? Destination { get; init; }
+    public global::Weft.Api.Model.Networking.Destination? Destination { get; init; }
 
     /// <summary><c>percentage</c></summary>
-    public Percent? Percentage { get; init; }
+    public global::Weft.Api.Model.Networking.Percent? Percentage { get; init; }
 
     internal static HTTPMirrorPolicy Decode(MapNode node)
     {
-        Destination? f0 = null;
-        Percent? f1 = null;
+        global::Weft.Api.Model.Networking.Destination? f0 = null;
+        global::Weft.Api.Model.Networking.Percent? f1 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -801,13 +801,13 @@ public sealed partial record HTTPRewrite
     public string? Uri { get; init; }
 
     /// <summary><c>uriRegexRewrite</c></summary>
-    public RegexRewrite? UriRegexRewrite { get; init; }
+    public global::Weft.Api.Model.Networking.RegexRewrite? UriRegexRewrite { get; init; }
 
     internal static HTTPRewrite Decode(MapNode node)
     {
         string? f0 = null;
         string? f1 = null;
-        RegexRewrite? f2 = null;
+        global::Weft.Api.Model.Networking.RegexRewrite? f2 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -836,18 +836,18 @@ public sealed partial record HTTPRewrite
 public sealed partial record HTTPRouteDestination
 {
     /// <summary><c>destination</c></summary>
-    public Destination? Destination { get; init; }
+    public global::Weft.Api.Model.Networking.Destination? Destination { get; init; }
 
     /// <summary><c>headers</c></summary>
-    public Headers? Headers { get; init; }
+    public global::Weft.Api.Model.Networking.Headers? Headers { get; init; }
 
     /// <summary><c>weight</c></summary>
     public long? Weight { get; init; }
 
     internal static HTTPRouteDestination Decode(MapNode node)
     {
-        Destination? f0 = null;
-        Headers? f1 = null;
+        global::Weft.Api.Model.Networking.Destination? f0 = null;
+        global::Weft.Api.Model.Networking.Headers? f1 = null;
         long? f2 = null;
         foreach (var entry in node.Entries)
         {
@@ -877,25 +877,25 @@ public sealed partial record HTTPRouteDestination
 public sealed partial record HTTPRoute
 {
     /// <summary><c>corsPolicy</c></summary>
-    public CorsPolicy? CorsPolicy { get; init; }
+    public global::Weft.Api.Model.Networking.CorsPolicy? CorsPolicy { get; init; }
 
     /// <summary><c>delegate</c></summary>
-    public Delegate? Delegate { get; init; }
+    public global::Weft.Api.Model.Networking.Delegate? Delegate { get; init; }
 
     /// <summary><c>directResponse</c></summary>
-    public HTTPDirectResponse? DirectResponse { get; init; }
+    public global::Weft.Api.Model.Networking.HTTPDirectResponse? DirectResponse { get; init; }
 
     /// <summary><c>fault</c></summary>
-    public HTTPFaultInjection? Fault { get; init; }
+    public global::Weft.Api.Model.Networking.HTTPFaultInjection? Fault { get; init; }
 
     /// <summary><c>headers</c></summary>
-    public Headers? Headers { get; init; }
+    public global::Weft.Api.Model.Networking.Headers? Headers { get; init; }
 
     /// <summary><c>match</c></summary>
-    public IReadOnlyList<HTTPMatchRequest>? Match { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.HTTPMatchRequest>? Match { get; init; }
 
     /// <summary><c>mirror</c></summary>
-    public Destination? Mirror { get; init; }
+    public global::Weft.Api.Model.Networking.Destination? Mirror { get; init; }
 
     /// <summary><c>mirror_percent</c></summary>
     public long? Mirror_percent { get; init; }
@@ -904,47 +904,47 @@ public sealed partial record HTTPRoute
     public long? MirrorPercent { get; init; }
 
     /// <summary><c>mirrorPercentage</c></summary>
-    public Percent? MirrorPercentage { get; init; }
+    public global::Weft.Api.Model.Networking.Percent? MirrorPercentage { get; init; }
 
     /// <summary><c>mirrors</c></summary>
-    public IReadOnlyList<HTTPMirrorPolicy>? Mirrors { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.HTTPMirrorPolicy>? Mirrors { get; init; }
 
     /// <summary><c>name</c></summary>
     public string? Name { get; init; }
 
     /// <summary><c>redirect</c></summary>
-    public HTTPRedirect? Redirect { get; init; }
+    public global::Weft.Api.Model.Networking.HTTPRedirect? Redirect { get; init; }
 
     /// <summary><c>retries</c></summary>
-    public HTTPRetry? Retries { get; init; }
+    public global::Weft.Api.Model.Networking.HTTPRetry? Retries { get; init; }
 
     /// <summary><c>rewrite</c></summary>
-    public HTTPRewrite? Rewrite { get; init; }
+    public global::Weft.Api.Model.Networking.HTTPRewrite? Rewrite { get; init; }
 
     /// <summary><c>route</c></summary>
-    public IReadOnlyList<HTTPRouteDestination>? Route { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.HTTPRouteDestination>? Route { get; init; }
 
     /// <summary><c>timeout</c></summary>
     public string? Timeout { get; init; }
 
     internal static HTTPRoute Decode(MapNode node)
     {
-        CorsPolicy? f0 = null;
-        Delegate? f1 = null;
-        HTTPDirectResponse? f2 = null;
-        HTTPFaultInjection? f3 = null;
-        Headers? f4 = null;
-        IReadOnlyList<HTTPMatchRequest>? f5 = null;
-        Destination? f6 = null;
+        global::Weft.Api.Model.Networking.CorsPolicy? f0 = null;
+        global::Weft.Api.Model.Networking.Delegate? f1 = null;
+        global::Weft.Api.Model.Networking.HTTPDirectResponse? f2 = null;
+        global::Weft.Api.Model.Networking.HTTPFaultInjection? f3 = null;
+        global::Weft.Api.Model.Networking.Headers? f4 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.HTTPMatchRequest>? f5 = null;
+        global::Weft.Api.Model.Networking.Destination? f6 = null;
         long? f7 = null;
         long? f8 = null;
-        Percent? f9 = null;
-        IReadOnlyList<HTTPMirrorPolicy>? f10 = null;
+        global::Weft.Api.Model.Networking.Percent? f9 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.HTTPMirrorPolicy>? f10 = null;
         string? f11 = null;
-        HTTPRedirect? f12 = null;
-        HTTPRetry? f13 = null;
-        HTTPRewrite? f14 = null;
-        IReadOnlyList<HTTPRouteDestination>? f15 = null;
+        global::Weft.Api.Model.Networking.HTTPRedirect? f12 = null;
+        global::Weft.Api.Model.Networking.HTTPRetry? f13 = null;
+        global::Weft.Api.Model.Networking.HTTPRewrite? f14 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.HTTPRouteDestination>? f15 = null;
         string? f16 = null;
         foreach (var entry in node.Entries)
         {
@@ -1095,14 +1095,14 @@ public sealed partial record L4MatchAttributes
 public sealed partial record RouteDestination
 {
     /// <summary><c>destination</c></summary>
-    public Destination? Destination { get; init; }
+    public global::Weft.Api.Model.Networking.Destination? Destination { get; init; }
 
     /// <summary><c>weight</c></summary>
     public long? Weight { get; init; }
 
     internal static RouteDestination Decode(MapNode node)
     {
-        Destination? f0 = null;
+        global::Weft.Api.Model.Networking.Destination? f0 = null;
         long? f1 = null;
         foreach (var entry in node.Entries)
         {
@@ -1128,15 +1128,15 @@ public sealed partial record RouteDestination
 public sealed partial record TCPRoute
 {
     /// <summary><c>match</c></summary>
-    public IReadOnlyList<L4MatchAttributes>? Match { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.L4MatchAttributes>? Match { get; init; }
 
     /// <summary><c>route</c></summary>
-    public IReadOnlyList<RouteDestination>? Route { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.RouteDestination>? Route { get; init; }
 
     internal static TCPRoute Decode(MapNode node)
     {
-        IReadOnlyList<L4MatchAttributes>? f0 = null;
-        IReadOnlyList<RouteDestination>? f1 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.L4MatchAttributes>? f0 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.RouteDestination>? f1 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -1226,15 +1226,15 @@ public sealed partial record TLSMatchAttributes
 public sealed partial record TLSRoute
 {
     /// <summary><c>match</c></summary>
-    public IReadOnlyList<TLSMatchAttributes>? Match { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.TLSMatchAttributes>? Match { get; init; }
 
     /// <summary><c>route</c></summary>
-    public IReadOnlyList<RouteDestination>? Route { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.RouteDestination>? Route { get; init; }
 
     internal static TLSRoute Decode(MapNode node)
     {
-        IReadOnlyList<TLSMatchAttributes>? f0 = null;
-        IReadOnlyList<RouteDestination>? f1 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.TLSMatchAttributes>? f0 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.RouteDestination>? f1 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -1268,22 +1268,22 @@ public sealed partial record VirtualServiceSpec
     public IReadOnlyList<string>? Hosts { get; init; }
 
     /// <summary><c>http</c></summary>
-    public IReadOnlyList<HTTPRoute>? Http { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.HTTPRoute>? Http { get; init; }
 
     /// <summary><c>tcp</c></summary>
-    public IReadOnlyList<TCPRoute>? Tcp { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.TCPRoute>? Tcp { get; init; }
 
     /// <summary><c>tls</c></summary>
-    public IReadOnlyList<TLSRoute>? Tls { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.TLSRoute>? Tls { get; init; }
 
     internal static VirtualServiceSpec Decode(MapNode node)
     {
         IReadOnlyList<string>? f0 = null;
         IReadOnlyList<string>? f1 = null;
         IReadOnlyList<string>? f2 = null;
-        IReadOnlyList<HTTPRoute>? f3 = null;
-        IReadOnlyList<TCPRoute>? f4 = null;
-        IReadOnlyList<TLSRoute>? f5 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.HTTPRoute>? f3 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.TCPRoute>? f4 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.TLSRoute>? f5 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)

@@ -138,7 +138,7 @@ public sealed partial record HTTPHealthCheckConfig
     public string? Host { get; init; }
 
     /// <summary><c>httpHeaders</c></summary>
-    public IReadOnlyList<HTTPHeader>? HttpHeaders { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Networking.HTTPHeader>? HttpHeaders { get; init; }
 
     /// <summary><c>path</c></summary>
     public string? Path { get; init; }
@@ -152,7 +152,7 @@ public sealed partial record HTTPHealthCheckConfig
     internal static HTTPHealthCheckConfig Decode(MapNode node)
     {
         string? f0 = null;
-        IReadOnlyList<HTTPHeader>? f1 = null;
+        IReadOnlyList<global::Weft.Api.Model.Networking.HTTPHeader>? f1 = null;
         string? f2 = null;
         long? f3 = null;
         string? f4 = null;
@@ -225,16 +225,16 @@ public sealed partial record TCPHealthCheckConfig
 public sealed partial record ReadinessProbe
 {
     /// <summary><c>exec</c></summary>
-    public ExecHealthCheckConfig? Exec { get; init; }
+    public global::Weft.Api.Model.Networking.ExecHealthCheckConfig? Exec { get; init; }
 
     /// <summary><c>failureThreshold</c></summary>
     public long? FailureThreshold { get; init; }
 
     /// <summary><c>grpc</c></summary>
-    public GrpcHealthCheckConfig? Grpc { get; init; }
+    public global::Weft.Api.Model.Networking.GrpcHealthCheckConfig? Grpc { get; init; }
 
     /// <summary><c>httpGet</c></summary>
-    public HTTPHealthCheckConfig? HttpGet { get; init; }
+    public global::Weft.Api.Model.Networking.HTTPHealthCheckConfig? HttpGet { get; init; }
 
     /// <summary><c>initialDelaySeconds</c></summary>
     public long? InitialDelaySeconds { get; init; }
@@ -246,21 +246,21 @@ public sealed partial record ReadinessProbe
     public long? SuccessThreshold { get; init; }
 
     /// <summary><c>tcpSocket</c></summary>
-    public TCPHealthCheckConfig? TcpSocket { get; init; }
+    public global::Weft.Api.Model.Networking.TCPHealthCheckConfig? TcpSocket { get; init; }
 
     /// <summary><c>timeoutSeconds</c></summary>
     public long? TimeoutSeconds { get; init; }
 
     internal static ReadinessProbe Decode(MapNode node)
     {
-        ExecHealthCheckConfig? f0 = null;
+        global::Weft.Api.Model.Networking.ExecHealthCheckConfig? f0 = null;
         long? f1 = null;
-        GrpcHealthCheckConfig? f2 = null;
-        HTTPHealthCheckConfig? f3 = null;
+        global::Weft.Api.Model.Networking.GrpcHealthCheckConfig? f2 = null;
+        global::Weft.Api.Model.Networking.HTTPHealthCheckConfig? f3 = null;
         long? f4 = null;
         long? f5 = null;
         long? f6 = null;
-        TCPHealthCheckConfig? f7 = null;
+        global::Weft.Api.Model.Networking.TCPHealthCheckConfig? f7 = null;
         long? f8 = null;
         foreach (var entry in node.Entries)
         {
@@ -314,19 +314,19 @@ public sealed partial record ReadinessProbe
 public sealed partial record WorkloadGroupSpec
 {
     /// <summary><c>metadata</c></summary>
-    public WorkloadGroupObjectMeta? Metadata { get; init; }
+    public global::Weft.Api.Model.Networking.WorkloadGroupObjectMeta? Metadata { get; init; }
 
     /// <summary><c>probe</c></summary>
-    public ReadinessProbe? Probe { get; init; }
+    public global::Weft.Api.Model.Networking.ReadinessProbe? Probe { get; init; }
 
     /// <summary><c>template</c></summary>
-    public WorkloadEntrySpec? Template { get; init; }
+    public global::Weft.Api.Model.Networking.WorkloadEntrySpec? Template { get; init; }
 
     internal static WorkloadGroupSpec Decode(MapNode node)
     {
-        WorkloadGroupObjectMeta? f0 = null;
-        ReadinessProbe? f1 = null;
-        WorkloadEntrySpec? f2 = null;
+        global::Weft.Api.Model.Networking.WorkloadGroupObjectMeta? f0 = null;
+        global::Weft.Api.Model.Networking.ReadinessProbe? f1 = null;
+        global::Weft.Api.Model.Networking.WorkloadEntrySpec? f2 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)

@@ -165,11 +165,11 @@ public sealed partial record Source
 public sealed partial record RuleFrom
 {
     /// <summary><c>source</c></summary>
-    public Source? Source { get; init; }
+    public global::Weft.Api.Model.Security.Source? Source { get; init; }
 
     internal static RuleFrom Decode(MapNode node)
     {
-        Source? f0 = null;
+        global::Weft.Api.Model.Security.Source? f0 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -271,11 +271,11 @@ public sealed partial record Operation
 public sealed partial record RuleTo
 {
     /// <summary><c>operation</c></summary>
-    public Operation? Operation { get; init; }
+    public global::Weft.Api.Model.Security.Operation? Operation { get; init; }
 
     internal static RuleTo Decode(MapNode node)
     {
-        Operation? f0 = null;
+        global::Weft.Api.Model.Security.Operation? f0 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -337,19 +337,19 @@ public sealed partial record Condition
 public sealed partial record Rule
 {
     /// <summary><c>from</c></summary>
-    public IReadOnlyList<RuleFrom>? From { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Security.RuleFrom>? From { get; init; }
 
     /// <summary><c>to</c></summary>
-    public IReadOnlyList<RuleTo>? To { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Security.RuleTo>? To { get; init; }
 
     /// <summary><c>when</c></summary>
-    public IReadOnlyList<Condition>? When { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Security.Condition>? When { get; init; }
 
     internal static Rule Decode(MapNode node)
     {
-        IReadOnlyList<RuleFrom>? f0 = null;
-        IReadOnlyList<RuleTo>? f1 = null;
-        IReadOnlyList<Condition>? f2 = null;
+        IReadOnlyList<global::Weft.Api.Model.Security.RuleFrom>? f0 = null;
+        IReadOnlyList<global::Weft.Api.Model.Security.RuleTo>? f1 = null;
+        IReadOnlyList<global::Weft.Api.Model.Security.Condition>? f2 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -375,108 +375,34 @@ public sealed partial record Rule
     }
 }
 
-public sealed partial record WorkloadSelector
-{
-    /// <summary><c>matchLabels</c></summary>
-    public IReadOnlyDictionary<string, string>? MatchLabels { get; init; }
-
-    internal static WorkloadSelector Decode(MapNode node)
-    {
-        IReadOnlyDictionary<string, string>? f0 = null;
-        foreach (var entry in node.Entries)
-        {
-            switch (entry.Key)
-            {
-                case "matchLabels":
-                    f0 = NodeRead.Map(entry.Value, static n => NodeRead.String(n));
-                    break;
-            }
-        }
-
-        return new WorkloadSelector
-        {
-            MatchLabels = f0,
-        };
-    }
-}
-
-public sealed partial record PolicyTargetReference
-{
-    /// <summary><c>group</c></summary>
-    public string? Group { get; init; }
-
-    /// <summary><c>kind</c></summary>
-    public string? Kind { get; init; }
-
-    /// <summary><c>name</c></summary>
-    public string? Name { get; init; }
-
-    /// <summary><c>namespace</c></summary>
-    public string? Namespace { get; init; }
-
-    internal static PolicyTargetReference Decode(MapNode node)
-    {
-        string? f0 = null;
-        string? f1 = null;
-        string? f2 = null;
-        string? f3 = null;
-        foreach (var entry in node.Entries)
-        {
-            switch (entry.Key)
-            {
-                case "group":
-                    f0 = NodeRead.String(entry.Value);
-                    break;
-                case "kind":
-                    f1 = NodeRead.String(entry.Value);
-                    break;
-                case "name":
-                    f2 = NodeRead.String(entry.Value);
-                    break;
-                case "namespace":
-                    f3 = NodeRead.String(entry.Value);
-                    break;
-            }
-        }
-
-        return new PolicyTargetReference
-        {
-            Group = f0,
-            Kind = f1,
-            Name = f2,
-            Namespace = f3,
-        };
-    }
-}
-
 public sealed partial record AuthorizationPolicySpec
 {
     /// <summary><c>action</c></summary>
     public string? Action { get; init; }
 
     /// <summary><c>provider</c></summary>
-    public ExtensionProvider? Provider { get; init; }
+    public global::Weft.Api.Model.Security.ExtensionProvider? Provider { get; init; }
 
     /// <summary><c>rules</c></summary>
-    public IReadOnlyList<Rule>? Rules { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Security.Rule>? Rules { get; init; }
 
     /// <summary><c>selector</c></summary>
-    public WorkloadSelector? Selector { get; init; }
+    public global::Weft.Api.Model.Common.WorkloadSelector? Selector { get; init; }
 
     /// <summary><c>targetRef</c></summary>
-    public PolicyTargetReference? TargetRef { get; init; }
+    public global::Weft.Api.Model.Common.PolicyTargetReference? TargetRef { get; init; }
 
     /// <summary><c>targetRefs</c></summary>
-    public IReadOnlyList<PolicyTargetReference>? TargetRefs { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Common.PolicyTargetReference>? TargetRefs { get; init; }
 
     internal static AuthorizationPolicySpec Decode(MapNode node)
     {
         string? f0 = null;
-        ExtensionProvider? f1 = null;
-        IReadOnlyList<Rule>? f2 = null;
-        WorkloadSelector? f3 = null;
-        PolicyTargetReference? f4 = null;
-        IReadOnlyList<PolicyTargetReference>? f5 = null;
+        global::Weft.Api.Model.Security.ExtensionProvider? f1 = null;
+        IReadOnlyList<global::Weft.Api.Model.Security.Rule>? f2 = null;
+        global::Weft.Api.Model.Common.WorkloadSelector? f3 = null;
+        global::Weft.Api.Model.Common.PolicyTargetReference? f4 = null;
+        IReadOnlyList<global::Weft.Api.Model.Common.PolicyTargetReference>? f5 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -491,13 +417,13 @@ public sealed partial record AuthorizationPolicySpec
                     f2 = NodeRead.List(entry.Value, static n => NodeRead.Object(n, global::Weft.Api.Model.Security.Rule.Decode));
                     break;
                 case "selector":
-                    f3 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Security.WorkloadSelector.Decode);
+                    f3 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Common.WorkloadSelector.Decode);
                     break;
                 case "targetRef":
-                    f4 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Security.PolicyTargetReference.Decode);
+                    f4 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Common.PolicyTargetReference.Decode);
                     break;
                 case "targetRefs":
-                    f5 = NodeRead.List(entry.Value, static n => NodeRead.Object(n, global::Weft.Api.Model.Security.PolicyTargetReference.Decode));
+                    f5 = NodeRead.List(entry.Value, static n => NodeRead.Object(n, global::Weft.Api.Model.Common.PolicyTargetReference.Decode));
                     break;
             }
         }

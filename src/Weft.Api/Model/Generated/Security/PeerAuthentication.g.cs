@@ -36,19 +36,19 @@ public sealed partial record MutualTLS
 public sealed partial record PeerAuthenticationSpec
 {
     /// <summary><c>mtls</c></summary>
-    public MutualTLS? Mtls { get; init; }
+    public global::Weft.Api.Model.Security.MutualTLS? Mtls { get; init; }
 
     /// <summary><c>portLevelMtls</c></summary>
-    public IReadOnlyDictionary<string, MutualTLS>? PortLevelMtls { get; init; }
+    public IReadOnlyDictionary<string, global::Weft.Api.Model.Security.MutualTLS>? PortLevelMtls { get; init; }
 
     /// <summary><c>selector</c></summary>
-    public WorkloadSelector? Selector { get; init; }
+    public global::Weft.Api.Model.Common.WorkloadSelector? Selector { get; init; }
 
     internal static PeerAuthenticationSpec Decode(MapNode node)
     {
-        MutualTLS? f0 = null;
-        IReadOnlyDictionary<string, MutualTLS>? f1 = null;
-        WorkloadSelector? f2 = null;
+        global::Weft.Api.Model.Security.MutualTLS? f0 = null;
+        IReadOnlyDictionary<string, global::Weft.Api.Model.Security.MutualTLS>? f1 = null;
+        global::Weft.Api.Model.Common.WorkloadSelector? f2 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -60,7 +60,7 @@ public sealed partial record PeerAuthenticationSpec
                     f1 = NodeRead.Map(entry.Value, static n => NodeRead.Object(n, global::Weft.Api.Model.Security.MutualTLS.Decode));
                     break;
                 case "selector":
-                    f2 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Security.WorkloadSelector.Decode);
+                    f2 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Common.WorkloadSelector.Decode);
                     break;
             }
         }

@@ -86,7 +86,7 @@ public sealed partial record JWTRule
     public IReadOnlyList<string>? FromCookies { get; init; }
 
     /// <summary><c>fromHeaders</c></summary>
-    public IReadOnlyList<JWTHeader>? FromHeaders { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Security.JWTHeader>? FromHeaders { get; init; }
 
     /// <summary><c>fromParams</c></summary>
     public IReadOnlyList<string>? FromParams { get; init; }
@@ -104,7 +104,7 @@ public sealed partial record JWTRule
     public string? JwksUri { get; init; }
 
     /// <summary><c>outputClaimToHeaders</c></summary>
-    public IReadOnlyList<ClaimToHeader>? OutputClaimToHeaders { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Security.ClaimToHeader>? OutputClaimToHeaders { get; init; }
 
     /// <summary><c>outputPayloadToHeader</c></summary>
     public string? OutputPayloadToHeader { get; init; }
@@ -123,13 +123,13 @@ public sealed partial record JWTRule
         IReadOnlyList<string>? f0 = null;
         bool? f1 = null;
         IReadOnlyList<string>? f2 = null;
-        IReadOnlyList<JWTHeader>? f3 = null;
+        IReadOnlyList<global::Weft.Api.Model.Security.JWTHeader>? f3 = null;
         IReadOnlyList<string>? f4 = null;
         string? f5 = null;
         string? f6 = null;
         string? f7 = null;
         string? f8 = null;
-        IReadOnlyList<ClaimToHeader>? f9 = null;
+        IReadOnlyList<global::Weft.Api.Model.Security.ClaimToHeader>? f9 = null;
         string? f10 = null;
         string? f11 = null;
         IReadOnlyList<string>? f12 = null;
@@ -206,23 +206,23 @@ public sealed partial record JWTRule
 public sealed partial record RequestAuthenticationSpec
 {
     /// <summary><c>jwtRules</c></summary>
-    public IReadOnlyList<JWTRule>? JwtRules { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Security.JWTRule>? JwtRules { get; init; }
 
     /// <summary><c>selector</c></summary>
-    public WorkloadSelector? Selector { get; init; }
+    public global::Weft.Api.Model.Common.WorkloadSelector? Selector { get; init; }
 
     /// <summary><c>targetRef</c></summary>
-    public PolicyTargetReference? TargetRef { get; init; }
+    public global::Weft.Api.Model.Common.PolicyTargetReference? TargetRef { get; init; }
 
     /// <summary><c>targetRefs</c></summary>
-    public IReadOnlyList<PolicyTargetReference>? TargetRefs { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Common.PolicyTargetReference>? TargetRefs { get; init; }
 
     internal static RequestAuthenticationSpec Decode(MapNode node)
     {
-        IReadOnlyList<JWTRule>? f0 = null;
-        WorkloadSelector? f1 = null;
-        PolicyTargetReference? f2 = null;
-        IReadOnlyList<PolicyTargetReference>? f3 = null;
+        IReadOnlyList<global::Weft.Api.Model.Security.JWTRule>? f0 = null;
+        global::Weft.Api.Model.Common.WorkloadSelector? f1 = null;
+        global::Weft.Api.Model.Common.PolicyTargetReference? f2 = null;
+        IReadOnlyList<global::Weft.Api.Model.Common.PolicyTargetReference>? f3 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -231,13 +231,13 @@ public sealed partial record RequestAuthenticationSpec
                     f0 = NodeRead.List(entry.Value, static n => NodeRead.Object(n, global::Weft.Api.Model.Security.JWTRule.Decode));
                     break;
                 case "selector":
-                    f1 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Security.WorkloadSelector.Decode);
+                    f1 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Common.WorkloadSelector.Decode);
                     break;
                 case "targetRef":
-                    f2 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Security.PolicyTargetReference.Decode);
+                    f2 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Common.PolicyTargetReference.Decode);
                     break;
                 case "targetRefs":
-                    f3 = NodeRead.List(entry.Value, static n => NodeRead.Object(n, global::Weft.Api.Model.Security.PolicyTargetReference.Decode));
+                    f3 = NodeRead.List(entry.Value, static n => NodeRead.Object(n, global::Weft.Api.Model.Common.PolicyTargetReference.Decode));
                     break;
             }
         }

@@ -89,20 +89,20 @@ public sealed partial record AccessLogging
     public bool? Disabled { get; init; }
 
     /// <summary><c>filter</c></summary>
-    public AccessLoggingFilter? Filter { get; init; }
+    public global::Weft.Api.Model.Telemetry.AccessLoggingFilter? Filter { get; init; }
 
     /// <summary><c>match</c></summary>
-    public AccessLoggingLogSelector? Match { get; init; }
+    public global::Weft.Api.Model.Telemetry.AccessLoggingLogSelector? Match { get; init; }
 
     /// <summary><c>providers</c></summary>
-    public IReadOnlyList<ProviderRef>? Providers { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Telemetry.ProviderRef>? Providers { get; init; }
 
     internal static AccessLogging Decode(MapNode node)
     {
         bool? f0 = null;
-        AccessLoggingFilter? f1 = null;
-        AccessLoggingLogSelector? f2 = null;
-        IReadOnlyList<ProviderRef>? f3 = null;
+        global::Weft.Api.Model.Telemetry.AccessLoggingFilter? f1 = null;
+        global::Weft.Api.Model.Telemetry.AccessLoggingLogSelector? f2 = null;
+        IReadOnlyList<global::Weft.Api.Model.Telemetry.ProviderRef>? f3 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -212,16 +212,16 @@ public sealed partial record MetricsOverrides
     public bool? Disabled { get; init; }
 
     /// <summary><c>match</c></summary>
-    public MetricSelector? Match { get; init; }
+    public global::Weft.Api.Model.Telemetry.MetricSelector? Match { get; init; }
 
     /// <summary><c>tagOverrides</c></summary>
-    public IReadOnlyDictionary<string, MetricsOverridesTagOverride>? TagOverrides { get; init; }
+    public IReadOnlyDictionary<string, global::Weft.Api.Model.Telemetry.MetricsOverridesTagOverride>? TagOverrides { get; init; }
 
     internal static MetricsOverrides Decode(MapNode node)
     {
         bool? f0 = null;
-        MetricSelector? f1 = null;
-        IReadOnlyDictionary<string, MetricsOverridesTagOverride>? f2 = null;
+        global::Weft.Api.Model.Telemetry.MetricSelector? f1 = null;
+        IReadOnlyDictionary<string, global::Weft.Api.Model.Telemetry.MetricsOverridesTagOverride>? f2 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -250,18 +250,18 @@ public sealed partial record MetricsOverrides
 public sealed partial record Metrics
 {
     /// <summary><c>overrides</c></summary>
-    public IReadOnlyList<MetricsOverrides>? Overrides { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Telemetry.MetricsOverrides>? Overrides { get; init; }
 
     /// <summary><c>providers</c></summary>
-    public IReadOnlyList<ProviderRef>? Providers { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Telemetry.ProviderRef>? Providers { get; init; }
 
     /// <summary><c>reportingInterval</c></summary>
     public string? ReportingInterval { get; init; }
 
     internal static Metrics Decode(MapNode node)
     {
-        IReadOnlyList<MetricsOverrides>? f0 = null;
-        IReadOnlyList<ProviderRef>? f1 = null;
+        IReadOnlyList<global::Weft.Api.Model.Telemetry.MetricsOverrides>? f0 = null;
+        IReadOnlyList<global::Weft.Api.Model.Telemetry.ProviderRef>? f1 = null;
         string? f2 = null;
         foreach (var entry in node.Entries)
         {
@@ -284,80 +284,6 @@ public sealed partial record Metrics
             Overrides = f0,
             Providers = f1,
             ReportingInterval = f2,
-        };
-    }
-}
-
-public sealed partial record WorkloadSelector
-{
-    /// <summary><c>matchLabels</c></summary>
-    public IReadOnlyDictionary<string, string>? MatchLabels { get; init; }
-
-    internal static WorkloadSelector Decode(MapNode node)
-    {
-        IReadOnlyDictionary<string, string>? f0 = null;
-        foreach (var entry in node.Entries)
-        {
-            switch (entry.Key)
-            {
-                case "matchLabels":
-                    f0 = NodeRead.Map(entry.Value, static n => NodeRead.String(n));
-                    break;
-            }
-        }
-
-        return new WorkloadSelector
-        {
-            MatchLabels = f0,
-        };
-    }
-}
-
-public sealed partial record PolicyTargetReference
-{
-    /// <summary><c>group</c></summary>
-    public string? Group { get; init; }
-
-    /// <summary><c>kind</c></summary>
-    public string? Kind { get; init; }
-
-    /// <summary><c>name</c></summary>
-    public string? Name { get; init; }
-
-    /// <summary><c>namespace</c></summary>
-    public string? Namespace { get; init; }
-
-    internal static PolicyTargetReference Decode(MapNode node)
-    {
-        string? f0 = null;
-        string? f1 = null;
-        string? f2 = null;
-        string? f3 = null;
-        foreach (var entry in node.Entries)
-        {
-            switch (entry.Key)
-            {
-                case "group":
-                    f0 = NodeRead.String(entry.Value);
-                    break;
-                case "kind":
-                    f1 = NodeRead.String(entry.Value);
-                    break;
-                case "name":
-                    f2 = NodeRead.String(entry.Value);
-                    break;
-                case "namespace":
-                    f3 = NodeRead.String(entry.Value);
-                    break;
-            }
-        }
-
-        return new PolicyTargetReference
-        {
-            Group = f0,
-            Kind = f1,
-            Name = f2,
-            Namespace = f3,
         };
     }
 }
@@ -481,23 +407,23 @@ public sealed partial record TracingLiteral
 public sealed partial record TracingCustomTag
 {
     /// <summary><c>environment</c></summary>
-    public TracingEnvironment? Environment { get; init; }
+    public global::Weft.Api.Model.Telemetry.TracingEnvironment? Environment { get; init; }
 
     /// <summary><c>formatter</c></summary>
-    public TracingFormatter? Formatter { get; init; }
+    public global::Weft.Api.Model.Telemetry.TracingFormatter? Formatter { get; init; }
 
     /// <summary><c>header</c></summary>
-    public TracingRequestHeader? Header { get; init; }
+    public global::Weft.Api.Model.Telemetry.TracingRequestHeader? Header { get; init; }
 
     /// <summary><c>literal</c></summary>
-    public TracingLiteral? Literal { get; init; }
+    public global::Weft.Api.Model.Telemetry.TracingLiteral? Literal { get; init; }
 
     internal static TracingCustomTag Decode(MapNode node)
     {
-        TracingEnvironment? f0 = null;
-        TracingFormatter? f1 = null;
-        TracingRequestHeader? f2 = null;
-        TracingLiteral? f3 = null;
+        global::Weft.Api.Model.Telemetry.TracingEnvironment? f0 = null;
+        global::Weft.Api.Model.Telemetry.TracingFormatter? f1 = null;
+        global::Weft.Api.Model.Telemetry.TracingRequestHeader? f2 = null;
+        global::Weft.Api.Model.Telemetry.TracingLiteral? f3 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -555,7 +481,7 @@ public sealed partial record TracingSelector
 public sealed partial record Tracing
 {
     /// <summary><c>customTags</c></summary>
-    public IReadOnlyDictionary<string, TracingCustomTag>? CustomTags { get; init; }
+    public IReadOnlyDictionary<string, global::Weft.Api.Model.Telemetry.TracingCustomTag>? CustomTags { get; init; }
 
     /// <summary><c>disableContextPropagation</c></summary>
     public bool? DisableContextPropagation { get; init; }
@@ -567,10 +493,10 @@ public sealed partial record Tracing
     public bool? EnableIstioTags { get; init; }
 
     /// <summary><c>match</c></summary>
-    public TracingSelector? Match { get; init; }
+    public global::Weft.Api.Model.Telemetry.TracingSelector? Match { get; init; }
 
     /// <summary><c>providers</c></summary>
-    public IReadOnlyList<ProviderRef>? Providers { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Telemetry.ProviderRef>? Providers { get; init; }
 
     /// <summary><c>randomSamplingPercentage</c></summary>
     public double? RandomSamplingPercentage { get; init; }
@@ -580,12 +506,12 @@ public sealed partial record Tracing
 
     internal static Tracing Decode(MapNode node)
     {
-        IReadOnlyDictionary<string, TracingCustomTag>? f0 = null;
+        IReadOnlyDictionary<string, global::Weft.Api.Model.Telemetry.TracingCustomTag>? f0 = null;
         bool? f1 = null;
         bool? f2 = null;
         bool? f3 = null;
-        TracingSelector? f4 = null;
-        IReadOnlyList<ProviderRef>? f5 = null;
+        global::Weft.Api.Model.Telemetry.TracingSelector? f4 = null;
+        IReadOnlyList<global::Weft.Api.Model.Telemetry.ProviderRef>? f5 = null;
         double? f6 = null;
         bool? f7 = null;
         foreach (var entry in node.Entries)
@@ -636,31 +562,31 @@ public sealed partial record Tracing
 public sealed partial record TelemetrySpec
 {
     /// <summary><c>accessLogging</c></summary>
-    public IReadOnlyList<AccessLogging>? AccessLogging { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Telemetry.AccessLogging>? AccessLogging { get; init; }
 
     /// <summary><c>metrics</c></summary>
-    public IReadOnlyList<Metrics>? Metrics { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Telemetry.Metrics>? Metrics { get; init; }
 
     /// <summary><c>selector</c></summary>
-    public WorkloadSelector? Selector { get; init; }
+    public global::Weft.Api.Model.Common.WorkloadSelector? Selector { get; init; }
 
     /// <summary><c>targetRef</c></summary>
-    public PolicyTargetReference? TargetRef { get; init; }
+    public global::Weft.Api.Model.Common.PolicyTargetReference? TargetRef { get; init; }
 
     /// <summary><c>targetRefs</c></summary>
-    public IReadOnlyList<PolicyTargetReference>? TargetRefs { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Common.PolicyTargetReference>? TargetRefs { get; init; }
 
     /// <summary><c>tracing</c></summary>
-    public IReadOnlyList<Tracing>? Tracing { get; init; }
+    public IReadOnlyList<global::Weft.Api.Model.Telemetry.Tracing>? Tracing { get; init; }
 
     internal static TelemetrySpec Decode(MapNode node)
     {
-        IReadOnlyList<AccessLogging>? f0 = null;
-        IReadOnlyList<Metrics>? f1 = null;
-        WorkloadSelector? f2 = null;
-        PolicyTargetReference? f3 = null;
-        IReadOnlyList<PolicyTargetReference>? f4 = null;
-        IReadOnlyList<Tracing>? f5 = null;
+        IReadOnlyList<global::Weft.Api.Model.Telemetry.AccessLogging>? f0 = null;
+        IReadOnlyList<global::Weft.Api.Model.Telemetry.Metrics>? f1 = null;
+        global::Weft.Api.Model.Common.WorkloadSelector? f2 = null;
+        global::Weft.Api.Model.Common.PolicyTargetReference? f3 = null;
+        IReadOnlyList<global::Weft.Api.Model.Common.PolicyTargetReference>? f4 = null;
+        IReadOnlyList<global::Weft.Api.Model.Telemetry.Tracing>? f5 = null;
         foreach (var entry in node.Entries)
         {
             switch (entry.Key)
@@ -672,13 +598,13 @@ public sealed partial record TelemetrySpec
                     f1 = NodeRead.List(entry.Value, static n => NodeRead.Object(n, global::Weft.Api.Model.Telemetry.Metrics.Decode));
                     break;
                 case "selector":
-                    f2 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Telemetry.WorkloadSelector.Decode);
+                    f2 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Common.WorkloadSelector.Decode);
                     break;
                 case "targetRef":
-                    f3 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Telemetry.PolicyTargetReference.Decode);
+                    f3 = NodeRead.Object(entry.Value, global::Weft.Api.Model.Common.PolicyTargetReference.Decode);
                     break;
                 case "targetRefs":
-                    f4 = NodeRead.List(entry.Value, static n => NodeRead.Object(n, global::Weft.Api.Model.Telemetry.PolicyTargetReference.Decode));
+                    f4 = NodeRead.List(entry.Value, static n => NodeRead.Object(n, global::Weft.Api.Model.Common.PolicyTargetReference.Decode));
                     break;
                 case "tracing":
                     f5 = NodeRead.List(entry.Value, static n => NodeRead.Object(n, global::Weft.Api.Model.Telemetry.Tracing.Decode));
