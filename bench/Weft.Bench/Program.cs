@@ -9,6 +9,49 @@ using Weft.Bench;
 // dotnet run -c Release --project bench/Weft.Bench -- load-validate   (BenchmarkDotNet, pinned to one core)
 // dotnet run -c Release --project bench/Weft.Bench -- quick           (a few timed runs, no BenchmarkDotNet)
 var mode = args.Length > 0 ? args[0] : "load-validate";
+if (mode == "phases")
+{
+    var text = SyntheticConfig.Generate(10_000);
+    var cel = new Weft.Api.Schema.Cel.CelRuleEvaluator();
+    var schemaValidator = new Weft.Api.Schema.SchemaValidator();
+    var options = new Weft.Api.Schema.SchemaValidationOptions { Strict = true, CelEvaluator = cel };
+    var noCel = new Weft.Api.Schema.SchemaValidationOptions { Strict = true };
+    for (var round = 0; round < 4; round++)
+    {
+        var sw = Stopwatch.StartNew();
+        var docs = Weft.Api.Documents.YamlReader.Read(text, "bench.yaml");
+        var parse = sw.Elapsed.TotalMilliseconds;
+        sw.Restart();
+        var resources = docs.Select(d => Weft.Api.Loading.ResourceDecoder.Decode((Weft.Api.Documents.MapNode)d.Root!, new List<Diagnostic>())!).ToList();
+        var decode = sw.Elapsed.TotalMilliseconds;
+        sw.Restart();
+        foreach (var r in resources)
+        {
+            schemaValidator.Validate(Weft.Api.Model.KindRegistry.Find(r.Group, r.Kind)!.Version(r.Version)!.Schema!(), r.Node, noCel);
+        }
+
+        var schema = sw.Elapsed.TotalMilliseconds;
+        sw.Restart();
+        foreach (var r in resources)
+        {
+            schemaValidator.Validate(Weft.Api.Model.KindRegistry.Find(r.Group, r.Kind)!.Version(r.Version)!.Schema!(), r.Node, options);
+        }
+
+        var schemaCel = sw.Elapsed.TotalMilliseconds;
+        sw.Restart();
+        foreach (var r in resources)
+        {
+            var context = new ValidationContext(r);
+            Weft.Api.Validation.SpecValidators.For(r.Kind)!.Validate(context);
+        }
+
+        var semantic = sw.Elapsed.TotalMilliseconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}: parse {parse:F0} ms, decode {decode:F0} ms, schema {schema:F0} ms, schema+CEL {schemaCel:F0} ms, semantic {semantic:F0} ms"));
+    }
+
+    return 0;
+}
+
 if (mode == "parse")
 {
     var text = SyntheticConfig.Generate(10_000);
