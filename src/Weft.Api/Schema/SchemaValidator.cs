@@ -11,7 +11,7 @@ namespace Weft.Api.Schema;
 /// <remarks>Thread-safe and stateless; one instance can serve any number of schemas and callers.</remarks>
 public sealed class SchemaValidator
 {
-    private const string CelSkipped =
+    internal const string CelSkipped =
         "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation";
 
     /// <param name="objectSchema">The version's openAPIV3Schema: the whole object, not just spec.</param>

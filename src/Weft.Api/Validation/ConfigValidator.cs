@@ -117,10 +117,13 @@ public sealed class ConfigValidator(ValidationOptions? options = null)
         return new ResourceResult(resource.Kind, resource.Namespace, resource.Name, root.Location, resource, Deduplicate(diagnostics));
     }
 
-    /// <summary>The schema and Istio's own rules often say the same thing about one field; say it once.</summary>
+    /// <summary>Findings in file order (schema and Istio's rules interleaved), each said once.</summary>
     private static List<Diagnostic> Deduplicate(List<Diagnostic> diagnostics)
     {
         var seen = new HashSet<(Severity, string, string)>();
-        return diagnostics.Where(d => seen.Add((d.Severity, d.FieldPath, d.Message))).ToList();
+        return diagnostics.Where(d => seen.Add((d.Severity, d.FieldPath, d.Message)))
+            .OrderBy(d => d.Location.Line)
+            .ThenBy(d => d.Location.Column)
+            .ToList();
     }
 }

@@ -17,7 +17,12 @@ internal static class SchemaCheck
     {
         foreach (var d in Validator.Validate(schema, root, options.Strict ? StrictOptions : LenientOptions))
         {
-            diagnostics.Add(d with { Kind = resource.Kind, Namespace = resource.Namespace, Name = resource.Name });
+            // The note that rules were skipped because of other errors is not a problem of its own, and Istio's
+            // warnings are the only warnings a user should see; the resource is already reported invalid.
+            if (d.Message != SchemaValidator.CelSkipped)
+            {
+                diagnostics.Add(d with { Kind = resource.Kind, Namespace = resource.Namespace, Name = resource.Name });
+            }
         }
     }
 }
