@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Weft.Api.Documents.Fast;
 
 // Block structure: mappings, sequences and the nodes they hold. Every function here returns with the cursor at the
@@ -10,6 +12,7 @@ internal sealed partial class FastYamlParser
 {
     /// <summary>Parses the node whose first character is at the cursor.</summary>
     /// <param name="props">Anchor and tag already read on an earlier line ("key: &amp;a" then the node below).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Built ParseBlockNode(int n, int depth, Placement placement, Props props)
     {
         var c = Cur;
@@ -98,6 +101,7 @@ internal sealed partial class FastYamlParser
         return scalar;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Built ParsePlainInBlock(int n, int depth, Placement placement, Props props, bool propsOnThisLine)
     {
         if (!CanStartPlain(Cur, Peek(1), flow: false))
@@ -131,6 +135,7 @@ internal sealed partial class FastYamlParser
     }
 
     /// <summary>A block mapping whose first key has been read; the cursor is at that key's ':'.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Built ParseBlockMapping(int indent, int depth, Props props, KeyToken first)
     {
         EnterCollection(depth);
@@ -162,6 +167,7 @@ internal sealed partial class FastYamlParser
     }
 
     /// <summary>A key at the start of a mapping line; returns with the cursor at its ':'.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private KeyToken ParseKeyAt()
     {
         var location = Here;
@@ -208,6 +214,7 @@ internal sealed partial class FastYamlParser
 
     /// <summary>A block sequence; the cursor is at its first '-'.</summary>
     /// <param name="indentless">It sits at its parent key's column ("key:" then "- a" below it) and ends at a line that is no entry.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Built ParseBlockSequence(int indent, int depth, Props props, bool indentless)
     {
         EnterCollection(depth);
@@ -247,6 +254,7 @@ internal sealed partial class FastYamlParser
     /// <summary>The value after a key's ':' or an entry's '-'; the cursor is just past the indicator.</summary>
     /// <param name="n">The column of the mapping or sequence the indicator belongs to.</param>
     /// <param name="empty">Where YamlDotNet places an empty value: right after the indicator.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Built ParseValueAfterIndicator(int n, int depth, SourceLocation empty, bool isMapValue)
     {
         SkipSpaces();

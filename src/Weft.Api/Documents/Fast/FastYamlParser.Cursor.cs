@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Weft.Api.Documents.Fast;
 
 // Moving through the text: positions, line breaks, spaces and comments. Line breaks are LF only (CRLF was folded
@@ -53,6 +55,7 @@ internal sealed partial class FastYamlParser
     private bool CommentMayStartHere => _pos == _lineStart || _text[_pos - 1] == ' ';
 
     /// <summary>After a node that ended mid-line: the rest of the line may hold spaces and a comment only.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FinishLine()
     {
         SkipSpaces();
@@ -79,6 +82,7 @@ internal sealed partial class FastYamlParser
     }
 
     /// <summary>Skips blank and comment-only lines, stopping at the next content character (or the end).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SkipBlankLines()
     {
         while (true)

@@ -1,9 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace Weft.Api.Documents.Fast;
 
 // Building nodes the way YamlReader's YamlDotNet path builds them: the same counting against the expansion limit,
 // the same anchor bookkeeping, the same merge-key and duplicate-key rules. Where that path throws, this gives up.
 internal sealed partial class FastYamlParser
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Built Scalar(Props props, SourceLocation location, string text, bool plain)
     {
         var node = new ScalarNode(props.Any ? props.Start : location, text, KindOf(props.Tag, text, plain));
@@ -57,6 +60,7 @@ internal sealed partial class FastYamlParser
 
     private MapBuilder BeginMap() => new() { Base = _scratch.EntryTop };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddEntry(ref MapBuilder map, KeyToken key, Node value)
     {
         if (key.IsMerge)
@@ -133,6 +137,7 @@ internal sealed partial class FastYamlParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private MapEntry[] EndMap(ref MapBuilder map)
     {
         if (map.Merged is { } merged)

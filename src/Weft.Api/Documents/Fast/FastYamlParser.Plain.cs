@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Weft.Api.Documents.Fast;
 
 // Plain (unquoted) scalars, in block and flow context, with YamlDotNet's folding of continuation lines: a single
@@ -60,6 +62,7 @@ internal sealed partial class FastYamlParser
     /// Reads the words of a plain scalar on the current line. Returns the index just past the last word; the cursor
     /// is left at what stopped the scan (the ':' of a key, '#', a flow indicator, or the line break).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int ScanPlainLine(bool flow, out PlainStop stop)
     {
         // YamlDotNet's scanner forgets the flow tokens it has seen whenever it reads a plain scalar.
@@ -147,6 +150,7 @@ internal sealed partial class FastYamlParser
     /// True when the cursor was left at the next content (a less indented line, a document marker, or the end);
     /// false when it is at a comment or, in flow context, at what ended the scalar.
     /// </param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string ReadPlainRest(int n, bool flow, int start, int end, PlainStop stop, out bool atContent)
     {
         if (stop != PlainStop.LineEnd || AtEnd)

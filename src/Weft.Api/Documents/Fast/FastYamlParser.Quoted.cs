@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Weft.Api.Documents.Fast;
 
 // Single- and double-quoted scalars: escapes, and YamlDotNet's folding of line breaks (one break becomes a space,
@@ -9,6 +11,7 @@ internal sealed partial class FastYamlParser
     /// The block indentation: double-quoted continuation lines must be indented past it. int.MaxValue allows no
     /// continuation line at all (keys).
     /// </param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string ScanQuoted(int n)
     {
         var quote = _text[_pos];

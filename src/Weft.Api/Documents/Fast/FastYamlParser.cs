@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace Weft.Api.Documents.Fast;
 
@@ -156,6 +157,7 @@ internal sealed partial class FastYamlParser
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<YamlDocument> ReadStream()
     {
         var documents = new List<YamlDocument>();

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Weft.Api.Documents.Fast;
 
 /// <summary>
@@ -138,6 +141,7 @@ internal sealed class StringCache
     private const int Slots = 4096;
     private readonly string?[] _slots = new string?[Slots];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string Get(ReadOnlySpan<char> text)
     {
         if (text.Length > MaxLength)
@@ -150,12 +154,22 @@ internal sealed class StringCache
             return string.Empty;
         }
 
-        var hash = (uint)text.Length * 2654435761u;
-        foreach (var c in text)
+        // Length and the first and last four characters tell most configuration strings apart; equality is
+        // checked anyway, so a weak hash costs only a miss.
+        ulong head, tail;
+        if (text.Length >= 4)
         {
-            hash = (hash ^ c) * 16777619u;
+            head = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(text[..4]));
+            tail = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(text[^4..]));
+        }
+        else
+        {
+            head = text[0];
+            tail = ((ulong)text[^1] << 16) | text[text.Length / 2];
         }
 
+        var mixed = (head * 0x9E3779B97F4A7C15ul) ^ (tail * 0xC2B2AE3D27D4EB4Ful) ^ (ulong)text.Length;
+        var hash = (uint)(mixed >> 32) ^ (uint)mixed;
         ref var slot = ref _slots[(hash ^ (hash >> 15)) & (Slots - 1)];
         var cached = slot;
         if (cached is not null && text.SequenceEqual(cached))
