@@ -244,6 +244,12 @@ internal sealed partial class FastYamlParser
             GiveUp("nesting depth limit");
         }
 
+        // Threads with small stacks get the reference path rather than an overflow.
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            GiveUp("too little stack left");
+        }
+
         Count(1);
     }
 

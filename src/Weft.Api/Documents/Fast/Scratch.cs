@@ -17,9 +17,14 @@ internal sealed class Scratch
 
     public int EntryTop { get; set; }
 
+    /// <summary>How far <see cref="Entries"/> has been written since the last <see cref="Trim"/>.</summary>
+    private int EntriesUsed { get; set; }
+
     public Node[] Items { get; private set; } = new Node[256];
 
     public int ItemTop { get; set; }
+
+    private int ItemsUsed { get; set; }
 
     public CharBuffer Chars { get; private set; } = new();
 
@@ -35,6 +40,7 @@ internal sealed class Scratch
         }
 
         Entries[EntryTop++] = entry;
+        EntriesUsed = Math.Max(EntriesUsed, EntryTop);
     }
 
     public void PushItem(Node item)
@@ -47,6 +53,7 @@ internal sealed class Scratch
         }
 
         Items[ItemTop++] = item;
+        ItemsUsed = Math.Max(ItemsUsed, ItemTop);
     }
 
     public void Reset()
@@ -58,10 +65,26 @@ internal sealed class Scratch
     /// <summary>Drops references to the last input's nodes and oversized buffers.</summary>
     public void Trim()
     {
-        Entries = Entries.Length > KeptStackLength ? new MapEntry[256] : Entries;
-        Items = Items.Length > KeptStackLength ? new Node[256] : Items;
-        Array.Clear(Entries);
-        Array.Clear(Items);
+        if (Entries.Length > KeptStackLength)
+        {
+            Entries = new MapEntry[256];
+        }
+        else
+        {
+            Array.Clear(Entries, 0, EntriesUsed);
+        }
+
+        if (Items.Length > KeptStackLength)
+        {
+            Items = new Node[256];
+        }
+        else
+        {
+            Array.Clear(Items, 0, ItemsUsed);
+        }
+
+        EntriesUsed = 0;
+        ItemsUsed = 0;
         if (Chars.Capacity > KeptChars)
         {
             Chars = new CharBuffer();
