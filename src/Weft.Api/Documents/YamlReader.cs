@@ -1,3 +1,4 @@
+using Weft.Api.Documents.Fast;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -15,6 +16,15 @@ public static class YamlReader
     public static IReadOnlyList<YamlDocument> Read(string text, string file, LoadLimits? limits = null)
     {
         limits ??= LoadLimits.Default;
+
+        // The hand-written parser covers the YAML configuration files use and builds identical trees; for anything
+        // else — including every error and broken limit — it declines, and YamlDotNet reads the input as before.
+        return FastYamlParser.TryParse(text, file, limits) ?? ReadWithYamlDotNet(text, file, limits);
+    }
+
+    /// <summary>The reference path over YamlDotNet's event parser; the fast parser is tested against it.</summary>
+    internal static IReadOnlyList<YamlDocument> ReadWithYamlDotNet(string text, string file, LoadLimits limits)
+    {
         var documents = new List<YamlDocument>();
         var parser = new Parser(new Scanner(new StringReader(text), skipComments: true));
         var state = new ReadState(file, limits);
