@@ -1,8 +1,9 @@
 namespace Weft.Xds;
 
 /// <summary>
-/// Weft's own .proto subset of Envoy's v3 API (names and field numbers equal Envoy's) and xDS helpers.
-/// The protocol code arrives with the control plane; this marker lets the proxy and control plane bind to it now.
+/// Weft's own .proto subset of Envoy's v3 API (packages, names and field numbers equal Envoy's, under
+/// <c>Protos/envoy/...</c>; C# types in <c>Weft.Xds.Envoy.*</c>), the type URLs of its resources and
+/// Istio-style resource names. The proxy and the control plane bind to this assembly.
 /// </summary>
 public static class XdsAssembly
 {
