@@ -6,7 +6,7 @@ namespace Weft.Xds.Tests;
 
 /// <summary>
 /// Compares every file, message, field, enum and service of our protos with Envoy's own, given a
-/// FileDescriptorSet compiled from Envoy's API (tools/envoy-descriptor-set.sh writes one). Skipped
+/// FileDescriptorSet compiled with protoc from a checkout of Envoy's API protos (kept outside this repository). Skipped
 /// without WEFT_ENVOY_DESCRIPTOR_SET, because Envoy's protos are not part of this repository. Options are not
 /// compared: ours carry none (Envoy's deprecation marks become comments, so that code emitting a field Istio
 /// still uses compiles without obsolete warnings).
