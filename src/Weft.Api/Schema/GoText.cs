@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Weft.Api.Documents;
+using Weft.Api.GoCompat;
 
 namespace Weft.Api.Schema;
 
@@ -10,101 +11,6 @@ namespace Weft.Api.Schema;
 /// </summary>
 internal static class GoText
 {
-    /// <summary>strconv.Quote: double quotes, Go escapes, printable Unicode kept as is.</summary>
-    public static string Quote(string s)
-    {
-        var sb = new StringBuilder(s.Length + 2);
-        AppendQuoted(sb, s);
-        return sb.ToString();
-    }
-
-    public static void AppendQuoted(StringBuilder sb, string s)
-    {
-        sb.Append('"');
-        for (var i = 0; i < s.Length; i++)
-        {
-            int rune = s[i];
-            if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
-            {
-                rune = char.ConvertToUtf32(s[i], s[i + 1]);
-                i++;
-            }
-            else if (char.IsSurrogate(s[i]))
-            {
-                rune = 0xFFFD;
-            }
-
-            switch (rune)
-            {
-                case '"':
-                    sb.Append("\\\"");
-                    continue;
-                case '\\':
-                    sb.Append("\\\\");
-                    continue;
-            }
-
-            if (IsPrint(rune))
-            {
-                if (rune < 0x10000)
-                {
-                    sb.Append((char)rune);
-                }
-                else
-                {
-                    sb.Append(s[i - 1]).Append(s[i]);
-                }
-
-                continue;
-            }
-
-            switch (rune)
-            {
-                case '\a': sb.Append("\\a"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\v': sb.Append("\\v"); break;
-                default:
-                    if (rune < ' ' || rune == 0x7F)
-                    {
-                        sb.Append("\\x").Append(rune.ToString("x2", CultureInfo.InvariantCulture));
-                    }
-                    else if (rune < 0x10000)
-                    {
-                        sb.Append("\\u").Append(rune.ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append("\\U").Append(rune.ToString("x8", CultureInfo.InvariantCulture));
-                    }
-
-                    break;
-            }
-        }
-
-        sb.Append('"');
-    }
-
-    // strconv.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
-    private static bool IsPrint(int rune)
-    {
-        if (rune < 0x80)
-        {
-            return rune is >= 0x20 and < 0x7F;
-        }
-
-        return CharUnicodeInfo.GetUnicodeCategory(rune) switch
-        {
-            UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse
-                or UnicodeCategory.OtherNotAssigned or UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator
-                or UnicodeCategory.ParagraphSeparator => false,
-            _ => true,
-        };
-    }
-
     /// <summary>fmt's <c>%v</c> of a float64 (strconv's shortest <c>%g</c>).</summary>
     public static string FormatFloat(double d)
     {
@@ -247,7 +153,7 @@ internal static class GoText
         JsonKind.Boolean => ((ScalarNode)value.Node).AsBool() ? "true" : "false",
         JsonKind.Integer => value.Integer.ToString(CultureInfo.InvariantCulture),
         JsonKind.Number => FormatFloat(value.Number),
-        JsonKind.String => Quote(value.Text),
+        JsonKind.String => GoStrconv.Quote(value.Text),
         _ => Json(value.Node),
     };
 

@@ -6,16 +6,6 @@ namespace Weft.Api.Tests.Schema;
 public sealed class GoTextTests
 {
     [Theory]
-    [InlineData("plain", "\"plain\"")]
-    [InlineData("q\"b\\", "\"q\\\"b\\\\\"")]
-    [InlineData("tab\tnl\n", "\"tab\\tnl\\n\"")]
-    [InlineData("\u0001", "\"\\x01\"")]
-    [InlineData("é", "\"é\"")]
-    [InlineData("\u00a0", "\"\\u00a0\"")]
-    [InlineData("\U0001F600", "\"\U0001F600\"")]
-    public void Quote_follows_strconv(string input, string expected) => Assert.Equal(expected, GoText.Quote(input));
-
-    [Theory]
     [InlineData(100, "100")]
     [InlineData(0.5, "0.5")]
     [InlineData(-0.1, "-0.1")]

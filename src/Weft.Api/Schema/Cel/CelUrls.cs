@@ -1,3 +1,5 @@
+using Weft.Api.GoCompat;
+
 namespace Weft.Api.Schema.Cel;
 
 /// <summary>
@@ -15,12 +17,12 @@ internal static class CelUrls
 
         if (GoUrl.ParseRequestUri(s.Value, out var error) is null)
         {
-            return new CelError($"URL parse error during conversion from string: parse {GoQuote.Quote(s.Value)}: {error}");
+            return new CelError($"URL parse error during conversion from string: parse {GoStrconv.Quote(s.Value)}: {error}");
         }
 
         var url = GoUrl.Parse(s.Value, out error);
         return url is null
-            ? new CelError($"URL parse error during conversion from string: parse {GoQuote.Quote(s.Value)}: {error}")
+            ? new CelError($"URL parse error during conversion from string: parse {GoStrconv.Quote(s.Value)}: {error}")
             : new CelUrl(url, s.Value);
     }
 

@@ -1,3 +1,5 @@
+using Weft.Api.GoCompat;
+
 namespace Weft.Api.Validation.Rules;
 
 /// <summary>
@@ -131,7 +133,7 @@ internal static class Durations
 
             if (k == 0)
             {
-                error = "time: missing unit in duration " + GoText.Quote(text);
+                error = "time: missing unit in duration " + GoStrconv.Quote(text);
                 return false;
             }
 
@@ -148,7 +150,7 @@ internal static class Durations
             };
             if (unit == 0)
             {
-                error = "time: unknown unit " + GoText.Quote(unitText.ToString()) + " in duration " + GoText.Quote(text);
+                error = "time: unknown unit " + GoStrconv.Quote(unitText.ToString()) + " in duration " + GoStrconv.Quote(text);
                 return false;
             }
 
@@ -194,7 +196,7 @@ internal static class Durations
         return true;
     }
 
-    private static string Invalid(string text) => "time: invalid duration " + GoText.Quote(text);
+    private static string Invalid(string text) => "time: invalid duration " + GoStrconv.Quote(text);
 
     /// <summary>
     /// Istio's check of a Duration field (<c>agent.ValidateDuration</c>): at least 1ms and whole milliseconds.

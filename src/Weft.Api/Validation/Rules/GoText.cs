@@ -9,66 +9,6 @@ namespace Weft.Api.Validation.Rules;
 /// </summary>
 internal static class GoText
 {
-    /// <summary>A Go double-quoted string literal, as <c>%q</c> prints it.</summary>
-    public static string Quote(string value)
-    {
-        var needsEscape = false;
-        foreach (var c in value)
-        {
-            if (c is '"' or '\\' || c < 0x20 || c == 0x7f || char.IsSurrogate(c))
-            {
-                needsEscape = true;
-                break;
-            }
-        }
-
-        if (!needsEscape)
-        {
-            return "\"" + value + "\"";
-        }
-
-        var sb = new StringBuilder(value.Length + 8);
-        sb.Append('"');
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\a': sb.Append("\\a"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\v': sb.Append("\\v"); break;
-                default:
-                    if (c < 0x20 || c == 0x7f)
-                    {
-                        sb.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
-                    }
-                    else if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-                    {
-                        sb.Append(c).Append(value[i + 1]);
-                        i++;
-                    }
-                    else if (char.IsSurrogate(c))
-                    {
-                        sb.Append("\\ufffd");
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        return sb.Append('"').ToString();
-    }
-
     /// <summary>A float64 as Go's <c>%v</c> prints it (shortest digits; exponent form below 1e-4 and from 1e6).</summary>
     public static string Float(double value)
     {
@@ -142,59 +82,6 @@ internal static class GoText
 
     /// <summary>A string slice as Go's <c>%v</c> prints it: <c>[a b c]</c>.</summary>
     public static string List(IEnumerable<string>? values) => "[" + (values is null ? string.Empty : string.Join(' ', values)) + "]";
-
-    /// <summary>Go's <c>strconv.Atoi</c>: an optional sign and decimal digits that fit in 64 bits.</summary>
-    public static bool TryAtoi(ReadOnlySpan<char> text, out long value)
-    {
-        value = 0;
-        var s = text;
-        var negative = false;
-        if (s.Length > 0 && s[0] is '+' or '-')
-        {
-            negative = s[0] == '-';
-            s = s[1..];
-        }
-
-        if (s.Length == 0)
-        {
-            return false;
-        }
-
-        ulong acc = 0;
-        foreach (var c in s)
-        {
-            if (c is < '0' or > '9')
-            {
-                return false;
-            }
-
-            if (acc > (ulong.MaxValue - 9) / 10)
-            {
-                return false;
-            }
-
-            acc = (acc * 10) + (ulong)(c - '0');
-        }
-
-        if (negative)
-        {
-            if (acc > (ulong)long.MaxValue + 1)
-            {
-                return false;
-            }
-
-            value = acc == (ulong)long.MaxValue + 1 ? long.MinValue : -(long)acc;
-            return true;
-        }
-
-        if (acc > long.MaxValue)
-        {
-            return false;
-        }
-
-        value = (long)acc;
-        return true;
-    }
 
     /// <summary>The length of <paramref name="value"/> in UTF-8 bytes, as Go's <c>len</c> counts a string.</summary>
     public static int ByteLength(string value)

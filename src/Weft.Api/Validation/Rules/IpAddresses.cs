@@ -1,3 +1,5 @@
+using Weft.Api.GoCompat;
+
 namespace Weft.Api.Validation.Rules;
 
 /// <summary>
@@ -32,7 +34,7 @@ internal static class IpAddresses
             return false;
         }
 
-        if (!GoText.TryAtoi(bits, out var n))
+        if (!GoStrconv.TryAtoi(bits, out var n))
         {
             return false;
         }

@@ -1,3 +1,5 @@
+using Weft.Api.GoCompat;
+
 namespace Weft.Api.Validation.Rules;
 
 /// <summary>
@@ -16,25 +18,25 @@ internal static class LabelInstances
         var name = slash < 0 ? span : span[(slash + 1)..];
         if (slash >= 0 && !IsDnsPrefix(span[..slash]))
         {
-            return $"invalid tag key: {GoText.Quote(key)}";
+            return $"invalid tag key: {GoStrconv.Quote(key)}";
         }
 
         if (!IsQualifiedName(name))
         {
-            return $"invalid tag key: {GoText.Quote(key)}";
+            return $"invalid tag key: {GoStrconv.Quote(key)}";
         }
 
         if (slash > MaxPrefixLength)
         {
-            return $"invalid tag key: {GoText.Quote(key)} (DNS prefix is too long)";
+            return $"invalid tag key: {GoStrconv.Quote(key)} (DNS prefix is too long)";
         }
 
-        return name.Length > DnsNames.MaxLabelLength ? $"invalid tag key: {GoText.Quote(key)} (name is too long)" : null;
+        return name.Length > DnsNames.MaxLabelLength ? $"invalid tag key: {GoStrconv.Quote(key)} (name is too long)" : null;
     }
 
     /// <summary>Null when the value is a valid label value, else Istio's message.</summary>
     public static string? ValidateValue(string value) =>
-        value.Length == 0 || IsQualifiedName(value) ? null : $"invalid tag value: {GoText.Quote(value)}";
+        value.Length == 0 || IsQualifiedName(value) ? null : $"invalid tag value: {GoStrconv.Quote(value)}";
 
     // label(\.label)* where a label is [a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?
     private static bool IsDnsPrefix(ReadOnlySpan<char> prefix)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Weft.Api.GoCompat;
 
 namespace Weft.Api.Validation.Rules;
 
@@ -24,20 +25,20 @@ internal static partial class LabelSyntax
         var match = Key().Match(key);
         if (!match.Success)
         {
-            return $"invalid tag key: {GoQuoting.Quote(key)}";
+            return $"invalid tag key: {GoStrconv.Quote(key)}";
         }
 
         var prefix = match.Groups["prefix"];
         if (prefix.Success && prefix.Length - 1 > MaxPrefixLength)
         {
-            return $"invalid tag key: {GoQuoting.Quote(key)} (DNS prefix is too long)";
+            return $"invalid tag key: {GoStrconv.Quote(key)} (DNS prefix is too long)";
         }
 
-        return match.Groups["name"].Length > MaxNameLength ? $"invalid tag key: {GoQuoting.Quote(key)} (name is too long)" : null;
+        return match.Groups["name"].Length > MaxNameLength ? $"invalid tag key: {GoStrconv.Quote(key)} (name is too long)" : null;
     }
 
     /// <summary>Null when <paramref name="value"/> is a valid label value, else Istio's message.</summary>
-    public static string? ValidateValue(string value) => Value().IsMatch(value) ? null : $"invalid tag value: {GoQuoting.Quote(value)}";
+    public static string? ValidateValue(string value) => Value().IsMatch(value) ? null : $"invalid tag value: {GoStrconv.Quote(value)}";
 
     /// <summary>Reports every bad key and value of <paramref name="labels"/> as an error at <c>path[key]</c>.</summary>
     public static void Validate(ValidationContext context, IReadOnlyDictionary<string, string>? labels, string path, string messagePrefix = "")

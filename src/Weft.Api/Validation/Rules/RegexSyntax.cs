@@ -1,3 +1,5 @@
+using Weft.Api.GoCompat;
+
 namespace Weft.Api.Validation.Rules;
 
 /// <summary>
@@ -19,11 +21,11 @@ internal static class RegexSyntax
     {
         if (GoText.ByteLength(pattern) > MaxLength)
         {
-            return $"{GoText.Quote(where)}: regex is too large, max length allowed is {MaxLength}";
+            return $"{GoStrconv.Quote(where)}: regex is too large, max length allowed is {MaxLength}";
         }
 
         return Check(pattern) is { } error
-            ? $"{GoText.Quote(where)}: {error}; Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)"
+            ? $"{GoStrconv.Quote(where)}: {error}; Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)"
             : null;
     }
 

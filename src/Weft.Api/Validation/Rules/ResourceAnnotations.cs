@@ -1,3 +1,4 @@
+using Weft.Api.GoCompat;
 using Weft.Api.Model;
 
 namespace Weft.Api.Validation.Rules;
@@ -38,8 +39,8 @@ internal static class ResourceAnnotations
             if (annotations.ContainsKey(name))
             {
                 context.Error(Path(name), name == AlwaysReject
-                    ? $"{GoText.Quote(name)} annotation found, rejecting"
-                    : $"{GoText.Quote(name)} annotation found, this may not be set by users");
+                    ? $"{GoStrconv.Quote(name)} annotation found, rejecting"
+                    : $"{GoStrconv.Quote(name)} annotation found, this may not be set by users");
                 return false;
             }
         }

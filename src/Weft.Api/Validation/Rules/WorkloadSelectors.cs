@@ -1,3 +1,5 @@
+using Weft.Api.GoCompat;
+
 namespace Weft.Api.Validation.Rules;
 
 /// <summary>
@@ -45,7 +47,7 @@ internal static class WorkloadSelectors
     public static List<string>? ValidateEntry(string key, string value)
     {
         List<string>? errors = null;
-        var pair = GoText.Quote(key + "=" + value);
+        var pair = GoStrconv.Quote(key + "=" + value);
         if (key.Length == 0)
         {
             (errors ??= []).Add($"empty key is not supported in selector: {pair}");

@@ -1,5 +1,5 @@
+using Weft.Api.GoCompat;
 using Weft.Api.Model;
-using Weft.Api.Validation.Rules;
 
 namespace Weft.Api.Validation.Security;
 

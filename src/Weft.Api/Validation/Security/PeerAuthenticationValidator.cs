@@ -1,3 +1,4 @@
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Security;
 using Weft.Api.Validation.Rules;
 

@@ -1,3 +1,4 @@
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
 
@@ -27,7 +28,7 @@ internal sealed class GatewayValidator : ISpecValidator
         var gatewaySemantics = resource.Metadata.Annotations.TryGetValue(GatewaySemanticsAnnotation, out var semantics) && semantics == "gateway";
         if (!DnsNames.IsDns1123Label(resource.Name) && !gatewaySemantics)
         {
-            context.Error("metadata.name", $"invalid gateway name: {GoText.Quote(resource.Name)}");
+            context.Error("metadata.name", $"invalid gateway name: {GoStrconv.Quote(resource.Name)}");
         }
 
         var spec = resource.Spec as GatewaySpec ?? new GatewaySpec();
@@ -126,7 +127,7 @@ internal sealed class GatewayValidator : ISpecValidator
         var valid = true;
         if (IstioProtocols.Parse(port.Protocol) == IstioProtocol.Unsupported)
         {
-            context.Error(path + ".protocol", $"invalid protocol {GoText.Quote(port.Protocol ?? string.Empty)}, supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP");
+            context.Error(path + ".protocol", $"invalid protocol {GoStrconv.Quote(port.Protocol ?? string.Empty)}, supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP");
             valid = false;
         }
 

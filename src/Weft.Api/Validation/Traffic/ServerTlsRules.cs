@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
 
@@ -252,12 +253,12 @@ internal static class ServerTlsRules
 
         if (Set(port.Protocol))
         {
-            parts.Add("protocol:" + GoText.Quote(port.Protocol!));
+            parts.Add("protocol:" + GoStrconv.Quote(port.Protocol!));
         }
 
         if (Set(port.Name))
         {
-            parts.Add("name:" + GoText.Quote(port.Name!));
+            parts.Add("name:" + GoStrconv.Quote(port.Name!));
         }
 
         if (port.TargetPort is { } target and not 0)

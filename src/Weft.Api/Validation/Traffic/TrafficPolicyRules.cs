@@ -1,4 +1,5 @@
 using System.Globalization;
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
 
@@ -554,15 +555,15 @@ internal static class TrafficPolicyRules
             string? parseError = null;
             if (parts.Length <= 1)
             {
-                parseError = $"invalid resource name {GoText.Quote(credentialName)}. Expected namespace and name";
+                parseError = $"invalid resource name {GoStrconv.Quote(credentialName)}. Expected namespace and name";
             }
             else if (parts[0].Length == 0)
             {
-                parseError = $"invalid resource name {GoText.Quote(credentialName)}. Expected namespace";
+                parseError = $"invalid resource name {GoStrconv.Quote(credentialName)}. Expected namespace";
             }
             else if (parts[1].Length == 0)
             {
-                parseError = $"invalid resource name {GoText.Quote(credentialName)}. Expected name";
+                parseError = $"invalid resource name {GoStrconv.Quote(credentialName)}. Expected name";
             }
 
             if (parseError is not null)
@@ -571,7 +572,7 @@ internal static class TrafficPolicyRules
             }
             else if (parts[0] != configNamespace || configNamespace.Length == 0)
             {
-                context.Error(path + ".credentialName", $"invalid configmap:// credentialName: namespace must match the configuration namespace {GoText.Quote(configNamespace)}");
+                context.Error(path + ".credentialName", $"invalid configmap:// credentialName: namespace must match the configuration namespace {GoStrconv.Quote(configNamespace)}");
             }
         }
 

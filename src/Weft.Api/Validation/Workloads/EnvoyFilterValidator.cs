@@ -1,4 +1,5 @@
 using Weft.Api.Documents;
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
 
@@ -225,7 +226,7 @@ internal sealed class EnvoyFilterValidator : ISpecValidator
     {
         if (name is not null && DeprecatedFilterNames.TryGetValue(name, out var canonical))
         {
-            context.Warning(at, $"using deprecated filter name {GoQuoting.Quote(name)}; use {GoQuoting.Quote(canonical)} instead");
+            context.Warning(at, $"using deprecated filter name {GoStrconv.Quote(name)}; use {GoStrconv.Quote(canonical)} instead");
         }
     }
 

@@ -65,49 +65,5 @@ internal static class GoNet
         return null;
     }
 
-    /// <summary>Go's <c>strconv.Atoi</c> on 64-bit: an optional sign and decimal digits. Null when parsed, else Go's error.</summary>
-    public static string? Atoi(string text, out long value)
-    {
-        value = 0;
-        var s = text.AsSpan();
-        var negative = false;
-        if (s.Length > 0 && s[0] is '+' or '-')
-        {
-            negative = s[0] == '-';
-            s = s[1..];
-        }
-
-        if (s.Length == 0)
-        {
-            return $"strconv.Atoi: parsing \"{text}\": invalid syntax";
-        }
-
-        ulong acc = 0;
-        var overflow = false;
-        foreach (var c in s)
-        {
-            if (!char.IsAsciiDigit(c))
-            {
-                return $"strconv.Atoi: parsing \"{text}\": invalid syntax";
-            }
-
-            if (!overflow)
-            {
-                // 2^63 / 10 < acc means acc * 10 exceeds any int64 magnitude; checking first keeps the ulong from wrapping.
-                overflow = acc > ((ulong)long.MaxValue + 1) / 10;
-                acc = overflow ? acc : (acc * 10) + (ulong)(c - '0');
-                overflow |= acc > (ulong)long.MaxValue + 1;
-            }
-        }
-
-        if (overflow || (!negative && acc > long.MaxValue))
-        {
-            return $"strconv.Atoi: parsing \"{text}\": value out of range";
-        }
-
-        value = negative ? (long)(0 - acc) : (long)acc;
-        return null;
-    }
-
     private static string AddressError(string address, string why) => $"address {address}: {why}";
 }

@@ -1,5 +1,5 @@
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
-using Weft.Api.Validation.Rules;
 
 namespace Weft.Api.Validation.Workloads;
 
@@ -53,13 +53,13 @@ internal static class SelectorRules
         {
             if (key.Length == 0)
             {
-                context.Error(path + "[]", "empty key is not supported in selector: " + GoQuoting.Quote("=" + value));
+                context.Error(path + "[]", "empty key is not supported in selector: " + GoStrconv.Quote("=" + value));
                 rejected = true;
             }
 
             if (key.Contains('*', StringComparison.Ordinal) || value.Contains('*', StringComparison.Ordinal))
             {
-                context.Error(path + "[" + key + "]", "wildcard is not supported in selector: " + GoQuoting.Quote(key + "=" + value));
+                context.Error(path + "[" + key + "]", "wildcard is not supported in selector: " + GoStrconv.Quote(key + "=" + value));
                 rejected = true;
             }
         }

@@ -1,3 +1,4 @@
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
 
@@ -118,7 +119,7 @@ internal sealed class ServiceEntryValidator : ISpecValidator
 
             if (resolution != "DYNAMIC_DNS" && IsPartialWildcard(host))
             {
-                context.Warning($"spec.hosts[{i}]", $"partial wildcard {GoQuoting.Quote(host)} not allowed");
+                context.Warning($"spec.hosts[{i}]", $"partial wildcard {GoStrconv.Quote(host)} not allowed");
             }
         }
     }
@@ -153,7 +154,7 @@ internal sealed class ServiceEntryValidator : ISpecValidator
             var number = port.Number ?? 0;
             if (!names.Add(name))
             {
-                context.Error($"spec.ports[{i}].name", $"service entry port name {GoQuoting.Quote(name)} already defined");
+                context.Error($"spec.ports[{i}].name", $"service entry port name {GoStrconv.Quote(name)} already defined");
             }
 
             if (!numbers.Add(number))
@@ -227,7 +228,7 @@ internal sealed class ServiceEntryValidator : ISpecValidator
             var address = endpoint.Address ?? string.Empty;
             if (!IpAddressSyntax.IsValidAddress(address) && DnsNames.ValidateFqdn(address) is not null)
             {
-                context.Error(at + ".address", $"endpoint address {GoQuoting.Quote(address)} is not a valid FQDN or an IP address");
+                context.Error(at + ".address", $"endpoint address {GoStrconv.Quote(address)} is not a valid FQDN or an IP address");
             }
 
             LabelSyntax.Validate(context, endpoint.Labels, at + ".labels");

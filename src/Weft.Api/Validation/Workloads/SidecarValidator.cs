@@ -1,3 +1,4 @@
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
 
@@ -127,7 +128,7 @@ internal sealed class SidecarValidator : ISpecValidator
         {
             context.Warning(
                 at + ".connectionPool.http",
-                $"sidecar: HTTP connection pool settings are configured for port {port.Number ?? 0} ({GoQuoting.Quote(port.Name ?? string.Empty)}) "
+                $"sidecar: HTTP connection pool settings are configured for port {port.Number ?? 0} ({GoStrconv.Quote(port.Name ?? string.Empty)}) "
                 + $"but its protocol is not HTTP ({port.Protocol}); only TCP settings will apply");
         }
     }
@@ -155,7 +156,7 @@ internal sealed class SidecarValidator : ISpecValidator
             context.Error(at, DefaultEndpointForm);
         }
 
-        if (GoNet.Atoi(portText, out var number) is { } atoiError)
+        if (GoStrconv.Atoi(portText, out var number) is { } atoiError)
         {
             context.Error(at, $"sidecar: defaultEndpoint port ({portText}) is not a number: {atoiError}");
         }
@@ -341,7 +342,7 @@ internal sealed class SidecarValidator : ISpecValidator
         var bare = ns.StartsWith('~') ? ns[1..] : ns;
         if (bare.Length > 0 && bare is not ("*" or ".") && !DnsNames.IsDns1123Label(bare))
         {
-            context.Error(at, $"invalid namespace value {GoQuoting.Quote(ns)} in sidecar");
+            context.Error(at, $"invalid namespace value {GoStrconv.Quote(ns)} in sidecar");
         }
 
         if (name != "*" && !name.Contains('.', StringComparison.Ordinal))
@@ -356,7 +357,7 @@ internal sealed class SidecarValidator : ISpecValidator
 
         if (name.Contains('*', StringComparison.Ordinal) && name.Length != 1 && !name.StartsWith("*.", StringComparison.Ordinal))
         {
-            context.Error(at, $"partial wildcard {GoQuoting.Quote(name)} not allowed");
+            context.Error(at, $"partial wildcard {GoStrconv.Quote(name)} not allowed");
         }
     }
 

@@ -1,3 +1,4 @@
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
 
@@ -22,7 +23,7 @@ internal static class WorkloadEntryRules
                 return;
             }
 
-            context.Warning(path + ".address", $"address is unset with network {GoQuoting.Quote(entry.Network)}");
+            context.Warning(path + ".address", $"address is unset with network {GoStrconv.Quote(entry.Network)}");
         }
 
         var unix = false;
@@ -43,11 +44,11 @@ internal static class WorkloadEntryRules
         {
             if (!allowFqdnAddresses)
             {
-                context.Error(path + ".address", $"endpoint address {GoQuoting.Quote(address)} is not a valid IP address");
+                context.Error(path + ".address", $"endpoint address {GoStrconv.Quote(address)} is not a valid IP address");
             }
             else if (DnsNames.ValidateFqdn(address) is not null)
             {
-                context.Error(path + ".address", $"endpoint address {GoQuoting.Quote(address)} is not a valid FQDN or an IP address");
+                context.Error(path + ".address", $"endpoint address {GoStrconv.Quote(address)} is not a valid FQDN or an IP address");
             }
         }
 

@@ -98,18 +98,6 @@ public sealed class GoRulesTests
     }
 
     [Theory]
-    [InlineData("", "\"\"")]
-    [InlineData("a\"b\\c", "\"a\\\"b\\\\c\"")]
-    [InlineData("tab\there\n", "\"tab\\there\\n\"")]
-    [InlineData("\u0001\u007f", "\"\\x01\\x7f\"")]
-    [InlineData("héllo", "\"héllo\"")]
-    [InlineData("\u200b", "\"\\u200b\"")]
-    public void Quote(string text, string quoted)
-    {
-        Assert.Equal(quoted, GoStrconv.Quote(text));
-    }
-
-    [Theory]
     [InlineData("", null)]
     [InlineData("AQAB", null)]
     [InlineData("AQ", null)]

@@ -119,21 +119,6 @@ public sealed class RuleSyntaxTests
     }
 
     [Theory]
-    [InlineData("80", 80L, null)]
-    [InlineData("+80", 80L, null)]
-    [InlineData("-1", -1L, null)]
-    [InlineData("", 0L, "strconv.Atoi: parsing \"\": invalid syntax")]
-    [InlineData("8o", 0L, "strconv.Atoi: parsing \"8o\": invalid syntax")]
-    [InlineData("99999999999999999999", 0L, "strconv.Atoi: parsing \"99999999999999999999\": value out of range")]
-    [InlineData("9223372036854775807", long.MaxValue, null)]
-    [InlineData("-9223372036854775808", long.MinValue, null)]
-    public void Atoi_follows_go(string text, long value, string? error)
-    {
-        Assert.Equal(error, GoNet.Atoi(text, out var v));
-        Assert.Equal(value, v);
-    }
-
-    [Theory]
     [InlineData("foo\n")]
     [InlineData("foo.com\n")]
     public void Dns_names_reject_a_trailing_newline(string name) => Assert.NotNull(DnsNames.ValidateFqdn(name));

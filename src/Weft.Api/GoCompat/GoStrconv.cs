@@ -1,33 +1,40 @@
 using System.Globalization;
 using System.Text;
 
-namespace Weft.Api.Validation.Rules;
+namespace Weft.Api.GoCompat;
 
 /// <summary>
-/// The few pieces of Go's <c>strconv</c> that show up in Istio's messages and checks:
-/// <c>Quote</c> (what <c>%q</c> prints), <c>ParseBool</c> and the <c>ParseUint</c>/<c>Atoi</c> error texts.
+/// The parts of Go's <c>strconv</c> whose exact behaviour shows in Istio's and the API server's messages:
+/// <c>Quote</c> (what <c>%q</c> prints), <c>Atoi</c>, <c>ParseUint</c> and <c>ParseBool</c> with their error texts.
 /// </summary>
 internal static class GoStrconv
 {
-    /// <summary>A double-quoted Go string literal for <paramref name="s"/>, as <c>strconv.Quote</c> writes it.</summary>
+    /// <summary><c>strconv.Quote</c>: double quotes, Go's escapes, printable Unicode kept as is.</summary>
     public static string Quote(string s)
     {
-        var needsWork = false;
+        // Most quoted values are plain ASCII; they need no builder.
+        var plain = true;
         foreach (var c in s)
         {
-            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f)
+            if (c is < ' ' or > '~' or '"' or '\\')
             {
-                needsWork = true;
+                plain = false;
                 break;
             }
         }
 
-        if (!needsWork)
+        if (plain)
         {
             return "\"" + s + "\"";
         }
 
         var sb = new StringBuilder(s.Length + 8);
+        AppendQuoted(sb, s);
+        return sb.ToString();
+    }
+
+    public static void AppendQuoted(StringBuilder sb, string s)
+    {
         sb.Append('"');
         for (var i = 0; i < s.Length; i++)
         {
@@ -39,6 +46,7 @@ internal static class GoStrconv
             }
             else if (char.IsSurrogate(s[i]))
             {
+                // Text decoded from YAML or JSON carries U+FFFD where Go would have seen a broken sequence.
                 rune = 0xFFFD;
             }
 
@@ -46,7 +54,6 @@ internal static class GoStrconv
         }
 
         sb.Append('"');
-        return sb.ToString();
     }
 
     private static void AppendRune(StringBuilder sb, int rune)
@@ -59,38 +66,30 @@ internal static class GoStrconv
             case '\\':
                 sb.Append("\\\\");
                 return;
-            case '\a':
-                sb.Append("\\a");
-                return;
-            case '\b':
-                sb.Append("\\b");
-                return;
-            case '\f':
-                sb.Append("\\f");
-                return;
-            case '\n':
-                sb.Append("\\n");
-                return;
-            case '\r':
-                sb.Append("\\r");
-                return;
-            case '\t':
-                sb.Append("\\t");
-                return;
-            case '\v':
-                sb.Append("\\v");
-                return;
         }
 
         if (IsPrint(rune))
         {
             sb.Append(char.ConvertFromUtf32(rune));
+            return;
         }
-        else if (rune < 0x80)
+
+        switch (rune)
+        {
+            case '\a': sb.Append("\\a"); return;
+            case '\b': sb.Append("\\b"); return;
+            case '\f': sb.Append("\\f"); return;
+            case '\n': sb.Append("\\n"); return;
+            case '\r': sb.Append("\\r"); return;
+            case '\t': sb.Append("\\t"); return;
+            case '\v': sb.Append("\\v"); return;
+        }
+
+        if (rune < ' ' || rune == 0x7F)
         {
             sb.Append("\\x").Append(rune.ToString("x2", CultureInfo.InvariantCulture));
         }
-        else if (rune <= 0xFFFF)
+        else if (rune < 0x10000)
         {
             sb.Append("\\u").Append(rune.ToString("x4", CultureInfo.InvariantCulture));
         }
@@ -100,19 +99,19 @@ internal static class GoStrconv
         }
     }
 
-    /// <summary>Go's <c>unicode.IsPrint</c>: letters, marks, numbers, punctuation, symbols and the ASCII space.</summary>
+    /// <summary><c>strconv.IsPrint</c>: letters, marks, numbers, punctuation, symbols and the ASCII space.</summary>
     private static bool IsPrint(int rune)
     {
         if (rune < 0x80)
         {
-            return rune is >= 0x20 and < 0x7f;
+            return rune is >= 0x20 and < 0x7F;
         }
 
         return CharUnicodeInfo.GetUnicodeCategory(rune) switch
         {
             UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse
-                or UnicodeCategory.OtherNotAssigned or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
-                or UnicodeCategory.SpaceSeparator => false,
+                or UnicodeCategory.OtherNotAssigned or UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator
+                or UnicodeCategory.ParagraphSeparator => false,
             _ => true,
         };
     }
@@ -138,7 +137,8 @@ internal static class GoStrconv
 
     /// <summary>
     /// <c>strconv.ParseUint(s, 10, bitSize)</c>: null and the value when it parses, else the error text Go gives
-    /// (<c>invalid syntax</c> for anything but ASCII digits, <c>value out of range</c> past the bit size).
+    /// (<c>invalid syntax</c> for anything but ASCII digits, <c>value out of range</c> past the bit size, with the
+    /// value clamped to the maximum as Go does).
     /// </summary>
     public static string? ParseUint(string s, int bitSize, out ulong value)
     {
@@ -154,6 +154,7 @@ internal static class GoStrconv
         {
             if (c is < '0' or > '9')
             {
+                value = 0;
                 return $"strconv.ParseUint: parsing {Quote(s)}: invalid syntax";
             }
 
@@ -182,32 +183,49 @@ internal static class GoStrconv
     }
 
     /// <summary>
-    /// <c>strconv.Atoi</c> on 64-bit Go: an optional sign, then ASCII digits; null on success, else Go's error text.
+    /// <c>strconv.Atoi</c> on 64-bit Go: an optional sign, then ASCII digits. Null on success, else Go's error text;
+    /// out of range, the value is clamped to the nearest limit as Go does.
     /// </summary>
-    public static string? Atoi(string s, out long value)
+    public static string? Atoi(string s, out long value) => Atoi(s.AsSpan(), out value) switch
+    {
+        AtoiResult.Ok => null,
+        AtoiResult.Syntax => $"strconv.Atoi: parsing {Quote(s)}: invalid syntax",
+        _ => $"strconv.Atoi: parsing {Quote(s)}: value out of range",
+    };
+
+    /// <summary><c>strconv.Atoi</c> when only success matters.</summary>
+    public static bool TryAtoi(ReadOnlySpan<char> s, out long value) => Atoi(s, out value) == AtoiResult.Ok;
+
+    private enum AtoiResult
+    {
+        Ok,
+        Syntax,
+        Range,
+    }
+
+    private static AtoiResult Atoi(ReadOnlySpan<char> s, out long value)
     {
         value = 0;
-        var digits = s.AsSpan();
         var negative = false;
-        if (digits.Length > 0 && digits[0] is '+' or '-')
+        if (s.Length > 0 && s[0] is '+' or '-')
         {
-            negative = digits[0] == '-';
-            digits = digits[1..];
+            negative = s[0] == '-';
+            s = s[1..];
         }
 
-        if (digits.Length == 0)
+        if (s.IsEmpty)
         {
-            return $"strconv.Atoi: parsing {Quote(s)}: invalid syntax";
+            return AtoiResult.Syntax;
         }
 
         var limit = negative ? 9_223_372_036_854_775_808UL : long.MaxValue;
         ulong acc = 0;
         var overflow = false;
-        foreach (var c in digits)
+        foreach (var c in s)
         {
             if (c is < '0' or > '9')
             {
-                return $"strconv.Atoi: parsing {Quote(s)}: invalid syntax";
+                return AtoiResult.Syntax;
             }
 
             var digit = (ulong)(c - '0');
@@ -225,10 +243,10 @@ internal static class GoStrconv
         if (overflow)
         {
             value = negative ? long.MinValue : long.MaxValue;
-            return $"strconv.Atoi: parsing {Quote(s)}: value out of range";
+            return AtoiResult.Range;
         }
 
         value = unchecked(negative ? (long)(0 - acc) : (long)acc);
-        return null;
+        return AtoiResult.Ok;
     }
 }
