@@ -47,7 +47,7 @@ internal static class ObjectMetaValidator
 
             if (meta["generation"] is { } generation && JsonValue.Of(generation) is { Kind: JsonKind.Integer, Integer: < 0 } g)
             {
-                Report("metadata.generation", ApiErrors.Invalid(GoText.BadValue(g), "must be greater than or equal to 0"), generation);
+                Report("metadata.generation", ApiErrors.Invalid(ApiValueText.BadValue(g), "must be greater than or equal to 0"), generation);
             }
 
             CheckLabels();
@@ -142,7 +142,7 @@ internal static class ObjectMetaValidator
 
             if (orphan && foreground)
             {
-                Report("metadata.finalizers", ApiErrors.Invalid(GoText.Json(finalizers), "finalizer orphan and foregroundDeletion cannot be both set"), finalizers);
+                Report("metadata.finalizers", ApiErrors.Invalid(ApiValueText.Json(finalizers), "finalizer orphan and foregroundDeletion cannot be both set"), finalizers);
             }
         }
 
@@ -191,7 +191,7 @@ internal static class ObjectMetaValidator
                     {
                         Report(
                             "metadata.ownerReferences",
-                            ApiErrors.Invalid(GoText.Json(references), $"Only one reference can have Controller set to true. Found \"true\" in references for {firstController} and {current}"),
+                            ApiErrors.Invalid(ApiValueText.Json(references), $"Only one reference can have Controller set to true. Found \"true\" in references for {firstController} and {current}"),
                             reference);
                     }
                 }

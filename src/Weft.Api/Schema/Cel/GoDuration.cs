@@ -1,3 +1,5 @@
+using Weft.Api.GoCompat;
+
 namespace Weft.Api.Schema.Cel;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Weft.Api.GoCompat;
+
 namespace Weft.Api.Schema.Cel;
 
 /// <summary>
@@ -17,14 +19,14 @@ internal sealed class GoUrl
     {
     }
 
-    public string Scheme => CelText.FromUtf8ByteString(_scheme);
+    public string Scheme => GoStrings.FromByteString(_scheme);
 
     /// <summary>host or host:port, IPv6 literals in brackets.</summary>
-    public string Host => CelText.FromUtf8ByteString(_host);
+    public string Host => GoStrings.FromByteString(_host);
 
-    public string Hostname => CelText.FromUtf8ByteString(SplitHostPort(_host).Host);
+    public string Hostname => GoStrings.FromByteString(SplitHostPort(_host).Host);
 
-    public string Port => CelText.FromUtf8ByteString(SplitHostPort(_host).Port);
+    public string Port => GoStrings.FromByteString(SplitHostPort(_host).Port);
 
     public string EscapedPath
     {
@@ -33,10 +35,10 @@ internal sealed class GoUrl
             if (_rawPath.Length != 0 && GoUrlEscaping.ValidEncoded(_rawPath, GoUrlEncoding.Path)
                 && GoUrlEscaping.Unescape(_rawPath, GoUrlEncoding.Path, out _) == _path)
             {
-                return CelText.FromUtf8ByteString(_rawPath);
+                return GoStrings.FromByteString(_rawPath);
             }
 
-            return _path == "*" ? "*" : CelText.FromUtf8ByteString(GoUrlEscaping.Escape(_path, GoUrlEncoding.Path));
+            return _path == "*" ? "*" : GoStrings.FromByteString(GoUrlEscaping.Escape(_path, GoUrlEncoding.Path));
         }
     }
 
@@ -62,8 +64,8 @@ internal sealed class GoUrl
                 continue;
             }
 
-            key = CelText.FromUtf8ByteString(key);
-            value = CelText.FromUtf8ByteString(value);
+            key = GoStrings.FromByteString(key);
+            value = GoStrings.FromByteString(value);
             var index = result.FindIndex(p => p.Key == key);
             if (index < 0)
             {
@@ -80,12 +82,12 @@ internal sealed class GoUrl
 
     /// <summary>Go's url.ParseRequestURI: an absolute URI or an absolute path; no fragment is split off.</summary>
     public static GoUrl? ParseRequestUri(string text, out string? error) =>
-        ParseCore(CelText.ToUtf8ByteString(text), viaRequest: true, out error);
+        ParseCore(GoStrings.ToByteString(text), viaRequest: true, out error);
 
     /// <summary>Go's url.Parse: any URL reference, fragment split off at the first '#'.</summary>
     public static GoUrl? Parse(string text, out string? error)
     {
-        var raw = CelText.ToUtf8ByteString(text);
+        var raw = GoStrings.ToByteString(text);
         var hash = raw.IndexOf('#', StringComparison.Ordinal);
         var url = ParseCore(hash < 0 ? raw : raw[..hash], viaRequest: false, out error);
         if (url is null || hash < 0 || hash == raw.Length - 1)

@@ -57,7 +57,7 @@ internal static partial class DnsNames
     public static string? CheckPreconditions(string name)
     {
         // Go measures the name in UTF-8 bytes.
-        if (GoText.ByteLength(name) > MaxDomainLength)
+        if (GoStrings.ByteLength(name) > MaxDomainLength)
         {
             return $"domain name {GoStrconv.Quote(name)} too long (max {MaxDomainLength})";
         }

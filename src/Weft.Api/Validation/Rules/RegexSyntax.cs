@@ -19,7 +19,7 @@ internal static class RegexSyntax
     /// </summary>
     public static string? ValidateIstio(string pattern, string where)
     {
-        if (GoText.ByteLength(pattern) > MaxLength)
+        if (GoStrings.ByteLength(pattern) > MaxLength)
         {
             return $"{GoStrconv.Quote(where)}: regex is too large, max length allowed is {MaxLength}";
         }

@@ -57,12 +57,12 @@ internal static class HttpRouteRules
             var value = mirrorPercentage.Value ?? 0;
             if (value > 100)
             {
-                context.Error(path + ".mirrorPercentage.value", $"mirror_percentage must have a max value of 100 (it has {GoText.Fixed(value)})");
+                context.Error(path + ".mirrorPercentage.value", $"mirror_percentage must have a max value of 100 (it has {GoFloatFormat.FormatFixed(value)})");
             }
 
             if (value < 0)
             {
-                context.Error(path + ".mirrorPercentage.value", $"mirror_percentage must have a min value of 0 (it has {GoText.Fixed(value)})");
+                context.Error(path + ".mirrorPercentage.value", $"mirror_percentage must have a min value of 0 (it has {GoFloatFormat.FormatFixed(value)})");
             }
         }
 
@@ -373,7 +373,7 @@ internal static class HttpRouteRules
 
         var value = percentage.Value ?? 0;
         return value < 0 || value > 100 || (value > 0 && value < 0.0001)
-            ? $"percentage {GoText.Float(value)} is neither 0.0, nor in range [0.0001, 100.0]"
+            ? $"percentage {GoFloatFormat.FormatG(value)} is neither 0.0, nor in range [0.0001, 100.0]"
             : null;
     }
 
@@ -407,12 +407,12 @@ internal static class HttpRouteRules
                 var value = percentage.Value ?? 0;
                 if (value > 100)
                 {
-                    context.Error(p + ".percentage.value", $"mirror percentage must have a max value of 100 (it has {GoText.Fixed(value)})");
+                    context.Error(p + ".percentage.value", $"mirror percentage must have a max value of 100 (it has {GoFloatFormat.FormatFixed(value)})");
                 }
 
                 if (value < 0)
                 {
-                    context.Error(p + ".percentage.value", $"mirror percentage must have a min value of 0 (it has {GoText.Fixed(value)})");
+                    context.Error(p + ".percentage.value", $"mirror percentage must have a min value of 0 (it has {GoFloatFormat.FormatFixed(value)})");
                 }
             }
         }

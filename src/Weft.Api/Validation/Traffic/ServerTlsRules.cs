@@ -83,12 +83,12 @@ internal static class ServerTlsRules
 
         if (invalid is not null)
         {
-            context.Warning(path + ".cipherSuites", $"ignoring invalid cipher suites: {GoText.List(invalid)}");
+            context.Warning(path + ".cipherSuites", $"ignoring invalid cipher suites: {GoFmt.List(invalid)}");
         }
 
         if (duplicate is not null)
         {
-            context.Warning(path + ".cipherSuites", $"ignoring duplicate cipher suites: {GoText.List(duplicate)}");
+            context.Warning(path + ".cipherSuites", $"ignoring duplicate cipher suites: {GoFmt.List(duplicate)}");
         }
 
         var mode = ModeOf(tls);

@@ -1,5 +1,6 @@
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
+using Weft.Api.GoCompat;
 
 namespace Weft.Api.Validation.Traffic;
 
@@ -133,7 +134,7 @@ internal sealed class VirtualServiceValidator : ISpecValidator
         {
             if (HttpHeaders.IsJwtClaimRoute(key))
             {
-                context.Error($"{path}[{key}]", $"JWT claim based routing (key: {key}) is only supported for gateway, found no gateways: {GoText.List(gateways)}");
+                context.Error($"{path}[{key}]", $"JWT claim based routing (key: {key}) is only supported for gateway, found no gateways: {GoFmt.List(gateways)}");
             }
         }
     }

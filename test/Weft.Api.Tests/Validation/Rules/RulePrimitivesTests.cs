@@ -156,15 +156,4 @@ public sealed class RulePrimitivesTests
     [InlineData("*.com", "*.foo.com", false)]
     [InlineData("foo.com", "foo.com", true)]
     public void Host_subsets(string host, string other, bool subset) => Assert.Equal(subset, HostNames.SubsetOf(host, other));
-
-    [Theory]
-    [InlineData(101.0, "101")]
-    [InlineData(-1.0, "-1")]
-    [InlineData(0.5, "0.5")]
-    [InlineData(0.00005, "5e-05")]
-    [InlineData(1e-5, "1e-05")]
-    [InlineData(123456.0, "123456")]
-    [InlineData(1234567.0, "1.234567e+06")]
-    [InlineData(100000000.0, "1e+08")]
-    public void Floats_print_as_go_prints_them(double value, string text) => Assert.Equal(text, GoText.Float(value));
 }

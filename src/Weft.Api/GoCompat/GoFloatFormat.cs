@@ -1,14 +1,16 @@
 using System.Globalization;
 using System.Text;
 
-namespace Weft.Api.Schema.Cel;
+namespace Weft.Api.GoCompat;
 
 /// <summary>
-/// Prints doubles the way Go's fmt/strconv do with the shortest exact digits: %g (what cel-go's string(double)
-/// uses) and 'f' with precision -1 (what it uses for durations). .NET's "R" supplies the same shortest digits.
+/// Doubles printed as Go prints them: <c>%v</c> (strconv's shortest <c>'g'</c>, also what cel-go's string(double)
+/// uses), shortest <c>'f'</c> (cel-go's durations), <c>%f</c>, and encoding/json's choice between the two forms.
+/// .NET's "R" supplies the same shortest round-trip digits as Go.
 /// </summary>
 internal static class GoFloatFormat
 {
+    /// <summary><c>%v</c> of a float64: <c>strconv.FormatFloat(f, 'g', -1, 64)</c>.</summary>
     public static string FormatG(double value)
     {
         if (Special(value) is { } special)
@@ -17,37 +19,27 @@ internal static class GoFloatFormat
         }
 
         var (negative, digits, point) = Decompose(value);
-        var exponent = point - 1;
         var sb = new StringBuilder();
         if (negative)
         {
             sb.Append('-');
         }
 
-        // With shortest digits Go's %g uses exponent form below 1e-4 and from 1e6 upwards.
+        // With shortest digits Go's %g uses exponent form below 1e-4 and from 1e6 upwards, hence 1e+06 for a million.
+        var exponent = point - 1;
         if (exponent < -4 || exponent >= 6)
         {
-            sb.Append(digits[0]);
-            if (digits.Length > 1)
-            {
-                sb.Append('.').Append(digits, 1, digits.Length - 1);
-            }
-
-            sb.Append('e').Append(exponent < 0 ? '-' : '+');
-            var magnitude = Math.Abs(exponent);
-            if (magnitude < 10)
-            {
-                sb.Append('0');
-            }
-
-            sb.Append(magnitude.ToString(CultureInfo.InvariantCulture));
-            return sb.ToString();
+            AppendExponent(sb, digits, exponent, padExponent: true);
+        }
+        else
+        {
+            AppendFixed(sb, digits, point);
         }
 
-        AppendFixed(sb, digits, point);
         return sb.ToString();
     }
 
+    /// <summary><c>strconv.FormatFloat(f, 'f', -1, 64)</c>: the shortest digits, never an exponent.</summary>
     public static string FormatF(double value)
     {
         if (Special(value) is { } special)
@@ -63,6 +55,37 @@ internal static class GoFloatFormat
         }
 
         AppendFixed(sb, digits, point);
+        return sb.ToString();
+    }
+
+    /// <summary><c>%f</c>: six decimals, rounded exactly as Go does.</summary>
+    public static string FormatFixed(double value) => value.ToString("F6", CultureInfo.InvariantCulture);
+
+    /// <summary>encoding/json's float64: fixed form, exponent form (without a padded exponent) below 1e-6 and from 1e21.</summary>
+    public static string FormatJson(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            return FormatG(value);
+        }
+
+        var (negative, digits, point) = Decompose(value);
+        var abs = Math.Abs(value);
+        var sb = new StringBuilder();
+        if (negative)
+        {
+            sb.Append('-');
+        }
+
+        if (abs != 0 && (abs < 1e-6 || abs >= 1e21))
+        {
+            AppendExponent(sb, digits, point - 1, padExponent: false);
+        }
+        else
+        {
+            AppendFixed(sb, digits, point);
+        }
+
         return sb.ToString();
     }
 
@@ -88,6 +111,24 @@ internal static class GoFloatFormat
         {
             sb.Append(digits, 0, point).Append('.').Append(digits, point, digits.Length - point);
         }
+    }
+
+    private static void AppendExponent(StringBuilder sb, string digits, int exponent, bool padExponent)
+    {
+        sb.Append(digits[0]);
+        if (digits.Length > 1)
+        {
+            sb.Append('.').Append(digits, 1, digits.Length - 1);
+        }
+
+        sb.Append('e').Append(exponent < 0 ? '-' : '+');
+        var magnitude = Math.Abs(exponent);
+        if (padExponent && magnitude < 10)
+        {
+            sb.Append('0');
+        }
+
+        sb.Append(magnitude.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>Shortest round-trip digits (no leading or trailing zeros, "0" for zero) and the decimal point position.</summary>
