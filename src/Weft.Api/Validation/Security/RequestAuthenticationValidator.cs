@@ -143,17 +143,13 @@ internal sealed partial class RequestAuthenticationValidator : ISpecValidator
 
         if (rule.Timeout is { } timeout)
         {
-            if (!Durations.TryParse(timeout, out var duration))
+            if (!GoDuration.TryParse(timeout, out var nanos, out _))
             {
                 context.Error(path + ".timeout", $"invalid duration {GoStrconv.Quote(timeout)}");
             }
-            else if (duration < TimeSpan.FromMilliseconds(1))
+            else if (Durations.ValidateNanoseconds(nanos) is { } durationError)
             {
-                context.Error(path + ".timeout", "duration must be greater than 1ms");
-            }
-            else if (duration.Ticks % TimeSpan.TicksPerMillisecond != 0)
-            {
-                context.Error(path + ".timeout", "only durations to ms precision are supported");
+                context.Error(path + ".timeout", durationError);
             }
         }
     }

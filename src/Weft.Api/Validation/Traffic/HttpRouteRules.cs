@@ -282,7 +282,7 @@ internal static class HttpRouteRules
 
         if (policy.MaxAge is { } maxAge)
         {
-            if (!Durations.TryParseNanoseconds(maxAge, out var nanos, out var parseError))
+            if (!GoDuration.TryParse(maxAge, out var nanos, out var parseError))
             {
                 context.Error(path + ".maxAge", "bad Duration: " + parseError);
             }

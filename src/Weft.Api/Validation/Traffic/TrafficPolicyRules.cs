@@ -175,7 +175,7 @@ internal static class TrafficPolicyRules
             if (tcp.IdleTimeout is { } idle)
             {
                 // Zero (to the millisecond) disables the idle timeout and is not checked.
-                if (!Durations.TryParseNanoseconds(idle, out var nanos, out _) || nanos / Durations.NanosPerMillisecond != 0)
+                if (!GoDuration.TryParse(idle, out var nanos, out _) || nanos / Durations.NanosPerMillisecond != 0)
                 {
                     Duration(context, p + ".idleTimeout", idle);
                 }

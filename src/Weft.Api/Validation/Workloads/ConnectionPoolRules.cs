@@ -1,3 +1,4 @@
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
 
@@ -64,7 +65,7 @@ internal static class ConnectionPoolRules
             Duration(context, tcp.MaxConnectionDuration, at + ".maxConnectionDuration");
 
             // An idle timeout that truncates to 0ms disables the timeout and is not checked.
-            if (tcp.IdleTimeout is { } idle && Durations.TryParse(idle, out var idleValue) && (long)idleValue.TotalMilliseconds != 0)
+            if (tcp.IdleTimeout is { } idle && GoDuration.TryParse(idle, out var idleNanos, out _) && idleNanos / Durations.NanosPerMillisecond != 0)
             {
                 Duration(context, idle, at + ".idleTimeout");
             }
@@ -80,18 +81,9 @@ internal static class ConnectionPoolRules
     /// <summary>Istio's <c>ValidateDuration</c>: at least 1ms and whole milliseconds. Unparsable text is left to the schema check.</summary>
     public static void Duration(ValidationContext context, string? text, string path)
     {
-        if (text is null || !Durations.TryParse(text, out var value))
+        if (text is not null && GoDuration.TryParse(text, out var nanos, out _) && Durations.ValidateNanoseconds(nanos) is { } error)
         {
-            return;
-        }
-
-        if (value < TimeSpan.FromMilliseconds(1))
-        {
-            context.Error(path, "duration must be greater than 1ms");
-        }
-        else if (value.Ticks % TimeSpan.TicksPerMillisecond != 0)
-        {
-            context.Error(path, "only durations to ms precision are supported");
+            context.Error(path, error);
         }
     }
 

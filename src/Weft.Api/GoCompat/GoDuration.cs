@@ -1,16 +1,18 @@
-using Weft.Api.GoCompat;
+using System.Text;
 
-namespace Weft.Api.Schema.Cel;
+namespace Weft.Api.GoCompat;
 
 /// <summary>
-/// Go's time.ParseDuration, which CEL's duration(string) uses: a signed sequence of decimal numbers, each
-/// with an optional fraction and a unit (ns, us, µs, μs, ms, s, m, h), such as "300ms", "-1.5h" or "2h45m";
-/// a bare "0" is the only number allowed without a unit.
+/// Go's <c>time.ParseDuration</c>, which CEL's duration(string) and Istio's decoding of Duration fields use: a signed
+/// sequence of decimal numbers, each with an optional fraction and a unit (ns, us, µs, μs, ms, s, m, h), such as
+/// "300ms", "-1.5h" or "2h45m"; a bare "0" is the only number allowed without a unit. Exact to the nanosecond.
 /// </summary>
 internal static class GoDuration
 {
     private const ulong MaxMagnitude = 1UL << 63;
+    private const string LowerHex = "0123456789abcdef";
 
+    /// <summary>Parses a Go duration to nanoseconds; on failure <paramref name="error"/> is Go's message.</summary>
     public static bool TryParse(string text, out long nanoseconds, out string? error)
     {
         nanoseconds = 0;
@@ -72,7 +74,7 @@ internal static class GoDuration
 
             if (unitLength == 0)
             {
-                error = $"time: missing unit in duration \"{text}\"";
+                error = "time: missing unit in duration " + Quote(text);
                 return false;
             }
 
@@ -81,7 +83,7 @@ internal static class GoDuration
             var unit = Unit(unitName);
             if (unit == 0)
             {
-                error = $"time: unknown unit \"{unitName}\" in duration \"{text}\"";
+                error = "time: unknown unit " + Quote(unitName.ToString()) + " in duration " + Quote(text);
                 return false;
             }
 
@@ -110,7 +112,7 @@ internal static class GoDuration
 
         if (negative)
         {
-            nanoseconds = unchecked(-(long)total);
+            nanoseconds = total == MaxMagnitude ? long.MinValue : -(long)total;
             return true;
         }
 
@@ -134,7 +136,7 @@ internal static class GoDuration
 
     private static bool Fail(string text, out string? error)
     {
-        error = $"time: invalid duration \"{text}\"";
+        error = "time: invalid duration " + Quote(text);
         return false;
     }
 
@@ -185,14 +187,14 @@ internal static class GoDuration
                 continue;
             }
 
-            if (value > long.MaxValue / 10)
+            if (value > (MaxMagnitude - 1) / 10)
             {
                 overflow = true;
                 continue;
             }
 
             var next = (value * 10) + (ulong)(s[i] - '0');
-            if (next > long.MaxValue)
+            if (next > MaxMagnitude)
             {
                 overflow = true;
                 continue;
@@ -203,5 +205,36 @@ internal static class GoDuration
         }
 
         s = s[i..];
+    }
+
+    /// <summary>
+    /// The time package's own quoting, which its errors use instead of strconv's: quote and backslash escaped,
+    /// every byte of a control or non-ASCII character as <c>\xNN</c>.
+    /// </summary>
+    private static string Quote(string s)
+    {
+        var sb = new StringBuilder(s.Length + 2).Append('"');
+        Span<byte> bytes = stackalloc byte[4];
+        foreach (var rune in s.EnumerateRunes())
+        {
+            if (rune.Value is >= ' ' and < 0x80)
+            {
+                if (rune.Value is '"' or '\\')
+                {
+                    sb.Append('\\');
+                }
+
+                sb.Append((char)rune.Value);
+                continue;
+            }
+
+            var length = rune.EncodeToUtf8(bytes);
+            foreach (var b in bytes[..length])
+            {
+                sb.Append("\\x").Append(LowerHex[b >> 4]).Append(LowerHex[b & 0xF]);
+            }
+        }
+
+        return sb.Append('"').ToString();
     }
 }
