@@ -333,13 +333,13 @@ internal sealed class GoUrl
         }
 
         // Only IPv6 addresses may be bracketed; IPv4 must not be (IPv4-mapped IPv6 may).
-        if (GoIpAddress.Check(address, out var isIPv4) is { } invalid)
+        if (GoNetip.ParseAddr(GoStrings.FromByteString(address), out var family, out _) is { } invalid)
         {
             error = "invalid host: " + invalid;
             return null;
         }
 
-        if (isIPv4)
+        if (family == GoNetip.Family.V4)
         {
             error = "invalid IP-literal";
             return null;

@@ -71,7 +71,7 @@ internal static class NamespacedHosts
                 errors.Add(error);
             }
 
-            if (!IpAddresses.IsValidAddress(hostname))
+            if (!GoNetip.IsValidAddress(hostname))
             {
                 errors.Add(error);
             }

@@ -53,7 +53,7 @@ internal static class L4RouteRules
             : DnsNames.ValidateWildcardDomain(sniHost);
         if (error is not null)
         {
-            if (IpAddresses.IsValidAddress(sniHost))
+            if (GoNetip.IsValidAddress(sniHost))
             {
                 context.Warning(path, $"using an IP address ({GoStrconv.Quote(sniHost)}) goes against SNI spec and most clients do not support this");
             }

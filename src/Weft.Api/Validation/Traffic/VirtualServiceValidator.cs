@@ -152,7 +152,7 @@ internal sealed class VirtualServiceValidator : ISpecValidator
             if (error is not null)
             {
                 // An IP address is an acceptable host.
-                if (!IpAddresses.IsValidAddress(host))
+                if (!GoNetip.IsValidAddress(host))
                 {
                     context.Error($"spec.hosts[{i}]", error);
                     allHostsValid = false;

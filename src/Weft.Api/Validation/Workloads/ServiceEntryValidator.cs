@@ -130,7 +130,7 @@ internal sealed class ServiceEntryValidator : ISpecValidator
         for (var i = 0; i < addresses.Count; i++)
         {
             cidr |= addresses[i].Contains('/', StringComparison.Ordinal);
-            if (IpAddressSyntax.ValidateSubnet(addresses[i]) is { } error)
+            if (IpAddresses.ValidateSubnet(addresses[i]) is { } error)
             {
                 context.Error($"spec.addresses[{i}]", error);
             }
@@ -226,7 +226,7 @@ internal sealed class ServiceEntryValidator : ISpecValidator
             var endpoint = endpoints[i];
             var at = $"spec.endpoints[{i}]";
             var address = endpoint.Address ?? string.Empty;
-            if (!IpAddressSyntax.IsValidAddress(address) && DnsNames.ValidateFqdn(address) is not null)
+            if (!GoNetip.IsValidAddress(address) && DnsNames.ValidateFqdn(address) is not null)
             {
                 context.Error(at + ".address", $"endpoint address {GoStrconv.Quote(address)} is not a valid FQDN or an IP address");
             }

@@ -103,7 +103,7 @@ internal sealed class SidecarValidator : ISpecValidator
             context.Error(at + ".port.number", portError);
         }
 
-        if (!string.IsNullOrEmpty(listener.Bind) && IpAddressSyntax.ValidateAddress(listener.Bind) is { } bindError)
+        if (!string.IsNullOrEmpty(listener.Bind) && IpAddresses.ValidateAddress(listener.Bind) is { } bindError)
         {
             context.Error(at + ".bind", bindError);
         }
@@ -247,7 +247,7 @@ internal sealed class SidecarValidator : ISpecValidator
                 context.Error(at + ".port.number", portError);
             }
 
-            if (bind.Length > 0 && IpAddressSyntax.ValidateAddress(bind) is { } bindError)
+            if (bind.Length > 0 && IpAddresses.ValidateAddress(bind) is { } bindError)
             {
                 context.Error(at + ".bind", bindError);
             }

@@ -40,7 +40,7 @@ internal static class WorkloadEntryRules
                 context.Error(path + ".ports", $"unix endpoint {address} must not include ports");
             }
         }
-        else if (address.Length > 0 && !IpAddressSyntax.IsValidAddress(address))
+        else if (address.Length > 0 && !GoNetip.IsValidAddress(address))
         {
             if (!allowFqdnAddresses)
             {
