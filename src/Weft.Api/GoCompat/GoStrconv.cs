@@ -56,6 +56,33 @@ internal static class GoStrconv
         sb.Append('"');
     }
 
+    /// <summary>
+    /// <c>strconv.Quote</c> of a byte string (one UTF-8 byte per char, see <see cref="GoStrings"/>): bytes that do not
+    /// form valid UTF-8 are written as <c>\xNN</c>, as Go writes them.
+    /// </summary>
+    public static string QuoteBytes(string byteString)
+    {
+        var bytes = Encoding.Latin1.GetBytes(byteString);
+        var sb = new StringBuilder(bytes.Length + 2).Append('"');
+        var rest = bytes.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf8(rest, out var rune, out var consumed) == System.Buffers.OperationStatus.Done)
+            {
+                AppendRune(sb, rune.Value);
+            }
+            else
+            {
+                sb.Append("\\x").Append(rest[0].ToString("x2", CultureInfo.InvariantCulture));
+                consumed = 1;
+            }
+
+            rest = rest[consumed..];
+        }
+
+        return sb.Append('"').ToString();
+    }
+
     private static void AppendRune(StringBuilder sb, int rune)
     {
         switch (rune)

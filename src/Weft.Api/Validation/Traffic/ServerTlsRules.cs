@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
-using Weft.Api.Validation.Rules;
 
 namespace Weft.Api.Validation.Traffic;
 

@@ -1,4 +1,4 @@
-namespace Weft.Api.Schema.Cel;
+namespace Weft.Api.GoCompat;
 
 /// <summary>The URL components Go's net/url escapes differently.</summary>
 internal enum GoUrlEncoding

@@ -1,32 +1,45 @@
-using Weft.Api.GoCompat;
-
-namespace Weft.Api.Schema.Cel;
+namespace Weft.Api.GoCompat;
 
 /// <summary>
-/// A URL parsed with the rules of Go's net/url (Parse and ParseRequestURI), which the Kubernetes CEL URL
-/// library builds on. Components are held as UTF-8 byte strings (one byte per char) because Go's rules are
-/// byte-oriented; the accessors decode them back to ordinary strings.
+/// A URL parsed with the rules of Go's net/url (<c>url.Parse</c> and <c>url.ParseRequestURI</c>), with Go's error
+/// texts (<c>parse "…": …</c>). Istio accepts or rejects JWKS URIs and Wasm module URLs with them, and the Kubernetes
+/// CEL URL library builds on them, so the accepted set must be Go's, not <see cref="Uri"/>'s. Components are held as
+/// byte strings (see <see cref="GoStrings"/>) because Go's rules are byte-oriented; the accessors decode them.
 /// </summary>
 internal sealed class GoUrl
 {
     private string _scheme = string.Empty;
+    private string _opaque = string.Empty;
     private string _host = string.Empty;
     private string _path = string.Empty;
     private string _rawPath = string.Empty;
     private string _rawQuery = string.Empty;
+    private string _fragment = string.Empty;
 
     private GoUrl()
     {
     }
 
+    /// <summary>The scheme, lower-cased; empty when the URL has none.</summary>
     public string Scheme => GoStrings.FromByteString(_scheme);
 
-    /// <summary>host or host:port, IPv6 literals in brackets.</summary>
+    /// <summary>What follows a scheme that is not followed by '/' (<c>mailto:x</c>).</summary>
+    public string Opaque => GoStrings.FromByteString(_opaque);
+
+    /// <summary>host or host:port, IPv6 literals in brackets, as <c>URL.Host</c>.</summary>
     public string Host => GoStrings.FromByteString(_host);
 
+    /// <summary><c>URL.Hostname()</c>: the host without port and brackets.</summary>
     public string Hostname => GoStrings.FromByteString(SplitHostPort(_host).Host);
 
+    /// <summary><c>URL.Port()</c>: the digits after the last colon of the host, or empty.</summary>
     public string Port => GoStrings.FromByteString(SplitHostPort(_host).Port);
+
+    public string Path => GoStrings.FromByteString(_path);
+
+    public string RawQuery => GoStrings.FromByteString(_rawQuery);
+
+    public string Fragment => GoStrings.FromByteString(_fragment);
 
     public string EscapedPath
     {
@@ -80,25 +93,54 @@ internal sealed class GoUrl
         return result;
     }
 
-    /// <summary>Go's url.ParseRequestURI: an absolute URI or an absolute path; no fragment is split off.</summary>
-    public static GoUrl? ParseRequestUri(string text, out string? error) =>
-        ParseCore(GoStrings.ToByteString(text), viaRequest: true, out error);
+    /// <summary>
+    /// Go's <c>url.ParseRequestURI</c>: an absolute URI or an absolute path; no fragment is split off. On failure,
+    /// null and Go's error text. <paramref name="strictColons"/> is Go 1.26's <c>urlstrictcolons</c> setting.
+    /// </summary>
+    public static GoUrl? ParseRequestUri(string text, out string? error, bool strictColons = true)
+    {
+        var url = ParseCore(GoStrings.ToByteString(text), viaRequest: true, strictColons, out var why);
+        error = url is null ? Error(text, why) : null;
+        return url;
+    }
 
-    /// <summary>Go's url.Parse: any URL reference, fragment split off at the first '#'.</summary>
-    public static GoUrl? Parse(string text, out string? error)
+    /// <summary>
+    /// Go's <c>url.Parse</c>: any URL reference, fragment split off at the first '#'. On failure, null and Go's error
+    /// text. <paramref name="strictColons"/> is Go 1.26's <c>urlstrictcolons</c> setting.
+    /// </summary>
+    public static GoUrl? Parse(string text, out string? error, bool strictColons = true)
     {
         var raw = GoStrings.ToByteString(text);
         var hash = raw.IndexOf('#', StringComparison.Ordinal);
-        var url = ParseCore(hash < 0 ? raw : raw[..hash], viaRequest: false, out error);
-        if (url is null || hash < 0 || hash == raw.Length - 1)
+        var beforeHash = hash < 0 ? raw : raw[..hash];
+        var url = ParseCore(beforeHash, viaRequest: false, strictColons, out var why);
+        if (url is null)
+        {
+            // Go names the URL without its fragment here, and the whole of it for a bad fragment.
+            error = Error(GoStrings.FromByteString(beforeHash), why);
+            return null;
+        }
+
+        error = null;
+        if (hash < 0 || hash == raw.Length - 1)
         {
             return url;
         }
 
-        return GoUrlEscaping.Unescape(raw[(hash + 1)..], GoUrlEncoding.Fragment, out error) is null ? null : url;
+        var fragment = GoUrlEscaping.Unescape(raw[(hash + 1)..], GoUrlEncoding.Fragment, out why);
+        if (fragment is null)
+        {
+            error = Error(text, why);
+            return null;
+        }
+
+        url._fragment = fragment;
+        return url;
     }
 
-    private static GoUrl? ParseCore(string raw, bool viaRequest, out string? error)
+    private static string Error(string url, string? why) => $"parse {GoStrconv.Quote(url)}: {why}";
+
+    private static GoUrl? ParseCore(string raw, bool viaRequest, bool strictColons, out string? error)
     {
         error = null;
         foreach (var c in raw)
@@ -146,6 +188,7 @@ internal sealed class GoUrl
             if (url._scheme.Length != 0)
             {
                 // A rootless path after a scheme ("mailto:x", "localhost:5000/a") is opaque.
+                url._opaque = rest;
                 return url;
             }
 
@@ -175,7 +218,7 @@ internal sealed class GoUrl
                 authority = authority[..slash];
             }
 
-            var host = ParseAuthority(authority, out error);
+            var host = ParseAuthority(authority, strictColons, out error);
             if (host is null)
             {
                 return null;
@@ -235,10 +278,10 @@ internal sealed class GoUrl
         return true;
     }
 
-    private static string? ParseAuthority(string authority, out string? error)
+    private static string? ParseAuthority(string authority, bool strictColons, out string? error)
     {
         var at = authority.LastIndexOf('@');
-        var host = ParseHost(at < 0 ? authority : authority[(at + 1)..], out error);
+        var host = ParseHost(at < 0 ? authority : authority[(at + 1)..], strictColons, out error);
         if (host is null || at < 0)
         {
             return host;
@@ -264,7 +307,7 @@ internal sealed class GoUrl
         return host;
     }
 
-    private static string? ParseHost(string host, out string? error)
+    private static string? ParseHost(string host, bool strictColons, out string? error)
     {
         error = null;
         var open = host.LastIndexOf('[');
@@ -279,10 +322,11 @@ internal sealed class GoUrl
             return ParseBracketedHost(host, out error);
         }
 
-        var colon = host.LastIndexOf(':');
+        // Go 1.26 reads the first colon of a host as the start of the port, so "a:1:2" is an error; before, the last.
+        var colon = strictColons ? host.IndexOf(':', StringComparison.Ordinal) : host.LastIndexOf(':');
         if (colon >= 0 && !ValidOptionalPort(host[colon..]))
         {
-            error = $"invalid port \"{host[colon..]}\" after host";
+            error = $"invalid port {GoStrconv.QuoteBytes(host[colon..])} after host";
             return null;
         }
 
@@ -303,7 +347,7 @@ internal sealed class GoUrl
         var colonPort = host[(close + 1)..];
         if (!ValidOptionalPort(colonPort))
         {
-            error = $"invalid port \"{colonPort}\" after host";
+            error = $"invalid port {GoStrconv.QuoteBytes(colonPort)} after host";
             return null;
         }
 

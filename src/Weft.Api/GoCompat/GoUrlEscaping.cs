@@ -1,10 +1,10 @@
 using System.Text;
 
-namespace Weft.Api.Schema.Cel;
+namespace Weft.Api.GoCompat;
 
 /// <summary>
-/// Percent-escaping rules of Go's net/url. Strings here are "byte strings": each char holds one byte of
-/// the UTF-8 encoding, so that the byte-oriented rules apply exactly (see <see cref="CelText.ToUtf8ByteString"/>).
+/// Percent-escaping rules of Go's net/url. Strings here are byte strings (see <see cref="GoStrings"/>): each char
+/// holds one byte of the UTF-8 encoding, so that the byte-oriented rules apply exactly.
 /// </summary>
 internal static class GoUrlEscaping
 {
@@ -66,14 +66,14 @@ internal static class GoUrlEscaping
                     escapes++;
                     if (i + 2 >= s.Length || !char.IsAsciiHexDigit(s[i + 1]) || !char.IsAsciiHexDigit(s[i + 2]))
                     {
-                        error = $"invalid URL escape \"{s.Substring(i, Math.Min(3, s.Length - i))}\"";
+                        error = EscapeError(s.Substring(i, Math.Min(3, s.Length - i)));
                         return null;
                     }
 
                     // In a host only non-ASCII bytes may be escaped, except %25 before an IPv6 zone.
                     if (mode == GoUrlEncoding.Host && HexValue(s[i + 1]) < 8 && s.Substring(i, 3) != "%25")
                     {
-                        error = $"invalid URL escape \"{s.Substring(i, 3)}\"";
+                        error = EscapeError(s.Substring(i, 3));
                         return null;
                     }
 
@@ -82,7 +82,7 @@ internal static class GoUrlEscaping
                         var b = (char)((HexValue(s[i + 1]) << 4) | HexValue(s[i + 2]));
                         if (s.Substring(i, 3) != "%25" && b != ' ' && ShouldEscape(b, GoUrlEncoding.Host))
                         {
-                            error = $"invalid URL escape \"{s.Substring(i, 3)}\"";
+                            error = EscapeError(s.Substring(i, 3));
                             return null;
                         }
                     }
@@ -96,7 +96,7 @@ internal static class GoUrlEscaping
                 default:
                     if (mode is GoUrlEncoding.Host or GoUrlEncoding.Zone && s[i] < 0x80 && ShouldEscape(s[i], mode))
                     {
-                        error = $"invalid character \"{s[i]}\" in host name";
+                        error = "invalid character " + GoStrconv.Quote(s[i].ToString()) + " in host name";
                         return null;
                     }
 
@@ -171,6 +171,8 @@ internal static class GoUrlEscaping
 
         return true;
     }
+
+    private static string EscapeError(string escape) => "invalid URL escape " + GoStrconv.QuoteBytes(escape);
 
     private static int HexValue(char c) => c switch
     {
