@@ -1,5 +1,4 @@
 using Weft.Api.GoCompat;
-using Weft.Api.Validation.Rules;
 
 namespace Weft.Api.Validation.Security;
 

@@ -1,6 +1,5 @@
 using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
-using Weft.Api.Validation.Rules;
 
 namespace Weft.Api.Validation.Traffic;
 

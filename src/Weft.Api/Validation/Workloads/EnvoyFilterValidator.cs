@@ -1,7 +1,6 @@
 using Weft.Api.Documents;
 using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
-using Weft.Api.Validation.Rules;
 
 namespace Weft.Api.Validation.Workloads;
 
@@ -121,7 +120,7 @@ internal sealed class EnvoyFilterValidator : ISpecValidator
                     at + ".match.proxy.proxyVersion",
                     $"Envoy filter: proxyVersion match exceeds {MaxProxyVersionLength} characters and will be ignored");
             }
-            else if (Re2Syntax.Check(proxyVersion) is { } regexError)
+            else if (GoRegexpSyntax.Check(proxyVersion) is { } regexError)
             {
                 context.Error(at + ".match.proxy.proxyVersion", $"Envoy filter: invalid regex for proxy version, [{regexError}]");
                 return;
