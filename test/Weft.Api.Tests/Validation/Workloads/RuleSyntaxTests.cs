@@ -38,21 +38,6 @@ public sealed class RuleSyntaxTests
     public void Label_values_have_no_length_limit_in_istio() => Assert.Null(LabelSyntax.ValidateValue(new string('v', 100)));
 
     [Theory]
-    [InlineData("127.0.0.1:80", "127.0.0.1", "80", null)]
-    [InlineData("[::1]:80", "::1", "80", null)]
-    [InlineData(":80", "", "80", null)]
-    [InlineData("127.0.0.1", "", "", "address 127.0.0.1: missing port in address")]
-    [InlineData("::1:80", "", "", "address ::1:80: too many colons in address")]
-    [InlineData("[::1]80", "", "", "address [::1]80: missing port in address")]
-    [InlineData("[::1", "", "", "address [::1: missing ']' in address")]
-    public void Split_host_port_follows_go(string text, string host, string port, string? error)
-    {
-        Assert.Equal(error, GoNet.SplitHostPort(text, out var h, out var p));
-        Assert.Equal(host, h);
-        Assert.Equal(port, p);
-    }
-
-    [Theory]
     [InlineData("foo\n")]
     [InlineData("foo.com\n")]
     public void Dns_names_reject_a_trailing_newline(string name) => Assert.NotNull(DnsNames.ValidateFqdn(name));

@@ -1,6 +1,6 @@
-namespace Weft.Api.Validation.Workloads;
+namespace Weft.Api.GoCompat;
 
-/// <summary>The pieces of Go's standard library whose exact behaviour Istio's messages depend on.</summary>
+/// <summary>Go's <c>net</c> package, where Istio's messages depend on its exact behaviour.</summary>
 internal static class GoNet
 {
     /// <summary>
