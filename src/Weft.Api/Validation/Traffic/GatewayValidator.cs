@@ -58,7 +58,7 @@ internal sealed class GatewayValidator : ISpecValidator
                 context.Error($"spec.servers[{i}].port.name", $"port names in servers must be unique: duplicate name {name}");
             }
 
-            if (!IstioProtocols.Parse(port.Protocol).IsHttp() && server.Tls?.HttpsRedirect == true)
+            if (!PortProtocols.Parse(port.Protocol).IsHttp() && server.Tls?.HttpsRedirect == true)
             {
                 context.Warning($"spec.servers[{i}].tls.httpsRedirect", "tls.httpsRedirect should only be used with http servers");
             }
@@ -93,7 +93,7 @@ internal sealed class GatewayValidator : ISpecValidator
         }
 
         // HTTPS and TLS servers need TLS settings; others may only carry an httpsRedirect (HTTP) or nothing.
-        var protocol = IstioProtocols.Parse(server.Port!.Protocol);
+        var protocol = PortProtocols.Parse(server.Port!.Protocol);
         if (protocol.IsTls() && server.Tls is null)
         {
             context.Error(path + ".tls", "server must have TLS settings for HTTPS/TLS protocols");
@@ -125,7 +125,7 @@ internal sealed class GatewayValidator : ISpecValidator
         }
 
         var valid = true;
-        if (IstioProtocols.Parse(port.Protocol) == IstioProtocol.Unsupported)
+        if (PortProtocols.Parse(port.Protocol) == PortProtocol.Unsupported)
         {
             context.Error(path + ".protocol", $"invalid protocol {GoStrconv.Quote(port.Protocol ?? string.Empty)}, supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP");
             valid = false;
