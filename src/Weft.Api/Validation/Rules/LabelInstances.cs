@@ -3,8 +3,9 @@ using Weft.Api.GoCompat;
 namespace Weft.Api.Validation.Rules;
 
 /// <summary>
-/// Istio's check of a label map (<c>labels.Instance.Validate</c>), used for subset labels and sourceLabels:
-/// Kubernetes-style keys (optional DNS prefix and '/', a qualified name of at most 63 characters) and values.
+/// Istio's check of a label map (<c>labels.Instance.Validate</c>), used for subset labels, sourceLabels and workload
+/// labels: a key is an optional DNS-subdomain prefix (at most 253 characters) and '/', then a qualified name of at
+/// most 63 characters; a value is empty or a qualified name. Unlike Kubernetes, Istio does not limit a value's length.
 /// </summary>
 internal static class LabelInstances
 {
@@ -85,8 +86,11 @@ internal static class LabelInstances
         return true;
     }
 
-    /// <summary>Reports every bad key and value of <paramref name="labels"/> at <c>path[key]</c>.</summary>
-    public static void Validate(ValidationContext context, string path, IReadOnlyDictionary<string, string>? labels)
+    /// <summary>
+    /// Reports every bad key and value of <paramref name="labels"/> at <c>path[key]</c>, each message after
+    /// <paramref name="messagePrefix"/> (WorkloadGroup's metadata labels say "invalid labels: ").
+    /// </summary>
+    public static void Validate(ValidationContext context, string path, IReadOnlyDictionary<string, string>? labels, string messagePrefix = "")
     {
         if (labels is null)
         {
@@ -97,12 +101,12 @@ internal static class LabelInstances
         {
             if (ValidateKey(key) is { } keyError)
             {
-                context.Error($"{path}[{key}]", keyError);
+                context.Error($"{path}[{key}]", messagePrefix + keyError);
             }
 
             if (ValidateValue(value) is { } valueError)
             {
-                context.Error($"{path}[{key}]", valueError);
+                context.Error($"{path}[{key}]", messagePrefix + valueError);
             }
         }
     }

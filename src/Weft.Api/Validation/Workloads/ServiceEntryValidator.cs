@@ -231,7 +231,7 @@ internal sealed class ServiceEntryValidator : ISpecValidator
                 context.Error(at + ".address", $"endpoint address {GoStrconv.Quote(address)} is not a valid FQDN or an IP address");
             }
 
-            LabelSyntax.Validate(context, endpoint.Labels, at + ".labels");
+            LabelInstances.Validate(context, at + ".labels", endpoint.Labels);
             WorkloadEntryRules.ValidatePorts(context, endpoint.Ports, at + ".ports", servicePorts);
         }
 

@@ -53,7 +53,7 @@ internal static class WorkloadEntryRules
         }
 
         ValidatePorts(context, entry.Ports, path + ".ports", servicePorts);
-        LabelSyntax.Validate(context, entry.Labels, path + ".labels");
+        LabelInstances.Validate(context, path + ".labels", entry.Labels);
         if (unix && servicePorts is not null && servicePorts.Count != 1)
         {
             context.Error(path + ".address", "exactly 1 service port required for unix endpoints");

@@ -28,7 +28,7 @@ internal sealed class WorkloadGroupValidator : ISpecValidator
         if (group.Metadata?.Labels is { Count: > 0 } labels)
         {
             var before = context.Findings.Count;
-            LabelSyntax.Validate(context, labels, "spec.metadata.labels", "invalid labels: ");
+            LabelInstances.Validate(context, "spec.metadata.labels", labels, "invalid labels: ");
             if (context.Findings.Count != before)
             {
                 // Istio stops at invalid labels.

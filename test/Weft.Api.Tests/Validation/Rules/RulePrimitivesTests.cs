@@ -54,27 +54,6 @@ public sealed class RulePrimitivesTests
     public void Subnets(string text, string? message) => Assert.Equal(message, IpAddresses.ValidateSubnet(text));
 
     [Theory]
-    [InlineData("app", "v1", null, null)]
-    [InlineData("example.com/app", "", null, null)]
-    [InlineData("app_name.x", "a-b_c.d", null, null)]
-    [InlineData("-app", "v1", "invalid tag key: \"-app\"", null)]
-    [InlineData("a/b/c", "v1", "invalid tag key: \"a/b/c\"", null)]
-    [InlineData("app", "v 1", null, "invalid tag value: \"v 1\"")]
-    [InlineData("app", "v1\n", null, "invalid tag value: \"v1\\n\"")]
-    public void Label_keys_and_values(string key, string value, string? keyError, string? valueError)
-    {
-        Assert.Equal(keyError, LabelInstances.ValidateKey(key));
-        Assert.Equal(valueError, LabelInstances.ValidateValue(value));
-    }
-
-    [Fact]
-    public void Label_key_name_part_is_at_most_63()
-    {
-        Assert.Null(LabelInstances.ValidateKey(new string('a', 63)));
-        Assert.Equal($"invalid tag key: \"{new string('a', 64)}\" (name is too long)", LabelInstances.ValidateKey(new string('a', 64)));
-    }
-
-    [Theory]
     [InlineData("foo.com", "foo.com", true)]
     [InlineData("foo.com", "bar.com", false)]
     [InlineData("*.com", "foo.com", true)]
@@ -92,4 +71,9 @@ public sealed class RulePrimitivesTests
     [InlineData("*.com", "*.foo.com", false)]
     [InlineData("foo.com", "foo.com", true)]
     public void Host_subsets(string host, string other, bool subset) => Assert.Equal(subset, HostNames.SubsetOf(host, other));
+
+    [Theory]
+    [InlineData("foo\n")]
+    [InlineData("foo.com\n")]
+    public void Dns_names_reject_a_trailing_newline(string name) => Assert.NotNull(DnsNames.ValidateFqdn(name));
 }
