@@ -1,5 +1,6 @@
 using Weft.Api.GoCompat;
 using Weft.Api.Model.Security;
+using Weft.Api.Validation.Rules;
 
 namespace Weft.Api.Validation.Security;
 
@@ -42,6 +43,6 @@ internal sealed class PeerAuthenticationValidator : ISpecValidator
             }
         }
 
-        SelectorRules.ValidateWorkloadSelector(context, "spec.selector", spec.Selector is not null, spec.Selector?.MatchLabels);
+        WorkloadSelectors.Validate(context, "spec.selector", spec.Selector);
     }
 }

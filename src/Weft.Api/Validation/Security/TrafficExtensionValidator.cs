@@ -23,16 +23,7 @@ internal sealed class TrafficExtensionValidator : ISpecValidator
             context.Error("spec", "exactly one of wasm or lua must be set");
         }
 
-        SelectorRules.ValidateOneOfSelectorType(context, spec.Selector is not null, hasTargetRef: false, spec.TargetRefs?.Count ?? 0);
-        SelectorRules.ValidateWorkloadSelector(context, "spec.selector", spec.Selector is not null, spec.Selector?.MatchLabels);
-        if (spec.TargetRefs is { } targetRefs)
-        {
-            for (var i = 0; i < targetRefs.Count; i++)
-            {
-                var r = targetRefs[i];
-                SelectorRules.ValidatePolicyTargetReference(context, $"spec.targetRefs[{i}]", r.Group, r.Kind, r.Name, r.Namespace);
-            }
-        }
+        SelectorRules.ValidateAttachment(context, spec.Selector, targetRef: null, spec.TargetRefs);
 
         if (spec.Lua is { } lua)
         {

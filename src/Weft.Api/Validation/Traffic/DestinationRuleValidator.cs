@@ -51,9 +51,6 @@ internal sealed class DestinationRuleValidator : ISpecValidator
 
         ExportTo.Validate(context, "spec.exportTo", configNamespace, spec.ExportTo, isServiceEntry: false, isDestinationRuleWithSelector: spec.WorkloadSelector is not null);
 
-        if (spec.WorkloadSelector is { } selector)
-        {
-            WorkloadSelectors.Validate(context, "spec.workloadSelector", "spec.workloadSelector.matchLabels", selector.MatchLabels);
-        }
+        WorkloadSelectors.Validate(context, "spec.workloadSelector", spec.WorkloadSelector);
     }
 }

@@ -1,6 +1,7 @@
 using Weft.Api.Documents;
 using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
+using Weft.Api.Validation.Rules;
 
 namespace Weft.Api.Validation.Workloads;
 
@@ -57,7 +58,7 @@ internal sealed class EnvoyFilterValidator : ISpecValidator
         }
 
         var filter = context.Resource.Spec as EnvoyFilterSpec ?? new EnvoyFilterSpec();
-        if (SelectorRules.RejectAlpha(context, filter.WorkloadSelector, "spec.workloadSelector", out var withoutLabels))
+        if (WorkloadSelectors.RejectAlpha(context, "spec.workloadSelector", filter.WorkloadSelector, out var withoutLabels))
         {
             return;
         }
@@ -68,7 +69,7 @@ internal sealed class EnvoyFilterValidator : ISpecValidator
             + "Prefer other APIs if possible, and exercise extreme caution, especially around upgrades.");
         if (withoutLabels)
         {
-            context.Warning("spec.workloadSelector", $"Envoy filter: {SelectorRules.NoLabels}, will be applied to all services in namespace");
+            context.Warning("spec.workloadSelector", $"Envoy filter: {WorkloadSelectors.NoLabelsWarning}, will be applied to all services in namespace");
         }
 
         var patches = filter.ConfigPatches ?? [];

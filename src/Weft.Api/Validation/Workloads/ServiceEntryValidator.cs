@@ -21,14 +21,14 @@ internal sealed class ServiceEntryValidator : ISpecValidator
 
         var se = context.Resource.Spec as ServiceEntrySpec ?? new ServiceEntrySpec();
 
-        if (SelectorRules.RejectAlpha(context, se.WorkloadSelector, "spec.workloadSelector", out var withoutLabels))
+        if (WorkloadSelectors.RejectAlpha(context, "spec.workloadSelector", se.WorkloadSelector, out var withoutLabels))
         {
             return;
         }
 
         if (withoutLabels)
         {
-            context.Warning("spec.workloadSelector", $"service entry: {SelectorRules.NoLabels}, will be applied to all services in namespace");
+            context.Warning("spec.workloadSelector", $"service entry: {WorkloadSelectors.NoLabelsWarning}, will be applied to all services in namespace");
         }
 
         var hosts = se.Hosts ?? [];

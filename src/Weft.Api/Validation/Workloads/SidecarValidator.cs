@@ -20,7 +20,7 @@ internal sealed class SidecarValidator : ISpecValidator
         }
 
         var sidecar = context.Resource.Spec as SidecarSpec ?? new SidecarSpec();
-        if (SelectorRules.RejectAlpha(context, sidecar.WorkloadSelector, "spec.workloadSelector", out var withoutLabels))
+        if (WorkloadSelectors.RejectAlpha(context, "spec.workloadSelector", sidecar.WorkloadSelector, out var withoutLabels))
         {
             return;
         }
@@ -36,7 +36,7 @@ internal sealed class SidecarValidator : ISpecValidator
 
         if (withoutLabels)
         {
-            context.Warning("spec.workloadSelector", $"sidecar: {SelectorRules.NoLabels}, will be applied to all services in namespace");
+            context.Warning("spec.workloadSelector", $"sidecar: {WorkloadSelectors.NoLabelsWarning}, will be applied to all services in namespace");
         }
 
         var ports = new HashSet<long>();
