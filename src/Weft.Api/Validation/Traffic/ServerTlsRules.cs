@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
+using Weft.Api.Validation.Rules;
 
 namespace Weft.Api.Validation.Traffic;
 
@@ -30,13 +31,13 @@ internal static class ServerTlsRules
         OptionalMutual = 5,
     }
 
-    public static Mode ModeOf(ServerTLSSettings? tls) => tls?.Mode switch
+    public static Mode ModeOf(ServerTLSSettings? tls) => EnumNames.Of(tls?.Mode, EnumNames.ServerTlsMode) switch
     {
-        "SIMPLE" or "1" => Mode.Simple,
-        "MUTUAL" or "2" => Mode.Mutual,
-        "AUTO_PASSTHROUGH" or "3" => Mode.AutoPassthrough,
-        "ISTIO_MUTUAL" or "4" => Mode.IstioMutual,
-        "OPTIONAL_MUTUAL" or "5" => Mode.OptionalMutual,
+        "SIMPLE" => Mode.Simple,
+        "MUTUAL" => Mode.Mutual,
+        "AUTO_PASSTHROUGH" => Mode.AutoPassthrough,
+        "ISTIO_MUTUAL" => Mode.IstioMutual,
+        "OPTIONAL_MUTUAL" => Mode.OptionalMutual,
         _ => Mode.Passthrough,
     };
 
@@ -60,7 +61,7 @@ internal static class ServerTlsRules
         }
 
         var ciphers = tls.CipherSuites ?? [];
-        if (tls.MinProtocolVersion is "TLSV1_0" or "1" or "TLSV1_1" or "2" && ciphers.Count == 0)
+        if (EnumNames.Of(tls.MinProtocolVersion, EnumNames.TlsProtocol) is "TLSV1_0" or "TLSV1_1" && ciphers.Count == 0)
         {
             context.Warning(path + ".minProtocolVersion", "TLS version below TLSV1_2 require setting compatible ciphers as by default they no longer include compatible ciphers.");
         }

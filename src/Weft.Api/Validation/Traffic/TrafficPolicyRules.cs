@@ -62,10 +62,6 @@ internal static class TrafficPolicyRules
         }
     }
 
-    /// <summary>An enum field given by name or number.</summary>
-    private static bool IsEnum(string? value, string name, int number) =>
-        value == name || value == number.ToString(CultureInfo.InvariantCulture);
-
     private static string? ValidatePercent(long value) => value is < 0 or > 100 ? $"percentage {value} is not in range 0..100" : null;
 
     public static void ValidateOutlierDetection(ValidationContext context, string path, OutlierDetection? outlier)
@@ -129,7 +125,7 @@ internal static class TrafficPolicyRules
             }
 
             Duration(context, p + ".idleTimeout", http.IdleTimeout);
-            if (IsEnum(http.H2UpgradePolicy, "UPGRADE", 2) && http.UseClientProtocol == true)
+            if (EnumNames.Of(http.H2UpgradePolicy, EnumNames.H2UpgradePolicy) == "UPGRADE" && http.UseClientProtocol == true)
             {
                 context.Error(p + ".useClientProtocol", "use client protocol must not be true when H2UpgradePolicy is UPGRADE");
             }
@@ -576,8 +572,9 @@ internal static class TrafficPolicyRules
             }
         }
 
-        var simple = IsEnum(settings.Mode, "SIMPLE", 1);
-        var mutual = IsEnum(settings.Mode, "MUTUAL", 2);
+        var mode = EnumNames.Of(settings.Mode, EnumNames.ClientTlsMode);
+        var simple = mode == "SIMPLE";
+        var mutual = mode == "MUTUAL";
         var hasCa = !string.IsNullOrEmpty(settings.CaCertificates);
         var hasSans = settings.SubjectAltNames is { Count: > 0 };
         if (settings.InsecureSkipVerify == true)
@@ -672,7 +669,7 @@ internal static class TrafficPolicyRules
 
     private static void ValidateProxyProtocol(ValidationContext context, string path, TrafficPolicyProxyProtocol? proxyProtocol)
     {
-        if (proxyProtocol?.Version is { } version && !IsEnum(version, "V1", 0) && !IsEnum(version, "V2", 1))
+        if (proxyProtocol?.Version is { } version && EnumNames.Of(version, EnumNames.ProxyProtocolVersion) is not ("V1" or "V2"))
         {
             context.Error(path + ".version", $"proxy protocol version is invalid: {version}");
         }

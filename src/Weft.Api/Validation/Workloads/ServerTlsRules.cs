@@ -1,4 +1,5 @@
 using Weft.Api.Model.Networking;
+using Weft.Api.Validation.Rules;
 
 namespace Weft.Api.Validation.Workloads;
 

@@ -1,4 +1,4 @@
-namespace Weft.Api.Validation.Workloads;
+namespace Weft.Api.Validation.Rules;
 
 /// <summary>
 /// Enum fields as Istio reads them: by name, or by number (Istio's decoder accepts both, the CRD schema only names).
@@ -11,6 +11,8 @@ internal static class EnumNames
     public static readonly string[] OutboundMode = ["REGISTRY_ONLY", "ALLOW_ANY", "", "ALLOW_ANY_DYNAMIC_DNS"];
     public static readonly string[] CaptureMode = ["DEFAULT", "IPTABLES", "NONE"];
     public static readonly string[] ServerTlsMode = ["PASSTHROUGH", "SIMPLE", "MUTUAL", "AUTO_PASSTHROUGH", "ISTIO_MUTUAL", "OPTIONAL_MUTUAL"];
+    public static readonly string[] ClientTlsMode = ["DISABLE", "SIMPLE", "MUTUAL", "ISTIO_MUTUAL"];
+    public static readonly string[] ProxyProtocolVersion = ["V1", "V2"];
     public static readonly string[] TlsProtocol = ["TLS_AUTO", "TLSV1_0", "TLSV1_1", "TLSV1_2", "TLSV1_3"];
     public static readonly string[] H2UpgradePolicy = ["DEFAULT", "DO_NOT_UPGRADE", "UPGRADE"];
 
