@@ -1,3 +1,4 @@
+using System.Globalization;
 using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
@@ -146,7 +147,7 @@ internal sealed class GatewayValidator : ISpecValidator
 
         if (string.IsNullOrEmpty(port.Name))
         {
-            context.Error(path + ".name", $"port name must be set: {ServerTlsRules.FormatPort(port)}");
+            context.Error(path + ".name", $"port name must be set: {FormatPort(port)}");
             valid = false;
         }
 
@@ -164,7 +165,7 @@ internal sealed class GatewayValidator : ISpecValidator
 
             if (port is { Number: { } number and not 0 })
             {
-                context.Error(path + ".port.number", $"port number must be 0 for unix domain socket: {ServerTlsRules.FormatPort(port)}");
+                context.Error(path + ".port.number", $"port number must be 0 for unix domain socket: {FormatPort(port)}");
             }
         }
         else if (bind.Length != 0 && IpAddresses.ValidateAddress(bind) is { } error)
@@ -187,5 +188,32 @@ internal sealed class GatewayValidator : ISpecValidator
         }
 
         return !address.StartsWith('/') || address.EndsWith('/') ? $"{address} is not an absolute path to a file" : null;
+    }
+
+    /// <summary>A port as Go's text form of the proto prints it, for messages.</summary>
+    private static string FormatPort(Port port)
+    {
+        var parts = new List<string>(4);
+        if (port.Number is { } number and not 0)
+        {
+            parts.Add("number:" + number.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (!string.IsNullOrEmpty(port.Protocol))
+        {
+            parts.Add("protocol:" + GoStrconv.Quote(port.Protocol!));
+        }
+
+        if (!string.IsNullOrEmpty(port.Name))
+        {
+            parts.Add("name:" + GoStrconv.Quote(port.Name!));
+        }
+
+        if (port.TargetPort is { } target and not 0)
+        {
+            parts.Add("target_port:" + target.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return string.Join(' ', parts);
     }
 }

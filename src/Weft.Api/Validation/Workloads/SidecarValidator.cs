@@ -194,9 +194,9 @@ internal sealed class SidecarValidator : ISpecValidator
         }
 
         var mode = ServerTlsRules.ModeOf(tls);
-        if (mode is "ISTIO_MUTUAL" or "AUTO_PASSTHROUGH")
+        if (mode is ServerTlsRules.Mode.IstioMutual or ServerTlsRules.Mode.AutoPassthrough)
         {
-            context.Error(at + ".mode", $"configuration is invalid: cannot set mode to {mode} in sidecar ingress tls");
+            context.Error(at + ".mode", $"configuration is invalid: cannot set mode to {ServerTlsRules.ModeName(mode)} in sidecar ingress tls");
         }
 
         if (!PortProtocols.Parse(port.Protocol).IsTls())
@@ -204,7 +204,7 @@ internal sealed class SidecarValidator : ISpecValidator
             context.Error(at, "server cannot have TLS settings for non HTTPS/TLS ports");
         }
 
-        ServerTlsRules.Validate(context, tls, at);
+        ServerTlsRules.Validate(context, at, tls);
     }
 
     private static void CheckEgressPort(ValidationContext context, IstioEgressListener listener, string at, HashSet<long> ports, HashSet<string> sockets)

@@ -1,14 +1,12 @@
-using System.Globalization;
 using System.Text;
 using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
-using Weft.Api.Validation.Rules;
 
-namespace Weft.Api.Validation.Traffic;
+namespace Weft.Api.Validation.Rules;
 
 /// <summary>
-/// Istio's checks of server-side TLS settings (<c>validateTLSOptions</c>), used by Gateway servers (and Sidecar
-/// ingress listeners): certificate sources per mode, one source only, CRL limits, cipher-suite warnings.
+/// Istio's checks of server-side TLS settings (<c>validateTLSOptions</c>), used by Gateway servers and Sidecar
+/// ingress listeners: certificate sources per mode, one source only, CRL limits, cipher-suite warnings.
 /// </summary>
 internal static class ServerTlsRules
 {
@@ -41,7 +39,7 @@ internal static class ServerTlsRules
         _ => Mode.Passthrough,
     };
 
-    private static string ModeName(Mode mode) => mode switch
+    public static string ModeName(Mode mode) => mode switch
     {
         Mode.Simple => "SIMPLE",
         Mode.Mutual => "MUTUAL",
@@ -240,32 +238,5 @@ internal static class ServerTlsRules
         }
 
         return CipherSuites.Contains(cipher);
-    }
-
-    /// <summary>A port as Go's text form of the proto prints it, for messages.</summary>
-    public static string FormatPort(Port port)
-    {
-        var parts = new List<string>(4);
-        if (port.Number is { } number and not 0)
-        {
-            parts.Add("number:" + number.ToString(CultureInfo.InvariantCulture));
-        }
-
-        if (Set(port.Protocol))
-        {
-            parts.Add("protocol:" + GoStrconv.Quote(port.Protocol!));
-        }
-
-        if (Set(port.Name))
-        {
-            parts.Add("name:" + GoStrconv.Quote(port.Name!));
-        }
-
-        if (port.TargetPort is { } target and not 0)
-        {
-            parts.Add("target_port:" + target.ToString(CultureInfo.InvariantCulture));
-        }
-
-        return string.Join(' ', parts);
     }
 }
