@@ -25,6 +25,15 @@ internal static class Durations
         return ValidateNanoseconds(nanos);
     }
 
+    /// <summary>Reports <see cref="Validate(string)"/>'s message at <paramref name="path"/> when a value is given and invalid.</summary>
+    public static void Validate(ValidationContext context, string path, string? text)
+    {
+        if (text is not null && Validate(text) is { } error)
+        {
+            context.Error(path, error);
+        }
+    }
+
     /// <summary><c>agent.ValidateDuration</c> on a parsed value.</summary>
     public static string? ValidateNanoseconds(long nanos)
     {

@@ -38,7 +38,7 @@ internal static class TrafficPolicyRules
         }
 
         ValidateOutlierDetection(context, path + ".outlierDetection", policy.OutlierDetection);
-        ValidateConnectionPool(context, path + ".connectionPool", policy.ConnectionPool);
+        ConnectionPoolRules.Validate(context, path + ".connectionPool", policy.ConnectionPool);
         ValidateLoadBalancer(context, path + ".loadBalancer", policy.LoadBalancer, policy.OutlierDetection);
         ValidateClientTls(context, path + ".tls", configNamespace, policy.Tls);
         ValidatePortPolicies(context, path + ".portLevelSettings", configNamespace, policy.PortLevelSettings);
@@ -54,14 +54,6 @@ internal static class TrafficPolicyRules
         }
     }
 
-    private static void Duration(ValidationContext context, string path, string? value)
-    {
-        if (value is not null)
-        {
-            Report(context, path, Durations.Validate(value));
-        }
-    }
-
     private static string? ValidatePercent(long value) => value is < 0 or > 100 ? $"percentage {value} is not in range 0..100" : null;
 
     public static void ValidateOutlierDetection(ValidationContext context, string path, OutlierDetection? outlier)
@@ -71,7 +63,7 @@ internal static class TrafficPolicyRules
             return;
         }
 
-        Duration(context, path + ".baseEjectionTime", outlier.BaseEjectionTime);
+        Durations.Validate(context, path + ".baseEjectionTime", outlier.BaseEjectionTime);
         if (outlier.ConsecutiveErrors is not null and not 0)
         {
             context.Warning(path + ".consecutiveErrors", "outlier detection consecutive errors is deprecated, use consecutiveGatewayErrors or consecutive5xxErrors instead");
@@ -82,107 +74,9 @@ internal static class TrafficPolicyRules
             context.Error(path + ".consecutiveLocalOriginFailures", "outlier detection consecutive local origin failures is specified, but split external local origin errors is set to false");
         }
 
-        Duration(context, path + ".interval", outlier.Interval);
+        Durations.Validate(context, path + ".interval", outlier.Interval);
         Report(context, path + ".maxEjectionPercent", ValidatePercent(outlier.MaxEjectionPercent ?? 0));
         Report(context, path + ".minHealthPercent", ValidatePercent(outlier.MinHealthPercent ?? 0));
-    }
-
-    /// <summary>Istio's <c>validateConnectionPool</c> (also used for Sidecar connection pools).</summary>
-    public static void ValidateConnectionPool(ValidationContext context, string path, ConnectionPoolSettings? settings)
-    {
-        if (settings is null)
-        {
-            return;
-        }
-
-        if (settings.Http is null && settings.Tcp is null)
-        {
-            context.Error(path, "connection pool must have at least one field");
-            return;
-        }
-
-        if (settings.Http is { } http)
-        {
-            var p = path + ".http";
-            if (http.Http1MaxPendingRequests < 0)
-            {
-                context.Error(p + ".http1MaxPendingRequests", "http1 max pending requests must be non-negative");
-            }
-
-            if (http.Http2MaxRequests < 0)
-            {
-                context.Error(p + ".http2MaxRequests", "http2 max requests must be non-negative");
-            }
-
-            if (http.MaxRequestsPerConnection < 0)
-            {
-                context.Error(p + ".maxRequestsPerConnection", "max requests per connection must be non-negative");
-            }
-
-            if (http.MaxRetries < 0)
-            {
-                context.Error(p + ".maxRetries", "max retries must be non-negative");
-            }
-
-            Duration(context, p + ".idleTimeout", http.IdleTimeout);
-            if (EnumNames.Of(http.H2UpgradePolicy, EnumNames.H2UpgradePolicy) == "UPGRADE" && http.UseClientProtocol == true)
-            {
-                context.Error(p + ".useClientProtocol", "use client protocol must not be true when H2UpgradePolicy is UPGRADE");
-            }
-
-            if (http.MaxConcurrentStreams < 0)
-            {
-                context.Error(p + ".maxConcurrentStreams", "max concurrent streams must be non-negative");
-            }
-
-            if (http.Http2KeepAlive is { } keepalive)
-            {
-                var k = p + ".http2KeepAlive";
-                if (keepalive.Interval is null)
-                {
-                    context.Error(k + ".interval", "http2 keepalive interval is required");
-                }
-                else
-                {
-                    Duration(context, k + ".interval", keepalive.Interval);
-                }
-
-                if (keepalive.Timeout is null)
-                {
-                    context.Error(k + ".timeout", "http2 keepalive timeout is required");
-                }
-                else
-                {
-                    Duration(context, k + ".timeout", keepalive.Timeout);
-                }
-            }
-        }
-
-        if (settings.Tcp is { } tcp)
-        {
-            var p = path + ".tcp";
-            if (tcp.MaxConnections < 0)
-            {
-                context.Error(p + ".maxConnections", "max connections must be non-negative");
-            }
-
-            Duration(context, p + ".connectTimeout", tcp.ConnectTimeout);
-            Duration(context, p + ".maxConnectionDuration", tcp.MaxConnectionDuration);
-            if (tcp.IdleTimeout is { } idle)
-            {
-                // Zero (to the millisecond) disables the idle timeout and is not checked.
-                if (!GoDuration.TryParse(idle, out var nanos, out _) || nanos / Durations.NanosPerMillisecond != 0)
-                {
-                    Duration(context, p + ".idleTimeout", idle);
-                }
-            }
-
-            if (tcp.TcpKeepalive is { } keepalive)
-            {
-                Duration(context, p + ".tcpKeepalive.time", keepalive.Time);
-                Duration(context, p + ".tcpKeepalive.interval", keepalive.Interval);
-            }
-        }
     }
 
     public static void ValidateLoadBalancer(ValidationContext context, string path, LoadBalancerSettings? settings, OutlierDetection? outlier)
@@ -269,7 +163,7 @@ internal static class TrafficPolicyRules
             }
             else
             {
-                Duration(context, p + ".duration", warmup.Duration);
+                Durations.Validate(context, p + ".duration", warmup.Duration);
             }
 
             if (warmup.MinimumPercent > 100)
@@ -637,7 +531,7 @@ internal static class TrafficPolicyRules
             }
 
             ValidateOutlierDetection(context, p + ".outlierDetection", policy.OutlierDetection);
-            ValidateConnectionPool(context, p + ".connectionPool", policy.ConnectionPool);
+            ConnectionPoolRules.Validate(context, p + ".connectionPool", policy.ConnectionPool);
             ValidateLoadBalancer(context, p + ".loadBalancer", policy.LoadBalancer, policy.OutlierDetection);
             ValidateClientTls(context, p + ".tls", configNamespace, policy.Tls);
         }

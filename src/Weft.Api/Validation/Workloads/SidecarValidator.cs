@@ -45,7 +45,7 @@ internal sealed class SidecarValidator : ISpecValidator
             CheckIngress(context, ingress[i], $"spec.ingress[{i}]", ports);
         }
 
-        ConnectionPoolRules.Validate(context, sidecar.InboundConnectionPool, "spec.inboundConnectionPool");
+        ConnectionPoolRules.Validate(context, "spec.inboundConnectionPool", sidecar.InboundConnectionPool);
 
         ports.Clear();
         var sockets = new HashSet<string>(StringComparer.Ordinal);
@@ -123,7 +123,7 @@ internal sealed class SidecarValidator : ISpecValidator
             CheckIngressTls(context, tls, port, at + ".tls");
         }
 
-        ConnectionPoolRules.Validate(context, listener.ConnectionPool, at + ".connectionPool");
+        ConnectionPoolRules.Validate(context, at + ".connectionPool", listener.ConnectionPool);
         if (listener.ConnectionPool?.Http is not null && !PortProtocols.Parse(port.Protocol).IsHttp())
         {
             context.Warning(
