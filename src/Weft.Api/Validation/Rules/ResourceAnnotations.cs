@@ -30,7 +30,7 @@ internal static class ResourceAnnotations
 
         if (!dryRunAllowed && annotations.ContainsKey(DryRun))
         {
-            context.Error(Path(DryRun), $"{EffectiveNamespace(resource)}/{resource.Name} has unsupported annotation {DryRun}, please remove the annotation");
+            context.Error(Path(DryRun), $"{context.ConfigNamespace}/{resource.Name} has unsupported annotation {DryRun}, please remove the annotation");
             return false;
         }
 
@@ -49,8 +49,4 @@ internal static class ResourceAnnotations
     }
 
     private static string Path(string annotation) => $"metadata.annotations[{annotation}]";
-
-    /// <summary>The namespace Istio validates a resource in: its own, or "default" as istioctl assumes.</summary>
-    public static string EffectiveNamespace(Resource resource) =>
-        string.IsNullOrEmpty(resource.Namespace) ? "default" : resource.Namespace;
 }

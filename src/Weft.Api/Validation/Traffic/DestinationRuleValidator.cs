@@ -17,7 +17,7 @@ internal sealed class DestinationRuleValidator : ISpecValidator
 
         var resource = context.Resource;
         var spec = resource.Spec as DestinationRuleSpec ?? new DestinationRuleSpec();
-        var configNamespace = ResourceAnnotations.EffectiveNamespace(resource);
+        var configNamespace = context.ConfigNamespace;
 
         if (DnsNames.ValidateWildcardDomain(spec.Host ?? string.Empty) is { } hostError)
         {

@@ -93,7 +93,7 @@ internal sealed class VirtualServiceValidator : ISpecValidator
             }
         }
 
-        ExportTo.Validate(context, "spec.exportTo", ResourceAnnotations.EffectiveNamespace(resource), spec.ExportTo, isServiceEntry: false, isDestinationRuleWithSelector: false);
+        ExportTo.Validate(context, "spec.exportTo", context.ConfigNamespace, spec.ExportTo, isServiceEntry: false, isDestinationRuleWithSelector: false);
 
         RouteAnalysis.AnalyzeHttp(context, "spec.http", spec.Http);
         RouteAnalysis.AnalyzeTcp(context, "spec.tcp", spec.Tcp);

@@ -12,10 +12,6 @@ internal static class IstioMetadataRules
     public const string InternalParentNamespace = "internal.istio.io/parent-namespace";
     public const string InternalParentNames = "internal.istio.io/parents";
 
-    /// <summary>The namespace Istio validates in: the resource's, or "default" as istioctl assumes when none is given.</summary>
-    public static string ConfigNamespace(ValidationContext context) =>
-        context.Resource.Namespace.Length == 0 ? "default" : context.Resource.Namespace;
-
     /// <summary>Reports a forbidden annotation of a kind other than AuthorizationPolicy; true when one was found.</summary>
     public static bool Rejects(ValidationContext context)
     {
@@ -29,7 +25,7 @@ internal static class IstioMetadataRules
         {
             context.Error(
                 "metadata.annotations[" + DryRun + "]",
-                $"{ConfigNamespace(context)}/{context.Resource.Name} has unsupported annotation {DryRun}, please remove the annotation");
+                $"{context.ConfigNamespace}/{context.Resource.Name} has unsupported annotation {DryRun}, please remove the annotation");
             return true;
         }
 

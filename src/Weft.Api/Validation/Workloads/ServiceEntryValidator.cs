@@ -93,7 +93,7 @@ internal sealed class ServiceEntryValidator : ISpecValidator
             }
         }
 
-        ExportToRules.Validate(context, se.ExportTo, "spec.exportTo", isServiceEntry: true);
+        ExportTo.Validate(context, "spec.exportTo", context.ConfigNamespace, se.ExportTo, isServiceEntry: true, isDestinationRuleWithSelector: false);
     }
 
     private static void CheckHosts(ValidationContext context, IReadOnlyList<string> hosts, string resolution)

@@ -281,7 +281,7 @@ internal sealed class SidecarValidator : ISpecValidator
             return;
         }
 
-        var ns = IstioMetadataRules.ConfigNamespace(context);
+        var ns = context.ConfigNamespace;
         Dictionary<string, HashSet<string>>? imports = null;
         for (var i = 0; i < hosts.Count; i++)
         {
