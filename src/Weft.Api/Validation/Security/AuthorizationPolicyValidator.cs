@@ -12,10 +12,8 @@ internal sealed class AuthorizationPolicyValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        var spec = MetadataRules.SpecOrEmpty<AuthorizationPolicySpec>(context.Resource);
+        var spec = context.Resource.Spec as AuthorizationPolicySpec ?? new AuthorizationPolicySpec();
         var action = spec.Action ?? string.Empty;
-        MetadataRules.Validate(context, action);
-
         SelectorRules.ValidateAttachment(context, spec.Selector, spec.TargetRef, spec.TargetRefs);
 
         // An empty list reads as absent, as it does once Istio has turned the YAML into its protobuf.

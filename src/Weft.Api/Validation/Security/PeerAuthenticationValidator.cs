@@ -15,9 +15,7 @@ internal sealed class PeerAuthenticationValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        var spec = MetadataRules.SpecOrEmpty<PeerAuthenticationSpec>(context.Resource);
-        MetadataRules.Validate(context, authorizationAction: null);
-
+        var spec = context.Resource.Spec as PeerAuthenticationSpec ?? new PeerAuthenticationSpec();
         var emptySelector = spec.Selector?.MatchLabels is not { Count: > 0 };
         var ports = spec.PortLevelMtls;
         if (emptySelector && ports is { Count: > 0 })

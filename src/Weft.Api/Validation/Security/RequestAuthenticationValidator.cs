@@ -16,9 +16,7 @@ internal sealed partial class RequestAuthenticationValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        var spec = MetadataRules.SpecOrEmpty<RequestAuthenticationSpec>(context.Resource);
-        MetadataRules.Validate(context, authorizationAction: null);
-
+        var spec = context.Resource.Spec as RequestAuthenticationSpec ?? new RequestAuthenticationSpec();
         SelectorRules.ValidateAttachment(context, spec.Selector, spec.TargetRef, spec.TargetRefs);
 
         if (spec.JwtRules is { } rules)

@@ -9,9 +9,7 @@ internal sealed class TelemetryValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        var spec = MetadataRules.SpecOrEmpty<TelemetrySpec>(context.Resource);
-        MetadataRules.Validate(context, authorizationAction: null);
-
+        var spec = context.Resource.Spec as TelemetrySpec ?? new TelemetrySpec();
         SelectorRules.ValidateAttachment(context, spec.Selector, spec.TargetRef, spec.TargetRefs);
 
         ValidateMetrics(context, spec.Metrics);

@@ -15,9 +15,7 @@ internal sealed class TrafficExtensionValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        var spec = MetadataRules.SpecOrEmpty<TrafficExtensionSpec>(context.Resource);
-        MetadataRules.Validate(context, authorizationAction: null);
-
+        var spec = context.Resource.Spec as TrafficExtensionSpec ?? new TrafficExtensionSpec();
         if ((spec.Wasm is null) == (spec.Lua is null))
         {
             context.Error("spec", "exactly one of wasm or lua must be set");

@@ -9,9 +9,7 @@ internal sealed class WasmPluginValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        var spec = MetadataRules.SpecOrEmpty<WasmPluginSpec>(context.Resource);
-        MetadataRules.Validate(context, authorizationAction: null);
-
+        var spec = context.Resource.Spec as WasmPluginSpec ?? new WasmPluginSpec();
         SelectorRules.ValidateAttachment(context, spec.Selector, spec.TargetRef, spec.TargetRefs);
 
         WasmRules.ValidateUrl(context, "spec.url", spec.Url);

@@ -10,11 +10,6 @@ internal sealed class DestinationRuleValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        if (!ResourceAnnotations.Validate(context))
-        {
-            return;
-        }
-
         var resource = context.Resource;
         var spec = resource.Spec as DestinationRuleSpec ?? new DestinationRuleSpec();
         var configNamespace = context.ConfigNamespace;

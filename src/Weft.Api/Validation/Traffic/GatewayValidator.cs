@@ -20,11 +20,6 @@ internal sealed class GatewayValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        if (!ResourceAnnotations.Validate(context))
-        {
-            return;
-        }
-
         var resource = context.Resource;
         var gatewaySemantics = resource.Metadata.Annotations.TryGetValue(GatewaySemanticsAnnotation, out var semantics) && semantics == "gateway";
         if (!DnsNames.IsDns1123Label(resource.Name) && !gatewaySemantics)

@@ -14,11 +14,6 @@ internal sealed class VirtualServiceValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        if (!ResourceAnnotations.Validate(context))
-        {
-            return;
-        }
-
         var resource = context.Resource;
         var spec = resource.Spec as VirtualServiceSpec ?? new VirtualServiceSpec();
         var hosts = spec.Hosts ?? [];

@@ -52,11 +52,6 @@ internal sealed class EnvoyFilterValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        if (IstioMetadataRules.Rejects(context))
-        {
-            return;
-        }
-
         var filter = context.Resource.Spec as EnvoyFilterSpec ?? new EnvoyFilterSpec();
         if (WorkloadSelectors.RejectAlpha(context, "spec.workloadSelector", filter.WorkloadSelector, out var withoutLabels))
         {

@@ -13,7 +13,7 @@ internal sealed class ProxyConfigValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        if (IstioMetadataRules.Rejects(context) || context.Resource.Spec is not ProxyConfigSpec spec)
+        if (context.Resource.Spec is not ProxyConfigSpec spec)
         {
             return;
         }

@@ -14,11 +14,6 @@ internal sealed class ServiceEntryValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        if (IstioMetadataRules.Rejects(context))
-        {
-            return;
-        }
-
         var se = context.Resource.Spec as ServiceEntrySpec ?? new ServiceEntrySpec();
 
         if (WorkloadSelectors.RejectAlpha(context, "spec.workloadSelector", se.WorkloadSelector, out var withoutLabels))

@@ -14,11 +14,6 @@ internal sealed class SidecarValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        if (IstioMetadataRules.Rejects(context))
-        {
-            return;
-        }
-
         var sidecar = context.Resource.Spec as SidecarSpec ?? new SidecarSpec();
         if (WorkloadSelectors.RejectAlpha(context, "spec.workloadSelector", sidecar.WorkloadSelector, out var withoutLabels))
         {

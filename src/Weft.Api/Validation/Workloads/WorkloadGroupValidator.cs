@@ -13,11 +13,6 @@ internal sealed class WorkloadGroupValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        if (IstioMetadataRules.Rejects(context))
-        {
-            return;
-        }
-
         var group = context.Resource.Spec as WorkloadGroupSpec ?? new WorkloadGroupSpec();
         if (group.Template is null)
         {
