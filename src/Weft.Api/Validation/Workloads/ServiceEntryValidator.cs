@@ -112,9 +112,9 @@ internal sealed class ServiceEntryValidator : ISpecValidator
                 context.Error($"spec.hosts[{i}]", error);
             }
 
-            if (resolution != "DYNAMIC_DNS" && IsPartialWildcard(host))
+            if (resolution != "DYNAMIC_DNS" && NamespacedHosts.ValidatePartialWildcard(host) is { } partial)
             {
-                context.Warning($"spec.hosts[{i}]", $"partial wildcard {GoStrconv.Quote(host)} not allowed");
+                context.Warning($"spec.hosts[{i}]", partial);
             }
         }
     }
@@ -303,9 +303,6 @@ internal sealed class ServiceEntryValidator : ISpecValidator
     }
 
     /// <summary>Istio's <c>ValidatePartialWildCard</c>: a '*' anywhere but as the whole host or a leading "*." label.</summary>
-    private static bool IsPartialWildcard(string host) =>
-        host.Contains('*', StringComparison.Ordinal) && host.Length != 1 && !host.StartsWith("*.", StringComparison.Ordinal);
-
     private static bool UsesWaypoint(ValidationContext context) =>
         context.Resource.Metadata.Labels.TryGetValue(UseWaypointLabel, out var value) && value.Length > 0
         && !value.Equals("none", StringComparison.OrdinalIgnoreCase);

@@ -308,51 +308,15 @@ internal sealed class SidecarValidator : ISpecValidator
                 services.Add(service);
             }
 
-            CheckNamespaceSlashHost(context, host, $"{at}[{i}]");
+            foreach (var error in NamespacedHosts.Validate(host, isGateway: false, gatewaySemantics: false))
+            {
+                context.Error($"{at}[{i}]", error);
+            }
         }
 
         if (imports is not null && imports.Count != 1 && imports.TryGetValue("*", out var all) && all.Contains("*"))
         {
             context.Warning(at, "`*/*` host select all resources, no other hosts can be added");
-        }
-    }
-
-    /// <summary>Istio's <c>ValidateNamespaceSlashWildcardHostname</c> for sidecars: [~]namespace/dnsName.</summary>
-    private static void CheckNamespaceSlashHost(ValidationContext context, string host, string at)
-    {
-        var slash = host.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0)
-        {
-            context.Error(at, "host must be of form namespace/dnsName");
-            return;
-        }
-
-        var ns = host[..slash];
-        var name = host[(slash + 1)..];
-        if (ns.Length == 0 || name.Length == 0)
-        {
-            context.Error(at, "config namespace and dnsName in host entry cannot be empty");
-        }
-
-        var bare = ns.StartsWith('~') ? ns[1..] : ns;
-        if (bare.Length > 0 && bare is not ("*" or ".") && !DnsNames.IsDns1123Label(bare))
-        {
-            context.Error(at, $"invalid namespace value {GoStrconv.Quote(ns)} in sidecar");
-        }
-
-        if (name != "*" && !name.Contains('.', StringComparison.Ordinal))
-        {
-            context.Error(at, "short names (non FQDN) are not allowed");
-        }
-
-        if (DnsNames.ValidateWildcardDomain(name) is { } domainError)
-        {
-            context.Error(at, domainError);
-        }
-
-        if (name.Contains('*', StringComparison.Ordinal) && name.Length != 1 && !name.StartsWith("*.", StringComparison.Ordinal))
-        {
-            context.Error(at, $"partial wildcard {GoStrconv.Quote(name)} not allowed");
         }
     }
 
