@@ -2,8 +2,8 @@ using Weft.Api.Validation.Security;
 
 namespace Weft.Api.Tests.Validation.Security;
 
-/// <summary>The Go-faithful primitives the security validators use: netip, net/url, strconv and jwx's base64.</summary>
-public sealed class GoRulesTests
+/// <summary>How lestrrat-go/jwx decodes base64 in inline JWKS: either alphabet, padding optional, newlines ignored.</summary>
+public sealed class JwxBase64Tests
 {
     [Theory]
     [InlineData("", null)]
