@@ -35,8 +35,8 @@ internal static partial class DnsNames
         return IsLabel(span.StartsWith("*") ? span[1..] : span);
     }
 
-    // [a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])? with no length limit.
-    private static bool IsLabel(ReadOnlySpan<char> label)
+    /// <summary>Istio's label pattern, <c>[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?</c>, with no length limit.</summary>
+    public static bool IsLabel(ReadOnlySpan<char> label)
     {
         if (label.IsEmpty || !char.IsAsciiLetterOrDigit(label[0]) || !char.IsAsciiLetterOrDigit(label[^1]))
         {

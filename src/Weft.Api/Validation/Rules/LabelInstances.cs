@@ -39,7 +39,7 @@ internal static class LabelInstances
     public static string? ValidateValue(string value) =>
         value.Length == 0 || IsQualifiedName(value) ? null : $"invalid tag value: {GoStrconv.Quote(value)}";
 
-    // label(\.label)* where a label is [a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?
+    // label(\.label)*, each label as DnsNames.IsLabel reads it.
     private static bool IsDnsPrefix(ReadOnlySpan<char> prefix)
     {
         if (prefix.IsEmpty)
@@ -49,18 +49,9 @@ internal static class LabelInstances
 
         foreach (var range in prefix.Split('.'))
         {
-            var label = prefix[range];
-            if (label.IsEmpty || !char.IsAsciiLetterOrDigit(label[0]) || !char.IsAsciiLetterOrDigit(label[^1]))
+            if (!DnsNames.IsLabel(prefix[range]))
             {
                 return false;
-            }
-
-            foreach (var c in label)
-            {
-                if (!char.IsAsciiLetterOrDigit(c) && c != '-')
-                {
-                    return false;
-                }
             }
         }
 
