@@ -11,75 +11,38 @@ namespace Weft.Api.GoCompat;
 internal static class GoFloatFormat
 {
     /// <summary><c>%v</c> of a float64: <c>strconv.FormatFloat(f, 'g', -1, 64)</c>.</summary>
-    public static string FormatG(double value)
-    {
-        if (Special(value) is { } special)
-        {
-            return special;
-        }
-
-        var (negative, digits, point) = Decompose(value);
-        var sb = new StringBuilder();
-        if (negative)
-        {
-            sb.Append('-');
-        }
-
+    public static string FormatG(double value) =>
         // With shortest digits Go's %g uses exponent form below 1e-4 and from 1e6 upwards, hence 1e+06 for a million.
-        var exponent = point - 1;
-        if (exponent < -4 || exponent >= 6)
-        {
-            AppendExponent(sb, digits, exponent, padExponent: true);
-        }
-        else
-        {
-            AppendFixed(sb, digits, point);
-        }
-
-        return sb.ToString();
-    }
+        Format(value, static (_, exponent) => exponent < -4 || exponent >= 6, padExponent: true);
 
     /// <summary><c>strconv.FormatFloat(f, 'f', -1, 64)</c>: the shortest digits, never an exponent.</summary>
-    public static string FormatF(double value)
-    {
-        if (Special(value) is { } special)
-        {
-            return special;
-        }
-
-        var (negative, digits, point) = Decompose(value);
-        var sb = new StringBuilder();
-        if (negative)
-        {
-            sb.Append('-');
-        }
-
-        AppendFixed(sb, digits, point);
-        return sb.ToString();
-    }
+    public static string FormatF(double value) => Format(value, static (_, _) => false, padExponent: false);
 
     /// <summary><c>%f</c>: six decimals, rounded exactly as Go does.</summary>
     public static string FormatFixed(double value) => value.ToString("F6", CultureInfo.InvariantCulture);
 
     /// <summary>encoding/json's float64: fixed form, exponent form (without a padded exponent) below 1e-6 and from 1e21.</summary>
-    public static string FormatJson(double value)
+    public static string FormatJson(double value) =>
+        Format(value, static (abs, _) => abs != 0 && (abs < 1e-6 || abs >= 1e21), padExponent: false);
+
+    /// <summary>Shortest digits, in exponent form when <paramref name="useExponent"/> says so for |value| and its exponent.</summary>
+    private static string Format(double value, Func<double, int, bool> useExponent, bool padExponent)
     {
-        if (!double.IsFinite(value))
+        if (Special(value) is { } special)
         {
-            return FormatG(value);
+            return special;
         }
 
         var (negative, digits, point) = Decompose(value);
-        var abs = Math.Abs(value);
         var sb = new StringBuilder();
         if (negative)
         {
             sb.Append('-');
         }
 
-        if (abs != 0 && (abs < 1e-6 || abs >= 1e21))
+        if (useExponent(Math.Abs(value), point - 1))
         {
-            AppendExponent(sb, digits, point - 1, padExponent: false);
+            AppendExponent(sb, digits, point - 1, padExponent);
         }
         else
         {
