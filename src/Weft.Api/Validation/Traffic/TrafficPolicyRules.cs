@@ -1,4 +1,3 @@
-using System.Globalization;
 using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
