@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Weft.Api.GoCompat;
 
 namespace Weft.Api.Schema;
 
@@ -30,7 +31,7 @@ internal static class ApiErrors
         for (var i = 0; i < supported.Count; i++)
         {
             sb.Append(i == 0 ? ": supported values: " : ", ");
-            GoText.AppendQuoted(sb, supported[i]);
+            GoStrconv.AppendQuoted(sb, supported[i]);
         }
 
         return sb.ToString();

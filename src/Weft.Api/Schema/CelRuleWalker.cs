@@ -1,4 +1,5 @@
 using Weft.Api.Documents;
+using Weft.Api.GoCompat;
 
 namespace Weft.Api.Schema;
 
@@ -82,7 +83,7 @@ internal sealed class CelRuleWalker(ValidationRun run, ICelRuleEvaluator evaluat
         }
 
         // The API server shows the schema's declared type where other errors show the value.
-        var type = GoText.Quote(SchemaTypes.Name(schema.Type) ?? string.Empty);
+        var type = GoStrconv.Quote(SchemaTypes.Name(schema.Type) ?? string.Empty);
         if (outcome.Kind == CelOutcomeKind.Error)
         {
             var why = string.IsNullOrWhiteSpace(outcome.Error) ? "the rule could not be evaluated" : outcome.Error.Trim();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Weft.Api.Documents;
+using Weft.Api.GoCompat;
 
 namespace Weft.Api.Schema;
 
@@ -131,6 +132,6 @@ internal static class CompositionRules
         }
 
         var path = walker.Path.Dotted();
-        ValidationRun.Report(sink, path, ApiErrors.Invalid("\"\"", GoText.Quote(path) + " " + what), node.Location);
+        ValidationRun.Report(sink, path, ApiErrors.Invalid("\"\"", GoStrconv.Quote(path) + " " + what), node.Location);
     }
 }

@@ -31,7 +31,7 @@ internal static class EnumRule
             supported[i] = Convert.ToString(allowed[i], CultureInfo.InvariantCulture) ?? string.Empty;
         }
 
-        ValidationRun.Report(sink, walker.Path.Dotted(), ApiErrors.NotSupported(GoText.BadValue(value), supported), value.Node.Location, blocking: true);
+        ValidationRun.Report(sink, walker.Path.Dotted(), ApiErrors.NotSupported(ApiValueText.BadValue(value), supported), value.Node.Location, blocking: true);
     }
 
     // kube-openapi converts the value to the enum entry's Go type before comparing, so numbers compare by value

@@ -24,7 +24,7 @@ internal static class ListTypeRule
                 var item = list.Items[i];
                 if (Count(seen, Identity(item)) == 2)
                 {
-                    Report(walker, i, ApiErrors.Duplicate(GoText.BadValue(JsonValue.Of(item))), item);
+                    Report(walker, i, ApiErrors.Duplicate(ApiValueText.BadValue(JsonValue.Of(item))), item);
                 }
             }
         }
@@ -37,7 +37,7 @@ internal static class ListTypeRule
             var item = list.Items[i];
             if (item is not MapNode && !(item is ScalarNode { IsNull: true }))
             {
-                Report(walker, i, ApiErrors.Invalid(GoText.BadValue(JsonValue.Of(item)), "must be an object for an array of list-type map"), item);
+                Report(walker, i, ApiErrors.Invalid(ApiValueText.BadValue(JsonValue.Of(item)), "must be an object for an array of list-type map"), item);
                 return;
             }
         }
@@ -68,9 +68,9 @@ internal static class ListTypeRule
         }
 
         var sb = new StringBuilder("{");
-        GoText.AppendJsonString(sb, key);
+        ApiValueText.AppendJsonString(sb, key);
         sb.Append(':');
-        GoText.AppendJson(sb, value);
+        ApiValueText.AppendJson(sb, value);
         return (Identity(value), sb.Append('}').ToString());
     }
 
@@ -89,7 +89,7 @@ internal static class ListTypeRule
             }
         }
 
-        var json = GoText.Json(new MapNode(item?.Location ?? SourceLocation.None, [.. present]));
+        var json = ApiValueText.Json(new MapNode(item?.Location ?? SourceLocation.None, [.. present]));
         return ("j:" + json, json);
     }
 
@@ -104,7 +104,7 @@ internal static class ListTypeRule
             JsonKind.Integer => "i:" + value.Integer.ToString(CultureInfo.InvariantCulture),
             JsonKind.Number => "d:" + BitConverter.DoubleToInt64Bits(value.Number).ToString(CultureInfo.InvariantCulture),
             JsonKind.String => "s:" + value.Text,
-            _ => "j:" + GoText.Json(node),
+            _ => "j:" + ApiValueText.Json(node),
         };
     }
 

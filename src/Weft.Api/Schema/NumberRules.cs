@@ -1,4 +1,5 @@
 using System.Globalization;
+using Weft.Api.GoCompat;
 
 namespace Weft.Api.Schema;
 
@@ -50,7 +51,7 @@ internal static class NumberRules
         {
             var d = value.AsDouble;
             outside = isMinimum ? (exclusive ? d <= bound : d < bound) : (exclusive ? d >= bound : d > bound);
-            shown = GoText.FormatFloat(bound);
+            shown = GoFloatFormat.FormatG(bound);
         }
 
         if (!outside || walker.OnlyCounting())
@@ -66,7 +67,7 @@ internal static class NumberRules
             _ => "less than",
         };
         var path = walker.Path.Dotted();
-        ValidationRun.Report(sink, path, ApiErrors.Invalid(GoText.BadValue(value), ApiErrors.InBody(path, $"should be {comparison} {shown}")), value.Node.Location);
+        ValidationRun.Report(sink, path, ApiErrors.Invalid(ApiValueText.BadValue(value), ApiErrors.InBody(path, $"should be {comparison} {shown}")), value.Node.Location);
     }
 
     // Errors kube-openapi raises as plain Go errors; the API server files them under no field ("<nil>") with an

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Weft.Api.Documents;
+using Weft.Api.GoCompat;
 
 namespace Weft.Api.Schema;
 
@@ -46,7 +47,7 @@ internal static class ObjectMetaValidator
 
             if (meta["generation"] is { } generation && JsonValue.Of(generation) is { Kind: JsonKind.Integer, Integer: < 0 } g)
             {
-                Report("metadata.generation", ApiErrors.Invalid(GoText.BadValue(g), "must be greater than or equal to 0"), generation);
+                Report("metadata.generation", ApiErrors.Invalid(ApiValueText.BadValue(g), "must be greater than or equal to 0"), generation);
             }
 
             CheckLabels();
@@ -141,7 +142,7 @@ internal static class ObjectMetaValidator
 
             if (orphan && foreground)
             {
-                Report("metadata.finalizers", ApiErrors.Invalid(GoText.Json(finalizers), "finalizer orphan and foregroundDeletion cannot be both set"), finalizers);
+                Report("metadata.finalizers", ApiErrors.Invalid(ApiValueText.Json(finalizers), "finalizer orphan and foregroundDeletion cannot be both set"), finalizers);
             }
         }
 
@@ -168,7 +169,7 @@ internal static class ObjectMetaValidator
                 }
                 else if (apiVersion.Count(c => c == '/') > 1 || apiVersion.EndsWith('/'))
                 {
-                    Report(at + "apiVersion", ApiErrors.Invalid(GoText.Quote(apiVersion), "must be <group>/<version> or <version>"), reference);
+                    Report(at + "apiVersion", ApiErrors.Invalid(GoStrconv.Quote(apiVersion), "must be <group>/<version> or <version>"), reference);
                 }
 
                 foreach (var required in (ReadOnlySpan<string>)["kind", "name", "uid"])
@@ -190,7 +191,7 @@ internal static class ObjectMetaValidator
                     {
                         Report(
                             "metadata.ownerReferences",
-                            ApiErrors.Invalid(GoText.Json(references), $"Only one reference can have Controller set to true. Found \"true\" in references for {firstController} and {current}"),
+                            ApiErrors.Invalid(ApiValueText.Json(references), $"Only one reference can have Controller set to true. Found \"true\" in references for {firstController} and {current}"),
                             reference);
                     }
                 }
@@ -219,13 +220,13 @@ internal static class ObjectMetaValidator
                 }
                 else if (operation is not ("Apply" or "Update"))
                 {
-                    Report(at + "operation", ApiErrors.NotSupported(GoText.Quote(operation), ["Apply", "Update"]), entry, blocking: true);
+                    Report(at + "operation", ApiErrors.NotSupported(GoStrconv.Quote(operation), ["Apply", "Update"]), entry, blocking: true);
                 }
 
                 var fieldsType = Field(entry, "fieldsType");
                 if (fieldsType.Length > 0 && fieldsType != "FieldsV1")
                 {
-                    Report(at + "fieldsType", ApiErrors.Invalid(GoText.Quote(fieldsType), "must be `FieldsV1`"), entry);
+                    Report(at + "fieldsType", ApiErrors.Invalid(GoStrconv.Quote(fieldsType), "must be `FieldsV1`"), entry);
                 }
             }
         }
@@ -252,7 +253,7 @@ internal static class ObjectMetaValidator
 
             foreach (var message in messages)
             {
-                ValidationRun.Report(sink, path, ApiErrors.Invalid(GoText.Quote(badValue), message), at);
+                ValidationRun.Report(sink, path, ApiErrors.Invalid(GoStrconv.Quote(badValue), message), at);
             }
         }
 

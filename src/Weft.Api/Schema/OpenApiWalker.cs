@@ -1,4 +1,5 @@
 using Weft.Api.Documents;
+using Weft.Api.GoCompat;
 
 namespace Weft.Api.Schema;
 
@@ -208,5 +209,5 @@ internal sealed class OpenApiWalker(ValidationRun run)
     }
 
     private void ReportUnknown(MapEntry entry) =>
-        ValidationRun.Report(Run.Unknown, Path.DottedChild(entry.Key), "unknown field " + GoText.Quote(entry.Key), entry.KeyLocation);
+        ValidationRun.Report(Run.Unknown, Path.DottedChild(entry.Key), "unknown field " + GoStrconv.Quote(entry.Key), entry.KeyLocation);
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Weft.Api.GoCompat;
 
 namespace Weft.Api.Schema;
 
@@ -16,7 +17,7 @@ internal static class StringRules
         if (Formats.Enforced(schema.Format) is { } format && !Formats.IsValid(format, text) && !walker.OnlyCounting())
         {
             var path = walker.Path.Dotted();
-            var quoted = GoText.Quote(text);
+            var quoted = GoStrconv.Quote(text);
             ValidationRun.Report(sink, path, ApiErrors.Invalid(quoted, ApiErrors.InBody(path, $"must be of type {format}: {quoted}")), value.Node.Location, blocking: true);
         }
     }
@@ -44,7 +45,7 @@ internal static class StringRules
             }
 
             var path = walker.Path.Dotted();
-            ValidationRun.Report(sink, path, ApiErrors.Invalid(GoText.Quote(text), ApiErrors.InBody(path, $"should be at least {min} chars long")), value.Node.Location);
+            ValidationRun.Report(sink, path, ApiErrors.Invalid(GoStrconv.Quote(text), ApiErrors.InBody(path, $"should be at least {min} chars long")), value.Node.Location);
             return;
         }
 
@@ -54,7 +55,7 @@ internal static class StringRules
             if (detail is not null && !walker.OnlyCounting())
             {
                 var path = walker.Path.Dotted();
-                ValidationRun.Report(sink, path, ApiErrors.Invalid(GoText.Quote(text), ApiErrors.InBody(path, detail)), value.Node.Location);
+                ValidationRun.Report(sink, path, ApiErrors.Invalid(GoStrconv.Quote(text), ApiErrors.InBody(path, detail)), value.Node.Location);
             }
         }
     }

@@ -1,3 +1,5 @@
+using Weft.Api.GoCompat;
+
 namespace Weft.Api.Schema;
 
 /// <summary>
@@ -74,7 +76,7 @@ internal static class TypeRule
         }
 
         var path = walker.Path.Dotted();
-        var quoted = GoText.Quote(actual);
+        var quoted = GoStrconv.Quote(actual);
         var message = ApiErrors.Invalid(quoted, ApiErrors.InBody(path, $"must be of type {expected}: {quoted}"));
         ValidationRun.Report(sink, path, message, value.Node.Location, blocking: true);
     }

@@ -15,6 +15,9 @@ public sealed class ValidationContext(Resource resource, string rootNamespace = 
     /// <summary>Istio's root namespace (mesh config rootNamespace), where mesh-wide policy lives.</summary>
     public string RootNamespace { get; } = rootNamespace;
 
+    /// <summary>The namespace Istio validates the resource in: its own, or "default" as istioctl assumes when it has none.</summary>
+    internal string ConfigNamespace => Resource.Namespace.Length == 0 ? "default" : Resource.Namespace;
+
     public IReadOnlyList<(Severity Severity, string Path, string Message)> Findings => _findings;
 
     public bool HasErrors => _findings.Exists(f => f.Severity == Severity.Error);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Weft.Api.GoCompat;
 
 namespace Weft.Api.Schema.Cel;
 

@@ -1,3 +1,5 @@
+using Weft.Api.GoCompat;
+
 namespace Weft.Api.Schema.Cel;
 
 /// <summary>A google.protobuf.Duration, held as Go holds a time.Duration: signed nanoseconds.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using Weft.Api.GoCompat;
 
 namespace Weft.Api.Schema.Cel;
 
@@ -15,9 +16,17 @@ internal static class CelRegex
 
     private sealed record CompiledPattern(Regex? Regex, string? Error);
 
-    /// <summary>Compiles an RE2 pattern; throws <see cref="Re2SyntaxException"/> when RE2 would reject it.</summary>
+    /// <summary>
+    /// Compiles an RE2 pattern; throws <see cref="Re2SyntaxException"/> with Go's message when Go's regexp rejects it,
+    /// or when Go accepts it but it has no faithful .NET rendering (Unicode scripts, for one).
+    /// </summary>
     public static Regex Compile(string pattern)
     {
+        if (GoRegexpSyntax.Check(pattern) is { } error)
+        {
+            throw new Re2SyntaxException(error);
+        }
+
         var translation = Re2Translator.Translate(pattern);
         var options = RegexOptions.CultureInvariant;
         try

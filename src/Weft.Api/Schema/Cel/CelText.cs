@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Weft.Api.Schema.Cel;
 
 /// <summary>String helpers that count and index in Unicode code points, as CEL (and Go's rune slices) do.</summary>
@@ -75,14 +73,6 @@ internal static class CelText
 
         static int Fix(char c) => c >= 0xE000 ? c - 0x800 : c >= 0xD800 ? c + 0x2000 : c;
     }
-
-    public static string ToUtf8ByteString(string s)
-    {
-        var bytes = Encoding.UTF8.GetBytes(s);
-        return Encoding.Latin1.GetString(bytes);
-    }
-
-    public static string FromUtf8ByteString(string s) => Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(s));
 
     private static int CountLowSurrogates(ReadOnlySpan<char> s)
     {

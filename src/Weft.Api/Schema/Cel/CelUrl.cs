@@ -1,3 +1,5 @@
+using Weft.Api.GoCompat;
+
 namespace Weft.Api.Schema.Cel;
 
 /// <summary>A value of the Kubernetes URL library, produced by <c>url(string)</c>.</summary>

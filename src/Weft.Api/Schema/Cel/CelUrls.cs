@@ -1,3 +1,5 @@
+using Weft.Api.GoCompat;
+
 namespace Weft.Api.Schema.Cel;
 
 /// <summary>
@@ -6,6 +8,9 @@ namespace Weft.Api.Schema.Cel;
 /// </summary>
 internal static class CelUrls
 {
+    // As this library always has: a host's last colon starts its port, as in Go before 1.26 or with urlstrictcolons=0.
+    private const bool StrictColons = false;
+
     public static CelValue Url(CelValue v)
     {
         if (v is not CelString s)
@@ -13,19 +18,15 @@ internal static class CelUrls
             return CelError.NoOverload("url", v);
         }
 
-        if (GoUrl.ParseRequestUri(s.Value, out var error) is null)
-        {
-            return new CelError($"URL parse error during conversion from string: parse {GoQuote.Quote(s.Value)}: {error}");
-        }
-
-        var url = GoUrl.Parse(s.Value, out error);
+        // ParseRequestURI decides what is a URL; Parse then reads the parts, splitting the fragment off correctly.
+        var url = GoUrl.ParseRequestUri(s.Value, out var error, StrictColons) is null ? null : GoUrl.Parse(s.Value, out error, StrictColons);
         return url is null
-            ? new CelError($"URL parse error during conversion from string: parse {GoQuote.Quote(s.Value)}: {error}")
+            ? new CelError($"URL parse error during conversion from string: {error}")
             : new CelUrl(url, s.Value);
     }
 
     public static CelValue IsUrl(CelValue v) => v is CelString s
-        ? CelBool.Of(GoUrl.ParseRequestUri(s.Value, out _) is not null)
+        ? CelBool.Of(GoUrl.ParseRequestUri(s.Value, out _, StrictColons) is not null)
         : CelError.NoOverload("isURL", v);
 
     public static CelValue GetScheme(CelValue v) => Part(v, "getScheme", static u => u.Scheme);

@@ -5,7 +5,8 @@ namespace Weft.Api.Schema.Cel;
 
 /// <summary>
 /// Translates RE2 syntax (Go's regexp with Perl flags, as cel-go's matches() compiles it) into an equivalent
-/// .NET pattern, rejecting what RE2 rejects (backreferences, lookarounds, possessive or nested repetition).
+/// .NET pattern. Whether Go accepts a pattern is <see cref="GoCompat.GoRegexpSyntax"/>'s to say, before this runs;
+/// what this still rejects is what it cannot render faithfully (or, defensively, what it cannot read).
 /// The differences handled: RE2's ^ and $ anchor the whole text unless (?m), $ never matches before a final
 /// newline, \d \w \s \b are ASCII-only, '.' and classes match whole code points, (?U) swaps greediness,
 /// and POSIX classes, \Q..\E, \pN and octal escapes exist. Only (?i) is passed through to .NET.
@@ -192,7 +193,8 @@ internal sealed class Re2Translator
             i++;
         }
 
-        if (i == start)
+        // Go reads "{01}" as literal text: a count has no leading zero.
+        if (i == start || (i - start > 1 && _src[start] == '0'))
         {
             return null;
         }

@@ -1,3 +1,5 @@
+using Weft.Api.GoCompat;
+
 namespace Weft.Api.Validation.Rules;
 
 /// <summary>Istio's checks for host names, domains and labels; each returns null when valid, else the message.</summary>
@@ -33,8 +35,8 @@ internal static partial class DnsNames
         return IsLabel(span.StartsWith("*") ? span[1..] : span);
     }
 
-    // [a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])? with no length limit.
-    private static bool IsLabel(ReadOnlySpan<char> label)
+    /// <summary>Istio's label pattern, <c>[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?</c>, with no length limit.</summary>
+    public static bool IsLabel(ReadOnlySpan<char> label)
     {
         if (label.IsEmpty || !char.IsAsciiLetterOrDigit(label[0]) || !char.IsAsciiLetterOrDigit(label[^1]))
         {
@@ -55,9 +57,9 @@ internal static partial class DnsNames
     public static string? CheckPreconditions(string name)
     {
         // Go measures the name in UTF-8 bytes.
-        if (GoText.ByteLength(name) > MaxDomainLength)
+        if (GoStrings.ByteLength(name) > MaxDomainLength)
         {
-            return $"domain name {GoText.Quote(name)} too long (max {MaxDomainLength})";
+            return $"domain name {GoStrconv.Quote(name)} too long (max {MaxDomainLength})";
         }
 
         return name.Length == 0 ? "empty domain name not allowed" : null;
@@ -71,9 +73,9 @@ internal static partial class DnsNames
         var top = lastDot < 0 ? span : span[(lastDot + 1)..];
 
         // Go's strconv.Atoi: an optional sign and digits that fit in 64 bits.
-        if (GoText.TryAtoi(top, out _))
+        if (GoStrconv.TryAtoi(top, out _))
         {
-            return $"domain name {GoText.Quote(domain)} invalid (top level domain {GoText.Quote(top.ToString())} cannot be all-numeric)";
+            return $"domain name {GoStrconv.Quote(domain)} invalid (top level domain {GoStrconv.Quote(top.ToString())} cannot be all-numeric)";
         }
 
         var start = 0;
@@ -89,7 +91,7 @@ internal static partial class DnsNames
 
             if (label.Length > MaxLabelLength || !IsLabel(label))
             {
-                return $"domain name {GoText.Quote(domain)} invalid (label {GoText.Quote(label.ToString())} invalid)";
+                return $"domain name {GoStrconv.Quote(domain)} invalid (label {GoStrconv.Quote(label.ToString())} invalid)";
             }
 
             if (isLast)
@@ -115,7 +117,7 @@ internal static partial class DnsNames
         var first = dot < 0 ? domain : domain[..dot];
         if (!IsWildcardDns1123Label(first))
         {
-            return $"domain name {GoText.Quote(domain)} invalid (label {GoText.Quote(first)} invalid)";
+            return $"domain name {GoStrconv.Quote(domain)} invalid (label {GoStrconv.Quote(first)} invalid)";
         }
 
         return dot < 0 ? null : ValidateLabels(domain[(dot + 1)..]);

@@ -1,8 +1,11 @@
+using Weft.Api.GoCompat;
+
 namespace Weft.Api.Validation.Rules;
 
 /// <summary>
-/// Istio's check of a label map (<c>labels.Instance.Validate</c>), used for subset labels and sourceLabels:
-/// Kubernetes-style keys (optional DNS prefix and '/', a qualified name of at most 63 characters) and values.
+/// Istio's check of a label map (<c>labels.Instance.Validate</c>), used for subset labels, sourceLabels and workload
+/// labels: a key is an optional DNS-subdomain prefix (at most 253 characters) and '/', then a qualified name of at
+/// most 63 characters; a value is empty or a qualified name. Unlike Kubernetes, Istio does not limit a value's length.
 /// </summary>
 internal static class LabelInstances
 {
@@ -16,27 +19,27 @@ internal static class LabelInstances
         var name = slash < 0 ? span : span[(slash + 1)..];
         if (slash >= 0 && !IsDnsPrefix(span[..slash]))
         {
-            return $"invalid tag key: {GoText.Quote(key)}";
+            return $"invalid tag key: {GoStrconv.Quote(key)}";
         }
 
         if (!IsQualifiedName(name))
         {
-            return $"invalid tag key: {GoText.Quote(key)}";
+            return $"invalid tag key: {GoStrconv.Quote(key)}";
         }
 
         if (slash > MaxPrefixLength)
         {
-            return $"invalid tag key: {GoText.Quote(key)} (DNS prefix is too long)";
+            return $"invalid tag key: {GoStrconv.Quote(key)} (DNS prefix is too long)";
         }
 
-        return name.Length > DnsNames.MaxLabelLength ? $"invalid tag key: {GoText.Quote(key)} (name is too long)" : null;
+        return name.Length > DnsNames.MaxLabelLength ? $"invalid tag key: {GoStrconv.Quote(key)} (name is too long)" : null;
     }
 
     /// <summary>Null when the value is a valid label value, else Istio's message.</summary>
     public static string? ValidateValue(string value) =>
-        value.Length == 0 || IsQualifiedName(value) ? null : $"invalid tag value: {GoText.Quote(value)}";
+        value.Length == 0 || IsQualifiedName(value) ? null : $"invalid tag value: {GoStrconv.Quote(value)}";
 
-    // label(\.label)* where a label is [a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?
+    // label(\.label)*, each label as DnsNames.IsLabel reads it.
     private static bool IsDnsPrefix(ReadOnlySpan<char> prefix)
     {
         if (prefix.IsEmpty)
@@ -46,18 +49,9 @@ internal static class LabelInstances
 
         foreach (var range in prefix.Split('.'))
         {
-            var label = prefix[range];
-            if (label.IsEmpty || !char.IsAsciiLetterOrDigit(label[0]) || !char.IsAsciiLetterOrDigit(label[^1]))
+            if (!DnsNames.IsLabel(prefix[range]))
             {
                 return false;
-            }
-
-            foreach (var c in label)
-            {
-                if (!char.IsAsciiLetterOrDigit(c) && c != '-')
-                {
-                    return false;
-                }
             }
         }
 
@@ -83,8 +77,11 @@ internal static class LabelInstances
         return true;
     }
 
-    /// <summary>Reports every bad key and value of <paramref name="labels"/> at <c>path[key]</c>.</summary>
-    public static void Validate(ValidationContext context, string path, IReadOnlyDictionary<string, string>? labels)
+    /// <summary>
+    /// Reports every bad key and value of <paramref name="labels"/> at <c>path[key]</c>, each message after
+    /// <paramref name="messagePrefix"/> (WorkloadGroup's metadata labels say "invalid labels: ").
+    /// </summary>
+    public static void Validate(ValidationContext context, string path, IReadOnlyDictionary<string, string>? labels, string messagePrefix = "")
     {
         if (labels is null)
         {
@@ -95,12 +92,12 @@ internal static class LabelInstances
         {
             if (ValidateKey(key) is { } keyError)
             {
-                context.Error($"{path}[{key}]", keyError);
+                context.Error($"{path}[{key}]", messagePrefix + keyError);
             }
 
             if (ValidateValue(value) is { } valueError)
             {
-                context.Error($"{path}[{key}]", valueError);
+                context.Error($"{path}[{key}]", messagePrefix + valueError);
             }
         }
     }

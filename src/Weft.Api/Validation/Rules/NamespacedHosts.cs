@@ -1,3 +1,5 @@
+using Weft.Api.GoCompat;
+
 namespace Weft.Api.Validation.Rules;
 
 /// <summary>
@@ -37,12 +39,12 @@ internal static class NamespacedHosts
             var bare = ns.StartsWith('~') ? ns[1..] : ns;
             if (bare.Length != 0 && bare != "*" && bare != "." && !DnsNames.IsDns1123Label(bare))
             {
-                errors.Add($"invalid namespace value {GoText.Quote(ns)} in sidecar");
+                errors.Add($"invalid namespace value {GoStrconv.Quote(ns)} in sidecar");
             }
         }
         else if (ns != "*" && ns != "." && (ns != "~" || !gatewaySemantics) && !DnsNames.IsDns1123Label(ns))
         {
-            errors.Add($"invalid namespace value {GoText.Quote(ns)} in gateway");
+            errors.Add($"invalid namespace value {GoStrconv.Quote(ns)} in gateway");
         }
 
         ValidateHostnamePart(name, isGateway, errors);
@@ -52,7 +54,7 @@ internal static class NamespacedHosts
     /// <summary>Istio's <c>ValidatePartialWildCard</c>: '*' only as the whole host or a leading "*." label.</summary>
     public static string? ValidatePartialWildcard(string host) =>
         host.Contains('*', StringComparison.Ordinal) && host.Length != 1 && !host.StartsWith("*.", StringComparison.Ordinal)
-            ? $"partial wildcard {GoText.Quote(host)} not allowed"
+            ? $"partial wildcard {GoStrconv.Quote(host)} not allowed"
             : null;
 
     private static void ValidateHostnamePart(string hostname, bool isGateway, List<string> errors)
@@ -69,7 +71,7 @@ internal static class NamespacedHosts
                 errors.Add(error);
             }
 
-            if (!IpAddresses.IsValidAddress(hostname))
+            if (!GoNetip.IsValidAddress(hostname))
             {
                 errors.Add(error);
             }

@@ -1,11 +1,12 @@
-using Weft.Api.Model;
+using Weft.Api.GoCompat;
+using Weft.Api.Model.Security;
 
 namespace Weft.Api.Validation.Rules;
 
 /// <summary>
-/// The metadata checks Istio's webhook applies to every kind before the kind's own rules (<c>validateMetadata</c>):
-/// the dry-run annotation only on AuthorizationPolicy (and only for ALLOW/DENY there), and internal annotations
-/// that users may not set.
+/// Istio's <c>validateMetadata</c>, which its webhook runs before every kind's own rules: <c>istio.io/dry-run</c>
+/// only on an ALLOW or DENY AuthorizationPolicy and only with a boolean value, and no internal annotation that only
+/// Istio itself may set. The first problem rejects the resource; Istio then checks nothing else.
 /// </summary>
 internal static class ResourceAnnotations
 {
@@ -14,22 +15,20 @@ internal static class ResourceAnnotations
     public const string InternalParentNamespace = "internal.istio.io/parent-namespace";
     public const string InternalParentNames = "internal.istio.io/parents";
 
-    /// <summary>
-    /// Reports the annotations Istio rejects. Returns false when Istio stops there (it validates the spec no further).
-    /// <paramref name="dryRunAllowed"/> is true only for AuthorizationPolicy, whose caller checks the value itself.
-    /// </summary>
-    public static bool Validate(ValidationContext context, bool dryRunAllowed = false)
+    private static readonly string[] AuthorizationAction = ["ALLOW", "DENY", "AUDIT", "CUSTOM"];
+
+    /// <summary>Reports what Istio rejects; false when it rejects the resource.</summary>
+    public static bool Validate(ValidationContext context)
     {
-        var resource = context.Resource;
-        var annotations = resource.Metadata.Annotations;
+        var annotations = context.Resource.Metadata.Annotations;
         if (annotations.Count == 0)
         {
             return true;
         }
 
-        if (!dryRunAllowed && annotations.ContainsKey(DryRun))
+        if (annotations.TryGetValue(DryRun, out var dryRun) && DryRunError(context, dryRun) is { } dryRunError)
         {
-            context.Error(Path(DryRun), $"{EffectiveNamespace(resource)}/{resource.Name} has unsupported annotation {DryRun}, please remove the annotation");
+            context.Error(Path(DryRun), dryRunError);
             return false;
         }
 
@@ -38,8 +37,8 @@ internal static class ResourceAnnotations
             if (annotations.ContainsKey(name))
             {
                 context.Error(Path(name), name == AlwaysReject
-                    ? $"{GoText.Quote(name)} annotation found, rejecting"
-                    : $"{GoText.Quote(name)} annotation found, this may not be set by users");
+                    ? $"{GoStrconv.Quote(name)} annotation found, rejecting"
+                    : $"{GoStrconv.Quote(name)} annotation found, this may not be set by users");
                 return false;
             }
         }
@@ -47,9 +46,24 @@ internal static class ResourceAnnotations
         return true;
     }
 
-    private static string Path(string annotation) => $"metadata.annotations[{annotation}]";
+    private static string? DryRunError(ValidationContext context, string value)
+    {
+        var resource = $"{context.ConfigNamespace}/{context.Resource.Name}";
+        if (context.Resource.Kind != "AuthorizationPolicy")
+        {
+            return $"{resource} has unsupported annotation {DryRun}, please remove the annotation";
+        }
 
-    /// <summary>The namespace Istio validates a resource in: its own, or "default" as istioctl assumes.</summary>
-    public static string EffectiveNamespace(Resource resource) =>
-        string.IsNullOrEmpty(resource.Namespace) ? "default" : resource.Namespace;
+        var action = EnumNames.Of((context.Resource.Spec as AuthorizationPolicySpec)?.Action, AuthorizationAction);
+        if (action is not ("ALLOW" or "DENY"))
+        {
+            return $"the annotation {DryRun} currently only supports action ALLOW/DENY, found action {action} in {resource}";
+        }
+
+        return GoStrconv.TryParseBool(value, out _)
+            ? null
+            : $"{resource} has annotation {DryRun} with invalid value ({value}): {GoStrconv.ParseBoolError(value)}";
+    }
+
+    private static string Path(string annotation) => $"metadata.annotations[{annotation}]";
 }

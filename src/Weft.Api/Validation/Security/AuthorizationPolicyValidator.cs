@@ -12,25 +12,9 @@ internal sealed class AuthorizationPolicyValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        var spec = MetadataRules.SpecOrEmpty<AuthorizationPolicySpec>(context.Resource);
+        var spec = context.Resource.Spec as AuthorizationPolicySpec ?? new AuthorizationPolicySpec();
         var action = spec.Action ?? string.Empty;
-        MetadataRules.Validate(context, action);
-
-        SelectorRules.ValidateOneOfSelectorType(context, spec.Selector is not null, spec.TargetRef is not null, spec.TargetRefs?.Count ?? 0);
-        SelectorRules.ValidateWorkloadSelector(context, "spec.selector", spec.Selector is not null, spec.Selector?.MatchLabels);
-        if (spec.TargetRef is { } targetRef)
-        {
-            SelectorRules.ValidatePolicyTargetReference(context, "spec.targetRef", targetRef.Group, targetRef.Kind, targetRef.Name, targetRef.Namespace);
-        }
-
-        if (spec.TargetRefs is { } targetRefs)
-        {
-            for (var i = 0; i < targetRefs.Count; i++)
-            {
-                var r = targetRefs[i];
-                SelectorRules.ValidatePolicyTargetReference(context, $"spec.targetRefs[{i}]", r.Group, r.Kind, r.Name, r.Namespace);
-            }
-        }
+        SelectorRules.ValidateAttachment(context, spec.Selector, spec.TargetRef, spec.TargetRefs);
 
         // An empty list reads as absent, as it does once Istio has turned the YAML into its protobuf.
         var rules = spec.Rules is { Count: > 0 } r0 ? r0 : null;

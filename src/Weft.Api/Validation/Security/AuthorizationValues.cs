@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Weft.Api.GoCompat;
 using Weft.Api.Validation.Rules;
 
 namespace Weft.Api.Validation.Security;

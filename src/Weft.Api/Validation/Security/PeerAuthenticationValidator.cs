@@ -1,3 +1,4 @@
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Security;
 using Weft.Api.Validation.Rules;
 
@@ -14,9 +15,7 @@ internal sealed class PeerAuthenticationValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        var spec = MetadataRules.SpecOrEmpty<PeerAuthenticationSpec>(context.Resource);
-        MetadataRules.Validate(context, authorizationAction: null);
-
+        var spec = context.Resource.Spec as PeerAuthenticationSpec ?? new PeerAuthenticationSpec();
         var emptySelector = spec.Selector?.MatchLabels is not { Count: > 0 };
         var ports = spec.PortLevelMtls;
         if (emptySelector && ports is { Count: > 0 })
@@ -42,6 +41,6 @@ internal sealed class PeerAuthenticationValidator : ISpecValidator
             }
         }
 
-        SelectorRules.ValidateWorkloadSelector(context, "spec.selector", spec.Selector is not null, spec.Selector?.MatchLabels);
+        WorkloadSelectors.Validate(context, "spec.selector", spec.Selector);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Security;
 using Weft.Api.Validation.Rules;
 
@@ -15,24 +16,8 @@ internal sealed partial class RequestAuthenticationValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        var spec = MetadataRules.SpecOrEmpty<RequestAuthenticationSpec>(context.Resource);
-        MetadataRules.Validate(context, authorizationAction: null);
-
-        SelectorRules.ValidateOneOfSelectorType(context, spec.Selector is not null, spec.TargetRef is not null, spec.TargetRefs?.Count ?? 0);
-        SelectorRules.ValidateWorkloadSelector(context, "spec.selector", spec.Selector is not null, spec.Selector?.MatchLabels);
-        if (spec.TargetRef is { } targetRef)
-        {
-            SelectorRules.ValidatePolicyTargetReference(context, "spec.targetRef", targetRef.Group, targetRef.Kind, targetRef.Name, targetRef.Namespace);
-        }
-
-        if (spec.TargetRefs is { } targetRefs)
-        {
-            for (var i = 0; i < targetRefs.Count; i++)
-            {
-                var r = targetRefs[i];
-                SelectorRules.ValidatePolicyTargetReference(context, $"spec.targetRefs[{i}]", r.Group, r.Kind, r.Name, r.Namespace);
-            }
-        }
+        var spec = context.Resource.Spec as RequestAuthenticationSpec ?? new RequestAuthenticationSpec();
+        SelectorRules.ValidateAttachment(context, spec.Selector, spec.TargetRef, spec.TargetRefs);
 
         if (spec.JwtRules is { } rules)
         {
@@ -142,17 +127,13 @@ internal sealed partial class RequestAuthenticationValidator : ISpecValidator
 
         if (rule.Timeout is { } timeout)
         {
-            if (!Durations.TryParse(timeout, out var duration))
+            if (!GoDuration.TryParse(timeout, out var nanos, out _))
             {
                 context.Error(path + ".timeout", $"invalid duration {GoStrconv.Quote(timeout)}");
             }
-            else if (duration < TimeSpan.FromMilliseconds(1))
+            else if (Durations.ValidateNanoseconds(nanos) is { } durationError)
             {
-                context.Error(path + ".timeout", "duration must be greater than 1ms");
-            }
-            else if (duration.Ticks % TimeSpan.TicksPerMillisecond != 0)
-            {
-                context.Error(path + ".timeout", "only durations to ms precision are supported");
+                context.Error(path + ".timeout", durationError);
             }
         }
     }

@@ -1,12 +1,12 @@
+using Weft.Api.Model.Common;
 using Weft.Api.Validation.Rules;
 
 namespace Weft.Api.Validation.Security;
 
 /// <summary>
-/// The attachment rules the policy kinds share (AuthorizationPolicy, RequestAuthentication, PeerAuthentication,
-/// Telemetry, WasmPlugin, TrafficExtension): workload selector labels, policy target references, and that a
-/// selector and target references exclude each other. Each kind has its own generated selector/reference records,
-/// so these take the plain values.
+/// The attachment rules the policy kinds share (AuthorizationPolicy, RequestAuthentication, Telemetry, WasmPlugin,
+/// TrafficExtension): workload selector labels, policy target references, and that a selector and target references
+/// exclude each other.
 /// </summary>
 internal static class SelectorRules
 {
@@ -23,35 +23,25 @@ internal static class SelectorRules
         "[core/v1/Service networking.istio.io/v1/ServiceEntry gateway.networking.k8s.io/v1/Gateway gateway.networking.k8s.io/v1/GatewayClass]";
 
     /// <summary>
-    /// Istio's workload selector check: no empty label key, no <c>*</c> in a key or value; a selector without labels is
-    /// accepted with a warning.
+    /// How a policy attaches: at most one of selector, targetRef and targetRefs, then the selector's labels and each
+    /// target reference (<paramref name="targetRef"/> is null for kinds that only have targetRefs).
     /// </summary>
-    public static void ValidateWorkloadSelector(ValidationContext context, string path, bool present, IReadOnlyDictionary<string, string>? matchLabels)
+    public static void ValidateAttachment(
+        ValidationContext context,
+        WorkloadSelector? selector,
+        PolicyTargetReference? targetRef,
+        IReadOnlyList<PolicyTargetReference>? targetRefs)
     {
-        if (!present)
+        ValidateOneOfSelectorType(context, selector is not null, targetRef is not null, targetRefs?.Count ?? 0);
+        WorkloadSelectors.Validate(context, "spec.selector", selector);
+        if (targetRef is not null)
         {
-            return;
+            ValidatePolicyTargetReference(context, "spec.targetRef", targetRef);
         }
 
-        if (matchLabels is not null)
+        for (var i = 0; i < (targetRefs?.Count ?? 0); i++)
         {
-            foreach (var (key, value) in matchLabels)
-            {
-                if (key.Length == 0)
-                {
-                    context.Error($"{path}.matchLabels[{key}]", "empty key is not supported in selector: " + GoStrconv.Quote(key + "=" + value));
-                }
-
-                if (key.Contains('*', StringComparison.Ordinal) || value.Contains('*', StringComparison.Ordinal))
-                {
-                    context.Error($"{path}.matchLabels[{key}]", "wildcard is not supported in selector: " + GoStrconv.Quote(key + "=" + value));
-                }
-            }
-        }
-
-        if (matchLabels is null || matchLabels.Count == 0)
-        {
-            context.Warning(path, "workload selector specified without labels");
+            ValidatePolicyTargetReference(context, $"spec.targetRefs[{i}]", targetRefs![i]);
         }
     }
 
@@ -67,8 +57,9 @@ internal static class SelectorRules
     }
 
     /// <summary>One policy target reference: a name, no namespace, and a group/kind Istio can attach policy to.</summary>
-    public static void ValidatePolicyTargetReference(ValidationContext context, string path, string? group, string? kind, string? name, string? @namespace)
+    public static void ValidatePolicyTargetReference(ValidationContext context, string path, PolicyTargetReference reference)
     {
+        var (group, kind, name, @namespace) = (reference.Group, reference.Kind, reference.Name, reference.Namespace);
         if (string.IsNullOrEmpty(name))
         {
             context.Error(path + ".name", "targetRef name must be set");

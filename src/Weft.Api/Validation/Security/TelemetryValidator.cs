@@ -9,24 +9,8 @@ internal sealed class TelemetryValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        var spec = MetadataRules.SpecOrEmpty<TelemetrySpec>(context.Resource);
-        MetadataRules.Validate(context, authorizationAction: null);
-
-        SelectorRules.ValidateOneOfSelectorType(context, spec.Selector is not null, spec.TargetRef is not null, spec.TargetRefs?.Count ?? 0);
-        SelectorRules.ValidateWorkloadSelector(context, "spec.selector", spec.Selector is not null, spec.Selector?.MatchLabels);
-        if (spec.TargetRef is { } targetRef)
-        {
-            SelectorRules.ValidatePolicyTargetReference(context, "spec.targetRef", targetRef.Group, targetRef.Kind, targetRef.Name, targetRef.Namespace);
-        }
-
-        if (spec.TargetRefs is { } targetRefs)
-        {
-            for (var i = 0; i < targetRefs.Count; i++)
-            {
-                var r = targetRefs[i];
-                SelectorRules.ValidatePolicyTargetReference(context, $"spec.targetRefs[{i}]", r.Group, r.Kind, r.Name, r.Namespace);
-            }
-        }
+        var spec = context.Resource.Spec as TelemetrySpec ?? new TelemetrySpec();
+        SelectorRules.ValidateAttachment(context, spec.Selector, spec.TargetRef, spec.TargetRefs);
 
         ValidateMetrics(context, spec.Metrics);
         ValidateTracing(context, spec.Tracing);

@@ -15,24 +15,13 @@ internal sealed class TrafficExtensionValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        var spec = MetadataRules.SpecOrEmpty<TrafficExtensionSpec>(context.Resource);
-        MetadataRules.Validate(context, authorizationAction: null);
-
+        var spec = context.Resource.Spec as TrafficExtensionSpec ?? new TrafficExtensionSpec();
         if ((spec.Wasm is null) == (spec.Lua is null))
         {
             context.Error("spec", "exactly one of wasm or lua must be set");
         }
 
-        SelectorRules.ValidateOneOfSelectorType(context, spec.Selector is not null, hasTargetRef: false, spec.TargetRefs?.Count ?? 0);
-        SelectorRules.ValidateWorkloadSelector(context, "spec.selector", spec.Selector is not null, spec.Selector?.MatchLabels);
-        if (spec.TargetRefs is { } targetRefs)
-        {
-            for (var i = 0; i < targetRefs.Count; i++)
-            {
-                var r = targetRefs[i];
-                SelectorRules.ValidatePolicyTargetReference(context, $"spec.targetRefs[{i}]", r.Group, r.Kind, r.Name, r.Namespace);
-            }
-        }
+        SelectorRules.ValidateAttachment(context, spec.Selector, targetRef: null, spec.TargetRefs);
 
         if (spec.Lua is { } lua)
         {

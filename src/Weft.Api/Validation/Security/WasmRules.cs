@@ -1,6 +1,7 @@
 using System.Text;
 using Weft.Api.Model.Extensions;
 using Weft.Api.Validation.Rules;
+using Weft.Api.GoCompat;
 
 namespace Weft.Api.Validation.Security;
 

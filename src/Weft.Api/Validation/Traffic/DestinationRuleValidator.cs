@@ -10,14 +10,9 @@ internal sealed class DestinationRuleValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        if (!ResourceAnnotations.Validate(context))
-        {
-            return;
-        }
-
         var resource = context.Resource;
         var spec = resource.Spec as DestinationRuleSpec ?? new DestinationRuleSpec();
-        var configNamespace = ResourceAnnotations.EffectiveNamespace(resource);
+        var configNamespace = context.ConfigNamespace;
 
         if (DnsNames.ValidateWildcardDomain(spec.Host ?? string.Empty) is { } hostError)
         {
@@ -51,9 +46,6 @@ internal sealed class DestinationRuleValidator : ISpecValidator
 
         ExportTo.Validate(context, "spec.exportTo", configNamespace, spec.ExportTo, isServiceEntry: false, isDestinationRuleWithSelector: spec.WorkloadSelector is not null);
 
-        if (spec.WorkloadSelector is { } selector)
-        {
-            WorkloadSelectors.Validate(context, "spec.workloadSelector", "spec.workloadSelector.matchLabels", selector.MatchLabels);
-        }
+        WorkloadSelectors.Validate(context, "spec.workloadSelector", spec.WorkloadSelector);
     }
 }

@@ -1,3 +1,4 @@
+using Weft.Api.GoCompat;
 using Weft.Api.Validation.Rules;
 
 namespace Weft.Api.Validation.Traffic;
@@ -29,7 +30,7 @@ internal static class GatewayReferences
                 {
                     var parts = name.Split('.');
                     var recommended = $"{parts[1]}/{parts[0]}";
-                    context.Warning(p, $"using legacy gatewayName format {GoText.Quote(name)}; prefer the <namespace>/<name> format: {GoText.Quote(recommended)}");
+                    context.Warning(p, $"using legacy gatewayName format {GoStrconv.Quote(name)}; prefer the <namespace>/<name> format: {GoStrconv.Quote(recommended)}");
                 }
 
                 if (DnsNames.ValidateFqdn(name) is { } error)
@@ -49,12 +50,12 @@ internal static class GatewayReferences
 
             if (!DnsNames.IsDns1123Label(ns))
             {
-                context.Error(p, $"invalid value for namespace: {GoText.Quote(ns)}");
+                context.Error(p, $"invalid value for namespace: {GoStrconv.Quote(ns)}");
             }
 
             if (!DnsNames.IsDns1123Label(gateway) && !gatewaySemantics)
             {
-                context.Error(p, $"invalid value for gateway name: {GoText.Quote(gateway)}");
+                context.Error(p, $"invalid value for gateway name: {GoStrconv.Quote(gateway)}");
             }
         }
     }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
 
@@ -18,16 +20,11 @@ internal sealed class GatewayValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        if (!ResourceAnnotations.Validate(context))
-        {
-            return;
-        }
-
         var resource = context.Resource;
         var gatewaySemantics = resource.Metadata.Annotations.TryGetValue(GatewaySemanticsAnnotation, out var semantics) && semantics == "gateway";
         if (!DnsNames.IsDns1123Label(resource.Name) && !gatewaySemantics)
         {
-            context.Error("metadata.name", $"invalid gateway name: {GoText.Quote(resource.Name)}");
+            context.Error("metadata.name", $"invalid gateway name: {GoStrconv.Quote(resource.Name)}");
         }
 
         var spec = resource.Spec as GatewaySpec ?? new GatewaySpec();
@@ -57,7 +54,7 @@ internal sealed class GatewayValidator : ISpecValidator
                 context.Error($"spec.servers[{i}].port.name", $"port names in servers must be unique: duplicate name {name}");
             }
 
-            if (!IstioProtocols.Parse(port.Protocol).IsHttp() && server.Tls?.HttpsRedirect == true)
+            if (!PortProtocols.Parse(port.Protocol).IsHttp() && server.Tls?.HttpsRedirect == true)
             {
                 context.Warning($"spec.servers[{i}].tls.httpsRedirect", "tls.httpsRedirect should only be used with http servers");
             }
@@ -92,7 +89,7 @@ internal sealed class GatewayValidator : ISpecValidator
         }
 
         // HTTPS and TLS servers need TLS settings; others may only carry an httpsRedirect (HTTP) or nothing.
-        var protocol = IstioProtocols.Parse(server.Port!.Protocol);
+        var protocol = PortProtocols.Parse(server.Port!.Protocol);
         if (protocol.IsTls() && server.Tls is null)
         {
             context.Error(path + ".tls", "server must have TLS settings for HTTPS/TLS protocols");
@@ -124,9 +121,9 @@ internal sealed class GatewayValidator : ISpecValidator
         }
 
         var valid = true;
-        if (IstioProtocols.Parse(port.Protocol) == IstioProtocol.Unsupported)
+        if (PortProtocols.Parse(port.Protocol) == PortProtocol.Unsupported)
         {
-            context.Error(path + ".protocol", $"invalid protocol {GoText.Quote(port.Protocol ?? string.Empty)}, supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP");
+            context.Error(path + ".protocol", $"invalid protocol {GoStrconv.Quote(port.Protocol ?? string.Empty)}, supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP");
             valid = false;
         }
 
@@ -145,7 +142,7 @@ internal sealed class GatewayValidator : ISpecValidator
 
         if (string.IsNullOrEmpty(port.Name))
         {
-            context.Error(path + ".name", $"port name must be set: {ServerTlsRules.FormatPort(port)}");
+            context.Error(path + ".name", $"port name must be set: {FormatPort(port)}");
             valid = false;
         }
 
@@ -163,7 +160,7 @@ internal sealed class GatewayValidator : ISpecValidator
 
             if (port is { Number: { } number and not 0 })
             {
-                context.Error(path + ".port.number", $"port number must be 0 for unix domain socket: {ServerTlsRules.FormatPort(port)}");
+                context.Error(path + ".port.number", $"port number must be 0 for unix domain socket: {FormatPort(port)}");
             }
         }
         else if (bind.Length != 0 && IpAddresses.ValidateAddress(bind) is { } error)
@@ -186,5 +183,32 @@ internal sealed class GatewayValidator : ISpecValidator
         }
 
         return !address.StartsWith('/') || address.EndsWith('/') ? $"{address} is not an absolute path to a file" : null;
+    }
+
+    /// <summary>A port as Go's text form of the proto prints it, for messages.</summary>
+    private static string FormatPort(Port port)
+    {
+        var parts = new List<string>(4);
+        if (port.Number is { } number and not 0)
+        {
+            parts.Add("number:" + number.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (!string.IsNullOrEmpty(port.Protocol))
+        {
+            parts.Add("protocol:" + GoStrconv.Quote(port.Protocol!));
+        }
+
+        if (!string.IsNullOrEmpty(port.Name))
+        {
+            parts.Add("name:" + GoStrconv.Quote(port.Name!));
+        }
+
+        if (port.TargetPort is { } target and not 0)
+        {
+            parts.Add("target_port:" + target.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return string.Join(' ', parts);
     }
 }

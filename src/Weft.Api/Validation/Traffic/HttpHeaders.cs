@@ -1,5 +1,5 @@
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
-using Weft.Api.Validation.Rules;
 
 namespace Weft.Api.Validation.Traffic;
 
@@ -79,7 +79,7 @@ internal static class HttpHeaders
             return "header name cannot be empty";
         }
 
-        return IsInternal(name) && !IsAuthority(name) ? $"invalid header {GoText.Quote(name)}: header cannot have \":\" prefix" : null;
+        return IsInternal(name) && !IsAuthority(name) ? $"invalid header {GoStrconv.Quote(name)}: header cannot have \":\" prefix" : null;
     }
 
     /// <summary>A request header to remove, or any response header operation: not Host, no ':' prefix.</summary>
@@ -92,10 +92,10 @@ internal static class HttpHeaders
 
         if (name.Equals("host", StringComparison.OrdinalIgnoreCase))
         {
-            return $"invalid header {GoText.Quote(name)}: cannot set Host header";
+            return $"invalid header {GoStrconv.Quote(name)}: cannot set Host header";
         }
 
-        return IsInternal(name) ? $"invalid header {GoText.Quote(name)}: header cannot have \":\" prefix" : null;
+        return IsInternal(name) ? $"invalid header {GoStrconv.Quote(name)}: header cannot have \":\" prefix" : null;
     }
 
     /// <summary>Istio's <c>ValidateHTTPHeaderValue</c>: no control characters, and Envoy's %VARIABLE% syntax well formed.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
 
@@ -56,12 +57,12 @@ internal static class HttpRouteRules
             var value = mirrorPercentage.Value ?? 0;
             if (value > 100)
             {
-                context.Error(path + ".mirrorPercentage.value", $"mirror_percentage must have a max value of 100 (it has {GoText.Fixed(value)})");
+                context.Error(path + ".mirrorPercentage.value", $"mirror_percentage must have a max value of 100 (it has {GoFloatFormat.FormatFixed(value)})");
             }
 
             if (value < 0)
             {
-                context.Error(path + ".mirrorPercentage.value", $"mirror_percentage must have a min value of 0 (it has {GoText.Fixed(value)})");
+                context.Error(path + ".mirrorPercentage.value", $"mirror_percentage must have a min value of 0 (it has {GoFloatFormat.FormatFixed(value)})");
             }
         }
 
@@ -271,7 +272,7 @@ internal static class HttpRouteRules
             {
                 if (!CorsMethods.Contains(methods[i]))
                 {
-                    context.Error($"{path}.allowMethods[{i}]", $"{GoText.Quote(methods[i])} is not a supported HTTP method");
+                    context.Error($"{path}.allowMethods[{i}]", $"{GoStrconv.Quote(methods[i])} is not a supported HTTP method");
                 }
             }
         }
@@ -281,7 +282,7 @@ internal static class HttpRouteRules
 
         if (policy.MaxAge is { } maxAge)
         {
-            if (!Durations.TryParseNanoseconds(maxAge, out var nanos, out var parseError))
+            if (!GoDuration.TryParse(maxAge, out var nanos, out var parseError))
             {
                 context.Error(path + ".maxAge", "bad Duration: " + parseError);
             }
@@ -329,7 +330,7 @@ internal static class HttpRouteRules
             {
                 if (!GrpcStatuses.Contains(grpcStatus))
                 {
-                    context.Error(p + ".grpcStatus", $"gRPC status {GoText.Quote(grpcStatus)} is not supported. See https://github.com/grpc/grpc/blob/master/doc/statuscodes.md for a list of supported codes, for example 'NOT_FOUND'");
+                    context.Error(p + ".grpcStatus", $"gRPC status {GoStrconv.Quote(grpcStatus)} is not supported. See https://github.com/grpc/grpc/blob/master/doc/statuscodes.md for a list of supported codes, for example 'NOT_FOUND'");
                 }
             }
             else if (abort.Http2Error is not null)
@@ -372,7 +373,7 @@ internal static class HttpRouteRules
 
         var value = percentage.Value ?? 0;
         return value < 0 || value > 100 || (value > 0 && value < 0.0001)
-            ? $"percentage {GoText.Float(value)} is neither 0.0, nor in range [0.0001, 100.0]"
+            ? $"percentage {GoFloatFormat.FormatG(value)} is neither 0.0, nor in range [0.0001, 100.0]"
             : null;
     }
 
@@ -406,12 +407,12 @@ internal static class HttpRouteRules
                 var value = percentage.Value ?? 0;
                 if (value > 100)
                 {
-                    context.Error(p + ".percentage.value", $"mirror percentage must have a max value of 100 (it has {GoText.Fixed(value)})");
+                    context.Error(p + ".percentage.value", $"mirror percentage must have a max value of 100 (it has {GoFloatFormat.FormatFixed(value)})");
                 }
 
                 if (value < 0)
                 {
-                    context.Error(p + ".percentage.value", $"mirror percentage must have a min value of 0 (it has {GoText.Fixed(value)})");
+                    context.Error(p + ".percentage.value", $"mirror percentage must have a min value of 0 (it has {GoFloatFormat.FormatFixed(value)})");
                 }
             }
         }
@@ -534,10 +535,10 @@ internal static class HttpRouteRules
         {
             foreach (var policy in retries.RetryOn.Split(','))
             {
-                var code = GoText.TryAtoi(policy, out var n) ? n : 0;
+                var code = GoStrconv.TryAtoi(policy, out var n) ? n : 0;
                 if (!IsKnownHttpStatus(code) && !RetryOnPolicies.Contains(policy))
                 {
-                    context.Error(path + ".retryOn", $"{GoText.Quote(policy)} is not a valid retryOn policy");
+                    context.Error(path + ".retryOn", $"{GoStrconv.Quote(policy)} is not a valid retryOn policy");
                 }
             }
         }
@@ -619,7 +620,7 @@ internal static class HttpRouteRules
 
                 if (current.Length > 0)
                 {
-                    context.Error($"{path}.headers.request.{field}[{name}]", $"authority header cannot be set multiple times: have {GoText.Quote(current)}, attempting to set {GoText.Quote(value)}");
+                    context.Error($"{path}.headers.request.{field}[{name}]", $"authority header cannot be set multiple times: have {GoStrconv.Quote(current)}, attempting to set {GoStrconv.Quote(value)}");
                     return;
                 }
 

@@ -1,3 +1,4 @@
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
 
@@ -52,9 +53,9 @@ internal static class L4RouteRules
             : DnsNames.ValidateWildcardDomain(sniHost);
         if (error is not null)
         {
-            if (IpAddresses.IsValidAddress(sniHost))
+            if (GoNetip.IsValidAddress(sniHost))
             {
-                context.Warning(path, $"using an IP address ({GoText.Quote(sniHost)}) goes against SNI spec and most clients do not support this");
+                context.Warning(path, $"using an IP address ({GoStrconv.Quote(sniHost)}) goes against SNI spec and most clients do not support this");
             }
             else
             {
@@ -75,7 +76,7 @@ internal static class L4RouteRules
             }
         }
 
-        context.Error(path, $"SNI host {GoText.Quote(sniHost)} is not a compatible subset of any of the virtual service hosts: [{string.Join(", ", service.Hosts ?? [])}]");
+        context.Error(path, $"SNI host {GoStrconv.Quote(sniHost)} is not a compatible subset of any of the virtual service hosts: [{string.Join(", ", service.Hosts ?? [])}]");
     }
 
     public static void ValidateTcp(ValidationContext context, string path, TCPRoute route, bool gatewaySemantics)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
-using Weft.Api.Validation.Rules;
 
 namespace Weft.Api.Validation.Traffic;
 
@@ -167,7 +167,7 @@ internal static class RouteAnalysis
 
     // A named rule or match is shown quoted, an unnamed one by its index.
     private static string RouteName(string? name, int index) =>
-        string.IsNullOrEmpty(name) ? "#" + index.ToString(CultureInfo.InvariantCulture) : GoText.Quote(name);
+        string.IsNullOrEmpty(name) ? "#" + index.ToString(CultureInfo.InvariantCulture) : GoStrconv.Quote(name);
 
     // Match identity as Istio compares it (its JSON form without the name): zero values and empty collections
     // count as absent, map order does not matter, and a StringMatch with nothing set differs from no StringMatch.

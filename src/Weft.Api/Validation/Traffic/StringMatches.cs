@@ -1,3 +1,4 @@
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
 
@@ -32,7 +33,7 @@ internal static class StringMatches
     {
         return KindOf(match) switch
         {
-            StringMatchKind.Prefix when match!.Prefix!.Length == 0 => $"{GoText.Quote(where)}: prefix string match should not be empty",
+            StringMatchKind.Prefix when match!.Prefix!.Length == 0 => $"{GoStrconv.Quote(where)}: prefix string match should not be empty",
             StringMatchKind.Regex => ValidateRegex(match, where),
             _ => null,
         };
@@ -48,7 +49,7 @@ internal static class StringMatches
 
         var regex = match!.Regex!;
         return regex.Length == 0
-            ? $"{GoText.Quote(where)}: regex string match should not be empty"
+            ? $"{GoStrconv.Quote(where)}: regex string match should not be empty"
             : RegexSyntax.ValidateIstio(regex, where);
     }
 

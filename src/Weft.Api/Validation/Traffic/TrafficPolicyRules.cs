@@ -1,4 +1,4 @@
-using System.Globalization;
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
 
@@ -37,7 +37,7 @@ internal static class TrafficPolicyRules
         }
 
         ValidateOutlierDetection(context, path + ".outlierDetection", policy.OutlierDetection);
-        ValidateConnectionPool(context, path + ".connectionPool", policy.ConnectionPool);
+        ConnectionPoolRules.Validate(context, path + ".connectionPool", policy.ConnectionPool);
         ValidateLoadBalancer(context, path + ".loadBalancer", policy.LoadBalancer, policy.OutlierDetection);
         ValidateClientTls(context, path + ".tls", configNamespace, policy.Tls);
         ValidatePortPolicies(context, path + ".portLevelSettings", configNamespace, policy.PortLevelSettings);
@@ -53,18 +53,6 @@ internal static class TrafficPolicyRules
         }
     }
 
-    private static void Duration(ValidationContext context, string path, string? value)
-    {
-        if (value is not null)
-        {
-            Report(context, path, Durations.Validate(value));
-        }
-    }
-
-    /// <summary>An enum field given by name or number.</summary>
-    private static bool IsEnum(string? value, string name, int number) =>
-        value == name || value == number.ToString(CultureInfo.InvariantCulture);
-
     private static string? ValidatePercent(long value) => value is < 0 or > 100 ? $"percentage {value} is not in range 0..100" : null;
 
     public static void ValidateOutlierDetection(ValidationContext context, string path, OutlierDetection? outlier)
@@ -74,7 +62,7 @@ internal static class TrafficPolicyRules
             return;
         }
 
-        Duration(context, path + ".baseEjectionTime", outlier.BaseEjectionTime);
+        Durations.Validate(context, path + ".baseEjectionTime", outlier.BaseEjectionTime);
         if (outlier.ConsecutiveErrors is not null and not 0)
         {
             context.Warning(path + ".consecutiveErrors", "outlier detection consecutive errors is deprecated, use consecutiveGatewayErrors or consecutive5xxErrors instead");
@@ -85,107 +73,9 @@ internal static class TrafficPolicyRules
             context.Error(path + ".consecutiveLocalOriginFailures", "outlier detection consecutive local origin failures is specified, but split external local origin errors is set to false");
         }
 
-        Duration(context, path + ".interval", outlier.Interval);
+        Durations.Validate(context, path + ".interval", outlier.Interval);
         Report(context, path + ".maxEjectionPercent", ValidatePercent(outlier.MaxEjectionPercent ?? 0));
         Report(context, path + ".minHealthPercent", ValidatePercent(outlier.MinHealthPercent ?? 0));
-    }
-
-    /// <summary>Istio's <c>validateConnectionPool</c> (also used for Sidecar connection pools).</summary>
-    public static void ValidateConnectionPool(ValidationContext context, string path, ConnectionPoolSettings? settings)
-    {
-        if (settings is null)
-        {
-            return;
-        }
-
-        if (settings.Http is null && settings.Tcp is null)
-        {
-            context.Error(path, "connection pool must have at least one field");
-            return;
-        }
-
-        if (settings.Http is { } http)
-        {
-            var p = path + ".http";
-            if (http.Http1MaxPendingRequests < 0)
-            {
-                context.Error(p + ".http1MaxPendingRequests", "http1 max pending requests must be non-negative");
-            }
-
-            if (http.Http2MaxRequests < 0)
-            {
-                context.Error(p + ".http2MaxRequests", "http2 max requests must be non-negative");
-            }
-
-            if (http.MaxRequestsPerConnection < 0)
-            {
-                context.Error(p + ".maxRequestsPerConnection", "max requests per connection must be non-negative");
-            }
-
-            if (http.MaxRetries < 0)
-            {
-                context.Error(p + ".maxRetries", "max retries must be non-negative");
-            }
-
-            Duration(context, p + ".idleTimeout", http.IdleTimeout);
-            if (IsEnum(http.H2UpgradePolicy, "UPGRADE", 2) && http.UseClientProtocol == true)
-            {
-                context.Error(p + ".useClientProtocol", "use client protocol must not be true when H2UpgradePolicy is UPGRADE");
-            }
-
-            if (http.MaxConcurrentStreams < 0)
-            {
-                context.Error(p + ".maxConcurrentStreams", "max concurrent streams must be non-negative");
-            }
-
-            if (http.Http2KeepAlive is { } keepalive)
-            {
-                var k = p + ".http2KeepAlive";
-                if (keepalive.Interval is null)
-                {
-                    context.Error(k + ".interval", "http2 keepalive interval is required");
-                }
-                else
-                {
-                    Duration(context, k + ".interval", keepalive.Interval);
-                }
-
-                if (keepalive.Timeout is null)
-                {
-                    context.Error(k + ".timeout", "http2 keepalive timeout is required");
-                }
-                else
-                {
-                    Duration(context, k + ".timeout", keepalive.Timeout);
-                }
-            }
-        }
-
-        if (settings.Tcp is { } tcp)
-        {
-            var p = path + ".tcp";
-            if (tcp.MaxConnections < 0)
-            {
-                context.Error(p + ".maxConnections", "max connections must be non-negative");
-            }
-
-            Duration(context, p + ".connectTimeout", tcp.ConnectTimeout);
-            Duration(context, p + ".maxConnectionDuration", tcp.MaxConnectionDuration);
-            if (tcp.IdleTimeout is { } idle)
-            {
-                // Zero (to the millisecond) disables the idle timeout and is not checked.
-                if (!Durations.TryParseNanoseconds(idle, out var nanos, out _) || nanos / Durations.NanosPerMillisecond != 0)
-                {
-                    Duration(context, p + ".idleTimeout", idle);
-                }
-            }
-
-            if (tcp.TcpKeepalive is { } keepalive)
-            {
-                Duration(context, p + ".tcpKeepalive.time", keepalive.Time);
-                Duration(context, p + ".tcpKeepalive.interval", keepalive.Interval);
-            }
-        }
     }
 
     public static void ValidateLoadBalancer(ValidationContext context, string path, LoadBalancerSettings? settings, OutlierDetection? outlier)
@@ -272,7 +162,7 @@ internal static class TrafficPolicyRules
             }
             else
             {
-                Duration(context, p + ".duration", warmup.Duration);
+                Durations.Validate(context, p + ".duration", warmup.Duration);
             }
 
             if (warmup.MinimumPercent > 100)
@@ -554,15 +444,15 @@ internal static class TrafficPolicyRules
             string? parseError = null;
             if (parts.Length <= 1)
             {
-                parseError = $"invalid resource name {GoText.Quote(credentialName)}. Expected namespace and name";
+                parseError = $"invalid resource name {GoStrconv.Quote(credentialName)}. Expected namespace and name";
             }
             else if (parts[0].Length == 0)
             {
-                parseError = $"invalid resource name {GoText.Quote(credentialName)}. Expected namespace";
+                parseError = $"invalid resource name {GoStrconv.Quote(credentialName)}. Expected namespace";
             }
             else if (parts[1].Length == 0)
             {
-                parseError = $"invalid resource name {GoText.Quote(credentialName)}. Expected name";
+                parseError = $"invalid resource name {GoStrconv.Quote(credentialName)}. Expected name";
             }
 
             if (parseError is not null)
@@ -571,12 +461,13 @@ internal static class TrafficPolicyRules
             }
             else if (parts[0] != configNamespace || configNamespace.Length == 0)
             {
-                context.Error(path + ".credentialName", $"invalid configmap:// credentialName: namespace must match the configuration namespace {GoText.Quote(configNamespace)}");
+                context.Error(path + ".credentialName", $"invalid configmap:// credentialName: namespace must match the configuration namespace {GoStrconv.Quote(configNamespace)}");
             }
         }
 
-        var simple = IsEnum(settings.Mode, "SIMPLE", 1);
-        var mutual = IsEnum(settings.Mode, "MUTUAL", 2);
+        var mode = EnumNames.Of(settings.Mode, EnumNames.ClientTlsMode);
+        var simple = mode == "SIMPLE";
+        var mutual = mode == "MUTUAL";
         var hasCa = !string.IsNullOrEmpty(settings.CaCertificates);
         var hasSans = settings.SubjectAltNames is { Count: > 0 };
         if (settings.InsecureSkipVerify == true)
@@ -639,7 +530,7 @@ internal static class TrafficPolicyRules
             }
 
             ValidateOutlierDetection(context, p + ".outlierDetection", policy.OutlierDetection);
-            ValidateConnectionPool(context, p + ".connectionPool", policy.ConnectionPool);
+            ConnectionPoolRules.Validate(context, p + ".connectionPool", policy.ConnectionPool);
             ValidateLoadBalancer(context, p + ".loadBalancer", policy.LoadBalancer, policy.OutlierDetection);
             ValidateClientTls(context, p + ".tls", configNamespace, policy.Tls);
         }
@@ -671,7 +562,7 @@ internal static class TrafficPolicyRules
 
     private static void ValidateProxyProtocol(ValidationContext context, string path, TrafficPolicyProxyProtocol? proxyProtocol)
     {
-        if (proxyProtocol?.Version is { } version && !IsEnum(version, "V1", 0) && !IsEnum(version, "V2", 1))
+        if (proxyProtocol?.Version is { } version && EnumNames.Of(version, EnumNames.ProxyProtocolVersion) is not ("V1" or "V2"))
         {
             context.Error(path + ".version", $"proxy protocol version is invalid: {version}");
         }

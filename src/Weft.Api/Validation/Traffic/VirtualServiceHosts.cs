@@ -1,3 +1,4 @@
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
 
@@ -73,17 +74,17 @@ internal static class VirtualServiceHosts
             var hostname = parts[3].Trim('.');
             if (direction != OutboundPrefix)
             {
-                return $"domain name {GoText.Quote(domain)} invalid (label {GoText.Quote(direction)} invalid)";
+                return $"domain name {GoStrconv.Quote(domain)} invalid (label {GoStrconv.Quote(direction)} invalid)";
             }
 
             if (!port.Any(char.IsAsciiDigit))
             {
-                return $"domain name {GoText.Quote(domain)} invalid (label {GoText.Quote(port)} invalid). should follow {OutboundFormat} format";
+                return $"domain name {GoStrconv.Quote(domain)} invalid (label {GoStrconv.Quote(port)} invalid). should follow {OutboundFormat} format";
             }
 
             if (!hostname.Any(char.IsAsciiLetter))
             {
-                return $"domain name {GoText.Quote(domain)} invalid (label {GoText.Quote(hostname)} invalid). should follow {OutboundFormat} format";
+                return $"domain name {GoStrconv.Quote(domain)} invalid (label {GoStrconv.Quote(hostname)} invalid). should follow {OutboundFormat} format";
             }
 
             return null;

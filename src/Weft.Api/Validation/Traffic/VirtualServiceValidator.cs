@@ -1,5 +1,6 @@
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
+using Weft.Api.GoCompat;
 
 namespace Weft.Api.Validation.Traffic;
 
@@ -13,11 +14,6 @@ internal sealed class VirtualServiceValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        if (!ResourceAnnotations.Validate(context))
-        {
-            return;
-        }
-
         var resource = context.Resource;
         var spec = resource.Spec as VirtualServiceSpec ?? new VirtualServiceSpec();
         var hosts = spec.Hosts ?? [];
@@ -92,7 +88,7 @@ internal sealed class VirtualServiceValidator : ISpecValidator
             }
         }
 
-        ExportTo.Validate(context, "spec.exportTo", ResourceAnnotations.EffectiveNamespace(resource), spec.ExportTo, isServiceEntry: false, isDestinationRuleWithSelector: false);
+        ExportTo.Validate(context, "spec.exportTo", context.ConfigNamespace, spec.ExportTo, isServiceEntry: false, isDestinationRuleWithSelector: false);
 
         RouteAnalysis.AnalyzeHttp(context, "spec.http", spec.Http);
         RouteAnalysis.AnalyzeTcp(context, "spec.tcp", spec.Tcp);
@@ -133,7 +129,7 @@ internal sealed class VirtualServiceValidator : ISpecValidator
         {
             if (HttpHeaders.IsJwtClaimRoute(key))
             {
-                context.Error($"{path}[{key}]", $"JWT claim based routing (key: {key}) is only supported for gateway, found no gateways: {GoText.List(gateways)}");
+                context.Error($"{path}[{key}]", $"JWT claim based routing (key: {key}) is only supported for gateway, found no gateways: {GoFmt.List(gateways)}");
             }
         }
     }
@@ -151,7 +147,7 @@ internal sealed class VirtualServiceValidator : ISpecValidator
             if (error is not null)
             {
                 // An IP address is an acceptable host.
-                if (!IpAddresses.IsValidAddress(host))
+                if (!GoNetip.IsValidAddress(host))
                 {
                     context.Error($"spec.hosts[{i}]", error);
                     allHostsValid = false;

@@ -1,4 +1,5 @@
 using Weft.Api.Documents;
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
 
@@ -51,13 +52,8 @@ internal sealed class EnvoyFilterValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        if (IstioMetadataRules.Rejects(context))
-        {
-            return;
-        }
-
         var filter = context.Resource.Spec as EnvoyFilterSpec ?? new EnvoyFilterSpec();
-        if (SelectorRules.RejectAlpha(context, filter.WorkloadSelector, "spec.workloadSelector", out var withoutLabels))
+        if (WorkloadSelectors.RejectAlpha(context, "spec.workloadSelector", filter.WorkloadSelector, out var withoutLabels))
         {
             return;
         }
@@ -68,7 +64,7 @@ internal sealed class EnvoyFilterValidator : ISpecValidator
             + "Prefer other APIs if possible, and exercise extreme caution, especially around upgrades.");
         if (withoutLabels)
         {
-            context.Warning("spec.workloadSelector", $"Envoy filter: {SelectorRules.NoLabels}, will be applied to all services in namespace");
+            context.Warning("spec.workloadSelector", $"Envoy filter: {WorkloadSelectors.NoLabelsWarning}, will be applied to all services in namespace");
         }
 
         var patches = filter.ConfigPatches ?? [];
@@ -120,7 +116,7 @@ internal sealed class EnvoyFilterValidator : ISpecValidator
                     at + ".match.proxy.proxyVersion",
                     $"Envoy filter: proxyVersion match exceeds {MaxProxyVersionLength} characters and will be ignored");
             }
-            else if (Re2Syntax.Check(proxyVersion) is { } regexError)
+            else if (GoRegexpSyntax.Check(proxyVersion) is { } regexError)
             {
                 context.Error(at + ".match.proxy.proxyVersion", $"Envoy filter: invalid regex for proxy version, [{regexError}]");
                 return;
@@ -225,7 +221,7 @@ internal sealed class EnvoyFilterValidator : ISpecValidator
     {
         if (name is not null && DeprecatedFilterNames.TryGetValue(name, out var canonical))
         {
-            context.Warning(at, $"using deprecated filter name {GoQuoting.Quote(name)}; use {GoQuoting.Quote(canonical)} instead");
+            context.Warning(at, $"using deprecated filter name {GoStrconv.Quote(name)}; use {GoStrconv.Quote(canonical)} instead");
         }
     }
 

@@ -1,4 +1,5 @@
 using Weft.Api.Model.Networking;
+using Weft.Api.Validation.Rules;
 
 namespace Weft.Api.Validation.Workloads;
 
@@ -12,12 +13,12 @@ internal sealed class ProxyConfigValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        if (IstioMetadataRules.Rejects(context) || context.Resource.Spec is not ProxyConfigSpec spec)
+        if (context.Resource.Spec is not ProxyConfigSpec spec)
         {
             return;
         }
 
-        SelectorRules.ValidateTyped(context, spec.Selector, "spec.selector");
+        WorkloadSelectors.Validate(context, "spec.selector", spec.Selector);
         if (spec.Concurrency < 0)
         {
             context.Error("spec.concurrency", "concurrency must be greater than or equal to 0");

@@ -1,3 +1,4 @@
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
 
@@ -13,21 +14,16 @@ internal sealed class ServiceEntryValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        if (IstioMetadataRules.Rejects(context))
-        {
-            return;
-        }
-
         var se = context.Resource.Spec as ServiceEntrySpec ?? new ServiceEntrySpec();
 
-        if (SelectorRules.RejectAlpha(context, se.WorkloadSelector, "spec.workloadSelector", out var withoutLabels))
+        if (WorkloadSelectors.RejectAlpha(context, "spec.workloadSelector", se.WorkloadSelector, out var withoutLabels))
         {
             return;
         }
 
         if (withoutLabels)
         {
-            context.Warning("spec.workloadSelector", $"service entry: {SelectorRules.NoLabels}, will be applied to all services in namespace");
+            context.Warning("spec.workloadSelector", $"service entry: {WorkloadSelectors.NoLabelsWarning}, will be applied to all services in namespace");
         }
 
         var hosts = se.Hosts ?? [];
@@ -92,7 +88,7 @@ internal sealed class ServiceEntryValidator : ISpecValidator
             }
         }
 
-        ExportToRules.Validate(context, se.ExportTo, "spec.exportTo", isServiceEntry: true);
+        ExportTo.Validate(context, "spec.exportTo", context.ConfigNamespace, se.ExportTo, isServiceEntry: true, isDestinationRuleWithSelector: false);
     }
 
     private static void CheckHosts(ValidationContext context, IReadOnlyList<string> hosts, string resolution)
@@ -116,9 +112,9 @@ internal sealed class ServiceEntryValidator : ISpecValidator
                 context.Error($"spec.hosts[{i}]", error);
             }
 
-            if (resolution != "DYNAMIC_DNS" && IsPartialWildcard(host))
+            if (resolution != "DYNAMIC_DNS" && NamespacedHosts.ValidatePartialWildcard(host) is { } partial)
             {
-                context.Warning($"spec.hosts[{i}]", $"partial wildcard {GoQuoting.Quote(host)} not allowed");
+                context.Warning($"spec.hosts[{i}]", partial);
             }
         }
     }
@@ -129,7 +125,7 @@ internal sealed class ServiceEntryValidator : ISpecValidator
         for (var i = 0; i < addresses.Count; i++)
         {
             cidr |= addresses[i].Contains('/', StringComparison.Ordinal);
-            if (IpAddressSyntax.ValidateSubnet(addresses[i]) is { } error)
+            if (IpAddresses.ValidateSubnet(addresses[i]) is { } error)
             {
                 context.Error($"spec.addresses[{i}]", error);
             }
@@ -153,7 +149,7 @@ internal sealed class ServiceEntryValidator : ISpecValidator
             var number = port.Number ?? 0;
             if (!names.Add(name))
             {
-                context.Error($"spec.ports[{i}].name", $"service entry port name {GoQuoting.Quote(name)} already defined");
+                context.Error($"spec.ports[{i}].name", $"service entry port name {GoStrconv.Quote(name)} already defined");
             }
 
             if (!numbers.Add(number))
@@ -225,12 +221,12 @@ internal sealed class ServiceEntryValidator : ISpecValidator
             var endpoint = endpoints[i];
             var at = $"spec.endpoints[{i}]";
             var address = endpoint.Address ?? string.Empty;
-            if (!IpAddressSyntax.IsValidAddress(address) && DnsNames.ValidateFqdn(address) is not null)
+            if (!GoNetip.IsValidAddress(address) && DnsNames.ValidateFqdn(address) is not null)
             {
-                context.Error(at + ".address", $"endpoint address {GoQuoting.Quote(address)} is not a valid FQDN or an IP address");
+                context.Error(at + ".address", $"endpoint address {GoStrconv.Quote(address)} is not a valid FQDN or an IP address");
             }
 
-            LabelSyntax.Validate(context, endpoint.Labels, at + ".labels");
+            LabelInstances.Validate(context, at + ".labels", endpoint.Labels);
             WorkloadEntryRules.ValidatePorts(context, endpoint.Ports, at + ".ports", servicePorts);
         }
 
@@ -307,9 +303,6 @@ internal sealed class ServiceEntryValidator : ISpecValidator
     }
 
     /// <summary>Istio's <c>ValidatePartialWildCard</c>: a '*' anywhere but as the whole host or a leading "*." label.</summary>
-    private static bool IsPartialWildcard(string host) =>
-        host.Contains('*', StringComparison.Ordinal) && host.Length != 1 && !host.StartsWith("*.", StringComparison.Ordinal);
-
     private static bool UsesWaypoint(ValidationContext context) =>
         context.Resource.Metadata.Labels.TryGetValue(UseWaypointLabel, out var value) && value.Length > 0
         && !value.Equals("none", StringComparison.OrdinalIgnoreCase);

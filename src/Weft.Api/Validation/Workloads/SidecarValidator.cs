@@ -1,3 +1,4 @@
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
 
@@ -13,13 +14,8 @@ internal sealed class SidecarValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        if (IstioMetadataRules.Rejects(context))
-        {
-            return;
-        }
-
         var sidecar = context.Resource.Spec as SidecarSpec ?? new SidecarSpec();
-        if (SelectorRules.RejectAlpha(context, sidecar.WorkloadSelector, "spec.workloadSelector", out var withoutLabels))
+        if (WorkloadSelectors.RejectAlpha(context, "spec.workloadSelector", sidecar.WorkloadSelector, out var withoutLabels))
         {
             return;
         }
@@ -35,7 +31,7 @@ internal sealed class SidecarValidator : ISpecValidator
 
         if (withoutLabels)
         {
-            context.Warning("spec.workloadSelector", $"sidecar: {SelectorRules.NoLabels}, will be applied to all services in namespace");
+            context.Warning("spec.workloadSelector", $"sidecar: {WorkloadSelectors.NoLabelsWarning}, will be applied to all services in namespace");
         }
 
         var ports = new HashSet<long>();
@@ -44,7 +40,7 @@ internal sealed class SidecarValidator : ISpecValidator
             CheckIngress(context, ingress[i], $"spec.ingress[{i}]", ports);
         }
 
-        ConnectionPoolRules.Validate(context, sidecar.InboundConnectionPool, "spec.inboundConnectionPool");
+        ConnectionPoolRules.Validate(context, "spec.inboundConnectionPool", sidecar.InboundConnectionPool);
 
         ports.Clear();
         var sockets = new HashSet<string>(StringComparer.Ordinal);
@@ -102,7 +98,7 @@ internal sealed class SidecarValidator : ISpecValidator
             context.Error(at + ".port.number", portError);
         }
 
-        if (!string.IsNullOrEmpty(listener.Bind) && IpAddressSyntax.ValidateAddress(listener.Bind) is { } bindError)
+        if (!string.IsNullOrEmpty(listener.Bind) && IpAddresses.ValidateAddress(listener.Bind) is { } bindError)
         {
             context.Error(at + ".bind", bindError);
         }
@@ -122,12 +118,12 @@ internal sealed class SidecarValidator : ISpecValidator
             CheckIngressTls(context, tls, port, at + ".tls");
         }
 
-        ConnectionPoolRules.Validate(context, listener.ConnectionPool, at + ".connectionPool");
+        ConnectionPoolRules.Validate(context, at + ".connectionPool", listener.ConnectionPool);
         if (listener.ConnectionPool?.Http is not null && !PortProtocols.Parse(port.Protocol).IsHttp())
         {
             context.Warning(
                 at + ".connectionPool.http",
-                $"sidecar: HTTP connection pool settings are configured for port {port.Number ?? 0} ({GoQuoting.Quote(port.Name ?? string.Empty)}) "
+                $"sidecar: HTTP connection pool settings are configured for port {port.Number ?? 0} ({GoStrconv.Quote(port.Name ?? string.Empty)}) "
                 + $"but its protocol is not HTTP ({port.Protocol}); only TCP settings will apply");
         }
     }
@@ -155,7 +151,7 @@ internal sealed class SidecarValidator : ISpecValidator
             context.Error(at, DefaultEndpointForm);
         }
 
-        if (GoNet.Atoi(portText, out var number) is { } atoiError)
+        if (GoStrconv.Atoi(portText, out var number) is { } atoiError)
         {
             context.Error(at, $"sidecar: defaultEndpoint port ({portText}) is not a number: {atoiError}");
         }
@@ -193,9 +189,9 @@ internal sealed class SidecarValidator : ISpecValidator
         }
 
         var mode = ServerTlsRules.ModeOf(tls);
-        if (mode is "ISTIO_MUTUAL" or "AUTO_PASSTHROUGH")
+        if (mode is ServerTlsRules.Mode.IstioMutual or ServerTlsRules.Mode.AutoPassthrough)
         {
-            context.Error(at + ".mode", $"configuration is invalid: cannot set mode to {mode} in sidecar ingress tls");
+            context.Error(at + ".mode", $"configuration is invalid: cannot set mode to {ServerTlsRules.ModeName(mode)} in sidecar ingress tls");
         }
 
         if (!PortProtocols.Parse(port.Protocol).IsTls())
@@ -203,7 +199,7 @@ internal sealed class SidecarValidator : ISpecValidator
             context.Error(at, "server cannot have TLS settings for non HTTPS/TLS ports");
         }
 
-        ServerTlsRules.Validate(context, tls, at);
+        ServerTlsRules.Validate(context, at, tls);
     }
 
     private static void CheckEgressPort(ValidationContext context, IstioEgressListener listener, string at, HashSet<long> ports, HashSet<string> sockets)
@@ -246,7 +242,7 @@ internal sealed class SidecarValidator : ISpecValidator
                 context.Error(at + ".port.number", portError);
             }
 
-            if (bind.Length > 0 && IpAddressSyntax.ValidateAddress(bind) is { } bindError)
+            if (bind.Length > 0 && IpAddresses.ValidateAddress(bind) is { } bindError)
             {
                 context.Error(at + ".bind", bindError);
             }
@@ -280,7 +276,7 @@ internal sealed class SidecarValidator : ISpecValidator
             return;
         }
 
-        var ns = IstioMetadataRules.ConfigNamespace(context);
+        var ns = context.ConfigNamespace;
         Dictionary<string, HashSet<string>>? imports = null;
         for (var i = 0; i < hosts.Count; i++)
         {
@@ -312,51 +308,15 @@ internal sealed class SidecarValidator : ISpecValidator
                 services.Add(service);
             }
 
-            CheckNamespaceSlashHost(context, host, $"{at}[{i}]");
+            foreach (var error in NamespacedHosts.Validate(host, isGateway: false, gatewaySemantics: false))
+            {
+                context.Error($"{at}[{i}]", error);
+            }
         }
 
         if (imports is not null && imports.Count != 1 && imports.TryGetValue("*", out var all) && all.Contains("*"))
         {
             context.Warning(at, "`*/*` host select all resources, no other hosts can be added");
-        }
-    }
-
-    /// <summary>Istio's <c>ValidateNamespaceSlashWildcardHostname</c> for sidecars: [~]namespace/dnsName.</summary>
-    private static void CheckNamespaceSlashHost(ValidationContext context, string host, string at)
-    {
-        var slash = host.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0)
-        {
-            context.Error(at, "host must be of form namespace/dnsName");
-            return;
-        }
-
-        var ns = host[..slash];
-        var name = host[(slash + 1)..];
-        if (ns.Length == 0 || name.Length == 0)
-        {
-            context.Error(at, "config namespace and dnsName in host entry cannot be empty");
-        }
-
-        var bare = ns.StartsWith('~') ? ns[1..] : ns;
-        if (bare.Length > 0 && bare is not ("*" or ".") && !DnsNames.IsDns1123Label(bare))
-        {
-            context.Error(at, $"invalid namespace value {GoQuoting.Quote(ns)} in sidecar");
-        }
-
-        if (name != "*" && !name.Contains('.', StringComparison.Ordinal))
-        {
-            context.Error(at, "short names (non FQDN) are not allowed");
-        }
-
-        if (DnsNames.ValidateWildcardDomain(name) is { } domainError)
-        {
-            context.Error(at, domainError);
-        }
-
-        if (name.Contains('*', StringComparison.Ordinal) && name.Length != 1 && !name.StartsWith("*.", StringComparison.Ordinal))
-        {
-            context.Error(at, $"partial wildcard {GoQuoting.Quote(name)} not allowed");
         }
     }
 

@@ -1,3 +1,4 @@
+using Weft.Api.GoCompat;
 using Weft.Api.Model.Networking;
 using Weft.Api.Validation.Rules;
 
@@ -22,7 +23,7 @@ internal static class WorkloadEntryRules
                 return;
             }
 
-            context.Warning(path + ".address", $"address is unset with network {GoQuoting.Quote(entry.Network)}");
+            context.Warning(path + ".address", $"address is unset with network {GoStrconv.Quote(entry.Network)}");
         }
 
         var unix = false;
@@ -39,20 +40,20 @@ internal static class WorkloadEntryRules
                 context.Error(path + ".ports", $"unix endpoint {address} must not include ports");
             }
         }
-        else if (address.Length > 0 && !IpAddressSyntax.IsValidAddress(address))
+        else if (address.Length > 0 && !GoNetip.IsValidAddress(address))
         {
             if (!allowFqdnAddresses)
             {
-                context.Error(path + ".address", $"endpoint address {GoQuoting.Quote(address)} is not a valid IP address");
+                context.Error(path + ".address", $"endpoint address {GoStrconv.Quote(address)} is not a valid IP address");
             }
             else if (DnsNames.ValidateFqdn(address) is not null)
             {
-                context.Error(path + ".address", $"endpoint address {GoQuoting.Quote(address)} is not a valid FQDN or an IP address");
+                context.Error(path + ".address", $"endpoint address {GoStrconv.Quote(address)} is not a valid FQDN or an IP address");
             }
         }
 
         ValidatePorts(context, entry.Ports, path + ".ports", servicePorts);
-        LabelSyntax.Validate(context, entry.Labels, path + ".labels");
+        LabelInstances.Validate(context, path + ".labels", entry.Labels);
         if (unix && servicePorts is not null && servicePorts.Count != 1)
         {
             context.Error(path + ".address", "exactly 1 service port required for unix endpoints");

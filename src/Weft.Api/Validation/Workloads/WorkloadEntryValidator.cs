@@ -12,11 +12,6 @@ internal sealed class WorkloadEntryValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        if (IstioMetadataRules.Rejects(context))
-        {
-            return;
-        }
-
         var entry = context.Resource.Spec as WorkloadEntrySpec ?? new WorkloadEntrySpec();
         WorkloadEntryRules.Validate(context, entry, "spec", servicePorts: null, allowFqdnAddresses: true);
     }

@@ -13,11 +13,6 @@ internal sealed class WorkloadGroupValidator : ISpecValidator
 
     public void Validate(ValidationContext context)
     {
-        if (IstioMetadataRules.Rejects(context))
-        {
-            return;
-        }
-
         var group = context.Resource.Spec as WorkloadGroupSpec ?? new WorkloadGroupSpec();
         if (group.Template is null)
         {
@@ -28,7 +23,7 @@ internal sealed class WorkloadGroupValidator : ISpecValidator
         if (group.Metadata?.Labels is { Count: > 0 } labels)
         {
             var before = context.Findings.Count;
-            LabelSyntax.Validate(context, labels, "spec.metadata.labels", "invalid labels: ");
+            LabelInstances.Validate(context, "spec.metadata.labels", labels, "invalid labels: ");
             if (context.Findings.Count != before)
             {
                 // Istio stops at invalid labels.

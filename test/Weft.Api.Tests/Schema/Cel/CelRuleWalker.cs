@@ -110,14 +110,5 @@ internal static class CelRuleWalker
 
     private static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
 
-    private static string TypeName(SchemaNode schema) => schema.Type switch
-    {
-        SchemaType.Object => "object",
-        SchemaType.Array => "array",
-        SchemaType.String => "string",
-        SchemaType.Integer => "integer",
-        SchemaType.Number => "number",
-        SchemaType.Boolean => "boolean",
-        _ => string.Empty,
-    };
+    private static string TypeName(SchemaNode schema) => SchemaTypes.Name(schema.Type) ?? string.Empty;
 }

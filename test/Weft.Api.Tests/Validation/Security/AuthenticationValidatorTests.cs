@@ -163,7 +163,7 @@ public sealed class AuthenticationValidatorTests
     [InlineData("""{"kty":"RSA",}""", "invalid character '}' looking for beginning of object key string")]
     public void Inline_jwks(string jwks, string? message)
     {
-        var yaml = Rule("    jwks: " + Weft.Api.Validation.Rules.GoStrconv.Quote(jwks));
+        var yaml = Rule("    jwks: " + Weft.Api.GoCompat.GoStrconv.Quote(jwks));
         if (message is null)
         {
             AssertValid(yaml);

@@ -173,7 +173,7 @@ public sealed class TelemetryValidatorTests
         var yaml = Telemetry($"""
               accessLogging:
               - filter:
-                  expression: {Weft.Api.Validation.Rules.GoStrconv.Quote(expression)}
+                  expression: {Weft.Api.GoCompat.GoStrconv.Quote(expression)}
             """);
         var context = Run(yaml);
         Assert.Equal(!valid, context.Errors().Any(e => e.Path == "spec.accessLogging[0].filter.expression"

@@ -94,9 +94,6 @@ public sealed class TrafficCorpusFilesTests(ITestOutputHelper output)
     private static ValidationContext Validate(MapNode document)
     {
         var diagnostics = new List<Diagnostic>();
-        var resource = ResourceDecoder.Decode(document, diagnostics) ?? throw new InvalidOperationException(string.Join("; ", diagnostics));
-        var context = new ValidationContext(resource);
-        SpecValidators.For(resource.Kind)!.Validate(context);
-        return context;
+        return SemanticValidation.Run(ResourceDecoder.Decode(document, diagnostics) ?? throw new InvalidOperationException(string.Join("; ", diagnostics)));
     }
 }

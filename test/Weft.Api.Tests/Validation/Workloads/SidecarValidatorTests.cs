@@ -210,7 +210,7 @@ public sealed class SidecarValidatorTests
         findings.AssertError("spec.inboundConnectionPool.http.maxRetries", "max retries must be non-negative");
         findings.AssertError("spec.inboundConnectionPool.http.idleTimeout", "duration must be greater than 1ms");
         findings.AssertError("spec.inboundConnectionPool.http.useClientProtocol", "use client protocol must not be true when H2UpgradePolicy is UPGRADE");
-        findings.AssertError("spec.inboundConnectionPool.http.http2KeepAlive", "http2 keepalive timeout is required");
+        findings.AssertError("spec.inboundConnectionPool.http.http2KeepAlive.timeout", "http2 keepalive timeout is required");
         findings.AssertError("spec.inboundConnectionPool.tcp.maxConnections", "max connections must be non-negative");
         findings.AssertError("spec.inboundConnectionPool.tcp.connectTimeout", "only durations to ms precision are supported");
         Assert.DoesNotContain(findings, f => f.Path == "spec.inboundConnectionPool.tcp.idleTimeout");
