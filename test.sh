@@ -33,8 +33,8 @@ set -e
 
 # One closing line over all test assemblies, from the TRX counters.
 read -r passed failed skipped < <(cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*' \
-  | sed -E 's/.*passed="([0-9]+)".*failed="([0-9]+)".*notExecuted="([0-9]+)".*/\1 \2 \3/' \
-  | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+  | sed -E 's/.*total="([0-9]+)" executed="([0-9]+)" passed="([0-9]+)" failed="([0-9]+)".*/\1 \2 \3 \4/' \
+  | awk '{p+=$3; f+=$4; s+=$1-$2} END {print p+0, f+0, s+0}')
 # Conformance figures against Istio's corpus (written by the conformance suites).
 for f in "$results"/conformance-*.txt "$results"/fast-yaml-corpus.txt; do
   [ -f "$f" ] && head -n 1 "$f"
