@@ -8,7 +8,16 @@ using Weft.Bench;
 
 // dotnet run -c Release --project bench/Weft.Bench -- load-validate   (BenchmarkDotNet, pinned to one core)
 // dotnet run -c Release --project bench/Weft.Bench -- quick           (a few timed runs, no BenchmarkDotNet)
+// dotnet run -c Release --project bench/Weft.Bench -- phases          (time of each stage: parse, decode, schema, CEL, Istio rules)
+// dotnet run -c Release --project bench/Weft.Bench -- emit FILE [N]   (write the N-resource configuration to FILE)
 var mode = args.Length > 0 ? args[0] : "load-validate";
+if (mode == "emit")
+{
+    // The benchmark's configuration as a file, to time `weft validate` end to end as a user runs it.
+    File.WriteAllText(args[1], SyntheticConfig.Generate(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000));
+    return 0;
+}
+
 if (mode == "phases")
 {
     var text = SyntheticConfig.Generate(10_000);
