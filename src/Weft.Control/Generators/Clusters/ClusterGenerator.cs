@@ -1,0 +1,85 @@
+using Weft.Control.Model;
+using Weft.Control.Push;
+using Weft.Control.Registry;
+using Weft.Xds;
+using Weft.Xds.Envoy.Config.Cluster.V3;
+using Weft.Xds.Envoy.Config.Core.V3;
+
+namespace Weft.Control.Generators.Clusters;
+
+/// <summary>
+/// CDS. Sidecars and gateways get a cluster per visible service port and DestinationRule subset, plus Istio's fixed
+/// clusters; sidecars also get an inbound cluster per port their workload serves. Proxyless gRPC clients get exactly the
+/// clusters they name.
+/// </summary>
+public sealed class ClusterGenerator : IXdsGenerator
+{
+    public string TypeUrl => TypeUrls.Cluster;
+
+    public IReadOnlyList<XdsResource> Generate(ProxyNode proxy, PushContext push, IReadOnlySet<string>? names)
+    {
+        var context = new ClusterContext(proxy, push);
+        if (proxy.IsProxylessGrpc)
+        {
+            return (names ?? new HashSet<string>()).Order(StringComparer.Ordinal)
+                .Select(name => Named(context, name))
+                .OfType<XdsResource>()
+                .ToArray();
+        }
+
+        var result = new List<XdsResource>();
+        foreach (var service in push.ServicesFor(proxy))
+        {
+            foreach (var port in service.Ports)
+            {
+                if (port.Protocol == Protocol.Udp)
+                {
+                    continue;
+                }
+
+                var key = (nameof(ClusterGenerator), service, port, push.DestinationRule(proxy, service.Hostname, service)?.Key, proxy.Type);
+                result.AddRange(push.Cached(key, () => ClusterBuilder.Outbound(context, service, port).Select(c => new XdsResource(c.Name, c)).ToArray()));
+            }
+        }
+
+        result.Add(push.Cached("BlackHoleCluster", () => new XdsResource(ResourceNames.BlackHoleCluster, FixedClusters.BlackHole(push.Mesh))));
+        if (proxy.Type == ProxyType.Sidecar)
+        {
+            result.Add(push.Cached("PassthroughCluster", () => new XdsResource(ResourceNames.PassthroughCluster, FixedClusters.Passthrough(push.Mesh))));
+            result.Add(push.Cached("InboundPassthroughCluster", () => new XdsResource(ResourceNames.InboundPassthroughCluster, FixedClusters.InboundPassthrough(push.Mesh))));
+            result.AddRange(InboundClusters.Build(proxy, push).Select(c => new XdsResource(c.Name, c)));
+        }
+
+        return names is null ? result : result.Where(r => names.Contains(r.Name)).ToArray();
+    }
+
+    private static XdsResource? Named(ClusterContext context, string name)
+    {
+        if (!ResourceNames.TryParseCluster(name, out var parsed) || parsed.Direction != Direction.Outbound)
+        {
+            return null;
+        }
+
+        var service = context.Push.Service(parsed.Host, context.Proxy.Namespace);
+        var port = service?.Port(parsed.Port);
+        if (service is null || port is null)
+        {
+            return null;
+        }
+
+        var rule = context.Push.DestinationRule(context.Proxy, service.Hostname, service);
+        if (parsed.Subset.Length > 0 && rule?.Subset(parsed.Subset) is null)
+        {
+            return null;
+        }
+
+        var policy = TrafficPolicies.ForPort(rule?.Spec.TrafficPolicy, port.Number);
+        if (parsed.Subset.Length > 0)
+        {
+            policy = TrafficPolicies.MergeSubset(policy, rule!.Subset(parsed.Subset)!.TrafficPolicy, port.Number);
+        }
+
+        var cluster = ClusterBuilder.Build(context, service, port, parsed.Subset, rule, policy);
+        return new XdsResource(cluster.Name, cluster);
+    }
+}

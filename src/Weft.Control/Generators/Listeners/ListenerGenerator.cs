@@ -1,0 +1,26 @@
+using Google.Protobuf.WellKnownTypes;
+using Weft.Control.Model;
+using Weft.Control.Push;
+using Weft.Xds;
+using Weft.Xds.Envoy.Config.Listener.V3;
+
+namespace Weft.Control.Generators.Listeners;
+
+/// <summary>
+/// LDS. Sidecars get Istio's capture listeners (virtualOutbound, virtualInbound), a listener per outbound port and the
+/// explicit listeners of their Sidecar resource; gateways get their servers' listeners; proxyless gRPC clients get an
+/// <c>api_listener</c> for each <c>HOST:PORT</c> they name.
+/// </summary>
+public sealed class ListenerGenerator : IXdsGenerator
+{
+    public string TypeUrl => TypeUrls.Listener;
+
+    public IReadOnlyList<XdsResource> Generate(ProxyNode proxy, PushContext push, IReadOnlySet<string>? names)
+    {
+        IEnumerable<Listener> listeners = proxy.Type == ProxyType.Router ? Gateways.GatewayListeners.Build(proxy, push)
+            : proxy.IsProxylessGrpc ? ProxylessListeners.Build(proxy, push, names)
+            : SidecarListeners.Build(proxy, push);
+        var result = listeners.Select(l => new XdsResource(l.Name, l));
+        return names is null || proxy.IsProxylessGrpc ? result.ToArray() : result.Where(r => names.Contains(r.Name)).ToArray();
+    }
+}

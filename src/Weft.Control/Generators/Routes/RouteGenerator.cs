@@ -1,0 +1,224 @@
+using System.Globalization;
+using Weft.Control.Model;
+using Weft.Control.Push;
+using Weft.Control.Registry;
+using Weft.Xds;
+using Weft.Xds.Envoy.Config.Route.V3;
+
+namespace Weft.Control.Generators.Routes;
+
+/// <summary>
+/// RDS. Sidecars ask for route configurations named by port (<c>80</c>), holding a virtual host per service on that port
+/// (from its VirtualService, else a default route) and a catch-all last; or <c>HOST:PORT</c> for one service on a port
+/// whose protocol is detected. Proxyless gRPC clients ask for <c>outbound|PORT||HOST</c>, holding that host only.
+/// Gateways ask for the names their listeners gave (built by the gateway route builder).
+/// </summary>
+public sealed class RouteGenerator : IXdsGenerator
+{
+    /// <summary>Istio caps direct-response bodies at 1 MiB.</summary>
+    public const uint MaxDirectResponseBodyBytes = 1024 * 1024;
+
+    public string TypeUrl => TypeUrls.RouteConfiguration;
+
+    public IReadOnlyList<XdsResource> Generate(ProxyNode proxy, PushContext push, IReadOnlySet<string>? names)
+    {
+        var result = new List<XdsResource>();
+        foreach (var name in ((IEnumerable<string>?)names ?? []).Order(StringComparer.Ordinal))
+        {
+            var key = (nameof(RouteGenerator), name, proxy.Namespace, proxy.DnsDomain, proxy.Type, proxy.IsProxylessGrpc, push.SidecarScope(proxy).Sidecar?.Key, LabelKey(proxy));
+            var config = push.Cached(key, () => Build(proxy, push, name) is { } built ? new XdsResource(name, built) : (object)Missing.Instance);
+            if (config is XdsResource resource)
+            {
+                result.Add(resource);
+            }
+        }
+
+        return result;
+    }
+
+    internal static RouteConfiguration? Build(ProxyNode proxy, PushContext push, string name)
+    {
+        if (proxy.Type == ProxyType.Router)
+        {
+            return Gateways.GatewayRoutes.Build(proxy, push, name);
+        }
+
+        if (proxy.IsProxylessGrpc)
+        {
+            return ResourceNames.TryParseCluster(name, out var cluster) && cluster.Direction == Direction.Outbound
+                ? Proxyless(proxy, push, name, cluster.Host, cluster.Port)
+                : null;
+        }
+
+        if (int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        {
+            return ForPort(proxy, push, name, port, onlyHost: null);
+        }
+
+        var colon = name.LastIndexOf(':');
+        if (colon > 0 && int.TryParse(name[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var hostPort))
+        {
+            return ForPort(proxy, push, name, hostPort, onlyHost: name[..colon]);
+        }
+
+        return null;
+    }
+
+    private static RouteConfiguration ForPort(ProxyNode proxy, PushContext push, string name, int port, string? onlyHost)
+    {
+        var context = new RouteContext(proxy, push, port);
+        var config = new RouteConfiguration
+        {
+            Name = name,
+            ValidateClusters = false,
+            IgnorePortInHostMatching = true,
+            MaxDirectResponseBodySizeBytes = MaxDirectResponseBodyBytes,
+        };
+        config.VirtualHosts.AddRange(VirtualHosts(context, port, onlyHost));
+        config.VirtualHosts.Add(CatchAll(push.Mesh));
+        return config;
+    }
+
+    private static RouteConfiguration? Proxyless(ProxyNode proxy, PushContext push, string name, string host, int port)
+    {
+        var context = new RouteContext(proxy, push, port);
+        var hosts = VirtualHosts(context, port, host);
+        return hosts.Count == 0 ? null : new RouteConfiguration { Name = name, VirtualHosts = { hosts } };
+    }
+
+    /// <summary>The virtual hosts of a port, sorted by name, each domain used once (the first virtual host keeps it).</summary>
+    internal static IReadOnlyList<VirtualHost> VirtualHosts(RouteContext context, int port, string? onlyHost)
+    {
+        var proxy = context.Proxy;
+        var push = context.Push;
+        var scope = push.SidecarScope(proxy);
+        var services = push.ServicesFor(proxy).Where(s => s.Port(port) is { } p && (p.Protocol.IsHttp() || p.Protocol == Protocol.Unsupported)).ToList();
+        var claimed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var hosts = new List<VirtualHost>();
+        foreach (var vs in push.VirtualServices.For(VirtualServiceIndex.Mesh, proxy.Namespace, push.Mesh))
+        {
+            if (!vs.Hosts.Any(h => scope.Includes(h, vs.Namespace)))
+            {
+                continue;
+            }
+
+            if (port != 80 && !vs.Hosts.Any(h => services.Any(s => Model.Hosts.Matches(h, s.Hostname))))
+            {
+                continue;
+            }
+
+            foreach (var host in vs.Hosts)
+            {
+                if (onlyHost is not null && !Model.Hosts.Matches(host, onlyHost))
+                {
+                    continue;
+                }
+
+                if (!claimed.Add(host))
+                {
+                    continue;
+                }
+
+                var routes = HttpRouteBuilder.Build(context, vs);
+                if (routes.Count == 0)
+                {
+                    continue;
+                }
+
+                foreach (var service in services.Where(s => Model.Hosts.Matches(host, s.Hostname)))
+                {
+                    claimed.Add(service.Hostname);
+                }
+
+                var service1 = push.Service(host, proxy.Namespace);
+                var vhost = new VirtualHost
+                {
+                    Name = $"{host}:{port}",
+                    Domains = { VirtualHostDomains.For(host, service1, port, proxy) },
+                    IncludeRequestAttemptCount = true,
+                };
+                vhost.Routes.AddRange(routes);
+                hosts.Add(vhost);
+            }
+        }
+
+        foreach (var service in services)
+        {
+            if ((onlyHost is not null && !string.Equals(service.Hostname, onlyHost, StringComparison.OrdinalIgnoreCase)) || !claimed.Add(service.Hostname))
+            {
+                continue;
+            }
+
+            var servicePort = service.Port(port)!;
+            hosts.Add(new VirtualHost
+            {
+                Name = $"{service.Hostname}:{port}",
+                Domains = { VirtualHostDomains.For(service.Hostname, service, port, proxy) },
+                Routes = { HttpRouteBuilder.DefaultRoute(context, service, servicePort) },
+                IncludeRequestAttemptCount = true,
+            });
+        }
+
+        hosts.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var vhost in hosts)
+        {
+            var unique = vhost.Domains.Where(used.Add).ToList();
+            vhost.Domains.Clear();
+            vhost.Domains.AddRange(unique);
+        }
+
+        return hosts.Where(h => h.Domains.Count > 0).ToList();
+    }
+
+    /// <summary>The last virtual host: ALLOW_ANY passes unknown hosts through, REGISTRY_ONLY answers 502.</summary>
+    internal static VirtualHost CatchAll(MeshConfig mesh)
+    {
+        if (mesh.AllowAny)
+        {
+            return new VirtualHost
+            {
+                Name = ResourceNames.AllowAny,
+                Domains = { "*" },
+                IncludeRequestAttemptCount = true,
+                Routes =
+                {
+                    new Route
+                    {
+                        Name = ResourceNames.AllowAny,
+                        Match = new RouteMatch { Prefix = "/" },
+                        Route_ = new RouteAction
+                        {
+                            Cluster = ResourceNames.PassthroughCluster,
+                            Timeout = Envoy.Duration(TimeSpan.Zero),
+                            MaxGrpcTimeout = Envoy.Duration(TimeSpan.Zero),
+                        },
+                    },
+                },
+            };
+        }
+
+        return new VirtualHost
+        {
+            Name = ResourceNames.BlockAll,
+            Domains = { "*" },
+            IncludeRequestAttemptCount = true,
+            Routes =
+            {
+                new Route
+                {
+                    Name = ResourceNames.BlockAll,
+                    Match = new RouteMatch { Prefix = "/" },
+                    DirectResponse = new DirectResponseAction { Status = 502 },
+                },
+            },
+        };
+    }
+
+    private static string LabelKey(ProxyNode proxy) => string.Join(',', proxy.Labels.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value));
+
+    private sealed class Missing
+    {
+        public static readonly Missing Instance = new();
+    }
+}

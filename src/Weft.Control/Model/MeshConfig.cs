@@ -1,0 +1,39 @@
+namespace Weft.Control.Model;
+
+/// <summary>
+/// The mesh-wide settings Istio keeps in its MeshConfig, with Istio's defaults. Passed explicitly (never read from the
+/// environment) so tests can vary them.
+/// </summary>
+public sealed record MeshConfig
+{
+    public static MeshConfig Default { get; } = new();
+
+    /// <summary>Where mesh-wide Sidecar, PeerAuthentication and DestinationRule defaults live.</summary>
+    public string RootNamespace { get; init; } = "istio-system";
+
+    public string TrustDomain { get; init; } = "cluster.local";
+
+    /// <summary>ALLOW_ANY (default) sends unknown destinations to PassthroughCluster; REGISTRY_ONLY blocks them.</summary>
+    public bool AllowAny { get; init; } = true;
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long listeners wait to detect a protocol; zero waits for ever (Istio's default).</summary>
+    public TimeSpan ProtocolDetectionTimeout { get; init; } = TimeSpan.Zero;
+
+    public bool EnableAutoMtls { get; init; } = true;
+
+    /// <summary><c>h2UpgradePolicy: UPGRADE</c>: HTTP/1.1 to the mesh is upgraded to HTTP/2.</summary>
+    public bool H2Upgrade { get; init; }
+
+    /// <summary>The default exportTo of services, virtual services and destination rules.</summary>
+    public IReadOnlyList<string> DefaultExportTo { get; init; } = ["*"];
+
+    /// <summary>The outbound capture port (virtualOutbound) and inbound capture port (virtualInbound).</summary>
+    public int ProxyListenPort { get; init; } = 15001;
+
+    public int ProxyInboundListenPort { get; init; } = 15006;
+
+    /// <summary><c>inboundTrafficPolicy.mode: LOCALHOST</c> sends inbound traffic to 127.0.0.1 instead of the original address.</summary>
+    public bool InboundToLocalhost { get; init; }
+}
