@@ -12,6 +12,7 @@ internal static class WeftCommand
     {
         var root = new RootCommand("Weft: a service mesh that speaks Istio. Same YAML, a leaner data plane, tools that explain the mesh.");
         root.Subcommands.Add(ValidateCommand.Create(stdout, stderr, stdin));
+        root.Subcommands.Add(ControlCommand.Create(stdout, stderr));
         root.Subcommands.Add(VersionCommand.Create(stdout));
 
         var parsed = root.Parse(args.Length == 0 ? ["--help"] : args);

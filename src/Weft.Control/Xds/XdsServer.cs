@@ -17,7 +17,7 @@ namespace Weft.Control.Xds;
 /// The ADS server: accepts state-of-the-world and delta streams, answers requests by the protocol rules, and pushes each new
 /// push context to every connected proxy, sending per type only what changed for that proxy.
 /// </summary>
-public sealed partial class XdsServer
+public sealed partial class XdsServer : IDisposable
 {
     private readonly ConcurrentDictionary<string, XdsConnection> _connections = new(StringComparer.Ordinal);
     private readonly GeneratorSet _generators;
@@ -26,6 +26,7 @@ public sealed partial class XdsServer
     private readonly ILogger _log;
     private volatile PushContext _push = PushContext.Empty;
     private long _nonce;
+    private readonly CancellationTokenSource _stopping = new();
 
     public XdsServer(GeneratorSet generators, ControlMetrics metrics, TimeProvider time, ILogger<XdsServer> log)
     {
@@ -38,6 +39,11 @@ public sealed partial class XdsServer
     public PushContext Current => _push;
 
     public IReadOnlyCollection<XdsConnection> Connections => _connections.Values.ToArray();
+
+    /// <summary>Ends every stream (clients reconnect elsewhere or later); used when the control plane stops.</summary>
+    public void Stop() => _stopping.Cancel();
+
+    public void Dispose() => _stopping.Dispose();
 
     /// <summary>Makes <paramref name="push"/> current and queues it for every connected proxy.</summary>
     public void Push(PushContext push)
@@ -53,6 +59,8 @@ public sealed partial class XdsServer
     /// <summary>Serves one state-of-the-world ADS stream until the client ends it.</summary>
     public async Task RunSotwAsync(IAsyncStreamReader<DiscoveryRequest> requests, IServerStreamWriter<DiscoveryResponse> responses, string peer, CancellationToken cancel)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, _stopping.Token);
+        cancel = linked.Token;
         var stream = new Stream<DiscoveryRequest>(requests, cancel);
         XdsConnection? connection = null;
         try
@@ -88,6 +96,8 @@ public sealed partial class XdsServer
     /// <summary>Serves one delta ADS stream until the client ends it.</summary>
     public async Task RunDeltaAsync(IAsyncStreamReader<DeltaDiscoveryRequest> requests, IServerStreamWriter<DeltaDiscoveryResponse> responses, string peer, CancellationToken cancel)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, _stopping.Token);
+        cancel = linked.Token;
         var stream = new Stream<DeltaDiscoveryRequest>(requests, cancel);
         XdsConnection? connection = null;
         try

@@ -1,0 +1,154 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Weft.Control.Config;
+using Weft.Control.Model;
+using Weft.Control.Push;
+using Weft.Control.Registry;
+using Weft.Control.Xds;
+
+namespace Weft.Control.Hosting;
+
+/// <summary>
+/// Watches the configuration directory and turns each merged burst of file changes into a new push: rescan, validate
+/// (rejections logged with file:line and kept out), rebuild the registry and push context, hand it to the xDS server.
+/// </summary>
+public sealed partial class ConfigController : IDisposable
+{
+    private readonly DirectorySource _source;
+    private readonly ConfigStore _store;
+    private readonly XdsServer _xds;
+    private readonly MeshConfig _mesh;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly Debouncer _debouncer;
+    private readonly Metrics.ControlMetrics _metrics;
+    private FileSystemWatcher? _watcher;
+    private long _pushVersion;
+    private HashSet<string> _reported = new(StringComparer.Ordinal);
+
+    public ConfigController(string directory, ConfigStore store, XdsServer xds, MeshConfig mesh, Metrics.ControlMetrics metrics, TimeProvider time, ILogger<ConfigController> log, TimeSpan debounce, TimeSpan debounceMax)
+    {
+        _source = new DirectorySource(directory);
+        _store = store;
+        _xds = xds;
+        _mesh = mesh;
+        _metrics = metrics;
+        _time = time;
+        _log = log;
+        _debouncer = new Debouncer(debounce, debounceMax, time);
+    }
+
+    /// <summary>Raised after each push context is handed to the xDS server (tests and the benchmark wait on it).</summary>
+    public event Action<PushContext>? Pushed;
+
+    public string Directory => _source.Root;
+
+    /// <summary>Loads the directory once (synchronously, so the first proxies get a complete configuration), then watches it.</summary>
+    public void Start()
+    {
+        Reload();
+        if (!System.IO.Directory.Exists(_source.Root))
+        {
+            System.IO.Directory.CreateDirectory(_source.Root);
+        }
+
+        _watcher = new FileSystemWatcher(_source.Root)
+        {
+            IncludeSubdirectories = true,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
+            InternalBufferSize = 64 * 1024,
+        };
+        _watcher.Changed += (_, _) => _debouncer.Signal();
+        _watcher.Created += (_, _) => _debouncer.Signal();
+        _watcher.Deleted += (_, _) => _debouncer.Signal();
+        _watcher.Renamed += (_, _) => _debouncer.Signal();
+        _watcher.Error += (_, _) => _debouncer.Signal();
+        _watcher.EnableRaisingEvents = true;
+    }
+
+    /// <summary>Runs the debounced reload loop until cancelled.</summary>
+    public Task RunAsync(CancellationToken cancel) => _debouncer.RunAsync(_ =>
+    {
+        try
+        {
+            Reload();
+        }
+        catch (Exception e)
+        {
+            LogReloadFailed(_log, e.Message);
+        }
+
+        return Task.CompletedTask;
+    }, cancel);
+
+    /// <summary>Asks for a rescan as a file event would (for callers that know they changed something).</summary>
+    public void Poke() => _debouncer.Signal();
+
+    /// <summary>Rescans now; pushes when anything in force changed. Returns the keys that changed.</summary>
+    public IReadOnlySet<ConfigKey> Reload()
+    {
+        var changes = _source.Scan();
+        if (changes.Count == 0)
+        {
+            return new HashSet<ConfigKey>();
+        }
+
+        var changed = _store.Apply(changes);
+        Report(_store.Current);
+        if (changed.Count > 0 || _pushVersion == 0)
+        {
+            var snapshot = _store.Current;
+            var version = Interlocked.Increment(ref _pushVersion);
+            var push = new PushContext(snapshot, LocalRegistry.Build(snapshot), _mesh, version,
+                _time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) + "/" + version.ToString(CultureInfo.InvariantCulture));
+            _metrics.Services.Set(push.Registry.Services.Count);
+            _metrics.VirtualServices.Set(push.VirtualServices.All.Count);
+            foreach (var kind in changed.Select(k => k.Kind).Distinct())
+            {
+                _metrics.PushTriggers.WithLabels("config").Inc();
+                _ = kind;
+            }
+
+            _xds.Push(push);
+            LogPushed(_log, version, changed.Count, push.Registry.Services.Count, _xds.Connections.Count);
+            Pushed?.Invoke(push);
+        }
+
+        return changed;
+    }
+
+    private void Report(ConfigSnapshot snapshot)
+    {
+        var now = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var rejection in snapshot.Rejections)
+        {
+            foreach (var error in rejection.Errors)
+            {
+                var line = error.ToString();
+                now.Add(line);
+                if (!_reported.Contains(line))
+                {
+                    LogRejected(_log, line, rejection.KeptLastGood ? "; the last valid version stays in force" : string.Empty);
+                }
+            }
+        }
+
+        _metrics.ConfigRejections.WithLabels("invalid").Set(snapshot.Rejections.Count);
+        _reported = now;
+    }
+
+    public void Dispose()
+    {
+        _watcher?.Dispose();
+        _debouncer.Dispose();
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "config rejected: {Error}{Kept}")]
+    private static partial void LogRejected(ILogger log, string error, string kept);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "push {Version}: {Changed} resource(s) changed, {Services} service(s), {Proxies} proxy connection(s)")]
+    private static partial void LogPushed(ILogger log, long version, int changed, int services, int proxies);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "config reload failed: {Message}")]
+    private static partial void LogReloadFailed(ILogger log, string message);
+}

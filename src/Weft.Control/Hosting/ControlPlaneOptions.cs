@@ -1,0 +1,25 @@
+using Weft.Control.Model;
+
+namespace Weft.Control.Hosting;
+
+/// <summary>How to run a control plane: where the configuration is, where to listen, mesh settings and timing.</summary>
+public sealed record ControlPlaneOptions
+{
+    public required string ConfigDirectory { get; init; }
+
+    /// <summary>Plaintext gRPC xDS, <c>HOST:PORT</c>; port 0 lets the OS choose.</summary>
+    public string XdsAddress { get; init; } = "127.0.0.1:15010";
+
+    /// <summary>HTTP for /ready, /metrics and /debug/*, <c>HOST:PORT</c>.</summary>
+    public string HttpAddress { get; init; } = "127.0.0.1:15014";
+
+    public MeshConfig Mesh { get; init; } = MeshConfig.Default;
+
+    /// <summary>Quiet time after a file change before a push (Istio's PILOT_DEBOUNCE_AFTER).</summary>
+    public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest a burst of changes can delay a push (PILOT_DEBOUNCE_MAX).</summary>
+    public TimeSpan DebounceMax { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}
