@@ -23,6 +23,7 @@ public sealed partial class ConfigController : IDisposable
     private readonly Debouncer _debouncer;
     private readonly Metrics.ControlMetrics _metrics;
     private FileSystemWatcher? _watcher;
+    private readonly object _reloading = new();
     private long _pushVersion;
     private HashSet<string> _reported = new(StringComparer.Ordinal);
 
@@ -86,6 +87,14 @@ public sealed partial class ConfigController : IDisposable
 
     /// <summary>Rescans now; pushes when anything in force changed. Returns the keys that changed.</summary>
     public IReadOnlySet<ConfigKey> Reload()
+    {
+        lock (_reloading)
+        {
+            return ReloadLocked();
+        }
+    }
+
+    private IReadOnlySet<ConfigKey> ReloadLocked()
     {
         var changes = _source.Scan();
         if (changes.Count == 0)

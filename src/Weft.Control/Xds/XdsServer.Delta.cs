@@ -57,7 +57,10 @@ public sealed partial class XdsServer
             else if (watched.Names.Add(name))
             {
                 added = true;
-                watched.Sent.Remove(name); // A re-subscription asks for the resource again.
+                if (!initial)
+                {
+                    watched.Sent.Remove(name); // A later subscription asks for the resource again.
+                }
             }
         }
 
