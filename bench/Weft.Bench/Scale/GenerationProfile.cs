@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using Google.Protobuf;
+using Weft.Control.Config;
+using Weft.Control.Generators;
+using Weft.Control.Model;
+using Weft.Control.Push;
+using Weft.Control.Registry;
+using Weft.Xds;
+using Weft.Xds.Envoy.Config.Cluster.V3;
+using Weft.Xds.Envoy.Config.Listener.V3;
+using Weft.Xds.Envoy.Service.Discovery.V3;
+
+namespace Weft.Bench.Scale;
+
+/// <summary>
+/// Where a push's time goes, without a network: the control plane's own stages run in this process on one thread with
+/// <see cref="Stopwatch"/> sections. Loading (scan, validate, registry, push context), then for every client the four
+/// generators as the xDS server calls them, the serialization of the four responses, and a replica of the server's
+/// per-response "what changed" check. The generation and serialization total is the full push's baseline: the same
+/// resources for the same proxies, minus gRPC, streams and scheduling.
+/// </summary>
+internal sealed record GenerationProfile
+{
+    public required StageTimes Load { get; init; }
+
+    public required StageTimes Reload { get; init; }
+
+    public required double CdsMs { get; init; }
+
+    public required double EdsMs { get; init; }
+
+    public required double LdsMs { get; init; }
+
+    public required double RdsMs { get; init; }
+
+    public required double SerializeMs { get; init; }
+
+    /// <summary>The server's SotW diff (changed and removed resources) for four unchanged responses per client.</summary>
+    public required double DiffMs { get; init; }
+
+    /// <summary>Serialized bytes per client per type (CDS, EDS, LDS, RDS).</summary>
+    public required (long Cds, long Eds, long Lds, long Rds) BytesPerClient { get; init; }
+
+    /// <summary>Resources per client per type.</summary>
+    public required (int Cds, int Eds, int Lds, int Rds) ResourcesPerClient { get; init; }
+
+    public int Clients { get; init; }
+
+    /// <summary>Generation and serialization of all four types for every client: the full push's baseline.</summary>
+    public double BaselineMs => CdsMs + EdsMs + LdsMs + RdsMs + SerializeMs;
+
+    /// <summary>Loads <paramref name="config"/>'s directory, then generates twice for every client (the second, warm, round counts).</summary>
+    public static GenerationProfile Measure(ScaleConfig config, int clients)
+    {
+        var source = new DirectorySource(config.Directory);
+        var store = new ConfigStore();
+        var (load, push) = LoadStages(source, store, all: true);
+
+        // Round one pays for JIT; round two starts from a new push context, as a real push does.
+        Generate(config, clients, push);
+        var (reload, fresh) = LoadStages(source, store, all: false, change: () => config.ChangeWeights(0));
+        return Generate(config, clients, fresh) with { Load = load, Reload = reload };
+    }
+
+    private static (StageTimes Times, PushContext Push) LoadStages(DirectorySource source, ConfigStore store, bool all, Action? change = null)
+    {
+        change?.Invoke();
+        var watch = Stopwatch.StartNew();
+        var changes = source.Scan();
+        var scan = Lap(watch);
+        store.Apply(changes);
+        var apply = Lap(watch);
+        var registry = LocalRegistry.Build(store.Current);
+        var build = Lap(watch);
+        var push = new PushContext(store.Current, registry, MeshConfig.Default, all ? 1 : 2, all ? "bench/1" : "bench/2");
+        var context = Lap(watch);
+        return (new StageTimes(changes.Count, scan, apply, build, context), push);
+    }
+
+    private static GenerationProfile Generate(ScaleConfig config, int clients, PushContext push)
+    {
+        var generators = GeneratorSet.Default;
+        double cds = 0, eds = 0, lds = 0, rds = 0, serialize = 0, diff = 0;
+        long cdsBytes = 0, edsBytes = 0, ldsBytes = 0, rdsBytes = 0;
+        int cdsCount = 0, edsCount = 0, ldsCount = 0, rdsCount = 0;
+        var watch = new Stopwatch();
+        for (var c = 0; c < clients; c++)
+        {
+            var proxy = ProxyNode.Parse(EnvoyFleet.Sidecar(config, c), push.Registry, out var error)
+                ?? throw new InvalidOperationException($"client {c}: {error}");
+            watch.Restart();
+            var clusters = generators.For(TypeUrls.Cluster)!.Generate(proxy, push, null);
+            cds += Lap(watch);
+            var edsNames = clusters.Select(r => (Cluster)r.Message).Where(x => x.Type == Cluster.Types.DiscoveryType.Eds)
+                .Select(x => x.EdsClusterConfig?.ServiceName is { Length: > 0 } n ? n : x.Name).ToHashSet(StringComparer.Ordinal);
+            watch.Restart();
+            var endpoints = generators.For(TypeUrls.ClusterLoadAssignment)!.Generate(proxy, push, edsNames);
+            eds += Lap(watch);
+            var listeners = generators.For(TypeUrls.Listener)!.Generate(proxy, push, null);
+            lds += Lap(watch);
+            var routeNames = listeners.SelectMany(l => ProxyResources.RouteNames((Listener)l.Message)).ToHashSet(StringComparer.Ordinal);
+            watch.Restart();
+            var routes = generators.For(TypeUrls.RouteConfiguration)!.Generate(proxy, push, routeNames);
+            rds += Lap(watch);
+            cdsBytes += Serialize(TypeUrls.Cluster, clusters);
+            edsBytes += Serialize(TypeUrls.ClusterLoadAssignment, endpoints);
+            ldsBytes += Serialize(TypeUrls.Listener, listeners);
+            rdsBytes += Serialize(TypeUrls.RouteConfiguration, routes);
+            serialize += Lap(watch);
+            Diff(clusters, complete: true);
+            Diff(endpoints, complete: false);
+            Diff(listeners, complete: true);
+            Diff(routes, complete: false);
+            diff += Lap(watch);
+            (cdsCount, edsCount, ldsCount, rdsCount) = (clusters.Count, endpoints.Count, listeners.Count, routes.Count);
+        }
+
+        var n = Math.Max(1, clients);
+        return new GenerationProfile
+        {
+            Load = StageTimes.None,
+            Reload = StageTimes.None,
+            CdsMs = cds,
+            EdsMs = eds,
+            LdsMs = lds,
+            RdsMs = rds,
+            SerializeMs = serialize,
+            DiffMs = diff,
+            BytesPerClient = (cdsBytes / n, edsBytes / n, ldsBytes / n, rdsBytes / n),
+            ResourcesPerClient = (cdsCount, edsCount, ldsCount, rdsCount),
+            Clients = clients,
+        };
+    }
+
+    /// <summary>Builds and serializes a response the way the server does (its size is taken for metrics, then it is written).</summary>
+    private static long Serialize(string typeUrl, IReadOnlyList<XdsResource> resources)
+    {
+        var response = new DiscoveryResponse { TypeUrl = typeUrl, VersionInfo = "bench/2", Nonce = "1-00000000" };
+        foreach (var resource in resources)
+        {
+            response.Resources.Add(resource.Any);
+        }
+
+        _ = response.CalculateSize();
+        return response.ToByteArray().Length;
+    }
+
+    /// <summary>
+    /// The same expressions as XdsServer.SendSotwAsync with <c>onlyChanged</c>, for a client that already holds exactly
+    /// these resources (the common case in a push: most types did not change).
+    /// </summary>
+    private static bool Diff(IReadOnlyList<XdsResource> resources, bool complete)
+    {
+        var sent = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var resource in resources)
+        {
+            sent[resource.Name] = resource.Version;
+        }
+
+        var changed = resources.Where(r => !sent.TryGetValue(r.Name, out var v) || v != r.Version).ToList();
+        var removed = complete && sent.Keys.Any(n => !resources.Any(r => r.Name == n));
+        return changed.Count > 0 || removed;
+    }
+
+    private static double Lap(Stopwatch watch)
+    {
+        var ms = watch.Elapsed.TotalMilliseconds;
+        watch.Restart();
+        return ms;
+    }
+
+    /// <summary>The stages of turning files into a push context, in milliseconds.</summary>
+    internal sealed record StageTimes(int Files, double ScanMs, double ApplyMs, double RegistryMs, double PushContextMs)
+    {
+        public static StageTimes None { get; } = new(0, 0, 0, 0, 0);
+
+        public double TotalMs => ScanMs + ApplyMs + RegistryMs + PushContextMs;
+    }
+}
