@@ -13,8 +13,8 @@ using Weft.Xds.Envoy.Service.Discovery.V3;
 namespace Weft.Bench.Scale;
 
 /// <summary>
-/// Where a push's time goes, without a network: the control plane's own stages run in this process on one thread with
-/// <see cref="Stopwatch"/> sections. Loading (scan, validate, registry, push context), then for every client the four
+/// Where a push's time goes, without a network: the control plane's own stages run in this process on one thread, each
+/// timed by the thread's CPU time (<see cref="ThreadCpu"/>), so a loaded machine shows the work, not the wait. Loading (scan, validate, registry, push context), then for every client the four
 /// generators as the xDS server calls them, the serialization of the four responses, and a replica of the server's
 /// per-response "what changed" check. The generation and serialization total is the full push's baseline: the same
 /// resources for the same proxies, minus gRPC, streams and scheduling.
@@ -38,6 +38,15 @@ internal sealed record GenerationProfile
     /// <summary>The server's SotW diff (changed and removed resources) for four unchanged responses per client.</summary>
     public required double DiffMs { get; init; }
 
+    /// <summary>
+    /// Lookups the generators repeat for every proxy, timed apart (not in the baseline): the services a proxy sees, the
+    /// DestinationRule of each, and the VirtualServices bound to sidecars in its namespace.
+    /// </summary>
+    public required (double ServicesFor, double DestinationRules, double VirtualServicesFor) LookupsMs { get; init; }
+
+    /// <summary>RDS timed apart (not in the baseline): building the route configuration, then packing and hashing it.</summary>
+    public required (double Build, double PackAndHash) RoutesMs { get; init; }
+
     /// <summary>Serialized bytes per client per type (CDS, EDS, LDS, RDS).</summary>
     public required (long Cds, long Eds, long Lds, long Rds) BytesPerClient { get; init; }
 
@@ -45,6 +54,12 @@ internal sealed record GenerationProfile
     public required (int Cds, int Eds, int Lds, int Rds) ResourcesPerClient { get; init; }
 
     public int Clients { get; init; }
+
+    /// <summary>Wall time of the measured generation round, for comparison with its CPU time.</summary>
+    public double WallMs { get; init; }
+
+    /// <summary>Whether stage times are thread CPU time (else wall time).</summary>
+    public bool CpuTime { get; init; } = ThreadCpu.Available;
 
     /// <summary>Generation and serialization of all four types for every client: the full push's baseline.</summary>
     public double BaselineMs => CdsMs + EdsMs + LdsMs + RdsMs + SerializeMs;
@@ -65,7 +80,7 @@ internal sealed record GenerationProfile
     private static (StageTimes Times, PushContext Push) LoadStages(DirectorySource source, ConfigStore store, bool all, Action? change = null)
     {
         change?.Invoke();
-        var watch = Stopwatch.StartNew();
+        var watch = new Section();
         var changes = source.Scan();
         var scan = Lap(watch);
         store.Apply(changes);
@@ -81,9 +96,11 @@ internal sealed record GenerationProfile
     {
         var generators = GeneratorSet.Default;
         double cds = 0, eds = 0, lds = 0, rds = 0, serialize = 0, diff = 0;
+        double servicesFor = 0, destinationRules = 0, virtualServices = 0, routeBuild = 0, routePack = 0;
         long cdsBytes = 0, edsBytes = 0, ldsBytes = 0, rdsBytes = 0;
         int cdsCount = 0, edsCount = 0, ldsCount = 0, rdsCount = 0;
-        var watch = new Stopwatch();
+        var watch = new Section();
+        var wall = Stopwatch.StartNew();
         for (var c = 0; c < clients; c++)
         {
             var proxy = ProxyNode.Parse(EnvoyFleet.Sidecar(config, c), push.Registry, out var error)
@@ -113,6 +130,28 @@ internal sealed record GenerationProfile
             Diff(routes, complete: false);
             diff += Lap(watch);
             (cdsCount, edsCount, ldsCount, rdsCount) = (clusters.Count, endpoints.Count, listeners.Count, routes.Count);
+
+            var visible = push.ServicesFor(proxy);
+            servicesFor += Lap(watch);
+            foreach (var service in visible)
+            {
+                _ = push.DestinationRule(proxy, service.Hostname, service);
+            }
+
+            destinationRules += Lap(watch);
+            _ = push.VirtualServices.For(VirtualServiceIndex.Mesh, proxy.Namespace, push.Mesh);
+            virtualServices += Lap(watch);
+            foreach (var name in routeNames)
+            {
+                var built = Weft.Control.Generators.Routes.RouteGenerator.Build(proxy, push, name);
+                routeBuild += Lap(watch);
+                if (built is not null)
+                {
+                    _ = new XdsResource(name, built);
+                }
+
+                routePack += Lap(watch);
+            }
         }
 
         var n = Math.Max(1, clients);
@@ -126,9 +165,12 @@ internal sealed record GenerationProfile
             RdsMs = rds,
             SerializeMs = serialize,
             DiffMs = diff,
+            LookupsMs = (servicesFor, destinationRules, virtualServices),
+            RoutesMs = (routeBuild, routePack),
             BytesPerClient = (cdsBytes / n, edsBytes / n, ldsBytes / n, rdsBytes / n),
             ResourcesPerClient = (cdsCount, edsCount, ldsCount, rdsCount),
             Clients = clients,
+            WallMs = wall.Elapsed.TotalMilliseconds,
         };
     }
 
@@ -158,15 +200,26 @@ internal sealed record GenerationProfile
         }
 
         var changed = resources.Where(r => !sent.TryGetValue(r.Name, out var v) || v != r.Version).ToList();
-        var removed = complete && sent.Keys.Any(n => !resources.Any(r => r.Name == n));
+        var current = complete ? resources.Select(r => r.Name).ToHashSet(StringComparer.Ordinal) : null;
+        var removed = current is not null && sent.Keys.Any(n => !current.Contains(n));
         return changed.Count > 0 || removed;
     }
 
-    private static double Lap(Stopwatch watch)
+    private static double Lap(Section watch)
     {
-        var ms = watch.Elapsed.TotalMilliseconds;
+        var ms = watch.ElapsedMs;
         watch.Restart();
         return ms;
+    }
+
+    /// <summary>A stopwatch on the thread's CPU clock.</summary>
+    private sealed class Section
+    {
+        private double _start = ThreadCpu.NowMs();
+
+        public double ElapsedMs => ThreadCpu.NowMs() - _start;
+
+        public void Restart() => _start = ThreadCpu.NowMs();
     }
 
     /// <summary>The stages of turning files into a push context, in milliseconds.</summary>

@@ -48,9 +48,10 @@ internal static class ScaleReport
 
         if (r.Generation is { } g)
         {
-            o.WriteLine(F($"| generate and serialize the same four responses for the same {g.Clients:N0} proxies, in the benchmark's process, one thread, no network | {g.BaselineMs:N0} ms | full push / generation: {r.Warm.WallMs / g.BaselineMs:F2}x wall, {r.Warm.Cpu.TotalMilliseconds / g.BaselineMs:F2}x control-plane CPU |"));
+            var clock = g.CpuTime ? "thread CPU time" : "wall time";
+            o.WriteLine(F($"| generate and serialize the same four responses for the same {g.Clients:N0} proxies, in the benchmark's process, one thread, no network ({clock}; wall {g.WallMs:N0} ms) | {g.BaselineMs:N0} ms | full push / generation: {r.Warm.WallMs / g.BaselineMs:F2}x wall, {r.Warm.Cpu.TotalMilliseconds / g.BaselineMs:F2}x control-plane CPU |"));
             o.WriteLine();
-            o.WriteLine("Where the time goes (in the benchmark's process, one thread; generation is the second round, on a fresh push context as a real push is):");
+            o.WriteLine(F($"Where the time goes ({clock} of one thread in the benchmark's process; generation is the second round, on a fresh push context as a real push is):"));
             o.WriteLine();
             o.WriteLine("| stage | total | per client |");
             o.WriteLine("| --- | ---: | ---: |");
@@ -62,6 +63,8 @@ internal static class ScaleReport
             o.WriteLine(F($"| RDS generate ({g.ResourcesPerClient.Rds:N0} route configurations, {g.BytesPerClient.Rds / 1024.0:N0} KB) | {g.RdsMs:N0} ms | {g.RdsMs / g.Clients:F2} ms |"));
             o.WriteLine(F($"| serialize the four responses | {g.SerializeMs:N0} ms | {g.SerializeMs / g.Clients:F2} ms |"));
             o.WriteLine(F($"| the server's SotW \"what changed\" check on the four (not in the baseline) | {g.DiffMs:N0} ms | {g.DiffMs / g.Clients:F2} ms |"));
+            o.WriteLine(F($"| &nbsp; RDS apart: build the route configuration / pack and hash it | {g.RoutesMs.Build:N0} / {g.RoutesMs.PackAndHash:N0} ms | {g.RoutesMs.Build / g.Clients:F2} / {g.RoutesMs.PackAndHash / g.Clients:F2} ms |"));
+            o.WriteLine(F($"| &nbsp; lookups apart: services a proxy sees / a DestinationRule per service / VirtualServices for its namespace | {g.LookupsMs.ServicesFor:N0} / {g.LookupsMs.DestinationRules:N0} / {g.LookupsMs.VirtualServicesFor:N0} ms | {g.LookupsMs.ServicesFor / g.Clients:F2} / {g.LookupsMs.DestinationRules / g.Clients:F2} / {g.LookupsMs.VirtualServicesFor / g.Clients:F2} ms |"));
         }
     }
 
