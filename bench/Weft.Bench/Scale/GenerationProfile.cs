@@ -124,10 +124,12 @@ internal sealed record GenerationProfile
             ldsBytes += Serialize(TypeUrls.Listener, listeners);
             rdsBytes += Serialize(TypeUrls.RouteConfiguration, routes);
             serialize += Lap(watch);
-            Diff(clusters, complete: true);
-            Diff(endpoints, complete: false);
-            Diff(listeners, complete: true);
-            Diff(routes, complete: false);
+            var held = new[] { Held(clusters), Held(endpoints), Held(listeners), Held(routes) };
+            watch.Restart();
+            Diff(clusters, held[0], complete: true);
+            Diff(endpoints, held[1], complete: false);
+            Diff(listeners, held[2], complete: true);
+            Diff(routes, held[3], complete: false);
             diff += Lap(watch);
             (cdsCount, edsCount, ldsCount, rdsCount) = (clusters.Count, endpoints.Count, listeners.Count, routes.Count);
 
@@ -191,19 +193,17 @@ internal sealed record GenerationProfile
     /// The same expressions as XdsServer.SendSotwAsync with <c>onlyChanged</c>, for a client that already holds exactly
     /// these resources (the common case in a push: most types did not change).
     /// </summary>
-    private static bool Diff(IReadOnlyList<XdsResource> resources, bool complete)
+    private static bool Diff(IReadOnlyList<XdsResource> resources, Dictionary<string, string> sent, bool complete)
     {
-        var sent = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var resource in resources)
-        {
-            sent[resource.Name] = resource.Version;
-        }
-
         var changed = resources.Where(r => !sent.TryGetValue(r.Name, out var v) || v != r.Version).ToList();
         var current = complete ? resources.Select(r => r.Name).ToHashSet(StringComparer.Ordinal) : null;
         var removed = current is not null && sent.Keys.Any(n => !current.Contains(n));
         return changed.Count > 0 || removed;
     }
+
+    /// <summary>What the server remembers having sent: name to version.</summary>
+    private static Dictionary<string, string> Held(IReadOnlyList<XdsResource> resources) =>
+        resources.ToDictionary(r => r.Name, r => r.Version, StringComparer.Ordinal);
 
     private static double Lap(Section watch)
     {

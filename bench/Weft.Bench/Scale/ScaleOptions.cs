@@ -6,7 +6,7 @@ namespace Weft.Bench.Scale;
 internal sealed record ScaleOptions
 {
     public const string Usage = "scale [--services 1000] [--clients 1000] [--namespaces 10] [--changes 20] [--baseline-clients 100] "
-        + "[--verify-every 50] [--timeout 300] [--deadline 1800] [--in-process] [--keep DIR]";
+        + "[--verify-every 50] [--timeout 900] [--deadline 7200] [--in-process] [--keep DIR]";
 
     public int Services { get; init; } = 1000;
 
@@ -24,10 +24,10 @@ internal sealed record ScaleOptions
     public int VerifyEvery { get; init; } = 50;
 
     /// <summary>The longest any one wait (a wave converging, a change acknowledged) may take.</summary>
-    public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromSeconds(300);
+    public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromSeconds(900);
 
     /// <summary>The whole run stops after this.</summary>
-    public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(30);
+    public TimeSpan Deadline { get; init; } = TimeSpan.FromHours(2);
 
     /// <summary>Run the control plane in this process instead of a child (its memory then includes the clients').</summary>
     public bool InProcess { get; init; }

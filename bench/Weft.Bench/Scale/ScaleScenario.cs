@@ -76,7 +76,15 @@ internal static class ScaleScenario
             if (options.GenerationBaseline)
             {
                 progress.WriteLine("timing generation alone, in this process");
-                generation = GenerationProfile.Measure(config, options.Clients);
+                try
+                {
+                    generation = GenerationProfile.Measure(config, options.Clients);
+                }
+                catch (Exception e)
+                {
+                    // The measurements above stand on their own; report them without the profile.
+                    progress.WriteLine($"the generation profile failed: {e}");
+                }
             }
 
             return new ScaleResult
