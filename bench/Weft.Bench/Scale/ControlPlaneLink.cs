@@ -32,7 +32,27 @@ internal sealed class ControlPlaneLink : IAsyncDisposable
 
     public bool InProcess => _process is null;
 
-    public static async Task<ControlPlaneLink> StartChildAsync(string directory, TimeSpan timeout, CancellationToken cancel)
+    /// <summary>The child's working set now, from /proc (null in-process or where there is no /proc).</summary>
+    public long? ChildWorkingSetBytes()
+    {
+        if (_process is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Starts the control plane in a child process, its GC heap limited to <paramref name="maxHeapMb"/> (0: no limit).</summary>
+    public static async Task<ControlPlaneLink> StartChildAsync(string directory, int maxHeapMb, TimeSpan timeout, CancellationToken cancel)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("the benchmark cannot find its own executable to start the control plane");
         var start = new ProcessStartInfo(self)
@@ -48,6 +68,11 @@ internal sealed class ControlPlaneLink : IAsyncDisposable
 
         start.ArgumentList.Add("scale-control");
         start.ArgumentList.Add(directory);
+        if (maxHeapMb > 0)
+        {
+            start.Environment["DOTNET_GCHeapHardLimit"] = ((long)maxHeapMb * 1024 * 1024).ToString("X", CultureInfo.InvariantCulture);
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {self}");
         var link = new ControlPlaneLink(async line =>
         {

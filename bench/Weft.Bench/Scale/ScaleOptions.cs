@@ -6,7 +6,7 @@ namespace Weft.Bench.Scale;
 internal sealed record ScaleOptions
 {
     public const string Usage = "scale [--services 1000] [--clients 1000] [--namespaces 10] [--changes 20] [--baseline-clients 100] "
-        + "[--verify-every 50] [--timeout 900] [--deadline 7200] [--in-process] [--keep DIR]";
+        + "[--verify-every 50] [--timeout 900] [--deadline 7200] [--max-heap-mb 10240] [--in-process] [--keep DIR]";
 
     public int Services { get; init; } = 1000;
 
@@ -28,6 +28,13 @@ internal sealed record ScaleOptions
 
     /// <summary>The whole run stops after this.</summary>
     public TimeSpan Deadline { get; init; } = TimeSpan.FromHours(2);
+
+    /// <summary>
+    /// The control plane child's GC heap limit (<c>DOTNET_GCHeapHardLimit</c>, as a container memory limit sets it), so a
+    /// run that needs far more memory than the goal stops with an out-of-memory error instead of exhausting a shared
+    /// machine; the run also stops if the child's working set passes twice this. 0 for no limit.
+    /// </summary>
+    public int MaxHeapMb { get; init; } = 10 * 1024;
 
     /// <summary>Run the control plane in this process instead of a child (its memory then includes the clients').</summary>
     public bool InProcess { get; init; }
@@ -53,6 +60,7 @@ internal sealed record ScaleOptions
                 "--verify-every" => options with { VerifyEvery = Math.Max(1, Number(args, ++i)) },
                 "--timeout" => options with { WaitTimeout = TimeSpan.FromSeconds(Number(args, ++i)) },
                 "--deadline" => options with { Deadline = TimeSpan.FromSeconds(Number(args, ++i)) },
+                "--max-heap-mb" => options with { MaxHeapMb = Number(args, ++i) },
                 "--in-process" => options with { InProcess = true },
                 "--keep" => options with { Directory = Value(args, ++i) },
                 "--no-generation-baseline" => options with { GenerationBaseline = false },

@@ -40,9 +40,12 @@ internal static class ScaleScenario
 
         var link = options.InProcess
             ? await ControlPlaneLink.StartInProcessAsync(directory, options.WaitTimeout, cancel).ConfigureAwait(false)
-            : await ControlPlaneLink.StartChildAsync(directory, options.WaitTimeout, cancel).ConfigureAwait(false);
+            : await ControlPlaneLink.StartChildAsync(directory, options.MaxHeapMb, options.WaitTimeout, cancel).ConfigureAwait(false);
         await using (link.ConfigureAwait(false))
         {
+            using var guard = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            var watching = WatchMemoryAsync(link, options, guard);
+            cancel = guard.Token;
             if (link.Resources != resources)
             {
                 throw new InvalidOperationException($"the control plane holds {link.Resources} resources, {resources} were written");
@@ -87,6 +90,8 @@ internal static class ScaleScenario
                 }
             }
 
+            await guard.CancelAsync().ConfigureAwait(false);
+            await watching.ConfigureAwait(false);
             return new ScaleResult
             {
                 Options = options,
@@ -167,6 +172,34 @@ internal static class ScaleScenario
         }
 
         return new ChangeResult(service, push.Version, Ms(push.At - written), Ms(acks.Max() - written), acks.Select(a => Ms(a - written)).ToArray(), after.Cpu - before.Cpu, verified);
+    }
+
+    /// <summary>Stops the run (through <paramref name="guard"/>) if the child's working set passes twice its heap limit.</summary>
+    private static async Task WatchMemoryAsync(ControlPlaneLink link, ScaleOptions options, CancellationTokenSource guard)
+    {
+        if (options.MaxHeapMb <= 0)
+        {
+            return;
+        }
+
+        var limit = 2L * options.MaxHeapMb * 1024 * 1024;
+        try
+        {
+            while (!guard.IsCancellationRequested)
+            {
+                if (link.ChildWorkingSetBytes() is { } bytes && bytes > limit)
+                {
+                    await Console.Error.WriteLineAsync($"the control plane's working set reached {bytes / (1024 * 1024)} MB, over twice --max-heap-mb; stopping the run").ConfigureAwait(false);
+                    await guard.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+
+                await Task.Delay(1000, guard.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
