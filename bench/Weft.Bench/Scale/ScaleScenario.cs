@@ -64,6 +64,7 @@ internal static class ScaleScenario
             await using (fleet.ConfigureAwait(false))
             {
                 connected = await link.StatsAsync(collect: true, cancel).ConfigureAwait(false);
+                progress.WriteLine($"all connected: control plane heap after GC {connected.HeapBytes / 1e6:F0} MB, working set {connected.WorkingSetBytes / 1e6:F0} MB, peak {connected.PeakWorkingSetBytes / 1e6:F0} MB");
                 for (var change = 0; change < options.Changes; change++)
                 {
                     var result = await ChangeAsync(change, link, config, fleet, options, cancel).ConfigureAwait(false);
