@@ -52,6 +52,11 @@ public sealed class VirtualServiceIndex
     /// of the namespace itself first, then the others, each group by name.
     /// </summary>
     public IReadOnlyList<VirtualServiceView> For(string gateway, string ns, MeshConfig mesh) =>
+        _byGatewayAndNamespace.GetOrAdd((gateway, ns), key => Select(key.Gateway, key.Ns, mesh));
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Gateway, string Ns), IReadOnlyList<VirtualServiceView>> _byGatewayAndNamespace = new();
+
+    private IReadOnlyList<VirtualServiceView> Select(string gateway, string ns, MeshConfig mesh) =>
         _all.Where(v => v.Gateways.Contains(gateway) && Hosts.Visible(v.Spec.ExportTo ?? [], v.Namespace, ns, mesh.DefaultExportTo))
             .OrderBy(v => v.Namespace == ns ? 0 : 1)
             .ThenBy(v => v.Namespace, StringComparer.Ordinal)
