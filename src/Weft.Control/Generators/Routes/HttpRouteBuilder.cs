@@ -133,7 +133,7 @@ internal static class HttpRouteBuilder
         }
         else if (http.DirectResponse is { } response)
         {
-            route.DirectResponse = Redirects.DirectResponse(response);
+            route.DirectResponse = DirectResponses.Translate(response);
         }
         else
         {
