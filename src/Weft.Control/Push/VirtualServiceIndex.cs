@@ -35,7 +35,7 @@ public sealed class VirtualServiceIndex
 
             var ns = resource.Key.Namespace;
             var hosts = spec.Hosts.Select(h => Hosts.Resolve(h, ns)).ToArray();
-            var gateways = (spec.Gateways is { Count: > 0 } g ? g : [Mesh]).Select(name => ResolveGateway(name, ns)).Distinct().ToArray();
+            var gateways = (spec.Gateways is { Count: > 0 } g ? g : [Mesh]).Select(name => GatewayNames.Resolve(name, ns)).Distinct().ToArray();
             var http = DelegateMerger.Merge(resource.Key, spec.Http ?? [], (name, delegateNs) =>
                 delegates.TryGetValue((string.IsNullOrEmpty(delegateNs) ? ns : delegateNs, name), out var d)
                     && Hosts.Visible(d.Spec<VirtualServiceSpec>().ExportTo ?? [], d.Key.Namespace, ns, mesh.DefaultExportTo)
@@ -62,8 +62,4 @@ public sealed class VirtualServiceIndex
             .ThenBy(v => v.Namespace, StringComparer.Ordinal)
             .ThenBy(v => v.Name, StringComparer.Ordinal)
             .ToArray();
-
-    /// <summary><c>mesh</c> stays; <c>NAME</c> means <c>NAMESPACE/NAME</c> in the VirtualService's namespace.</summary>
-    public static string ResolveGateway(string name, string ns) =>
-        name == Mesh || name.Contains('/', StringComparison.Ordinal) ? name : $"{ns}/{name}";
 }
