@@ -19,6 +19,8 @@
 //   maxCalls      stream mode cap (default 10000); maxDurationMs: hard time cap of every mode
 //                 (default 60000); at the time cap calls still in flight are cancelled
 //   drainMs       stream mode: how long calls in flight may finish after stdin closed (default 5000)
+//   serviceConfig direct only: a gRPC service config object for the channel (e.g. a retryPolicy), so
+//                 the harness can test its attempt counting without a control plane
 // Every call carries a unique x-call-id, so a backend can count the attempts of one call.
 //
 // stdout, one JSON object a line:
@@ -41,7 +43,7 @@ function parseConfig(raw) {
     throw new Error('configuration must be a JSON object');
   }
   const known = new Set(['target', 'direct', 'mode', 'calls', 'concurrency', 'metadata', 'deadlineMs',
-    'payload', 'intervalMs', 'maxCalls', 'maxDurationMs', 'drainMs']);
+    'payload', 'intervalMs', 'maxCalls', 'maxDurationMs', 'drainMs', 'serviceConfig']);
   for (const key of Object.keys(raw)) {
     if (!known.has(key)) {
       throw new Error(`unknown configuration field ${key}`);
@@ -71,6 +73,9 @@ function parseConfig(raw) {
   if (direct && raw.target.startsWith('xds:')) {
     throw new Error('a direct client takes a plain host:port target, not xds:');
   }
+  if (raw.serviceConfig !== undefined && (!direct || typeof raw.serviceConfig !== 'object' || raw.serviceConfig === null)) {
+    throw new Error('serviceConfig must be an object, and only a direct client takes one (xDS supplies its own)');
+  }
   const metadata = raw.metadata ?? {};
   if (typeof metadata !== 'object' || Array.isArray(metadata)) {
     throw new Error('metadata must be an object of header names to string values');
@@ -88,6 +93,7 @@ function parseConfig(raw) {
     maxCalls: int('maxCalls', 10000, 0, ABSOLUTE_MAX_CALLS),
     maxDurationMs: int('maxDurationMs', 60000, 1, ABSOLUTE_MAX_DURATION_MS),
     drainMs: int('drainMs', 5000, 0, ABSOLUTE_MAX_DURATION_MS),
+    serviceConfig: raw.serviceConfig,
   };
 }
 
@@ -120,7 +126,11 @@ function run(cfg) {
     probe.set(k, expand(v, 0));
   }
   // No proxy between the harness's processes on loopback, whatever the environment says.
-  const client = new EchoClient(cfg.target, grpc.credentials.createInsecure(), { 'grpc.enable_http_proxy': 0 });
+  const options = { 'grpc.enable_http_proxy': 0 };
+  if (cfg.serviceConfig !== undefined) {
+    options['grpc.service_config'] = JSON.stringify(cfg.serviceConfig);
+  }
+  const client = new EchoClient(cfg.target, grpc.credentials.createInsecure(), options);
   const startedAt = performance.now();
   const inFlight = new Map();
   const summary = { started: 0, finished: 0, ok: 0, failed: 0, byBackend: {}, byCode: {} };
