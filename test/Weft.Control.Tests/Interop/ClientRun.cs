@@ -36,6 +36,13 @@ public sealed record ClientRun
     /// <summary>Stream mode: how long calls in flight may finish after a stop before they are cancelled.</summary>
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Direct client only: a gRPC service config (JSON) for the channel, e.g. a retryPolicy, so the
+    /// harness can check its attempt counting without a control plane. An xDS client gets its
+    /// service config from the control plane.
+    /// </summary>
+    public string? ServiceConfigJson { get; init; }
+
     internal string ToJson(string mode, bool direct)
     {
         var json = new JsonObject
@@ -55,6 +62,11 @@ public sealed record ClientRun
         if (Deadline is { } deadline)
         {
             json["deadlineMs"] = Milliseconds(deadline);
+        }
+
+        if (ServiceConfigJson is not null)
+        {
+            json["serviceConfig"] = JsonNode.Parse(ServiceConfigJson);
         }
 
         return json.ToJsonString();

@@ -37,7 +37,7 @@ public sealed class GrpcXdsClient
     {
         await using var process = Start(run, "count", null);
         var end = await process.Events.WaitForItemAsync(IsEnd, 0, run.MaxDuration + Grace, "client.js to finish its calls", cancellationToken);
-        ThrowIfError(end, process);
+        await ThrowIfErrorAsync(end, process);
         return ClientReport.FromEvents(process.Events.Snapshot(), process.Describe());
     }
 
@@ -57,7 +57,7 @@ public sealed class GrpcXdsClient
         try
         {
             var first = await process.Events.WaitForItemAsync(e => EventJson.Is(e, "start") || IsEnd(e), 0, Grace, "client.js to start", cancellationToken);
-            ThrowIfError(first, process);
+            await ThrowIfErrorAsync(first, process);
             return new ClientStream(process, results, run.Drain + Grace);
         }
         catch
@@ -69,12 +69,25 @@ public sealed class GrpcXdsClient
 
     private static bool IsEnd(JsonElement e) => EventJson.Is(e, "done") || EventJson.Is(e, "error");
 
-    private static void ThrowIfError(JsonElement e, NodeProcess process)
+    private static async Task ThrowIfErrorAsync(JsonElement e, NodeProcess process)
     {
-        if (EventJson.Is(e, "error"))
+        if (!EventJson.Is(e, "error"))
         {
-            throw new InteropException($"client.js failed: {EventJson.Message(e)}\n{process.Describe()}");
+            return;
         }
+
+        // client.js exits right after an error line; waiting for that puts its exit code and all of
+        // its stderr into the message.
+        try
+        {
+            await process.Ended.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (TimeoutException)
+        {
+            // Describe what there is.
+        }
+
+        throw new InteropException($"client.js failed: {EventJson.Message(e)}\n{process.Describe()}");
     }
 
     private NodeProcess Start(ClientRun run, string mode, Action<JsonElement>? onEvent)
