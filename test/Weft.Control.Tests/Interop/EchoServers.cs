@@ -10,7 +10,8 @@ namespace Weft.Control.Tests.Interop;
 /// </summary>
 public sealed class EchoServers : IAsyncDisposable
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
+    /// <summary>For start-up and acknowledgements: a bound for hangs on a loaded machine, not an expectation.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
     private readonly NodeProcess process;
     private readonly Observed<EchoCall> calls;

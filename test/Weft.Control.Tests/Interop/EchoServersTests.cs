@@ -9,7 +9,7 @@ namespace Weft.Control.Tests.Interop;
 /// </summary>
 public sealed class EchoServersTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
     [SkippableFact]
     public async Task Calls_land_on_the_backend_called_and_carry_the_headers_sent()
