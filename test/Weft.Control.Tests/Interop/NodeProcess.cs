@@ -22,6 +22,7 @@ internal sealed class NodeProcess : IAsyncDisposable
     private readonly Queue<string> stdoutTail = new();
     private bool stdinClosed;
     private string? harnessError;
+    private int? exitCode;
 
     private NodeProcess(Process process, string label)
     {
@@ -128,13 +129,13 @@ internal sealed class NodeProcess : IAsyncDisposable
     public string Describe()
     {
         var text = new StringBuilder(label);
-        if (process.HasExited)
-        {
-            text.Append(" exited with code ").Append(process.ExitCode);
-        }
-
         lock (gate)
         {
+            if (exitCode is { } code)
+            {
+                text.Append(" exited with code ").Append(code);
+            }
+
             text.Append("\n--- stderr ---\n").Append(stderr.Length == 0 ? "(empty)" : stderr.ToString());
             text.Append("\n--- last stdout lines ---\n").AppendJoin('\n', stdoutTail);
         }
@@ -181,7 +182,13 @@ internal sealed class NodeProcess : IAsyncDisposable
     {
         await Task.WhenAll(ReadStderrAsync(), ReadStdoutAsync(onEvent)).ConfigureAwait(false);
         await process.WaitForExitAsync().ConfigureAwait(false);
-        Events.End(harnessError ?? $"{label} exited with code {process.ExitCode}");
+        // Kept here, because Describe may run after the Process object is disposed.
+        lock (gate)
+        {
+            exitCode = process.ExitCode;
+        }
+
+        Events.End(harnessError ?? $"{label} exited with code {exitCode}");
     }
 
     private async Task ReadStdoutAsync(Action<JsonElement>? onEvent)
