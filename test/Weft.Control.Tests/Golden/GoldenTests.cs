@@ -40,7 +40,7 @@ public sealed class GoldenTests
         Assert.True(orphans.Length == 0, $"golden files no case produces (delete them): {string.Join(", ", orphans)}");
     }
 
-    private static IEnumerable<ConfigFile> Inputs(GoldenCase goldenCase)
+    internal static IEnumerable<ConfigFile> Inputs(GoldenCase goldenCase)
     {
         var root = goldenCase.Source == GoldenSource.Corpus ? IstioCorpus.Require() : IstioCorpus.RepositoryRoot;
         foreach (var input in goldenCase.Inputs)

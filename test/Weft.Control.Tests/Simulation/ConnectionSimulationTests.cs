@@ -12,6 +12,7 @@ public sealed class ConnectionSimulationTests
 {
     private static readonly Lazy<TestMesh> Mesh = new(() => TestMesh.FromYaml(Files));
     private static readonly Lazy<TestMesh> RegistryOnly = new(() => TestMesh.FromYaml(MeshConfig.Default with { AllowAny = false }, Files));
+    private static readonly Lazy<TestMesh> Bound = new(() => TestMesh.FromYaml(WithBoundEgressListener));
     private static readonly Lazy<TestMesh> Gateway = new(() => TestMesh.FromYaml([.. Files, IngressGateway]));
 
     private const string IngressGateway = """
@@ -35,6 +36,8 @@ public sealed class ConnectionSimulationTests
     [
         (new("TCP to a service's cluster IP reaches its tcp_proxy cluster", Call.Tcp("10.0.0.20", 5432),
             new Expect { Listener = "10.0.0.20_5432", Cluster = Cluster("db", 5432) }), Mesh),
+        (new("HTTP to a TCP service's port is proxied as TCP", Call.Http("db:5432", "/") with { Address = "10.0.0.20" },
+            new Expect { Listener = "10.0.0.20_5432", Cluster = Cluster("db", 5432) }), Mesh),
         (new("TCP to another address on that port is passed through by virtualOutbound", Call.Tcp("10.9.9.9", 5432),
             new Expect { Listener = "virtualOutbound", FilterChain = "virtualOutbound-catchall-tcp", Cluster = "PassthroughCluster", Endpoints = ["10.9.9.9:5432"] }), Mesh),
         (new("TCP to a port no service uses is passed through (ALLOW_ANY)", Call.Tcp("203.0.113.9", 9999),
@@ -55,6 +58,9 @@ public sealed class ConnectionSimulationTests
             new Expect { Listener = "127.0.0.1_80", VirtualHost = Vhost("a"), Cluster = Cluster("a") }) { Proxy = m => m.Sidecar(interceptionMode: "NONE") }, Mesh),
         (new("without capture, a port with no listener refuses the connection", Call.Tcp("127.0.0.1", 9999),
             new Expect { Failure = Failure.NoListener }) { Proxy = m => m.Sidecar(interceptionMode: "NONE") }, Mesh),
+        (new("a Sidecar egress listener binds its address: 127.0.0.1:9080 reaches the service it imports", Call.Http("api.default:9080", "/") with { Address = "127.0.0.1" },
+            new Expect { Listener = "127.0.0.1_9080", RouteConfig = "9080", VirtualHost = Vhost("api", 9080), Cluster = Cluster("api", 9080), Endpoints = ["10.1.5.1:9080"] })
+            { Proxy = m => m.Sidecar("bound"), WaitingFor = Waiting.SidecarEgressListeners }, Bound),
         (new("a gateway routes its server's hosts to the mesh", Call.Http("shop.example.com", "/") with { Address = "10.1.0.3" },
             new Expect { Listener = "0.0.0.0_80", RouteConfig = "http.80", VirtualHost = "shop.example.com:80", Route = "to-a", Cluster = Cluster("a") })
             { Proxy = m => m.Router(new Dictionary<string, string> { ["istio"] = "ingressgateway" }), WaitingFor = Waiting.GatewayListeners }, Gateway),

@@ -94,6 +94,7 @@ internal static class ShopMesh
             "{name: to-v3, match: [{uri: {prefix: /v3}}], route: [{destination: {host: versions, subset: v3}}]}",
             "{name: to-v1, route: [{destination: {host: versions, subset: v1}}]}"),
         Service("db", "10.0.0.20", port: 5432, portName: "tcp-postgres"),
+        Service("api", "10.0.0.21", port: 9080), Workload("api-1", "api", "10.1.5.1"),
         Service("catalog", "10.0.1.1", ns: "shop"), Workload("catalog-1", "catalog", "10.1.4.1", ns: "shop"),
         Service("vault-api", "10.0.2.1", ns: "vault", annotations: "{networking.istio.io/exportTo: '.'}"),
         """
@@ -105,6 +106,26 @@ internal static class ShopMesh
           location: MESH_EXTERNAL
           ports: [{number: 443, name: tls, protocol: TLS}]
           resolution: DNS
+        """,
+    ];
+
+    /// <summary>
+    /// The same mesh with a Sidecar in namespace <c>bound</c> whose egress listener binds 127.0.0.1:9080 for real
+    /// (<c>captureMode: NONE</c>) and imports only <c>api</c>.
+    /// </summary>
+    public static string[] WithBoundEgressListener =>
+    [
+        .. Files,
+        """
+        apiVersion: networking.istio.io/v1
+        kind: Sidecar
+        metadata: {name: default, namespace: bound}
+        spec:
+          egress:
+          - port: {number: 9080, protocol: HTTP, name: http}
+            bind: 127.0.0.1
+            captureMode: NONE
+            hosts: [default/api.default.svc.cluster.local]
         """,
     ];
 

@@ -33,4 +33,8 @@ internal static class Waiting
         "default_filter_chain PassthroughFilterChain; today one chain sends every host to the first service's cluster";
 
     public const string GatewayListeners = "gateway listeners and routes (GatewayListeners/GatewayRoutes build nothing yet)";
+
+    public const string SidecarEgressListeners =
+        "Sidecar egress listeners with a port (listener BIND_PORT, bind_to_port true for captureMode NONE, routes for the " +
+        "egress hosts); SidecarListeners ignores egress ports today";
 }
