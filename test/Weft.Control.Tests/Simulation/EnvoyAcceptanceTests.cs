@@ -23,8 +23,37 @@ public sealed class EnvoyAcceptanceTests
         var mesh = TestMesh.FromFiles(GoldenTests.Inputs(goldenCase));
         var resources = mesh.Resources(proxy.Node(mesh), proxy.Listeners);
         var problems = Problems(resources).ToArray();
+        if (WaitingFor.TryGetValue(file, out var feature))
+        {
+            Skip.If(true, problems.Length == 0
+                ? $"PASSES NOW: delete its WaitingFor entry (\"{feature}\")"
+                : $"waiting for {feature} ({string.Join("; ", problems)})");
+        }
+
         Assert.True(problems.Length == 0, $"{file}:\n  {string.Join("\n  ", problems)}");
     }
+
+    /// <summary>Golden cases whose xDS Envoy would reject today, with the generator feature that fixes them.</summary>
+    private static readonly Dictionary<string, string> WaitingFor = new(StringComparer.Ordinal)
+    {
+        // A VirtualService redirect becomes a RouteAction with no cluster: Envoy NACKs the whole route configuration.
+        ["pilot.rule-redirect-injection.sidecar.golden.json"] = Waiting.Redirect,
+        ["pilot.all.sidecar.golden.json"] = Waiting.Redirect,
+    };
+
+    /// <summary>Envoy's proto validation: a route needs an action, and a route action needs a non-empty cluster specifier.</summary>
+    private static string? ActionProblem(Route route) => route.ActionCase switch
+    {
+        Route.ActionOneofCase.None => "no action (Envoy requires route, redirect or direct_response)",
+        Route.ActionOneofCase.Route_ => route.Route_.ClusterSpecifierCase switch
+        {
+            RouteAction.ClusterSpecifierOneofCase.None => "a route action without a cluster (Envoy requires cluster_specifier)",
+            RouteAction.ClusterSpecifierOneofCase.Cluster when route.Route_.Cluster.Length == 0 => "an empty cluster name",
+            RouteAction.ClusterSpecifierOneofCase.WeightedClusters when route.Route_.WeightedClusters.Clusters.Count == 0 => "weighted_clusters without clusters",
+            _ => null,
+        },
+        _ => null,
+    };
 
     private static IEnumerable<string> Problems(ProxyResources resources)
     {
@@ -56,6 +85,14 @@ public sealed class EnvoyAcceptanceTests
             {
                 var hosts = config.VirtualHosts.Where(v => v.Domains.Contains(domain, StringComparer.OrdinalIgnoreCase)).Select(v => v.Name);
                 yield return $"route configuration {config.Name}: domain {domain} is in {string.Join(" and ", hosts)}";
+            }
+
+            foreach (var vhost in config.VirtualHosts)
+            {
+                foreach (var route in vhost.Routes.Where(r => ActionProblem(r) is not null))
+                {
+                    yield return $"route configuration {config.Name}, virtual host {vhost.Name}, route \"{route.Name}\": {ActionProblem(route)}";
+                }
             }
         }
     }

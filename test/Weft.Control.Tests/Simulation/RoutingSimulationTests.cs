@@ -62,6 +62,17 @@ public sealed class RoutingSimulationTests
         new("subset: a subset the DestinationRule lacks has no cluster (503 NC)", Call.Http("versions", "/v3/x"),
             new Expect { Route = "to-v3", Cluster = Cluster("versions", subset: "v3"), Failure = Failure.ClusterNotFound }),
 
+        new("match.gateways: a match for a gateway only does not apply to sidecars", Call.Http("gateways", "/"),
+            new Expect { Route = "in-the-mesh", Cluster = Cluster("a") }) { WaitingFor = Waiting.MatchGateways },
+        new("match.sourceLabels: a match for other workloads is skipped", Call.Http("sources", "/"),
+            new Expect { Route = "from-others", Cluster = Cluster("a") }) { WaitingFor = Waiting.SourceLabels },
+        new("match.sourceLabels: the workload with those labels takes it", Call.Http("sources", "/"),
+            new Expect { Route = "from-v1", Cluster = Cluster("b") }) { Proxy = m => m.Sidecar(labels: new Dictionary<string, string> { ["version"] = "v1" }) },
+        new("match.port: the match applies on its port (to b's only port, 80)", Call.Http("ports:8080", "/"),
+            new Expect { RouteConfig = "8080", VirtualHost = Vhost("ports", 8080), Route = "on-8080", Cluster = Cluster("b") }),
+        new("match.port: and not on the service's other ports", Call.Http("ports:80", "/"),
+            new Expect { RouteConfig = "80", VirtualHost = Vhost("ports"), Route = "on-any-port", Cluster = Cluster("a") }) { WaitingFor = Waiting.MatchPort },
+
         new("a service without a VirtualService gets Istio's default route", Call.Http("a", "/anything"),
             new Expect { VirtualHost = Vhost("a"), Route = "default", Cluster = Cluster("a"), Endpoints = ["10.1.1.1:80"] }),
     ];

@@ -93,6 +93,34 @@ internal static class ShopMesh
         Routes("versions",
             "{name: to-v3, match: [{uri: {prefix: /v3}}], route: [{destination: {host: versions, subset: v3}}]}",
             "{name: to-v1, route: [{destination: {host: versions, subset: v1}}]}"),
+        Service("gateways", "10.0.0.22"),
+        """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: gateways, namespace: default}
+        spec:
+          hosts: [gateways]
+          gateways: [mesh, istio-system/edge]
+          http:
+          - {name: at-the-edge, match: [{gateways: [istio-system/edge]}], route: [{destination: {host: b}}]}
+          - {name: in-the-mesh, route: [{destination: {host: a}}]}
+        """,
+        Service("sources", "10.0.0.23"),
+        Routes("sources",
+            "{name: from-v1, match: [{sourceLabels: {version: v1}}], route: [{destination: {host: b}}]}",
+            "{name: from-others, route: [{destination: {host: a}}]}"),
+        """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: ports, namespace: default}
+        spec:
+          clusterIP: 10.0.0.24
+          selector: {app: ports}
+          ports: [{name: http, port: 80}, {name: http-alt, port: 8080}]
+        """,
+        Routes("ports",
+            "{name: on-8080, match: [{port: 8080}], route: [{destination: {host: b}}]}",
+            "{name: on-any-port, route: [{destination: {host: a}}]}"),
         Service("db", "10.0.0.20", port: 5432, portName: "tcp-postgres"),
         Service("api", "10.0.0.21", port: 9080), Workload("api-1", "api", "10.1.5.1"),
         Service("catalog", "10.0.1.1", ns: "shop"), Workload("catalog-1", "catalog", "10.1.4.1", ns: "shop"),

@@ -20,7 +20,15 @@ internal static class Waiting
 
     public const string IgnoreUriCase = "ignoreUriCase in HttpRouteBuilder (→ RouteMatch.case_sensitive: false)";
 
-    public const string Redirect = "HTTPRoute.redirect in HttpRouteBuilder (→ Route.redirect; today an empty RouteAction)";
+    public const string Redirect =
+        "HTTPRoute.redirect in HttpRouteBuilder (→ Route.redirect; today a RouteAction with empty weighted_clusters, which Envoy " +
+        "rejects, losing the whole route configuration)";
+
+    public const string MatchGateways = "match.gateways in HttpRouteBuilder (a match naming only gateways does not apply to sidecars)";
+
+    public const string SourceLabels = "match.sourceLabels in HttpRouteBuilder (a match for other workloads' labels is dropped for this proxy)";
+
+    public const string MatchPort = "match.port in HttpRouteBuilder (a match for another port is dropped from this port's routes)";
 
     public const string DirectResponse = "HTTPRoute.directResponse in HttpRouteBuilder (→ Route.direct_response; today an empty RouteAction)";
 
