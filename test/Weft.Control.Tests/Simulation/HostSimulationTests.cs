@@ -28,6 +28,10 @@ public sealed class HostSimulationTests
         (Host("another namespace's service by its FQDN", "catalog.shop.svc.cluster.local", Vhost("catalog", ns: "shop")), Mesh),
         (Host("another namespace's service by NAME alone is unknown here", "catalog", "allow_any"), Mesh),
         (Host("from its own namespace NAME alone is enough", "catalog", Vhost("catalog", ns: "shop")) with { Proxy = m => m.Sidecar("shop") }, Mesh),
+        (Host("a VirtualService exported to '.' does not route other namespaces", "catalog.shop", Vhost("catalog", ns: "shop")) with
+            { Expect = new Expect { VirtualHost = Vhost("catalog", ns: "shop"), Route = "default" } }, Mesh),
+        (Host("a VirtualService exported to '.' routes its own namespace", "catalog", Vhost("catalog", ns: "shop")) with
+            { Expect = new Expect { VirtualHost = Vhost("catalog", ns: "shop"), Route = "shop-only" }, Proxy = m => m.Sidecar("shop") }, Mesh),
         (Host("exportTo '.' hides a service from other namespaces", "vault-api.vault", "allow_any"), Mesh),
         (Host("exportTo '.' keeps it visible in its own namespace", "vault-api", Vhost("vault-api", ns: "vault")) with { Proxy = m => m.Sidecar("vault") }, Mesh),
         (Host("a Sidecar importing only ./* hides other namespaces", "catalog.shop", "allow_any"), Scoped),

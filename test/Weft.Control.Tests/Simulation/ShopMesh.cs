@@ -124,7 +124,28 @@ internal static class ShopMesh
         Service("db", "10.0.0.20", port: 5432, portName: "tcp-postgres"),
         Service("api", "10.0.0.21", port: 9080), Workload("api-1", "api", "10.1.5.1"),
         Service("catalog", "10.0.1.1", ns: "shop"), Workload("catalog-1", "catalog", "10.1.4.1", ns: "shop"),
+        """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: catalog-internal, namespace: shop}
+        spec:
+          hosts: [catalog]
+          exportTo: [.]
+          http: [{name: shop-only, route: [{destination: {host: catalog}}]}]
+        """,
         Service("vault-api", "10.0.2.1", ns: "vault", annotations: "{networking.istio.io/exportTo: '.'}"),
+        Service("kafka", "None", port: 9092, portName: "tcp"), Workload("kafka-0", "kafka", "10.1.6.1"),
+        """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: mongo-range, namespace: default}
+        spec:
+          hosts: [mongo.internal]
+          addresses: [192.168.100.0/24]
+          location: MESH_INTERNAL
+          ports: [{number: 27017, name: mongo, protocol: TCP}]
+          resolution: NONE
+        """,
         """
         apiVersion: networking.istio.io/v1
         kind: ServiceEntry

@@ -45,4 +45,12 @@ internal static class Waiting
     public const string SidecarEgressListeners =
         "Sidecar egress listeners with a port (listener BIND_PORT, bind_to_port true for captureMode NONE, routes for the " +
         "egress hosts); SidecarListeners ignores egress ports today";
+
+    public const string CidrAddresses =
+        "TCP services with CIDR addresses: listener 0.0.0.0_PORT with a chain matching prefix_ranges and default_filter_chain " +
+        "PassthroughFilterChain; today the chain has no match, so every destination on the port goes to the service";
+
+    public const string HeadlessTcp =
+        "headless TCP services (no cluster IP): a listener per endpoint address (ENDPOINT_PORT); today 0.0.0.0_PORT takes " +
+        "every destination on the port";
 }
