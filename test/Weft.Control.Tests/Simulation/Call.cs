@@ -1,7 +1,7 @@
 namespace Weft.Control.Tests.Simulation;
 
 /// <summary>What kind of bytes a simulated call sends.</summary>
-public enum CallProtocol
+internal enum CallProtocol
 {
     /// <summary>Plaintext HTTP (HTTP/1.1, or h2c with <see cref="Call.Http2"/>).</summary>
     Http,
@@ -16,7 +16,7 @@ public enum CallProtocol
 /// <summary>
 /// A described call as an application makes it: the address and port it dialed, then (for HTTP) the request it sent.
 /// </summary>
-public sealed record Call
+internal sealed record Call
 {
     /// <summary>
     /// An address no listener names: what a dialed name resolves to when the test does not care (Istio's DNS proxy

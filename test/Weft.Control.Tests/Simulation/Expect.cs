@@ -4,7 +4,7 @@ namespace Weft.Control.Tests.Simulation;
 /// The parts of a <see cref="SimulationResult"/> a test asserts. Unset parts are not checked, except <see cref="Failure"/>,
 /// which is <see cref="Failure.None"/> unless the test expects one.
 /// </summary>
-public sealed record Expect
+internal sealed record Expect
 {
     public string? Listener { get; init; }
 

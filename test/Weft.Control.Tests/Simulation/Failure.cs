@@ -1,7 +1,7 @@
 namespace Weft.Control.Tests.Simulation;
 
 /// <summary>Why a simulated call does not reach a cluster, as Envoy would fail it.</summary>
-public enum Failure
+internal enum Failure
 {
     None,
 

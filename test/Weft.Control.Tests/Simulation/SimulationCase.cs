@@ -8,9 +8,9 @@ namespace Weft.Control.Tests.Simulation;
 /// <see cref="WaitingFor"/> names the generator feature a row needs that Weft does not have yet: such a row is skipped with
 /// that reason, and its skip message says so once it passes (then delete the mark).
 /// </summary>
-public sealed record SimulationCase(string Name, Call Call, Expect Expect)
+internal sealed record SimulationCase(string Name, Call Call, Expect Expect)
 {
-    internal Func<TestMesh, ProxyNode>? Proxy { get; init; }
+    public Func<TestMesh, ProxyNode>? Proxy { get; init; }
 
     /// <summary>The listeners a proxyless client asks for.</summary>
     public string[] Listeners { get; init; } = [];
@@ -20,7 +20,7 @@ public sealed record SimulationCase(string Name, Call Call, Expect Expect)
     public override string ToString() => Name;
 
     /// <summary>Runs the row against a mesh: fails with the path the call took when it lands elsewhere.</summary>
-    internal void Run(TestMesh mesh)
+    public void Run(TestMesh mesh)
     {
         var proxy = (Proxy ?? (m => m.Sidecar()))(mesh);
         var result = new Simulator(mesh.Resources(proxy, Listeners)).Run(Call);

@@ -3,13 +3,13 @@ using System.Text;
 namespace Weft.Control.Tests.Simulation;
 
 /// <summary>A cluster a route or TCP proxy sends to, with its weight (1 when it is the only one).</summary>
-public sealed record Destination(string Cluster, uint Weight);
+internal sealed record Destination(string Cluster, uint Weight);
 
 /// <summary>
 /// Where a simulated call landed: each step Envoy took (listener, filter chain, route configuration, virtual host, route)
 /// and what the route did (clusters, a redirect or a direct response), or the <see cref="Failure"/> that stopped it.
 /// </summary>
-public sealed record SimulationResult
+internal sealed record SimulationResult
 {
     public string? Listener { get; init; }
 

@@ -14,7 +14,7 @@ namespace Weft.Control.Tests.Simulation;
 /// configuration, virtual host (<see cref="VirtualHostSelector"/>), first matching route (<see cref="RouteMatcher"/>) and
 /// its action (<see cref="RouteActions"/>); finally whether each destination cluster is served and its endpoints.
 /// </summary>
-public sealed class Simulator(ProxyResources resources)
+internal sealed class Simulator(ProxyResources resources)
 {
     private readonly IReadOnlyList<Listener> _listeners = resources.Listeners.Select(r => (Listener)r.Message).ToArray();
     private readonly IReadOnlyDictionary<string, Cluster> _clusters = resources.Clusters.ToDictionary(r => r.Name, r => (Cluster)r.Message, StringComparer.Ordinal);
