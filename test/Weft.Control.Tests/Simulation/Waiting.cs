@@ -6,32 +6,6 @@ namespace Weft.Control.Tests.Simulation;
 /// </summary>
 internal static class Waiting
 {
-    public const string HeaderMatches =
-        "VirtualService header matches in HttpRouteBuilder (match.headers → RouteMatch.headers string_match; today the route matches every request)";
-
-    public const string WithoutHeaders =
-        "withoutHeaders in HttpRouteBuilder (→ header matcher with invert_match and treat_missing_header_as_empty)";
-
-    public const string QueryParams = "queryParams in HttpRouteBuilder (→ RouteMatch.query_parameters)";
-
-    public const string MethodMatch = "method matches in HttpRouteBuilder (→ :method header matcher)";
-
-    public const string UriRegex = "uri regex in HttpRouteBuilder (→ RouteMatch.safe_regex; today it becomes prefix \"/\")";
-
-    public const string IgnoreUriCase = "ignoreUriCase in HttpRouteBuilder (→ RouteMatch.case_sensitive: false)";
-
-    public const string Redirect =
-        "HTTPRoute.redirect in HttpRouteBuilder (→ Route.redirect; today a RouteAction with empty weighted_clusters, which Envoy " +
-        "rejects, losing the whole route configuration)";
-
-    public const string MatchGateways = "match.gateways in HttpRouteBuilder (a match naming only gateways does not apply to sidecars)";
-
-    public const string SourceLabels = "match.sourceLabels in HttpRouteBuilder (a match for other workloads' labels is dropped for this proxy)";
-
-    public const string MatchPort = "match.port in HttpRouteBuilder (a match for another port is dropped from this port's routes)";
-
-    public const string DirectResponse = "HTTPRoute.directResponse in HttpRouteBuilder (→ Route.direct_response; today an empty RouteAction)";
-
     public const string HttpChainMatch =
         "outbound HTTP listeners that match only HTTP (chain match raw_buffer + application_protocols [http/1.1, h2c], http_inspector) " +
         "with default_filter_chain PassthroughFilterChain for other traffic";
