@@ -93,5 +93,12 @@ internal static class ListenerTestSupport
         listener.FilterChains.SingleOrDefault(c => c.Name == name)
         ?? throw new Xunit.Sdk.XunitException($"no chain {name} in {listener.Name}; have {string.Join(", ", listener.FilterChains.Select(c => c.Name))}");
 
-    public static string Json(IMessage message) => JsonFormatter.Default.Format(message);
+    /// <summary>The message as JSON, with every Envoy type this repository defines resolvable inside <c>Any</c> fields.</summary>
+    public static string Json(IMessage message) => Formatter.Format(message);
+
+    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithTypeRegistry(Google.Protobuf.Reflection.TypeRegistry.FromMessages(
+        typeof(Listener).Assembly.GetTypes()
+            .Where(t => typeof(IMessage).IsAssignableFrom(t) && !t.IsAbstract)
+            .Select(t => t.GetProperty("Descriptor", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null))
+            .OfType<Google.Protobuf.Reflection.MessageDescriptor>())));
 }

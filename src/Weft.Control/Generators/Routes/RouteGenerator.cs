@@ -25,7 +25,9 @@ public sealed class RouteGenerator : IXdsGenerator
         var result = new List<XdsResource>();
         foreach (var name in ((IEnumerable<string>?)names ?? []).Order(StringComparer.Ordinal))
         {
-            var key = (nameof(RouteGenerator), name, proxy.Namespace, proxy.DnsDomain, proxy.Type, proxy.IsProxylessGrpc, push.SidecarScope(proxy).Sidecar?.Key, LabelKey(proxy));
+            // A gateway's routes also depend on which of its ports are service ports (port translation): key by proxy.
+            var key = (nameof(RouteGenerator), name, proxy.Namespace, proxy.DnsDomain, proxy.Type, proxy.IsProxylessGrpc, push.SidecarScope(proxy).Sidecar?.Key, LabelKey(proxy),
+                proxy.Type == ProxyType.Router ? proxy.Id : null);
             var config = push.Cached(key, () => Build(proxy, push, name) is { } built ? new XdsResource(name, built) : (object)Missing.Instance);
             if (config is XdsResource resource)
             {
