@@ -291,4 +291,15 @@ public sealed class GatewayListenerTests
         Assert.Equal("rds:http.8080", Target(Assert.Single(listener.FilterChains)));
         Assert.Equal("bookinfo.example.com:80", Assert.Single(RouteOf(router, push, "http.8080")!.VirtualHosts).Name);
     }
+
+    [Fact]
+    public void Gateway_gets_outbound_clusters_and_the_black_hole_but_no_sidecar_clusters()
+    {
+        var names = ClustersOf(Router(), NewPush(HttpGateway)).Select(c => c.Name).ToArray();
+
+        Assert.Contains("outbound|9080||productpage.bookinfo.svc.cluster.local", names);
+        Assert.Contains("BlackHoleCluster", names);
+        Assert.DoesNotContain("PassthroughCluster", names);
+        Assert.DoesNotContain(names, n => n.StartsWith("inbound|", StringComparison.Ordinal));
+    }
 }
