@@ -31,10 +31,23 @@ internal sealed record ProxyAddresses(string Wildcard, string Localhost, string 
 
     public static bool IsIp(string address) => IPAddress.TryParse(address, out _);
 
-    /// <summary>Go's <c>net.IP.IsGlobalUnicast</c>: not unspecified, loopback, link-local or multicast (private ranges count).</summary>
-    private static bool IsGlobalUnicast(IPAddress ip) =>
-        !ip.Equals(IPAddress.Any) && !ip.Equals(IPAddress.IPv6Any) && !IPAddress.IsLoopback(ip)
-        && !ip.Equals(IPAddress.Broadcast)
-        && !(ip.AddressFamily == AddressFamily.InterNetwork && (ip.GetAddressBytes()[0] >= 224 || (ip.GetAddressBytes()[0] == 169 && ip.GetAddressBytes()[1] == 254)))
-        && !(ip.AddressFamily == AddressFamily.InterNetworkV6 && (ip.IsIPv6LinkLocal || ip.IsIPv6Multicast));
+    /// <summary>
+    /// Go's <c>net.IP.IsGlobalUnicast</c>: not unspecified, broadcast, loopback, link-local or multicast (private ranges
+    /// count as global).
+    /// </summary>
+    private static bool IsGlobalUnicast(IPAddress ip)
+    {
+        if (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any) || ip.Equals(IPAddress.Broadcast) || IPAddress.IsLoopback(ip))
+        {
+            return false;
+        }
+
+        if (ip.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            return !ip.IsIPv6LinkLocal && !ip.IsIPv6Multicast;
+        }
+
+        var bytes = ip.GetAddressBytes();
+        return bytes[0] is < 224 or > 239 && !(bytes[0] == 169 && bytes[1] == 254);
+    }
 }
