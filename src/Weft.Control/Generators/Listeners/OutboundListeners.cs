@@ -1,9 +1,7 @@
-using System.Globalization;
 using ServiceEntrySpec = Weft.Api.Model.Networking.ServiceEntrySpec;
 using Weft.Control.Model;
 using Weft.Control.Push;
 using Weft.Control.Registry;
-using Weft.Xds;
 using Weft.Xds.Envoy.Config.Listener.V3;
 
 namespace Weft.Control.Generators.Listeners;
@@ -135,7 +133,7 @@ internal sealed class OutboundListeners
     private void AddTarget(OutboundTarget target, IReadOnlyList<VirtualServiceView> virtualServices)
     {
         var protocol = ListenerProtocols.Of(target.Port.Protocol);
-        var addresses = ListenAddresses(target.Service);
+        var addresses = ServiceListenAddresses.For(target.Service, _addresses.Wildcard);
         if (target.Bind.Length > 0 || protocol == ListenerProtocol.Unknown)
         {
             AddOne(target, addresses[0], virtualServices);
@@ -183,11 +181,11 @@ internal sealed class OutboundListeners
                     conflict = ListenerConflict.HttpOverTcp;
                 }
 
-                var http = HttpChain(target, ListenerProtocol.Http);
+                var http = OutboundHttpChains.For(target, ListenerProtocol.Http, _addresses.Wildcard);
                 if (target.Bind == _addresses.Wildcard)
                 {
                     // Matching HTTP by ALPN leaves room for TCP to other destinations on this port (passthrough).
-                    http = DetectHttp(http);
+                    http = OutboundHttpChains.Detecting(http);
                     entryProtocol = Protocol.Unsupported;
                 }
 
@@ -220,7 +218,7 @@ internal sealed class OutboundListeners
                     conflict = current.Protocol.IsHttp() ? ListenerConflict.AutoOverHttp : ListenerConflict.AutoOverTcp;
                 }
 
-                chains = [.. tcp, DetectHttp(HttpChain(target, ListenerProtocol.Auto))];
+                chains = [.. tcp, OutboundHttpChains.Detecting(OutboundHttpChains.For(target, ListenerProtocol.Auto, _addresses.Wildcard))];
                 break;
 
             default:
@@ -251,22 +249,6 @@ internal sealed class OutboundListeners
     }
 
     /// <summary>
-    /// The HTTP chain of a target. Its routes come by RDS named after the port, shared by every HTTP service on it; a
-    /// detected port on a service address has a route configuration of its own (<c>HOST:PORT</c>); a unix socket's is
-    /// named after the socket.
-    /// </summary>
-    private ChainOptions HttpChain(OutboundTarget target, ListenerProtocol protocol)
-    {
-        var routeName = target.Port.Number == 0 ? target.Bind
-            : protocol == ListenerProtocol.Auto && target.Bind != _addresses.Wildcard ? ResourceNames.HostPort(target.Service.Hostname, target.Port.Number)
-            : ResourceNames.OutboundRouteConfig(target.Port.Number);
-        return new ChainOptions { Http = ConnectionManagers.Outbound(string.Empty, routeName) };
-    }
-
-    private static ChainOptions DetectHttp(ChainOptions chain) =>
-        chain with { ApplicationProtocols = ChainOptions.PlaintextHttpAlpn, TransportProtocol = ChainOptions.RawBuffer };
-
-    /// <summary>
     /// Mongo and MySQL speak first from the server side: a listener that sniffs cannot serve them, so they never share a
     /// port with another protocol.
     /// </summary>
@@ -285,33 +267,5 @@ internal sealed class OutboundListeners
         }
 
         return port.Number == _push.Mesh.ProxyListenPort || port.Number == _push.Mesh.ProxyInboundListenPort;
-    }
-
-    /// <summary>
-    /// The addresses a service is listened on: each IP or CIDR it declares (a full-length prefix counts as its IP), or
-    /// the wildcard for a service without addresses.
-    /// </summary>
-    private List<string> ListenAddresses(MeshService service)
-    {
-        var result = new List<string>();
-        foreach (var address in service.Addresses)
-        {
-            if (ProxyAddresses.IsIp(address))
-            {
-                result.Add(address);
-            }
-            else if (ChainOptions.ToCidrRange(address) is { } range)
-            {
-                var full = range.PrefixLen == (range.AddressPrefix.Contains(':', StringComparison.Ordinal) ? 128u : 32u);
-                result.Add(full ? range.AddressPrefix : string.Create(CultureInfo.InvariantCulture, $"{range.AddressPrefix}/{range.PrefixLen}"));
-            }
-        }
-
-        if (result.Count == 0)
-        {
-            result.Add(_addresses.Wildcard);
-        }
-
-        return result;
     }
 }
