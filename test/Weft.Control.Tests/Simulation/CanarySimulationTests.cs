@@ -36,7 +36,7 @@ public sealed class CanarySimulationTests
         new("a port no service uses is passed through as TCP", Call.Http("product-catalog:9090", "/"),
             new Expect { Listener = "virtualOutbound", FilterChain = "virtualOutbound-catchall-tcp", Cluster = "PassthroughCluster" }),
         new("opaque TCP to port 8080 takes the listener's passthrough chain", Call.Tcp(Call.AnyAddress, 8080),
-            new Expect { Listener = "0.0.0.0_8080", FilterChain = "PassthroughFilterChain", Cluster = "PassthroughCluster" }) { WaitingFor = Waiting.HttpChainMatch },
+            new Expect { Listener = "0.0.0.0_8080", FilterChain = "PassthroughFilterChain", Cluster = "PassthroughCluster" }),
 
         new("proxyless: the dial target's api_listener routes x-canary: always to v2", Call.Grpc(Target, headers: ("x-canary", "always")),
             new Expect { Listener = Target, RouteConfig = ResourceNames.OutboundCluster(8080, Fqdn), VirtualHost = Target, Route = "testers-see-v2", Cluster = V2, Endpoints = ["127.0.0.1:18082"] })

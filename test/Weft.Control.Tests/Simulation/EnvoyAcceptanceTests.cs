@@ -34,9 +34,7 @@ public sealed class EnvoyAcceptanceTests
     }
 
     /// <summary>Golden cases whose xDS Envoy would reject today, with the generator feature that fixes them.</summary>
-    private static readonly Dictionary<string, string> WaitingFor = new(StringComparer.Ordinal)
-    {
-    };
+    private static readonly Dictionary<string, string> WaitingFor = new(StringComparer.Ordinal);
 
     /// <summary>Envoy's proto validation: a route needs an action, and a route action needs a non-empty cluster specifier.</summary>
     private static string? ActionProblem(Route route) => route.ActionCase switch

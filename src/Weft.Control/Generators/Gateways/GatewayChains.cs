@@ -107,5 +107,5 @@ internal static class GatewayChains
     /// <summary>Istio's l4 match at a gateway: the server port, and the Gateway among the match's gateways if it names any.</summary>
     private static bool Applies(long? port, IReadOnlyList<string>? gateways, VirtualServiceView vs, GatewayServer server) =>
         (port is null or 0 || port == server.Port)
-        && (gateways is not { Count: > 0 } || gateways.Any(g => VirtualServiceIndex.ResolveGateway(g, vs.Namespace) == server.GatewayName));
+        && (gateways is not { Count: > 0 } || gateways.Any(g => GatewayNames.Resolve(g, vs.Namespace) == server.GatewayName));
 }
