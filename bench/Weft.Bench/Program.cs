@@ -10,7 +10,41 @@ using Weft.Bench;
 // dotnet run -c Release --project bench/Weft.Bench -- quick           (a few timed runs, no BenchmarkDotNet)
 // dotnet run -c Release --project bench/Weft.Bench -- phases          (time of each stage: parse, decode, schema, CEL, Istio rules)
 // dotnet run -c Release --project bench/Weft.Bench -- emit FILE [N]   (write the N-resource configuration to FILE)
+// dotnet run -c Release --project bench/Weft.Bench -- scale [--services 1000 --clients 1000 --changes 20 ...]
+//                                                            (control plane at scale: full push, change-to-ACK, memory)
 var mode = args.Length > 0 ? args[0] : "load-validate";
+if (mode == "scale")
+{
+    Weft.Bench.Scale.ScaleOptions options;
+    try
+    {
+        options = Weft.Bench.Scale.ScaleOptions.Parse(args.Skip(1).ToArray());
+    }
+    catch (ArgumentException e)
+    {
+        Console.Error.WriteLine("scale: " + e.Message);
+        return 2;
+    }
+
+    try
+    {
+        var result = await Weft.Bench.Scale.ScaleScenario.RunAsync(options, Console.Error, CancellationToken.None);
+        Weft.Bench.Scale.ScaleReport.Write(result, Console.Out);
+        return 0;
+    }
+    catch (Exception e) when (e is TimeoutException or InvalidOperationException or OperationCanceledException)
+    {
+        Console.Error.WriteLine("scale: " + e.Message);
+        return 1;
+    }
+}
+
+if (mode == "scale-control")
+{
+    // The control plane half of `scale`, started by it as a child process.
+    return await Weft.Bench.Scale.ControlPlaneAgent.RunChildAsync(args[1]);
+}
+
 if (mode == "emit")
 {
     // The benchmark's configuration as a file, to time `weft validate` end to end as a user runs it.

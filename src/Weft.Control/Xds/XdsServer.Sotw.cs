@@ -91,7 +91,9 @@ public sealed partial class XdsServer
         if (onlyChanged)
         {
             var changed = resources.Where(r => !watched.Sent.TryGetValue(r.Name, out var v) || v != r.Version).ToList();
-            var removed = complete && watched.Sent.Keys.Any(n => !resources.Any(r => r.Name == n));
+            // A set, not a scan per name: a sidecar holds thousands of clusters, and this runs for every proxy on every push.
+            var current = complete ? resources.Select(r => r.Name).ToHashSet(StringComparer.Ordinal) : null;
+            var removed = current is not null && watched.Sent.Keys.Any(n => !current.Contains(n));
             if (changed.Count == 0 && !removed)
             {
                 return false;

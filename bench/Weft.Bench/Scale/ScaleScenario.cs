@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Weft.Bench.Scale;
+
+/// <summary>
+/// The scale scenario: write the mesh, start a control plane, then (1) a cold wave of every client connecting at once,
+/// (2) a smaller wave as a scaling baseline, (3) the measured full push, a warm wave of every client, kept connected for
+/// (4) one-file changes, each timed from the file write until every affected client has acknowledged the new routes, and
+/// the control plane's memory and CPU throughout; finally (5) the in-process generation profile. Every wait is bounded;
+/// a client holding the wrong configuration stops the run.
+/// </summary>
+internal static class ScaleScenario
+{
+    public static async Task<ScaleResult> RunAsync(ScaleOptions options, TextWriter progress, CancellationToken cancel)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        deadline.CancelAfter(options.Deadline);
+        cancel = deadline.Token;
+        var directory = options.Directory ?? Path.Combine(Path.GetTempPath(), "weft-scale-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            return await RunInAsync(directory, options, progress, cancel).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (options.Directory is null)
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<ScaleResult> RunInAsync(string directory, ScaleOptions options, TextWriter progress, CancellationToken cancel)
+    {
+        var loadBefore = LoadAverage();
+        var config = new ScaleConfig(directory, options.Services, options.Namespaces);
+        var resources = config.WriteAll();
+        progress.WriteLine($"wrote {resources} resources for {options.Services} services to {directory}");
+
+        var link = options.InProcess
+            ? await ControlPlaneLink.StartInProcessAsync(directory, options.WaitTimeout, cancel).ConfigureAwait(false)
+            : await ControlPlaneLink.StartChildAsync(directory, options.MaxHeapMb, options.WaitTimeout, cancel).ConfigureAwait(false);
+        await using (link.ConfigureAwait(false))
+        {
+            using var guard = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            var watching = WatchMemoryAsync(link, options, guard);
+            cancel = guard.Token;
+            if (link.Resources != resources)
+            {
+                throw new InvalidOperationException($"the control plane holds {link.Resources} resources, {resources} were written");
+            }
+
+            var idle = await link.StatsAsync(collect: true, cancel).ConfigureAwait(false);
+            progress.WriteLine($"control plane serving on {link.XdsAddress} ({(link.InProcess ? "in this process" : "child process")}), heap {idle.HeapBytes / 1e6:F0} MB");
+
+            var cold = await WaveAsync("cold", link, config, options, options.Clients, progress, cancel).ConfigureAwait(false);
+            var baseline = options.BaselineClients > 0 && options.BaselineClients < options.Clients
+                ? await WaveAsync("baseline", link, config, options, options.BaselineClients, progress, cancel).ConfigureAwait(false)
+                : null;
+            var (warm, fleet) = await WaveAndKeepAsync("full push", link, config, options, options.Clients, progress, cancel).ConfigureAwait(false);
+            ControlPlaneStats connected;
+            var changes = new List<ChangeResult>();
+            await using (fleet.ConfigureAwait(false))
+            {
+                connected = await link.StatsAsync(collect: true, cancel).ConfigureAwait(false);
+                progress.WriteLine($"all connected: control plane heap after GC {connected.HeapBytes / 1e6:F0} MB, working set {connected.WorkingSetBytes / 1e6:F0} MB, peak {connected.PeakWorkingSetBytes / 1e6:F0} MB");
+                for (var change = 0; change < options.Changes; change++)
+                {
+                    var result = await ChangeAsync(change, link, config, fleet, options, cancel).ConfigureAwait(false);
+                    changes.Add(result);
+                    progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"change {change + 1}/{options.Changes} ({ScaleConfig.Name(result.Service)}): pushed after {result.WriteToPushMs:F0} ms, all {fleet.Clients.Count} acknowledged after {result.WriteToLastAckMs:F0} ms"));
+                }
+            }
+
+            var end = await link.StatsAsync(collect: false, cancel).ConfigureAwait(false);
+            await link.WaitConnectionsAsync(0, options.WaitTimeout, cancel).ConfigureAwait(false);
+            GenerationProfile? generation = null;
+            if (options.GenerationBaseline)
+            {
+                progress.WriteLine("timing generation alone, in this process");
+                try
+                {
+                    generation = GenerationProfile.Measure(config, options.Clients);
+                }
+                catch (Exception e)
+                {
+                    // The measurements above stand on their own; report them without the profile.
+                    progress.WriteLine($"the generation profile failed: {e}");
+                }
+            }
+
+            await guard.CancelAsync().ConfigureAwait(false);
+            await watching.ConfigureAwait(false);
+            return new ScaleResult
+            {
+                Options = options,
+                Resources = resources,
+                RoutedServices = config.RoutedServices,
+                LoadBefore = loadBefore,
+                LoadAfter = LoadAverage(),
+                Cold = cold,
+                Baseline = baseline,
+                Warm = warm,
+                Changes = changes,
+                Idle = idle,
+                Connected = connected,
+                End = end,
+                Generation = generation,
+            };
+        }
+    }
+
+    private static async Task<WaveResult> WaveAsync(string name, ControlPlaneLink link, ScaleConfig config, ScaleOptions options, int clients, TextWriter progress, CancellationToken cancel)
+    {
+        var (result, fleet) = await WaveAndKeepAsync(name, link, config, options, clients, progress, cancel).ConfigureAwait(false);
+        await fleet.DisposeAsync().ConfigureAwait(false);
+        await link.WaitConnectionsAsync(0, options.WaitTimeout, cancel).ConfigureAwait(false);
+        return result;
+    }
+
+    private static async Task<(WaveResult Result, EnvoyFleet Fleet)> WaveAndKeepAsync(string name, ControlPlaneLink link, ScaleConfig config, ScaleOptions options, int clients, TextWriter progress, CancellationToken cancel)
+    {
+        var before = await link.StatsAsync(collect: false, cancel).ConfigureAwait(false);
+        var fleet = EnvoyFleet.Start(link.XdsAddress, config, clients, c => c % options.VerifyEvery == 0, cancel);
+        try
+        {
+            var converged = await fleet.WaitConvergedAsync(options.WaitTimeout, cancel).ConfigureAwait(false);
+            var after = await link.StatsAsync(collect: false, cancel).ConfigureAwait(false);
+            foreach (var client in fleet.Clients)
+            {
+                ScaleChecks.Converged(config, client);
+            }
+
+            var perClient = fleet.Clients.Select((c, i) => Ms(converged[i] - c.StartedAt)).ToArray();
+            var result = new WaveResult(name, clients, Ms(converged.Max() - fleet.StartedAt), perClient, after.Cpu - before.Cpu);
+            progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name} wave: {clients} clients converged in {result.WallMs:F0} ms (control plane CPU {result.Cpu.TotalMilliseconds:F0} ms)"));
+            return (result, fleet);
+        }
+        catch
+        {
+            await fleet.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<ChangeResult> ChangeAsync(int change, ControlPlaneLink link, ScaleConfig config, EnvoyFleet fleet, ScaleOptions options, CancellationToken cancel)
+    {
+        var before = await link.StatsAsync(collect: false, cancel).ConfigureAwait(false);
+        link.ForgetPushes();
+        var written = Stopwatch.GetTimestamp();
+        var service = config.ChangeWeights(change);
+        var push = await link.NextPushAsync(options.WaitTimeout, cancel).ConfigureAwait(false);
+        long[] acks;
+        try
+        {
+            acks = await Task.WhenAll(fleet.Clients.Select(c => c.RoutesAckedAsync(push.Version))).WaitAsync(options.WaitTimeout, cancel).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            var pending = fleet.Clients.Count(c => !c.RoutesAckedAsync(push.Version).IsCompleted);
+            throw new TimeoutException($"change {change + 1}: {pending} of {fleet.Clients.Count} clients did not acknowledge push {push.Version} within {options.WaitTimeout.TotalSeconds:F0} s");
+        }
+
+        var after = await link.StatsAsync(collect: false, cancel).ConfigureAwait(false);
+        var verified = 0;
+        foreach (var client in fleet.Clients.Where(c => c.VerifyRoutes))
+        {
+            ScaleChecks.Weights(config, client, service);
+            verified++;
+        }
+
+        return new ChangeResult(service, push.Version, Ms(push.At - written), Ms(acks.Max() - written), acks.Select(a => Ms(a - written)).ToArray(), after.Cpu - before.Cpu, verified);
+    }
+
+    /// <summary>Stops the run (through <paramref name="guard"/>) if the child's working set passes twice its heap limit.</summary>
+    private static async Task WatchMemoryAsync(ControlPlaneLink link, ScaleOptions options, CancellationTokenSource guard)
+    {
+        if (options.MaxHeapMb <= 0)
+        {
+            return;
+        }
+
+        var limit = 2L * options.MaxHeapMb * 1024 * 1024;
+        try
+        {
+            while (!guard.IsCancellationRequested)
+            {
+                if (link.ChildWorkingSetBytes() is { } bytes && bytes > limit)
+                {
+                    await Console.Error.WriteLineAsync($"the control plane's working set reached {bytes / (1024 * 1024)} MB, over twice --max-heap-mb; stopping the run").ConfigureAwait(false);
+                    await guard.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+
+                await Task.Delay(1000, guard.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+}
