@@ -19,6 +19,24 @@ else
   echo "test.sh: Istio corpus NOT found at ../shared/istio-corpus; conformance suites will be SKIPPED"
 fi
 
+# The interop tests run gRPC's own xDS client (npm @grpc/grpc-js-xds, versions pinned by the
+# committed package-lock.json). Without node/npm, or if the install fails, those tests skip and say so.
+interop="$here/test/interop/grpc-js-xds"
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  # npm ci starts from scratch each time; skip it while node_modules is newer than the manifests.
+  if [ -f "$interop/node_modules/.package-lock.json" ] \
+     && [ "$interop/node_modules/.package-lock.json" -nt "$interop/package-lock.json" ] \
+     && [ "$interop/node_modules/.package-lock.json" -nt "$interop/package.json" ]; then
+    echo "test.sh: grpc-js-xds interop packages already installed ($(node --version))"
+  elif (cd "$interop" && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+    echo "test.sh: installed grpc-js-xds interop packages with npm ci ($(node --version))"
+  else
+    echo "test.sh: npm ci failed in test/interop/grpc-js-xds; grpc-js-xds interop tests will be SKIPPED" >&2
+  fi
+else
+  echo "test.sh: node/npm NOT found; grpc-js-xds interop tests will be SKIPPED"
+fi
+
 dotnet restore Weft.slnx -v q
 dotnet build Weft.slnx -c Release --no-restore -v q -nologo -clp:ErrorsOnly
 

@@ -94,6 +94,17 @@ public static class ResourceNames
     /// <summary>What Istio appends to a stat prefix so that stat names split unambiguously.</summary>
     public const string StatPrefixDelimiter = ";";
 
+    /// <summary>The cluster of the local SDS server (pilot-agent) that serves workload and file-based secrets.</summary>
+    public const string SdsCluster = "sds-grpc";
+
+    /// <summary>What a credential name's CA secret adds to the name.</summary>
+    public const string CredentialCaSuffix = "-cacert";
+
+    private const string FileCertificatePrefix = "file-cert:";
+    private const string FileRootPrefix = "file-root:";
+    private const string KubernetesCredentialPrefix = "kubernetes://";
+    private const string BuiltinCredentialPrefix = "builtin://";
+
     private const string OutboundText = "outbound";
     private const string InboundText = "inbound";
     private const string SniSeparator = "_.";
@@ -218,12 +229,23 @@ public static class ResourceNames
     /// <summary>The virtual host of an inbound HTTP chain: <c>inbound|http|SERVICE_PORT</c>.</summary>
     public static string InboundHttpVirtualHost(int servicePort) => string.Concat(InboundText, "|http|", Port(servicePort));
 
-    /// <summary>A gateway's plaintext HTTP route config: <c>http.PORT</c>.</summary>
-    public static string GatewayHttpRouteConfig(int port) => "http." + Port(port);
+    /// <summary>A gateway's plaintext HTTP route config: <c>http.PORT</c>, or <c>http.PORT.BIND</c> for a server with a bind.</summary>
+    public static string GatewayHttpRouteConfig(int port, string bind = "")
+    {
+        ArgumentNullException.ThrowIfNull(bind);
+        return "http." + Port(port) + (bind.Length > 0 ? "." + bind : string.Empty);
+    }
 
-    /// <summary>A gateway's HTTPS route config: <c>https.PORT.PORT_NAME.GATEWAY.NAMESPACE</c>.</summary>
-    public static string GatewayHttpsRouteConfig(int port, string portName, string gateway, string gatewayNamespace) =>
-        string.Join('.', "https", Port(port), portName, gateway, gatewayNamespace);
+    /// <summary>
+    /// A gateway's HTTPS route config: <c>https.PORT.PORT_NAME.GATEWAY.NAMESPACE</c>, followed by <c>.BIND</c> for a server
+    /// with a bind.
+    /// </summary>
+    public static string GatewayHttpsRouteConfig(int port, string portName, string gateway, string gatewayNamespace, string bind = "")
+    {
+        ArgumentNullException.ThrowIfNull(bind);
+        var name = string.Join('.', "https", Port(port), portName, gateway, gatewayNamespace);
+        return bind.Length > 0 ? name + "." + bind : name;
+    }
 
     /// <summary>The virtual host of a gateway route config with no hosts (answers 404): <c>blackhole:PORT</c>.</summary>
     public static string GatewayBlackholeVirtualHost(int port) => "blackhole:" + Port(port);
@@ -233,6 +255,70 @@ public static class ResourceNames
     {
         ArgumentException.ThrowIfNullOrEmpty(listenerOrChainName);
         return string.Concat(DirectionText(direction), "_", listenerOrChainName);
+    }
+
+    /// <summary>
+    /// A stat prefix as Istio writes it into connection managers, ended by the delimiter: <c>outbound_0.0.0.0_80;</c>,
+    /// <c>inbound_0.0.0.0_8080;</c>.
+    /// </summary>
+    public static string DelimitedStatPrefix(string statPrefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(statPrefix);
+        return statPrefix + StatPrefixDelimiter;
+    }
+
+    /// <summary>
+    /// The path Istio puts in <c>istio.config</c> metadata to name the resource a piece of config came from:
+    /// <c>/apis/networking.istio.io/v1/namespaces/NS/KIND/NAME</c>, the kind in kebab case (<c>virtual-service</c>).
+    /// </summary>
+    public static string NetworkingConfigPath(string kebabKind, string ns, string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(kebabKind);
+        ArgumentException.ThrowIfNullOrEmpty(ns);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return string.Concat("/apis/networking.istio.io/v1/namespaces/", ns, "/", kebabKind, "/", name);
+    }
+
+    /// <summary>The SDS secret of a certificate and key read from files: <c>file-cert:CERT~KEY</c>.</summary>
+    public static string FileCertificateSecret(string certificatePath, string privateKeyPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(certificatePath);
+        ArgumentException.ThrowIfNullOrEmpty(privateKeyPath);
+        return string.Concat(FileCertificatePrefix, certificatePath, "~", privateKeyPath);
+    }
+
+    /// <summary>The SDS secret of a CA bundle read from a file: <c>file-root:PATH</c>.</summary>
+    public static string FileRootSecret(string caCertificatesPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(caCertificatesPath);
+        return FileRootPrefix + caCertificatesPath;
+    }
+
+    /// <summary>
+    /// The SDS secret a gateway's <c>credentialName</c> names: <c>kubernetes://NAME</c>, a name that already carries a
+    /// type (<c>kubernetes://</c>, <c>kubernetes-gateway://</c>, <c>configmap://</c>) as it is, <c>builtin://</c> the
+    /// workload's own certificate (<c>default</c>).
+    /// </summary>
+    public static string CredentialSecret(string credentialName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(credentialName);
+        if (credentialName.StartsWith(BuiltinCredentialPrefix, StringComparison.Ordinal))
+        {
+            return credentialName.EndsWith(CredentialCaSuffix, StringComparison.Ordinal) ? RootCaSecret : DefaultSecret;
+        }
+
+        return credentialName.StartsWith(KubernetesCredentialPrefix, StringComparison.Ordinal)
+            || credentialName.StartsWith("kubernetes-gateway://", StringComparison.Ordinal)
+            || credentialName.StartsWith("configmap://", StringComparison.Ordinal)
+            ? credentialName
+            : KubernetesCredentialPrefix + credentialName;
+    }
+
+    /// <summary>The SDS secret holding the CA that checks client certificates for a credential: <c>kubernetes://NAME-cacert</c>.</summary>
+    public static string CredentialCaSecret(string credentialName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(credentialName);
+        return CredentialSecret(credentialName + CredentialCaSuffix);
     }
 
     private static string DirectionText(Direction direction) => direction switch

@@ -10,11 +10,13 @@ public sealed class CommandLineTests
         var run = CliRun.Of(["--help"]);
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("validate", run.Stdout);
+        Assert.Contains("control", run.Stdout);
         Assert.Contains("version", run.Stdout);
     }
 
     [Theory]
     [InlineData("validate")]
+    [InlineData("control")]
     [InlineData("version")]
     public void Every_command_has_help(string command)
     {
@@ -29,6 +31,22 @@ public sealed class CommandLineTests
         var run = CliRun.Of(["frobnicate"]);
         Assert.Equal(2, run.ExitCode);
         Assert.StartsWith("weft: unrecognized command or argument 'frobnicate'", run.Stderr);
+    }
+
+    [Fact]
+    public void Control_without_its_directory_says_so()
+    {
+        var run = CliRun.Of(["control", "--config", "/nonexistent/weft-config"]);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("weft control: config directory /nonexistent/weft-config does not exist", run.Stderr.Trim());
+    }
+
+    [Fact]
+    public void Control_with_a_malformed_address_is_a_usage_error()
+    {
+        var run = CliRun.Of(["control", "--config", ".", "--xds-address", "localhost"]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("weft control: --xds-address \"localhost\" is not HOST:PORT", run.Stderr);
     }
 
     [Fact]

@@ -91,6 +91,8 @@ public sealed class FieldNumberTests
         { UpstreamTlsContext.Descriptor.FullName, "sni", 2 },
         { CommonTlsContext.Descriptor.FullName, "tls_certificate_sds_secret_configs", 6 },
         { CommonTlsContext.Descriptor.FullName, "combined_validation_context", 8 },
+        { CommonTlsContext.Descriptor.FullName, "tls_certificate_certificate_provider_instance", 11 },
+        { CommonTlsContext.Types.CombinedCertificateValidationContext.Descriptor.FullName, "validation_context_certificate_provider_instance", 4 },
         { CertificateValidationContext.Descriptor.FullName, "match_subject_alt_names", 9 },
         { UpstreamHttpOptions.Descriptor.FullName, "use_downstream_protocol_config", 4 },
         { Principal.Descriptor.FullName, "remote_ip", 11 },

@@ -137,6 +137,31 @@ public sealed class ResourceNamesTests
     }
 
     [Fact]
+    public void Gateway_route_names_with_a_server_bind()
+    {
+        Assert.Equal("http.8080.10.0.0.1", ResourceNames.GatewayHttpRouteConfig(8080, "10.0.0.1"));
+        Assert.Equal("https.443.https.gw.default.10.0.0.1", ResourceNames.GatewayHttpsRouteConfig(443, "https", "gw", "default", "10.0.0.1"));
+    }
+
+    [Fact]
+    public void Secret_names()
+    {
+        Assert.Equal("file-cert:/c.pem~/k.pem", ResourceNames.FileCertificateSecret("/c.pem", "/k.pem"));
+        Assert.Equal("file-root:/ca.pem", ResourceNames.FileRootSecret("/ca.pem"));
+        Assert.Equal("kubernetes://cert", ResourceNames.CredentialSecret("cert"));
+        Assert.Equal("kubernetes://cert-cacert", ResourceNames.CredentialCaSecret("cert"));
+        Assert.Equal("kubernetes-gateway://ns/cert", ResourceNames.CredentialSecret("kubernetes-gateway://ns/cert"));
+        Assert.Equal(["default", "ROOTCA"], [ResourceNames.CredentialSecret("builtin://"), ResourceNames.CredentialCaSecret("builtin://")]);
+    }
+
+    [Fact]
+    public void Config_paths_and_delimited_stat_prefixes()
+    {
+        Assert.Equal("/apis/networking.istio.io/v1/namespaces/default/sidecar/app", ResourceNames.NetworkingConfigPath("sidecar", "default", "app"));
+        Assert.Equal("outbound_0.0.0.0_80;", ResourceNames.DelimitedStatPrefix(ResourceNames.StatPrefix(Direction.Outbound, "0.0.0.0_80")));
+    }
+
+    [Fact]
     public void Stat_prefixes()
     {
         Assert.Equal("outbound_0.0.0.0_80", ResourceNames.StatPrefix(Direction.Outbound, ResourceNames.WildcardListener(80)));

@@ -36,4 +36,13 @@ public sealed record MeshConfig
 
     /// <summary><c>inboundTrafficPolicy.mode: LOCALHOST</c> sends inbound traffic to 127.0.0.1 instead of the original address.</summary>
     public bool InboundToLocalhost { get; init; }
+
+    /// <summary>
+    /// <c>localityLbSetting</c>: the locality load balancing of clusters whose DestinationRule sets none. Istio's default
+    /// is enabled with no rules, which orders endpoints by proximity once a cluster has outlier detection.
+    /// </summary>
+    public Weft.Api.Model.Networking.LocalityLoadBalancerSetting? LocalityLbSetting { get; init; } = new() { Enabled = true };
+
+    /// <summary><c>tcpKeepalive</c>: TCP keepalive for every outbound cluster, before DestinationRule settings; none by default.</summary>
+    public Weft.Api.Model.Networking.TcpKeepalive? TcpKeepalive { get; init; }
 }

@@ -17,6 +17,9 @@ public sealed class PushContext
     private readonly FrozenDictionary<string, IReadOnlyList<MeshService>> _servicesByHost;
     private readonly IReadOnlyList<DestinationRuleView> _destinationRules;
     private readonly IReadOnlyList<StoredResource> _sidecars;
+    private readonly FrozenDictionary<string, IReadOnlyList<DestinationRuleView>> _rulesByHost;
+    private readonly IReadOnlyList<DestinationRuleView> _wildcardRules;
+    private readonly bool _anyRuleSelects;
 
     public PushContext(ConfigSnapshot config, IServiceRegistry registry, MeshConfig mesh, long version, string versionInfo)
     {
@@ -31,6 +34,11 @@ public sealed class PushContext
         _destinationRules = config.OfKind("DestinationRule")
             .Select(r => new DestinationRuleView(r.Key, r.Spec<DestinationRuleSpec>(), Hosts.Resolve(r.Spec<DestinationRuleSpec>().Host ?? string.Empty, r.Key.Namespace)))
             .ToArray();
+        _rulesByHost = _destinationRules.Where(r => !r.Host.StartsWith('*'))
+            .GroupBy(r => r.Host, StringComparer.OrdinalIgnoreCase)
+            .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<DestinationRuleView>)g.ToArray(), StringComparer.OrdinalIgnoreCase);
+        _wildcardRules = _destinationRules.Where(r => r.Host.StartsWith('*')).ToArray();
+        _anyRuleSelects = _destinationRules.Any(r => r.Spec.WorkloadSelector?.MatchLabels is { Count: > 0 });
         _sidecars = config.OfKind("Sidecar");
         Gateways = config.OfKind("Gateway");
     }
@@ -84,18 +92,21 @@ public sealed class PushContext
     public IReadOnlyList<MeshService> ServicesFor(ProxyNode proxy)
     {
         var scope = SidecarScope(proxy);
-        var result = new List<MeshService>();
-        foreach (var (host, services) in _servicesByHost)
+        return Cached(("services-for", proxy.Namespace, scope.Sidecar?.Key), () =>
         {
-            var chosen = Service(host, proxy.Namespace);
-            if (chosen is not null && scope.Includes(chosen.Hostname, chosen.Namespace))
+            var result = new List<MeshService>();
+            foreach (var host in _servicesByHost.Keys)
             {
-                result.Add(chosen);
+                var chosen = Service(host, proxy.Namespace);
+                if (chosen is not null && scope.Includes(chosen.Hostname, chosen.Namespace))
+                {
+                    result.Add(chosen);
+                }
             }
-        }
 
-        result.Sort((a, b) => string.CompareOrdinal(a.Hostname, b.Hostname));
-        return result;
+            result.Sort((a, b) => string.CompareOrdinal(a.Hostname, b.Hostname));
+            return (IReadOnlyList<MeshService>)result.ToArray();
+        });
     }
 
     /// <summary>
@@ -104,10 +115,21 @@ public sealed class PushContext
     /// </summary>
     public DestinationRuleView? DestinationRule(ProxyNode proxy, string host, MeshService? service = null)
     {
+        var labels = _anyRuleSelects ? LabelKey(proxy.Labels) : string.Empty;
+        var found = Cached(("destination-rule", proxy.Namespace, labels, host, service?.Namespace), () =>
+            (object?)FindDestinationRule(proxy, host, service) ?? NoRule);
+        return found as DestinationRuleView;
+    }
+
+    private static readonly object NoRule = new();
+
+    private DestinationRuleView? FindDestinationRule(ProxyNode proxy, string host, MeshService? service)
+    {
         DestinationRuleView? best = null;
         var bestRank = int.MaxValue;
         var bestSpecificity = -1;
-        foreach (var rule in _destinationRules)
+        var candidates = _rulesByHost.TryGetValue(host, out var exact) ? exact.Concat(_wildcardRules) : _wildcardRules;
+        foreach (var rule in candidates)
         {
             if (!Hosts.Matches(rule.Host, host)
                 || !Hosts.Visible(rule.Spec.ExportTo ?? [], rule.Key.Namespace, proxy.Namespace, Mesh.DefaultExportTo)
@@ -131,6 +153,9 @@ public sealed class PushContext
 
         return best;
     }
+
+    private static string LabelKey(IReadOnlyDictionary<string, string> labels) =>
+        string.Join(',', labels.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value));
 
     /// <summary>The Sidecar that applies to a proxy: one selecting its labels in its namespace, its namespace's default, the root's.</summary>
     public SidecarScope SidecarScope(ProxyNode proxy)

@@ -35,7 +35,7 @@ public sealed class VirtualServiceIndex
 
             var ns = resource.Key.Namespace;
             var hosts = spec.Hosts.Select(h => Hosts.Resolve(h, ns)).ToArray();
-            var gateways = (spec.Gateways is { Count: > 0 } g ? g : [Mesh]).Select(name => ResolveGateway(name, ns)).Distinct().ToArray();
+            var gateways = (spec.Gateways is { Count: > 0 } g ? g : [Mesh]).Select(name => GatewayNames.Resolve(name, ns)).Distinct().ToArray();
             var http = DelegateMerger.Merge(resource.Key, spec.Http ?? [], (name, delegateNs) =>
                 delegates.TryGetValue((string.IsNullOrEmpty(delegateNs) ? ns : delegateNs, name), out var d)
                     && Hosts.Visible(d.Spec<VirtualServiceSpec>().ExportTo ?? [], d.Key.Namespace, ns, mesh.DefaultExportTo)
@@ -52,13 +52,14 @@ public sealed class VirtualServiceIndex
     /// of the namespace itself first, then the others, each group by name.
     /// </summary>
     public IReadOnlyList<VirtualServiceView> For(string gateway, string ns, MeshConfig mesh) =>
+        _byGatewayAndNamespace.GetOrAdd((gateway, ns), key => Select(key.Gateway, key.Ns, mesh));
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Gateway, string Ns), IReadOnlyList<VirtualServiceView>> _byGatewayAndNamespace = new();
+
+    private IReadOnlyList<VirtualServiceView> Select(string gateway, string ns, MeshConfig mesh) =>
         _all.Where(v => v.Gateways.Contains(gateway) && Hosts.Visible(v.Spec.ExportTo ?? [], v.Namespace, ns, mesh.DefaultExportTo))
             .OrderBy(v => v.Namespace == ns ? 0 : 1)
             .ThenBy(v => v.Namespace, StringComparer.Ordinal)
             .ThenBy(v => v.Name, StringComparer.Ordinal)
             .ToArray();
-
-    /// <summary><c>mesh</c> stays; <c>NAME</c> means <c>NAMESPACE/NAME</c> in the VirtualService's namespace.</summary>
-    public static string ResolveGateway(string name, string ns) =>
-        name == Mesh || name.Contains('/', StringComparison.Ordinal) ? name : $"{ns}/{name}";
 }

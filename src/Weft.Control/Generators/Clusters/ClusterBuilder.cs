@@ -1,32 +1,39 @@
-using Google.Protobuf.WellKnownTypes;
-using Weft.Api.Model.Networking;
+using Weft.Control.Generators.Endpoints;
 using Weft.Control.Model;
 using Weft.Control.Push;
 using Weft.Control.Registry;
 using Weft.Xds;
 using Weft.Xds.Envoy.Config.Cluster.V3;
-using Weft.Xds.Envoy.Config.Core.V3;
-using Weft.Xds.Envoy.Extensions.Upstreams.Http.V3;
-using HttpProtocolOptions = Weft.Xds.Envoy.Extensions.Upstreams.Http.V3.HttpProtocolOptions;
+using TrafficPolicy = Weft.Api.Model.Networking.TrafficPolicy;
 
 namespace Weft.Control.Generators.Clusters;
 
 /// <summary>
 /// Builds Istio's outbound clusters for one service port: the default cluster <c>outbound|PORT||HOST</c> and one per
-/// DestinationRule subset, with Istio's defaults and the DestinationRule's traffic policy applied (port-level settings and
-/// subset policies merged as Istio merges them).
+/// DestinationRule subset, in Istio's order (core/cluster.go, cluster_builder.go): discovery type and endpoints, the
+/// protocol the port implies, then the merged traffic policy, then EDS config and metadata. Proxyless gRPC clients get
+/// <see cref="ProxylessClusters"/> instead.
 /// </summary>
 internal static class ClusterBuilder
 {
     /// <summary>Envoy's "no limit" for circuit-breaker thresholds, which Istio sets even without a DestinationRule.</summary>
-    public const uint Unlimited = uint.MaxValue;
+    public const uint Unlimited = ConnectionPools.Unlimited;
 
-    /// <summary>The default cluster and the subset clusters of a service port, in that order.</summary>
-    public static IEnumerable<Cluster> Outbound(ClusterContext context, MeshService service, Registry.ServicePort port)
+    /// <summary>The key of HTTP protocol options in <c>typed_extension_protocol_options</c>.</summary>
+    public const string ProtocolOptionsKey = ClusterDraft.ProtocolOptionsKey;
+
+    private static readonly TimeSpan DnsRefreshRate = TimeSpan.FromSeconds(60);
+
+    /// <summary>The default cluster and the subset clusters of a service port, in that order; DNS clusters without endpoints are left out.</summary>
+    public static IEnumerable<Cluster> Outbound(ClusterContext context, MeshService service, ServicePort port)
     {
         var rule = context.Push.DestinationRule(context.Proxy, service.Hostname, service);
         var policy = TrafficPolicies.ForPort(rule?.Spec.TrafficPolicy, port.Number);
-        yield return Build(context, service, port, subset: string.Empty, rule, policy);
+        if (Build(context, service, port, subset: string.Empty, rule, policy) is { } main)
+        {
+            yield return main;
+        }
+
         foreach (var subset in rule?.Spec.Subsets ?? [])
         {
             if (string.IsNullOrEmpty(subset.Name))
@@ -35,128 +42,93 @@ internal static class ClusterBuilder
             }
 
             var merged = TrafficPolicies.MergeSubset(policy, subset.TrafficPolicy, port.Number);
-            yield return Build(context, service, port, subset.Name, rule, merged);
+            if (Build(context, service, port, subset.Name, rule, merged) is { } cluster)
+            {
+                yield return cluster;
+            }
         }
     }
 
-    public static Cluster Build(ClusterContext context, MeshService service, Registry.ServicePort port, string subset, DestinationRuleView? rule, TrafficPolicy? policy)
+    /// <summary>One cluster with its merged policy; null when Istio would not build it (a DNS cluster with no endpoints).</summary>
+    public static Cluster? Build(ClusterContext context, MeshService service, ServicePort port, string subset, DestinationRuleView? rule, TrafficPolicy? policy)
     {
+        if (context.Proxy.IsProxylessGrpc)
+        {
+            return ProxylessClusters.Build(context, service, port, subset, policy);
+        }
+
         var name = ResourceNames.OutboundCluster(port.Number, service.Hostname, subset);
+        var ownPolicy = subset.Length > 0 ? rule?.Subset(subset)?.TrafficPolicy : rule?.Spec.TrafficPolicy;
         var cluster = new Cluster
         {
             Name = name,
-            AltStatName = name + ResourceNames.StatPrefixDelimiter,
-            ConnectTimeout = Envoy.Duration(context.Push.Mesh.ConnectTimeout),
+            Type = DiscoveryType(context.Proxy.Type, service, subset.Length > 0 ? ownPolicy : null),
+            CommonLbConfig = new Cluster.Types.CommonLbConfig(),
+            AltStatName = ResourceNames.AltStatName(name),
         };
 
-        if (context.Proxy.IsProxylessGrpc)
+        IReadOnlyList<LocalityGroup> inline = [];
+        switch (cluster.Type)
         {
-            // gRPC's xDS client reads EDS clusters only, round robin unless told otherwise, and only max_requests.
-            cluster.Type = Cluster.Types.DiscoveryType.Eds;
-            cluster.EdsClusterConfig = new Cluster.Types.EdsClusterConfig { ServiceName = name, EdsConfig = Envoy.Ads() };
-            cluster.ConnectTimeout = null;
-            cluster.AltStatName = string.Empty;
-            ClusterPolicy.ApplyProxyless(cluster, policy);
-            return cluster;
-        }
-
-        switch (service.Resolution)
-        {
-            case Resolution.Static:
-                cluster.Type = Cluster.Types.DiscoveryType.Eds;
-                cluster.EdsClusterConfig = new Cluster.Types.EdsClusterConfig { ServiceName = name, EdsConfig = Envoy.AdsNoWait() };
-                break;
-            case Resolution.Dns or Resolution.DnsRoundRobin:
-                cluster.Type = service.Resolution == Resolution.Dns ? Cluster.Types.DiscoveryType.StrictDns : Cluster.Types.DiscoveryType.LogicalDns;
-                cluster.RespectDnsTtl = true;
-                cluster.DnsRefreshRate = Envoy.Duration(TimeSpan.FromSeconds(60));
+            case Cluster.Types.DiscoveryType.StrictDns or Cluster.Types.DiscoveryType.LogicalDns:
                 cluster.DnsLookupFamily = Cluster.Types.DnsLookupFamily.V4Only;
-                cluster.LoadAssignment = Endpoints.LoadAssignmentBuilder.Build(context.Push, service, port, subset, rule, name);
-                break;
-            case Resolution.Passthrough:
-                cluster.Type = Cluster.Types.DiscoveryType.OriginalDst;
-                cluster.LbPolicy = Cluster.Types.LbPolicy.ClusterProvided;
-                break;
-        }
-
-        if (cluster.Type != Cluster.Types.DiscoveryType.OriginalDst)
-        {
-            cluster.LbPolicy = Cluster.Types.LbPolicy.LeastRequest;
-        }
-
-        cluster.CircuitBreakers = DefaultCircuitBreakers();
-        cluster.Metadata = Metadata(service, rule, subset);
-        if (port.Protocol.IsHttp2() || (port.Protocol.IsHttp() && context.Push.Mesh.H2Upgrade))
-        {
-            cluster.TypedExtensionProtocolOptions[ProtocolOptionsKey] = Any.Pack(new HttpProtocolOptions
-            {
-                ExplicitHttpConfig = new HttpProtocolOptions.Types.ExplicitHttpConfig { Http2ProtocolOptions = new Http2ProtocolOptions() },
-            });
-        }
-        else if (port.Protocol == Protocol.Unsupported)
-        {
-            cluster.TypedExtensionProtocolOptions[ProtocolOptionsKey] = Any.Pack(new HttpProtocolOptions
-            {
-                UseDownstreamProtocolConfig = new HttpProtocolOptions.Types.UseDownstreamHttpConfig
+                cluster.DnsRefreshRate = Envoy.Duration(DnsRefreshRate);
+                cluster.RespectDnsTtl = true;
+                inline = LoadAssignmentBuilder.Groups(context.Push, service, port, subset, rule, inline: true);
+                if (inline.Count == 0)
                 {
-                    HttpProtocolOptions = new Http1ProtocolOptions(),
-                    Http2ProtocolOptions = new Http2ProtocolOptions(),
-                },
-            });
+                    return null;
+                }
+
+                cluster.LoadAssignment = LoadAssignmentBuilder.Assignment(name, inline);
+                break;
+            case Cluster.Types.DiscoveryType.OriginalDst when port.TargetPort > 0 && service.Origin.Kind == "ServiceEntry":
+                // A ServiceEntry's targetPort still applies when the address is the caller's.
+                cluster.OriginalDstLbConfig = new Cluster.Types.OriginalDstLbConfig { UpstreamPortOverride = (uint)port.TargetPort };
+                break;
         }
 
-        ClusterPolicy.Apply(context, cluster, service, port, policy);
-        return cluster;
+        var draft = new ClusterDraft(cluster);
+        UpstreamProtocols.ApplyPort(draft, port, context.Proxy.Type);
+        var sni = ResourceNames.Sni(port.Number, service.Hostname, subset);
+        var target = new TlsTarget(
+            sni,
+            ServiceIdentities.For(context.Push, service),
+            service.MeshExternal,
+            service.Origin.Kind == "ServiceEntry",
+            PeerAuthenticationModes.ForService(context.Push, service, port.Number, ownPolicy),
+            rule?.Spec.WorkloadSelector is not null);
+        ClusterPolicy.Apply(context, draft, port, policy, target, inline);
+
+        if (cluster.Type == Cluster.Types.DiscoveryType.Eds)
+        {
+            cluster.EdsClusterConfig = new Cluster.Types.EdsClusterConfig { ServiceName = name, EdsConfig = Envoy.AdsNoWait() };
+        }
+
+        cluster.Metadata = ClusterMetadata.For(service, rule, subset, policy?.Tls?.Mode);
+        return draft.Finish();
     }
 
-    /// <summary>The key of HTTP protocol options in <c>typed_extension_protocol_options</c>.</summary>
-    public const string ProtocolOptionsKey = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+    public static CircuitBreakers DefaultCircuitBreakers() => ConnectionPools.DefaultCircuitBreakers();
 
-    public static CircuitBreakers DefaultCircuitBreakers() => new()
+    /// <summary>
+    /// Istio's convertResolution: STATIC and Kubernetes services are EDS, DNS is STRICT_DNS, DNS_ROUND_ROBIN LOGICAL_DNS;
+    /// NONE and headless services connect to the original destination on sidecars but use EDS on gateways, which have no
+    /// original destination. A subset whose own load balancer is PASSTHROUGH is ORIGINAL_DST whatever the service.
+    /// </summary>
+    private static Cluster.Types.DiscoveryType DiscoveryType(ProxyType proxyType, MeshService service, TrafficPolicy? subsetPolicy)
     {
-        Thresholds =
+        if (subsetPolicy?.LoadBalancer?.Simple == "PASSTHROUGH")
         {
-            new CircuitBreakers.Types.Thresholds
-            {
-                MaxConnections = Unlimited,
-                MaxPendingRequests = Unlimited,
-                MaxRequests = Unlimited,
-                MaxRetries = Unlimited,
-                TrackRemaining = true,
-            },
-        },
-    };
-
-    /// <summary>Istio's <c>filter_metadata.istio</c>: the services the cluster stands for, the rule and the subset.</summary>
-    public static Metadata Metadata(MeshService service, DestinationRuleView? rule, string subset)
-    {
-        var istio = new Struct();
-        istio.Fields["services"] = Value.ForList(Value.ForStruct(Envoy.Struct(
-            ("host", Value.ForString(service.Hostname)),
-            ("name", Value.ForString(ShortName(service))),
-            ("namespace", Value.ForString(service.Namespace)))));
-        if (rule is not null)
-        {
-            istio.Fields["config"] = Value.ForString(rule.ConfigPath);
+            return Cluster.Types.DiscoveryType.OriginalDst;
         }
 
-        if (subset.Length > 0)
+        return service.Resolution switch
         {
-            istio.Fields["subset"] = Value.ForString(subset);
-        }
-
-        if (service.MeshExternal)
-        {
-            istio.Fields["external"] = Value.ForBool(true);
-        }
-
-        var metadata = new Metadata();
-        metadata.FilterMetadata["istio"] = istio;
-        return metadata;
+            Resolution.Dns => Cluster.Types.DiscoveryType.StrictDns,
+            Resolution.DnsRoundRobin => Cluster.Types.DiscoveryType.LogicalDns,
+            Resolution.Passthrough when proxyType != ProxyType.Router => Cluster.Types.DiscoveryType.OriginalDst,
+            _ => Cluster.Types.DiscoveryType.Eds,
+        };
     }
-
-    private static string ShortName(MeshService service) =>
-        service.Hostname.EndsWith($".{service.Namespace}.svc.{LocalRegistry.ClusterDomain}", StringComparison.Ordinal)
-            ? service.Hostname[..service.Hostname.IndexOf('.', StringComparison.Ordinal)]
-            : service.Hostname;
 }

@@ -37,7 +37,7 @@ public sealed class ClusterGenerator : IXdsGenerator
                     continue;
                 }
 
-                var key = (nameof(ClusterGenerator), service, port, push.DestinationRule(proxy, service.Hostname, service)?.Key, proxy.Type);
+                var key = (nameof(ClusterGenerator), service, port, push.DestinationRule(proxy, service.Hostname, service)?.Key, proxy.Type, ProxyKey(proxy, service));
                 result.AddRange(push.Cached(key, () => ClusterBuilder.Outbound(context, service, port).Select(c => new XdsResource(c.Name, c)).ToArray()));
             }
         }
@@ -80,6 +80,15 @@ public sealed class ClusterGenerator : IXdsGenerator
         }
 
         var cluster = ClusterBuilder.Build(context, service, port, parsed.Subset, rule, policy);
-        return new XdsResource(cluster.Name, cluster);
+        return cluster is null ? null : new XdsResource(cluster.Name, cluster);
     }
+
+    /// <summary>
+    /// DNS clusters carry their endpoints, which locality load balancing may re-weight or prioritise for the proxy, so
+    /// their cache entries are per proxy locality and labels; other clusters do not depend on them.
+    /// </summary>
+    private static string? ProxyKey(ProxyNode proxy, MeshService service) =>
+        service.Resolution is Resolution.Dns or Resolution.DnsRoundRobin
+            ? proxy.Locality + "|" + string.Join(',', proxy.Labels.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value)) + "|" + proxy.ClusterId + "|" + proxy.Workload?.Network
+            : null;
 }

@@ -1,85 +1,42 @@
-using Weft.Api.Model.Networking;
+using Weft.Control.Generators.Endpoints;
 using Weft.Control.Registry;
 using Weft.Xds.Envoy.Config.Cluster.V3;
+using TrafficPolicy = Weft.Api.Model.Networking.TrafficPolicy;
 
 namespace Weft.Control.Generators.Clusters;
 
-/// <summary>Applies a (merged) DestinationRule traffic policy to a cluster, as Istio's cluster builder does.</summary>
+/// <summary>
+/// Applies a (merged) DestinationRule traffic policy to an outbound sidecar or gateway cluster, in Istio's order
+/// (applyTrafficPolicy): HTTP/2 upgrade, connection pool (always, for Istio's defaults), outlier detection, locality and
+/// load-balancing policy, then TLS, whose ALPN depends on the protocol chosen before it. ORIGINAL_DST clusters end up
+/// CLUSTER_PROVIDED whatever the rule says.
+/// </summary>
 internal static class ClusterPolicy
 {
-    public static void Apply(ClusterContext context, Cluster cluster, MeshService service, Registry.ServicePort port, TrafficPolicy? policy)
+    /// <param name="context">The proxy and push.</param>
+    /// <param name="draft">The cluster, with its discovery type, endpoints and port protocol already set.</param>
+    /// <param name="port">The service port.</param>
+    /// <param name="policy">The merged policy; null without a DestinationRule.</param>
+    /// <param name="tls">What TLS origination needs besides the policy.</param>
+    /// <param name="inline">The cluster's inline endpoints by locality (DNS clusters), for locality priorities.</param>
+    public static void Apply(ClusterContext context, ClusterDraft draft, ServicePort port, TrafficPolicy? policy, TlsTarget tls, IReadOnlyList<LocalityGroup> inline)
     {
-        _ = context;
-        _ = service;
-        _ = port;
-        if (policy is null)
+        var cluster = draft.Cluster;
+        var mesh = context.Push.Mesh;
+        UpstreamProtocols.ApplyUpgrade(draft, port, mesh, policy?.ConnectionPool);
+        ConnectionPools.Apply(draft, mesh, policy?.ConnectionPool, policy?.RetryBudget);
+        OutlierDetections.Apply(cluster, policy?.OutlierDetection);
+
+        LocalityLoadBalancing.ApplyToCluster(cluster, LocalityLoadBalancing.Effective(mesh, policy?.LoadBalancer), inline, context.Proxy);
+        if (cluster.Type != Cluster.Types.DiscoveryType.OriginalDst)
         {
-            return;
+            LoadBalancers.Apply(cluster, policy?.LoadBalancer);
         }
 
-        ApplyConnectionPool(cluster, policy.ConnectionPool);
-        ApplyLoadBalancer(cluster, policy.LoadBalancer);
-    }
-
-    /// <summary>What gRPC's xDS client reads (gRFC A32 and Istio's grpcgen): lb policy and the max_requests breaker.</summary>
-    public static void ApplyProxyless(Cluster cluster, TrafficPolicy? policy)
-    {
-        if (policy?.LoadBalancer?.Simple is "LEAST_REQUEST" or "LEAST_CONN")
+        UpstreamTls.Apply(draft, policy?.Tls, tls, context.Proxy.Type, mesh);
+        if (cluster.Type == Cluster.Types.DiscoveryType.OriginalDst)
         {
-            cluster.LbPolicy = Cluster.Types.LbPolicy.LeastRequest;
+            cluster.LbPolicy = Cluster.Types.LbPolicy.ClusterProvided;
         }
-
-        if (policy?.ConnectionPool?.Http?.Http2MaxRequests is > 0 and var max)
-        {
-            cluster.CircuitBreakers = new CircuitBreakers
-            {
-                Thresholds = { new CircuitBreakers.Types.Thresholds { MaxRequests = (uint)max } },
-            };
-        }
-    }
-
-    private static void ApplyConnectionPool(Cluster cluster, ConnectionPoolSettings? pool)
-    {
-        if (pool is null)
-        {
-            return;
-        }
-
-        var thresholds = cluster.CircuitBreakers.Thresholds[0];
-        if (pool.Tcp?.MaxConnections is > 0 and var connections)
-        {
-            thresholds.MaxConnections = (uint)connections;
-        }
-
-        if (pool.Http?.Http1MaxPendingRequests is > 0 and var pending)
-        {
-            thresholds.MaxPendingRequests = (uint)pending;
-        }
-
-        if (pool.Http?.Http2MaxRequests is > 0 and var requests)
-        {
-            thresholds.MaxRequests = (uint)requests;
-        }
-
-        if (pool.Http?.MaxRetries is > 0 and var retries)
-        {
-            thresholds.MaxRetries = (uint)retries;
-        }
-    }
-
-    private static void ApplyLoadBalancer(Cluster cluster, LoadBalancerSettings? lb)
-    {
-        if (lb is null || cluster.Type == Cluster.Types.DiscoveryType.OriginalDst)
-        {
-            return;
-        }
-
-        cluster.LbPolicy = lb.Simple switch
-        {
-            "ROUND_ROBIN" => Cluster.Types.LbPolicy.RoundRobin,
-            "RANDOM" => Cluster.Types.LbPolicy.Random,
-            "PASSTHROUGH" => Cluster.Types.LbPolicy.ClusterProvided,
-            _ => Cluster.Types.LbPolicy.LeastRequest,
-        };
     }
 }

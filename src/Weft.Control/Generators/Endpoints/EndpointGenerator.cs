@@ -1,3 +1,4 @@
+using Weft.Control.Generators.Clusters;
 using Weft.Control.Model;
 using Weft.Control.Push;
 using Weft.Xds;
@@ -5,8 +6,10 @@ using Weft.Xds;
 namespace Weft.Control.Generators.Endpoints;
 
 /// <summary>
-/// EDS: a ClusterLoadAssignment for each outbound EDS cluster the proxy names. Assignments depend only on the cluster and
-/// the DestinationRule chosen for it, so proxies share them within a push.
+/// EDS: a ClusterLoadAssignment for each outbound EDS cluster the proxy names. An assignment depends on the cluster and
+/// the DestinationRule chosen for it, so proxies share it within a push; when locality load balancing re-weights or
+/// prioritises it for the proxy (distribute, or failover with outlier detection), it also depends on the proxy's
+/// locality (and the labels <c>failoverPriority</c> compares), and only then is that part of the cache key.
 /// </summary>
 public sealed class EndpointGenerator : IXdsGenerator
 {
@@ -29,14 +32,20 @@ public sealed class EndpointGenerator : IXdsGenerator
                 continue;
             }
 
-            var rule = parsed.Subset.Length > 0 ? push.DestinationRule(proxy, service.Hostname, service) : null;
-            if (parsed.Subset.Length > 0 && rule?.Subset(parsed.Subset) is null)
+            var rule = push.DestinationRule(proxy, service.Hostname, service);
+            var subset = parsed.Subset.Length > 0 ? rule?.Subset(parsed.Subset) : null;
+            if (parsed.Subset.Length > 0 && subset is null)
             {
                 continue;
             }
 
-            result.Add(push.Cached((nameof(EndpointGenerator), name, service, rule?.Key), () =>
-                new XdsResource(name, LoadAssignmentBuilder.Build(push, service, port, parsed.Subset, rule, name))));
+            var policy = TrafficPolicies.MergeSubset(rule?.Spec.TrafficPolicy, subset?.TrafficPolicy, port.Number);
+            var setting = LocalityLoadBalancing.Effective(push.Mesh, policy?.LoadBalancer);
+            var proxyKey = LocalityLoadBalancing.DependsOnProxy(setting, policy?.OutlierDetection is not null)
+                ? LocalityLoadBalancing.ProxyKey(proxy, setting)
+                : null;
+            result.Add(push.Cached((nameof(EndpointGenerator), name, service, rule?.Key, proxyKey), () =>
+                new XdsResource(name, LoadAssignmentBuilder.Build(push, proxy, service, port, parsed.Subset, rule, name))));
         }
 
         return result;

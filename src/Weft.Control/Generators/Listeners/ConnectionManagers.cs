@@ -7,7 +7,10 @@ internal static class ConnectionManagers
 {
     public const string Name = "envoy.filters.network.http_connection_manager";
 
-    /// <summary>An outbound connection manager reading its routes by RDS.</summary>
+    /// <summary>The Server header of responses from inbound and gateway listeners (outbound keeps Envoy's <c>envoy</c>).</summary>
+    public const string InboundServerName = "istio-envoy";
+
+    /// <summary>An outbound connection manager reading its routes by RDS; an empty stat prefix is filled in by the listener.</summary>
     public static HttpConnectionManager Outbound(string statPrefix, string routeName) => new()
     {
         StatPrefix = statPrefix,

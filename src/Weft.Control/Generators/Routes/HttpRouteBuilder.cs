@@ -1,48 +1,60 @@
+using Google.Protobuf.WellKnownTypes;
 using Weft.Api.Model.Networking;
+using Weft.Control.Generators.Listeners;
 using Weft.Control.Push;
 using Weft.Control.Registry;
 using Weft.Xds;
+using Weft.Xds.Envoy.Config.Core.V3;
 using Weft.Xds.Envoy.Config.Route.V3;
-using RouteMatch = Weft.Xds.Envoy.Config.Route.V3.RouteMatch;
+using Weft.Xds.Envoy.Type.Matcher.V3;
 
 namespace Weft.Control.Generators.Routes;
 
 /// <summary>
 /// Translates VirtualService HTTP routes into Envoy routes, in order: each <c>match</c> entry becomes one route, a route
-/// without matches is a catch-all that ends the list, and entries that do not apply to this listener or proxy are skipped.
+/// without matches (or a match that takes every request) is a catch-all that ends the list, and entries that do not
+/// apply to this listener or proxy are skipped. The parts live next door: matches, destinations, retries, faults, ….
 /// </summary>
 internal static class HttpRouteBuilder
 {
+    /// <summary>The filter-metadata namespace Istio writes config provenance under.</summary>
+    public const string IstioMetadataKey = "istio";
+
+    /// <summary>The routes of one VirtualService for this context; empty when none of its routes applies.</summary>
     public static IReadOnlyList<Route> Build(RouteContext context, VirtualServiceView vs)
     {
         var routes = new List<Route>();
         foreach (var http in vs.Http)
         {
-            var matches = http.Match is { Count: > 0 } m ? m : [null!];
-            var catchAll = http.Match is not { Count: > 0 };
-            foreach (var match in matches)
+            var catchAll = false;
+            if (http.Match is not { Count: > 0 } matches)
             {
-                var route = new Route
+                if (Translate(context, vs, http, null) is { } route)
                 {
-                    Name = http.Name ?? string.Empty,
-                    Match = new RouteMatch { Prefix = "/" },
-                    Route_ = Action(context, vs, http),
-                };
-                if (match?.Uri is { } uri)
-                {
-                    if (uri.Exact is not null)
-                    {
-                        route.Match.Path = uri.Exact;
-                    }
-                    else if (uri.Prefix is not null)
-                    {
-                        route.Match.Prefix = uri.Prefix;
-                    }
+                    routes.Add(route);
                 }
 
-                routes.Add(route);
+                catchAll = true;
+            }
+            else
+            {
+                foreach (var match in matches)
+                {
+                    if (Translate(context, vs, http, match) is not { } route)
+                    {
+                        continue;
+                    }
+
+                    routes.Add(route);
+                    if (RouteMatches.IsCatchAll(route.Match))
+                    {
+                        catchAll = true;
+                        break;
+                    }
+                }
             }
 
+            // Envoy takes the first route that matches, so nothing after a catch-all could ever be used.
             if (catchAll)
             {
                 break;
@@ -55,51 +67,137 @@ internal static class HttpRouteBuilder
     /// <summary>The route of a service without a VirtualService: everything to its default cluster.</summary>
     public static Route DefaultRoute(RouteContext context, MeshService service, Registry.ServicePort port)
     {
-        _ = context;
+        var action = new RouteAction
+        {
+            Cluster = ResourceNames.OutboundCluster(port.Number, service.Hostname),
+
+            // Istio keeps the previous-hosts predicate here even when the service hashes requests to hosts.
+            RetryPolicy = RetryPolicies.Default(),
+        };
+
+        // Built once for every kind of proxy, so proxyless clients too get max_grpc_timeout rather than max_stream_duration.
+        RouteTimeouts.Apply(action, timeout: null, proxy: null);
+        action.HashPolicy.AddRange(DestinationHashes.Policies(DestinationHashes.ForService(context, service, port.Number)));
         return new Route
         {
             Name = ResourceNames.DefaultRoute,
-            Match = new RouteMatch { Prefix = "/" },
-            Route_ = new RouteAction
-            {
-                Cluster = ResourceNames.OutboundCluster(port.Number, service.Hostname),
-                Timeout = Envoy.Duration(TimeSpan.Zero),
-                RetryPolicy = RetryPolicies.Default(),
-            },
+            Match = RouteMatches.Translate(null),
+            Route_ = action,
             Decorator = new Decorator { Operation = $"{service.Hostname}:{port.Number}/*" },
         };
-    }
-
-    private static RouteAction Action(RouteContext context, VirtualServiceView vs, HTTPRoute http)
-    {
-        var action = new RouteAction { Timeout = Envoy.Duration(TimeSpan.Zero), RetryPolicy = RetryPolicies.Default() };
-        var destinations = (http.Route ?? []).Where(d => (d.Weight ?? 0) > 0 || http.Route!.Count == 1).ToList();
-        if (destinations.Count == 1)
-        {
-            action.Cluster = ClusterFor(context, vs, destinations[0].Destination!);
-        }
-        else
-        {
-            var weighted = new WeightedCluster();
-            foreach (var d in destinations)
-            {
-                weighted.Clusters.Add(new WeightedCluster.Types.ClusterWeight { Name = ClusterFor(context, vs, d.Destination!), Weight = (uint)(d.Weight ?? 0) });
-            }
-
-            action.WeightedClusters = weighted;
-        }
-
-        return action;
     }
 
     /// <summary>The cluster of a destination: explicit port, else the service's only port, else the listener's port.</summary>
     public static string ClusterFor(RouteContext context, VirtualServiceView vs, Destination destination)
     {
-        var host = Model.Hosts.Resolve(destination.Host ?? string.Empty, vs.Namespace);
-        var service = context.Push.Service(host, context.Proxy.Namespace);
-        var port = destination.Port?.Number is { } explicitPort ? (int)explicitPort
-            : service?.Ports.Count == 1 ? service.Ports[0].Number
-            : context.ListenerPort;
-        return ResourceNames.OutboundCluster(port, host, destination.Subset ?? string.Empty);
+        var host = DestinationClusters.Host(destination, vs.Namespace);
+        return DestinationClusters.Name(context, destination, host, DestinationClusters.Service(context, host));
     }
+
+    private static Route? Translate(RouteContext context, VirtualServiceView vs, HTTPRoute http, HTTPMatchRequest? match)
+    {
+        if (!MatchScope.Applies(context, match))
+        {
+            return null;
+        }
+
+        var route = new Route
+        {
+            Name = match?.Name is { Length: > 0 } matchName ? $"{http.Name}.{matchName}" : http.Name ?? string.Empty,
+            Match = RouteMatches.Translate(match),
+            Metadata = ConfigMetadata(vs),
+        };
+        if (match?.StatPrefix is { Length: > 0 } statPrefix)
+        {
+            route.StatPrefix = statPrefix;
+        }
+
+        var authority = string.Empty;
+        if (http.Headers is { } headers)
+        {
+            var changes = HeaderChanges.From(headers);
+            route.RequestHeadersToAdd.AddRange(changes.RequestToAdd);
+            route.RequestHeadersToRemove.AddRange(changes.RequestToRemove);
+            route.ResponseHeadersToAdd.AddRange(changes.ResponseToAdd);
+            route.ResponseHeadersToRemove.AddRange(changes.ResponseToRemove);
+            authority = changes.Authority;
+        }
+
+        if (http.Redirect is { } redirect)
+        {
+            // An unsupported status code leaves the route without an action, as Istio does (validation admits any 3xx).
+            if (Redirects.Translate(redirect, context.ListenerPort, context.IsTls) is { } action)
+            {
+                route.Redirect = action;
+            }
+        }
+        else if (http.DirectResponse is { } response)
+        {
+            route.DirectResponse = DirectResponses.Translate(response);
+        }
+        else
+        {
+            route.Route_ = Forward(context, vs, http, route, authority);
+        }
+
+        route.Decorator = new Decorator { Operation = RouteOperations.For(route, vs.Name, context.ListenerPort) };
+        if (http.Fault is { } fault)
+        {
+            route.TypedPerFilterConfig[HttpFilters.FaultName] = Any.Pack(Faults.Translate(fault));
+        }
+
+        if (http.CorsPolicy is { } cors)
+        {
+            route.TypedPerFilterConfig[HttpFilters.CorsName] = Any.Pack(CorsPolicies.Translate(cors));
+        }
+
+        return route;
+    }
+
+    private static RouteAction Forward(RouteContext context, VirtualServiceView vs, HTTPRoute http, Route route, string authority)
+    {
+        var action = new RouteAction();
+        RouteTimeouts.Apply(action, http.Timeout, context.Proxy);
+        if (http.Rewrite is { } rewrite)
+        {
+            if (rewrite.UriRegexRewrite is { } regexRewrite)
+            {
+                action.RegexRewrite = new RegexMatchAndSubstitute
+                {
+                    Pattern = StringMatchers.Regex(regexRewrite.Match ?? string.Empty),
+                    Substitution = regexRewrite.Rewrite ?? string.Empty,
+                };
+            }
+            else if (!string.IsNullOrEmpty(rewrite.Uri))
+            {
+                action.PrefixRewrite = rewrite.Uri;
+            }
+
+            // An explicit rewrite beats a Host header set under headers.
+            if (!string.IsNullOrEmpty(rewrite.Authority))
+            {
+                authority = rewrite.Authority;
+            }
+        }
+
+        if (authority.Length > 0)
+        {
+            action.HostRewriteLiteral = authority;
+        }
+
+        action.RequestMirrorPolicies.AddRange(Mirrors.For(context, vs.Namespace, http));
+        var consistentHash = RouteDestinations.Apply(context, vs.Namespace, http, route, action);
+        if (RetryPolicies.For(http.Retries, consistentHash) is { } retry)
+        {
+            action.RetryPolicy = retry;
+        }
+
+        return action;
+    }
+
+    /// <summary>Route metadata naming the VirtualService the route came from, for config dumps and telemetry.</summary>
+    private static Metadata ConfigMetadata(VirtualServiceView vs) => new()
+    {
+        FilterMetadata = { [IstioMetadataKey] = Envoy.Struct(("config", Value.ForString(vs.ConfigPath))) },
+    };
 }

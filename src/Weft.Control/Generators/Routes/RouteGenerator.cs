@@ -25,7 +25,9 @@ public sealed class RouteGenerator : IXdsGenerator
         var result = new List<XdsResource>();
         foreach (var name in ((IEnumerable<string>?)names ?? []).Order(StringComparer.Ordinal))
         {
-            var key = (nameof(RouteGenerator), name, proxy.Namespace, proxy.DnsDomain, proxy.Type, proxy.IsProxylessGrpc, push.SidecarScope(proxy).Sidecar?.Key, LabelKey(proxy));
+            // A gateway's routes also depend on which of its ports are service ports (port translation): key by proxy.
+            var key = (nameof(RouteGenerator), name, proxy.Namespace, proxy.DnsDomain, proxy.Type, proxy.IsProxylessGrpc, push.SidecarScope(proxy).Sidecar?.Key, LabelKey(proxy),
+                proxy.Type == ProxyType.Router ? proxy.Id : null);
             var config = push.Cached(key, () => Build(proxy, push, name) is { } built ? new XdsResource(name, built) : (object)Missing.Instance);
             if (config is XdsResource resource)
             {
@@ -64,6 +66,12 @@ public sealed class RouteGenerator : IXdsGenerator
         return null;
     }
 
+    /// <summary>
+    /// The route configuration of an outbound port, scoped to the Sidecar egress listener that owns the port (its
+    /// hosts only), with the catch-all of the proxy's outbound traffic policy last. A detected port's own configuration
+    /// (<c>HOST:PORT</c>) holds just that host's virtual host, for any domain, and no catch-all: the listener chain that
+    /// names it was already chosen by destination address.
+    /// </summary>
     private static RouteConfiguration ForPort(ProxyNode proxy, PushContext push, string name, int port, string? onlyHost)
     {
         var context = new RouteContext(proxy, push, port);
@@ -74,8 +82,23 @@ public sealed class RouteGenerator : IXdsGenerator
             IgnorePortInHostMatching = true,
             MaxDirectResponseBodySizeBytes = MaxDirectResponseBodyBytes,
         };
-        config.VirtualHosts.AddRange(VirtualHosts(context, port, onlyHost));
-        config.VirtualHosts.Add(CatchAll(push.Mesh));
+        var egress = EgressListeners.ForRoute(proxy, push, port, name);
+        var hosts = egress is null ? [] : VirtualHosts(context, port, onlyHost, egress);
+        if (onlyHost is null)
+        {
+            config.VirtualHosts.AddRange(hosts);
+            config.VirtualHosts.Add(CatchAll(push.SidecarScope(proxy).OutboundPolicy(push.Mesh)));
+            return config;
+        }
+
+        var own = hosts.Where(h => h.Domains.Any(d => d == name || string.Equals(d, onlyHost, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (own.Count == 1)
+        {
+            own[0].Domains.Clear();
+            own[0].Domains.Add("*");
+        }
+
+        config.VirtualHosts.AddRange(own);
         return config;
     }
 
@@ -86,22 +109,25 @@ public sealed class RouteGenerator : IXdsGenerator
         return hosts.Count == 0 ? null : new RouteConfiguration { Name = name, VirtualHosts = { hosts } };
     }
 
-    /// <summary>The virtual hosts of a port, sorted by name, each domain used once (the first virtual host keeps it).</summary>
-    internal static IReadOnlyList<VirtualHost> VirtualHosts(RouteContext context, int port, string? onlyHost)
+    /// <summary>
+    /// The virtual hosts of a port, sorted by name, each domain used once (the first virtual host keeps it). Services and
+    /// VirtualServices are those of <paramref name="egress"/> (default: the egress listener owning the port).
+    /// </summary>
+    internal static IReadOnlyList<VirtualHost> VirtualHosts(RouteContext context, int port, string? onlyHost, EgressListenerScope? egress = null)
     {
         var proxy = context.Proxy;
         var push = context.Push;
-        var scope = push.SidecarScope(proxy);
-        var services = push.ServicesFor(proxy).Where(s => s.Port(port) is { } p && (p.Protocol.IsHttp() || p.Protocol == Protocol.Unsupported)).ToList();
+        egress ??= EgressListeners.ForRoute(proxy, push, port, port.ToString(CultureInfo.InvariantCulture));
+        if (egress is null)
+        {
+            return [];
+        }
+
+        var services = egress.Services.Where(s => s.Port(port) is { } p && (p.Protocol.IsHttp() || p.Protocol == Protocol.Unsupported)).ToList();
         var claimed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var hosts = new List<VirtualHost>();
-        foreach (var vs in push.VirtualServices.For(VirtualServiceIndex.Mesh, proxy.Namespace, push.Mesh))
+        foreach (var vs in egress.VirtualServices)
         {
-            if (!vs.Hosts.Any(h => scope.Includes(h, vs.Namespace)))
-            {
-                continue;
-            }
-
             if (port != 80 && !vs.Hosts.Any(h => services.Any(s => Model.Hosts.Matches(h, s.Hostname))))
             {
                 continue;
@@ -171,10 +197,13 @@ public sealed class RouteGenerator : IXdsGenerator
         return hosts.Where(h => h.Domains.Count > 0).ToList();
     }
 
-    /// <summary>The last virtual host: ALLOW_ANY passes unknown hosts through, REGISTRY_ONLY answers 502.</summary>
-    internal static VirtualHost CatchAll(MeshConfig mesh)
+    /// <summary>
+    /// The last virtual host: ALLOW_ANY passes unknown hosts through (to the Sidecar's egress proxy when it names one),
+    /// REGISTRY_ONLY answers 502.
+    /// </summary>
+    internal static VirtualHost CatchAll(OutboundPolicy policy)
     {
-        if (mesh.AllowAny)
+        if (policy.AllowAny)
         {
             return new VirtualHost
             {
@@ -189,7 +218,7 @@ public sealed class RouteGenerator : IXdsGenerator
                         Match = new RouteMatch { Prefix = "/" },
                         Route_ = new RouteAction
                         {
-                            Cluster = ResourceNames.PassthroughCluster,
+                            Cluster = policy.CatchAllCluster,
                             Timeout = Envoy.Duration(TimeSpan.Zero),
                             MaxGrpcTimeout = Envoy.Duration(TimeSpan.Zero),
                         },

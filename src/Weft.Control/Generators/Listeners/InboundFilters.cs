@@ -1,0 +1,92 @@
+using Weft.Control.Registry;
+using Weft.Xds;
+using Http2ProtocolOptions = Weft.Xds.Envoy.Config.Core.V3.Http2ProtocolOptions;
+using Weft.Xds.Envoy.Config.Listener.V3;
+using Weft.Xds.Envoy.Config.Route.V3;
+using Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
+
+namespace Weft.Control.Generators.Listeners;
+
+/// <summary>
+/// The filters of inbound chains: for HTTP a connection manager with an inline route configuration named after the
+/// cluster, one virtual host <c>inbound|http|PORT</c> for any domain and a <c>default</c> route to the cluster with no
+/// timeout; for TCP a tcp_proxy to the cluster.
+/// </summary>
+internal static class InboundFilters
+{
+    /// <summary>
+    /// What Istio (1.24 and later) retries on the inbound path by default: requests reset before reaching the
+    /// application, which it never saw, so even non-idempotent ones are safe to send again.
+    /// </summary>
+    public const string DefaultRetryOn = "reset-before-request";
+
+    public static Filter Tcp(InboundChainConfig config) => TcpProxies.ToCluster(config.Cluster);
+
+    public static Filter Http(InboundChainConfig config)
+    {
+        var manager = new HttpConnectionManager
+        {
+            StatPrefix = config.StatPrefix,
+            CodecType = HttpConnectionManager.Types.CodecType.Auto,
+            RouteConfig = RouteConfiguration(config),
+            HttpFilters = { HttpFilters.Fault(), HttpFilters.Cors(), HttpFilters.Router() },
+            ServerName = ConnectionManagers.InboundServerName,
+            ForwardClientCertDetails = HttpConnectionManager.Types.ForwardClientCertDetails.AppendForward,
+            SetCurrentClientCertDetails = new HttpConnectionManager.Types.SetCurrentClientCertDetails { Subject = true, Uri = true, Dns = true },
+            UseRemoteAddress = false,
+            NormalizePath = true,
+            PathWithEscapedSlashesAction = HttpConnectionManager.Types.PathWithEscapedSlashesAction.KeepUnchanged,
+            UpgradeConfigs = { new HttpConnectionManager.Types.UpgradeConfig { UpgradeType = "websocket" } },
+        };
+        if (config.Port.Protocol is Protocol.Http2 or Protocol.Grpc or Protocol.GrpcWeb)
+        {
+            manager.Http2ProtocolOptions = new Http2ProtocolOptions();
+        }
+
+        return Envoy.NetworkFilter(ConnectionManagers.Name, manager);
+    }
+
+    private static RouteConfiguration RouteConfiguration(InboundChainConfig config)
+    {
+        var action = new RouteAction
+        {
+            Cluster = config.Cluster,
+            Timeout = Envoy.Duration(TimeSpan.Zero),
+            MaxStreamDuration = new RouteAction.Types.MaxStreamDuration
+            {
+                MaxStreamDuration_ = Envoy.Duration(TimeSpan.Zero),
+                GrpcTimeoutHeaderMax = Envoy.Duration(TimeSpan.Zero),
+            },
+        };
+
+        // Retrying a reset breaks gRPC streams, so gRPC ports get no inbound retries.
+        if (config.Port.Protocol is not (Protocol.Grpc or Protocol.GrpcWeb))
+        {
+            action.RetryPolicy = new RetryPolicy { RetryOn = DefaultRetryOn, NumRetries = 2 };
+        }
+
+        return new RouteConfiguration
+        {
+            Name = config.Cluster,
+            ValidateClusters = false,
+            VirtualHosts =
+            {
+                new VirtualHost
+                {
+                    Name = ResourceNames.InboundHttpVirtualHost(config.Port.Number),
+                    Domains = { "*" },
+                    Routes =
+                    {
+                        new Route
+                        {
+                            Name = ResourceNames.DefaultRoute,
+                            Match = new RouteMatch { Prefix = "/" },
+                            Route_ = action,
+                            Decorator = new Decorator { Operation = config.TraceOperation },
+                        },
+                    },
+                },
+            },
+        };
+    }
+}

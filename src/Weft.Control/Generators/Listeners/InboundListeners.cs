@@ -1,0 +1,111 @@
+using Weft.Control.Model;
+using Weft.Control.Push;
+using Weft.Control.Registry;
+using Weft.Xds;
+using Weft.Xds.Envoy.Config.Core.V3;
+using Weft.Xds.Envoy.Config.Listener.V3;
+
+namespace Weft.Control.Generators.Listeners;
+
+/// <summary>
+/// A sidecar's inbound listeners, as Istio's buildInboundListeners writes them: <c>virtualInbound</c> (mesh
+/// <c>proxyInboundListenPort</c>, 15006) receives redirected connections and holds, in order, a loop guard, the
+/// passthrough chains for undeclared ports, and the chains of each declared port (<c>0.0.0.0_PORT</c>, matched by
+/// destination port, ascending); a port that binds for real (Sidecar ingress with <c>captureMode: NONE</c>, or a proxy
+/// without interception) is its own listener <c>BIND_PORT</c> instead. Chains are built for plaintext traffic.
+/// </summary>
+internal static class InboundListeners
+{
+    public static IEnumerable<Listener> Build(ProxyNode proxy, PushContext push)
+    {
+        var addresses = ProxyAddresses.For(proxy);
+        var virtualChains = new List<FilterChain>();
+        var bound = new List<Listener>();
+        foreach (var config in InboundChainConfigs.Build(proxy, push))
+        {
+            var chains = Chains(config);
+            if (config.BindToPort)
+            {
+                bound.Add(Listener(config.Name(ListenerProtocol.Tcp), Envoy.SocketAddress(config.Bind, config.TargetPort), chains, bindToPort: true, proxy, push.Mesh));
+            }
+            else
+            {
+                virtualChains.AddRange(chains);
+            }
+        }
+
+        if (!ProxyAddresses.NoInterception(proxy))
+        {
+            var all = new List<FilterChain> { Blackhole(push.Mesh) };
+            all.AddRange(Chains(new InboundChainConfig(
+                ResourceNames.InboundPassthroughCluster, new ServicePort(ResourceNames.VirtualInboundListener, 0, Protocol.Unsupported), 0, string.Empty, BindToPort: false, string.Empty)
+            {
+                Passthrough = true,
+            }));
+            all.AddRange(virtualChains);
+            yield return Listener(
+                ResourceNames.VirtualInboundListener, Envoy.SocketAddress(addresses.Wildcard, push.Mesh.ProxyInboundListenPort), all, bindToPort: false, proxy, push.Mesh);
+        }
+
+        foreach (var listener in bound)
+        {
+            yield return listener;
+        }
+    }
+
+    private static List<FilterChain> Chains(InboundChainConfig config)
+    {
+        var chains = new List<FilterChain>();
+        foreach (var option in InboundMatchOption.Plaintext(ListenerProtocols.Of(config.Port.Protocol)))
+        {
+            var match = new FilterChainMatch { TransportProtocol = option.TransportProtocol };
+            match.ApplicationProtocols.AddRange(option.ApplicationProtocols);
+            if (config.TargetPort > 0)
+            {
+                match.DestinationPort = (uint)config.TargetPort;
+            }
+
+            chains.Add(new FilterChain
+            {
+                Name = config.Name(option.Protocol),
+                FilterChainMatch = match,
+                Metadata = config.Metadata,
+                Filters = { option.Protocol == ListenerProtocol.Http ? InboundFilters.Http(config) : InboundFilters.Tcp(config) },
+            });
+        }
+
+        return chains;
+    }
+
+    /// <summary>Traffic addressed to the capture port itself would loop back in: it goes nowhere.</summary>
+    private static FilterChain Blackhole(MeshConfig mesh) => new()
+    {
+        Name = ResourceNames.VirtualInboundBlackholeChain,
+        FilterChainMatch = new FilterChainMatch { DestinationPort = (uint)mesh.ProxyInboundListenPort },
+        Filters = { TcpProxies.ToCluster(ResourceNames.BlackHoleCluster) },
+    };
+
+    private static Listener Listener(string name, Address address, List<FilterChain> chains, bool bindToPort, ProxyNode proxy, MeshConfig mesh)
+    {
+        var listener = new Listener
+        {
+            Name = name,
+            Address = address,
+            TrafficDirection = TrafficDirection.Inbound,
+            ContinueOnListenerFiltersTimeout = true,
+            ListenerFiltersTimeout = Envoy.Duration(mesh.ProtocolDetectionTimeout),
+        };
+        if (bindToPort)
+        {
+            listener.BindToPort = true;
+        }
+        else if (proxy.InterceptionMode == "TPROXY")
+        {
+            listener.Transparent = true;
+        }
+
+        listener.FilterChains.AddRange(chains);
+        listener.ListenerFilters.AddRange(InboundInspectors.For(chains, bindToPort));
+        return listener;
+    }
+}
