@@ -71,8 +71,11 @@ internal sealed record GenerationProfile
         var store = new ConfigStore();
         var (load, push) = LoadStages(source, store, all: true);
 
-        // Round one pays for JIT; round two starts from a new push context, as a real push does.
+        // Round one pays for JIT; round two starts from a new push context, as a real push does. The first context's
+        // cache (every proxy's routes) is let go before the second fills its own.
         Generate(config, clients, push);
+        push = null!;
+        GC.Collect();
         var (reload, fresh) = LoadStages(source, store, all: false, change: () => config.ChangeWeights(0));
         return Generate(config, clients, fresh) with { Load = load, Reload = reload };
     }

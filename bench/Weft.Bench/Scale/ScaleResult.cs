@@ -19,7 +19,7 @@ internal sealed record ScaleResult
     /// <summary>The smaller wave, as a scaling baseline; null when not run.</summary>
     public WaveResult? Baseline { get; init; }
 
-    /// <summary>The full push: every client again, on a warm control plane.</summary>
+    /// <summary>The full push: every client again, on a warm control plane with a new push context.</summary>
     public required WaveResult Warm { get; init; }
 
     public required IReadOnlyList<ChangeResult> Changes { get; init; }

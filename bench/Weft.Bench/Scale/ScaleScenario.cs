@@ -41,75 +41,96 @@ internal static class ScaleScenario
         var link = options.InProcess
             ? await ControlPlaneLink.StartInProcessAsync(directory, options.WaitTimeout, cancel).ConfigureAwait(false)
             : await ControlPlaneLink.StartChildAsync(directory, options.MaxHeapMb, options.WaitTimeout, cancel).ConfigureAwait(false);
+        ScaleResult result;
         await using (link.ConfigureAwait(false))
         {
             using var guard = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             var watching = WatchMemoryAsync(link, options, guard);
-            cancel = guard.Token;
-            if (link.Resources != resources)
-            {
-                throw new InvalidOperationException($"the control plane holds {link.Resources} resources, {resources} were written");
-            }
-
-            var idle = await link.StatsAsync(collect: true, cancel).ConfigureAwait(false);
-            progress.WriteLine($"control plane serving on {link.XdsAddress} ({(link.InProcess ? "in this process" : "child process")}), heap {idle.HeapBytes / 1e6:F0} MB");
-
-            var cold = await WaveAsync("cold", link, config, options, options.Clients, progress, cancel).ConfigureAwait(false);
-            var baseline = options.BaselineClients > 0 && options.BaselineClients < options.Clients
-                ? await WaveAsync("baseline", link, config, options, options.BaselineClients, progress, cancel).ConfigureAwait(false)
-                : null;
-            var (warm, fleet) = await WaveAndKeepAsync("full push", link, config, options, options.Clients, progress, cancel).ConfigureAwait(false);
-            ControlPlaneStats connected;
-            var changes = new List<ChangeResult>();
-            await using (fleet.ConfigureAwait(false))
-            {
-                connected = await link.StatsAsync(collect: true, cancel).ConfigureAwait(false);
-                progress.WriteLine($"all connected: control plane heap after GC {connected.HeapBytes / 1e6:F0} MB, working set {connected.WorkingSetBytes / 1e6:F0} MB, peak {connected.PeakWorkingSetBytes / 1e6:F0} MB");
-                for (var change = 0; change < options.Changes; change++)
-                {
-                    var result = await ChangeAsync(change, link, config, fleet, options, cancel).ConfigureAwait(false);
-                    changes.Add(result);
-                    progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"change {change + 1}/{options.Changes} ({ScaleConfig.Name(result.Service)}): pushed after {result.WriteToPushMs:F0} ms, all {fleet.Clients.Count} acknowledged after {result.WriteToLastAckMs:F0} ms"));
-                }
-            }
-
-            var end = await link.StatsAsync(collect: false, cancel).ConfigureAwait(false);
-            await link.WaitConnectionsAsync(0, options.WaitTimeout, cancel).ConfigureAwait(false);
-            GenerationProfile? generation = null;
-            if (options.GenerationBaseline)
-            {
-                progress.WriteLine("timing generation alone, in this process");
-                try
-                {
-                    generation = GenerationProfile.Measure(config, options.Clients);
-                }
-                catch (Exception e)
-                {
-                    // The measurements above stand on their own; report them without the profile.
-                    progress.WriteLine($"the generation profile failed: {e}");
-                }
-            }
-
+            result = await MeasureAsync(link, config, resources, options, progress, guard.Token).ConfigureAwait(false) with { LoadBefore = loadBefore };
             await guard.CancelAsync().ConfigureAwait(false);
             await watching.ConfigureAwait(false);
-            return new ScaleResult
-            {
-                Options = options,
-                Resources = resources,
-                RoutedServices = config.RoutedServices,
-                LoadBefore = loadBefore,
-                LoadAfter = LoadAverage(),
-                Cold = cold,
-                Baseline = baseline,
-                Warm = warm,
-                Changes = changes,
-                Idle = idle,
-                Connected = connected,
-                End = end,
-                Generation = generation,
-            };
         }
+
+        // With the control plane stopped, so the two do not share the machine's memory.
+        if (options.GenerationBaseline)
+        {
+            progress.WriteLine("timing generation alone, in this process");
+            try
+            {
+                result = result with { Generation = GenerationProfile.Measure(config, options.Clients) };
+            }
+            catch (Exception e)
+            {
+                // The measurements above stand on their own; report them without the profile.
+                progress.WriteLine($"the generation profile failed: {e}");
+            }
+        }
+
+        return result with { LoadAfter = LoadAverage() };
+    }
+
+    private static async Task<ScaleResult> MeasureAsync(ControlPlaneLink link, ScaleConfig config, int resources, ScaleOptions options, TextWriter progress, CancellationToken cancel)
+    {
+        if (link.Resources != resources)
+        {
+            throw new InvalidOperationException($"the control plane holds {link.Resources} resources, {resources} were written");
+        }
+
+        var idle = await link.StatsAsync(collect: true, cancel).ConfigureAwait(false);
+        progress.WriteLine($"control plane serving on {link.XdsAddress} ({(link.InProcess ? "in this process" : "child process")}), heap {idle.HeapBytes / 1e6:F0} MB");
+
+        // Each wave meets a push context nobody has been served from (the first is the one loaded at start), so every
+        // proxy's resources are generated, not found in the push context's cache from the wave before.
+        var cold = await WaveAsync("cold", link, config, options, options.Clients, progress, cancel).ConfigureAwait(false);
+        WaveResult? baseline = null;
+        if (options.BaselineClients > 0 && options.BaselineClients < options.Clients)
+        {
+            await FreshPushAsync(link, config, options.Changes, options, cancel).ConfigureAwait(false);
+            baseline = await WaveAsync("baseline", link, config, options, options.BaselineClients, progress, cancel).ConfigureAwait(false);
+        }
+
+        await FreshPushAsync(link, config, options.Changes + 1, options, cancel).ConfigureAwait(false);
+        var (warm, fleet) = await WaveAndKeepAsync("full push", link, config, options, options.Clients, progress, cancel).ConfigureAwait(false);
+        ControlPlaneStats connected;
+        var changes = new List<ChangeResult>();
+        await using (fleet.ConfigureAwait(false))
+        {
+            connected = await link.StatsAsync(collect: true, cancel).ConfigureAwait(false);
+            progress.WriteLine($"all connected: control plane heap after GC {connected.HeapBytes / 1e6:F0} MB, working set {connected.WorkingSetBytes / 1e6:F0} MB, peak {connected.PeakWorkingSetBytes / 1e6:F0} MB");
+            for (var change = 0; change < options.Changes; change++)
+            {
+                var result = await ChangeAsync(change, link, config, fleet, options, cancel).ConfigureAwait(false);
+                changes.Add(result);
+                progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"change {change + 1}/{options.Changes} ({ScaleConfig.Name(result.Service)}): pushed after {result.WriteToPushMs:F0} ms, all {fleet.Clients.Count} acknowledged after {result.WriteToLastAckMs:F0} ms"));
+            }
+        }
+
+        var end = await link.StatsAsync(collect: false, cancel).ConfigureAwait(false);
+        await link.WaitConnectionsAsync(0, options.WaitTimeout, cancel).ConfigureAwait(false);
+        return new ScaleResult
+        {
+            Options = options,
+            Resources = resources,
+            RoutedServices = config.RoutedServices,
+            LoadBefore = string.Empty,
+            LoadAfter = string.Empty,
+            Cold = cold,
+            Baseline = baseline,
+            Warm = warm,
+            Changes = changes,
+            Idle = idle,
+            Connected = connected,
+            End = end,
+        };
+    }
+
+    /// <summary>A one-file change while no client is connected, so the next wave meets a new push context.</summary>
+    private static async Task FreshPushAsync(ControlPlaneLink link, ScaleConfig config, int change, ScaleOptions options, CancellationToken cancel)
+    {
+        link.ForgetPushes();
+        config.ChangeWeights(change);
+        await link.NextPushAsync(options.WaitTimeout, cancel).ConfigureAwait(false);
     }
 
     private static async Task<WaveResult> WaveAsync(string name, ControlPlaneLink link, ScaleConfig config, ScaleOptions options, int clients, TextWriter progress, CancellationToken cancel)
