@@ -13,4 +13,10 @@ public interface IXdsGenerator
     string TypeUrl { get; }
 
     IReadOnlyList<XdsResource> Generate(ProxyNode proxy, PushContext push, IReadOnlySet<string>? names);
+
+    /// <summary>
+    /// The same resources as a set, for pushes: generators whose output a class of proxies shares return the shared set
+    /// (or a shared part and the proxy's own), so that many proxies cost one generation and one comparison each.
+    /// </summary>
+    ResourceSet GenerateSet(ProxyNode proxy, PushContext push, IReadOnlySet<string>? names) => new(Generate(proxy, push, names));
 }

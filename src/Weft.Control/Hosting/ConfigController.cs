@@ -108,8 +108,14 @@ public sealed partial class ConfigController : IDisposable
         {
             var snapshot = _store.Current;
             var version = Interlocked.Increment(ref _pushVersion);
-            var push = new PushContext(snapshot, LocalRegistry.Build(snapshot), _mesh, version,
-                _time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) + "/" + version.ToString(CultureInfo.InvariantCulture));
+            var previous = _pushVersion > 1 ? _xds.Current : null;
+            var kinds = changed.Select(k => k.Kind).ToHashSet(StringComparer.Ordinal);
+            // The registry is made of services and workloads only; a routing or policy change keeps it, and with it every
+            // proxy's workload, class and the clusters and endpoints they were sent.
+            var registry = previous?.Registry is LocalRegistry kept && !kinds.Any(LocalRegistry.IsMadeOf) ? kept : LocalRegistry.Build(snapshot);
+            var push = new PushContext(snapshot, registry, _mesh, version,
+                _time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) + "/" + version.ToString(CultureInfo.InvariantCulture),
+                previous, kinds);
             _metrics.Services.Set(push.Registry.Services.Count);
             _metrics.VirtualServices.Set(push.VirtualServices.All.Count);
             foreach (var kind in changed.Select(k => k.Kind).Distinct())

@@ -57,7 +57,7 @@ public sealed class ControlPlane : IAsyncDisposable
         var httpEndpoint = Endpoints.Parse(options.HttpAddress, "--http-address");
         var metrics = new ControlMetrics();
         var store = new ConfigStore();
-        var xds = new XdsServer(GeneratorSet.Default, metrics, options.Time, loggerFactory.CreateLogger<XdsServer>());
+        var xds = new XdsServer(GeneratorSet.Default, metrics, options.Time, loggerFactory.CreateLogger<XdsServer>(), options.PushConcurrency);
         var controller = new ConfigController(options.ConfigDirectory, store, xds, options.Mesh, metrics, options.Time, loggerFactory.CreateLogger<ConfigController>(), options.Debounce, options.DebounceMax);
         controller.Start();
 

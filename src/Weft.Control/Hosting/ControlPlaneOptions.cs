@@ -22,4 +22,7 @@ public sealed record ControlPlaneOptions
     public TimeSpan DebounceMax { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>How many proxies are pushed to at once; the rest wait their turn (Istio's <c>PILOT_PUSH_THROTTLE</c>).</summary>
+    public int PushConcurrency { get; init; } = Xds.XdsServer.DefaultPushConcurrency;
 }

@@ -21,7 +21,8 @@ public sealed class PushContext
     private readonly IReadOnlyList<DestinationRuleView> _wildcardRules;
     private readonly bool _anyRuleSelects;
 
-    public PushContext(ConfigSnapshot config, IServiceRegistry registry, MeshConfig mesh, long version, string versionInfo)
+    public PushContext(ConfigSnapshot config, IServiceRegistry registry, MeshConfig mesh, long version, string versionInfo,
+        PushContext? previous = null, IReadOnlySet<string>? changedKinds = null)
     {
         Config = config;
         Registry = registry;
@@ -41,7 +42,43 @@ public sealed class PushContext
         _anyRuleSelects = _destinationRules.Any(r => r.Spec.WorkloadSelector?.MatchLabels is { Count: > 0 });
         _sidecars = config.OfKind("Sidecar");
         Gateways = config.OfKind("Gateway");
+        LabelsMatter = ProxyClasses.LabelsMatter(config, mesh);
+        AnyHeadless = registry.Services.Any(s => s.Resolution == Resolution.Passthrough && s.Addresses.Count == 0);
+        if (previous is not null && changedKinds is not null && ReferenceEquals(previous.Registry, registry) && ReferenceEquals(previous.Mesh, mesh)
+            && !changedKinds.Any(ProxyClasses.AffectsClustersAndEndpoints))
+        {
+            // Nothing that clusters and endpoints are made of changed: proxies keep the very sets they hold.
+            foreach (var (key, value) in previous._shared)
+            {
+                if (key.Type is Weft.Xds.TypeUrls.Cluster or Weft.Xds.TypeUrls.ClusterLoadAssignment)
+                {
+                    _shared.TryAdd(key, value);
+                }
+            }
+        }
     }
+
+    /// <summary>Whether outbound configuration depends on proxy labels (see <see cref="ProxyClasses"/>).</summary>
+    public bool LabelsMatter { get; }
+
+    /// <summary>Whether any service is headless (resolution NONE, no address): its endpoints get outbound listeners of their own.</summary>
+    public bool AnyHeadless { get; }
+
+    /// <summary>The proxy's class in this push: proxies of one class get the same outbound configuration.</summary>
+    public string ClassOf(ProxyNode proxy) => _classes.GetValue(proxy, p => ProxyClasses.Of(p, this));
+
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProxyNode, string> _classes = new();
+
+    /// <summary>
+    /// Resources of one type shared by a class of proxies (and a subscription, when the type is named), built once per push;
+    /// sets of types a change could not affect are carried over from the previous push.
+    /// </summary>
+    public Generators.ResourceSet Shared(string typeUrl, string proxyClass, object? names, Func<Generators.ResourceSet> build) =>
+        _shared.GetOrAdd(new SharedKey(typeUrl, proxyClass, names), _ => new Lazy<Generators.ResourceSet>(build)).Value;
+
+    private readonly ConcurrentDictionary<SharedKey, Lazy<Generators.ResourceSet>> _shared = new();
+
+    private readonly record struct SharedKey(string Type, string Class, object? Names);
 
     public static PushContext Empty { get; } = new(ConfigSnapshot.Empty, LocalRegistry.Empty, MeshConfig.Default, 0, "0");
 
@@ -194,9 +231,10 @@ public sealed class PushContext
     /// class of proxy). Keys must capture every input of the value; the cache dies with the push context.
     /// </summary>
     public T Cached<T>(object key, Func<T> build)
-        where T : class => (T)_cache.GetOrAdd(key, _ => build());
+        where T : class => (T)_cache.GetOrAdd(key, _ => new Lazy<object>(build)).Value;
 
-    private readonly ConcurrentDictionary<object, object> _cache = new();
+    // Lazy: when many proxies of a class ask at once, one builds and the others wait for it instead of building too.
+    private readonly ConcurrentDictionary<object, Lazy<object>> _cache = new();
 
     /// <summary>The endpoints of a service port.</summary>
     public IReadOnlyList<ServiceEndpoint> Endpoints(MeshService service, int port) => Registry.Endpoints(service, port);

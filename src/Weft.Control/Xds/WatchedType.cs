@@ -1,20 +1,60 @@
+using Weft.Control.Generators;
+
 namespace Weft.Control.Xds;
 
 /// <summary>
 /// What one stream has asked for and been sent for one resource type. Only the connection's own loop writes it; the debug
 /// API reads a copy.
 /// </summary>
-public sealed class WatchedType(string typeUrl)
+public sealed class WatchedType(string typeUrl, NameSet.Table? names = null)
 {
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly NameSet.Table _table = names ?? new NameSet.Table();
+    private NameSet? _subscription = NameSet.Empty;
+
     public string TypeUrl { get; } = typeUrl;
 
     /// <summary>Names subscribed to; empty together with <see cref="Wildcard"/> means everything.</summary>
-    public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
+    public IReadOnlySet<string> Names => _names;
+
+    /// <summary>The subscribed names as an interned set: proxies subscribed alike hold the same object.</summary>
+    public NameSet Subscription => _subscription ??= _table.Intern(_names);
 
     public bool Wildcard { get; set; }
 
-    /// <summary>Name → version of every resource the client currently holds from us.</summary>
+    public void SetNames(IEnumerable<string> names)
+    {
+        _names.Clear();
+        _names.UnionWith(names);
+        _subscription = null;
+    }
+
+    public bool AddName(string name)
+    {
+        var added = _names.Add(name);
+        _subscription = added ? null : _subscription;
+        return added;
+    }
+
+    public void RemoveName(string name)
+    {
+        if (_names.Remove(name))
+        {
+            _subscription = null;
+        }
+    }
+
+    /// <summary>Delta: name → version of every resource the client currently holds from us.</summary>
     public Dictionary<string, string> Sent { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>State of the world: the resources the client currently holds from us.</summary>
+    public ResourceSet SentSet { get; set; } = ResourceSet.Empty;
+
+    /// <summary>The last set compared with what the client holds; the same version again means nothing changed.</summary>
+    public string? LastGenerated { get; set; }
+
+    /// <summary>How many resources the client holds from us.</summary>
+    public int Held(bool delta) => delta ? Sent.Count : SentSet.Count;
 
     public string? NonceSent { get; set; }
 

@@ -13,8 +13,11 @@ public sealed class XdsConnection
     private static long _counter;
     private readonly object _gate = new();
 
-    public XdsConnection(ProxyNode proxy, string peer, bool delta, DateTimeOffset connectedAt)
+    private readonly NameSet.Table? _names;
+
+    public XdsConnection(ProxyNode proxy, string peer, bool delta, DateTimeOffset connectedAt, NameSet.Table? names = null)
     {
+        _names = names;
         Proxy = proxy;
         Peer = peer;
         Delta = delta;
@@ -40,7 +43,7 @@ public sealed class XdsConnection
     private Push.PushContext? _pendingPush;
     private DateTimeOffset _pendingSince;
 
-    public WatchedType Watch(string typeUrl) => Watched.GetOrAdd(typeUrl, t => new WatchedType(t));
+    public WatchedType Watch(string typeUrl) => Watched.GetOrAdd(typeUrl, t => new WatchedType(t, _names));
 
     /// <summary>Queues a push; only the newest is kept, so a slow stream skips intermediate versions.</summary>
     public void Enqueue(Push.PushContext push, DateTimeOffset triggeredAt)
@@ -74,7 +77,7 @@ public sealed class XdsConnection
         {
             return new ConnectionStatus(Id, Proxy.Id, Peer, Delta ? "delta" : "sotw", ConnectedAt,
                 Watched.Values.OrderBy(w => w.TypeUrl, StringComparer.Ordinal).Select(w => new TypeStatus(
-                    Weft.Xds.TypeUrls.ShortName(w.TypeUrl), w.Wildcard, w.Names.Count, w.Sent.Count,
+                    Weft.Xds.TypeUrls.ShortName(w.TypeUrl), w.Wildcard, w.Names.Count, w.Held(Delta),
                     w.VersionSent, w.NonceSent, w.VersionAcked, w.NonceAcked, w.LastRejection)).ToArray());
         }
     }

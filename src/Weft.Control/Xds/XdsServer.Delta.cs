@@ -54,7 +54,7 @@ public sealed partial class XdsServer
                 added |= !watched.Wildcard;
                 watched.Wildcard = true;
             }
-            else if (watched.Names.Add(name))
+            else if (watched.AddName(name))
             {
                 added = true;
                 if (!initial)
@@ -71,10 +71,11 @@ public sealed partial class XdsServer
                 watched.Wildcard = false;
             }
 
-            watched.Names.Remove(name);
+            watched.RemoveName(name);
             watched.Sent.Remove(name);
         }
 
+        watched.LastGenerated = null;
         if (initial || added)
         {
             await SendDeltaAsync(connection, _push, watched, responses, force: initial).ConfigureAwait(false);
@@ -99,9 +100,14 @@ public sealed partial class XdsServer
     private async Task<bool> SendDeltaAsync(XdsConnection connection, PushContext push, WatchedType watched, IServerStreamWriter<DeltaDiscoveryResponse> responses, bool force)
     {
         var resources = Generate(connection, push, watched);
-        var current = resources.ToDictionary(r => r.Name, StringComparer.Ordinal);
-        var changed = resources.Where(r => !watched.Sent.TryGetValue(r.Name, out var v) || v != r.Version).ToList();
-        var removed = watched.Sent.Keys.Where(n => !current.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
+        if (!force && watched.LastGenerated == resources.Version)
+        {
+            return false;
+        }
+
+        var changed = resources.Resources.Where(r => !watched.Sent.TryGetValue(r.Name, out var v) || v != r.Version).ToList();
+        var removed = watched.Sent.Keys.Where(n => !resources.Contains(n)).Order(StringComparer.Ordinal).ToList();
+        watched.LastGenerated = resources.Version;
         if (changed.Count == 0 && removed.Count == 0 && !force)
         {
             return false;

@@ -31,7 +31,11 @@ public sealed partial class XdsServer
                     RecordAck(watched, request.ResponseNonce, request.VersionInfo);
                 }
 
-                Subscribe(watched, request);
+                if (!SameSubscription(watched, request))
+                {
+                    Subscribe(watched, request);
+                }
+
                 return;
             case SotwDecision.Respond:
                 if (!string.IsNullOrEmpty(request.ResponseNonce) && request.ResponseNonce == watched.NonceSent)
@@ -45,22 +49,41 @@ public sealed partial class XdsServer
         }
     }
 
-    private static void Subscribe(WatchedType watched, DiscoveryRequest request)
+    /// <summary>Whether a request names what is subscribed already (an acknowledgement usually does).</summary>
+    private static bool SameSubscription(WatchedType watched, DiscoveryRequest request)
     {
-        watched.Wildcard = SotwRules.IsWildcard(request.TypeUrl, request.ResourceNames);
-        watched.Names.Clear();
+        if (watched.Wildcard != SotwRules.IsWildcard(request.TypeUrl, request.ResourceNames))
+        {
+            return false;
+        }
+
+        var count = 0;
         foreach (var name in request.ResourceNames)
         {
             if (name != "*")
             {
-                watched.Names.Add(name);
+                if (!watched.Names.Contains(name))
+                {
+                    return false;
+                }
+
+                count++;
             }
         }
 
+        return count == watched.Names.Count;
+    }
+
+    private static void Subscribe(WatchedType watched, DiscoveryRequest request)
+    {
+        watched.Wildcard = SotwRules.IsWildcard(request.TypeUrl, request.ResourceNames);
+        watched.SetNames(request.ResourceNames.Where(n => n != "*"));
+        watched.LastGenerated = null;
+
         // What the client no longer asks for, it no longer holds.
-        foreach (var name in watched.Sent.Keys.Where(n => !watched.Wildcard && !watched.Names.Contains(n)).ToArray())
+        if (!watched.Wildcard && watched.SentSet.Resources.Any(r => !watched.Names.Contains(r.Name)))
         {
-            watched.Sent.Remove(name);
+            watched.SentSet = watched.SentSet.Where(watched.Names.Contains);
         }
     }
 
@@ -87,15 +110,22 @@ public sealed partial class XdsServer
     {
         var resources = Generate(connection, push, watched);
         var complete = TypeUrls.IsWildcardType(watched.TypeUrl);
-        IReadOnlyList<XdsResource> toSend = resources;
+        IReadOnlyList<XdsResource> toSend = resources.Resources;
         if (onlyChanged)
         {
-            var changed = resources.Where(r => !watched.Sent.TryGetValue(r.Name, out var v) || v != r.Version).ToList();
-            // A set, not a scan per name: a sidecar holds thousands of clusters, and this runs for every proxy on every push.
-            var current = complete ? resources.Select(r => r.Name).ToHashSet(StringComparer.Ordinal) : null;
-            var removed = current is not null && watched.Sent.Keys.Any(n => !current.Contains(n));
+            // Most pushes change nothing for most types: the same set (often the very object a class of proxies shares)
+            // is recognised by its version without looking at its resources.
+            if (watched.LastGenerated == resources.Version)
+            {
+                return false;
+            }
+
+            var held = watched.SentSet;
+            var changed = resources.Resources.Where(r => !held.Holds(r)).ToList();
+            var removed = complete && held.Resources.Any(r => !resources.Contains(r.Name));
             if (changed.Count == 0 && !removed)
             {
+                watched.LastGenerated = resources.Version;
                 return false;
             }
 
@@ -117,16 +147,10 @@ public sealed partial class XdsServer
             response.Resources.Add(resource.Any);
         }
 
-        if (complete)
-        {
-            watched.Sent.Clear();
-        }
-
-        foreach (var resource in toSend)
-        {
-            watched.Sent[resource.Name] = resource.Version;
-        }
-
+        // Routes and endpoints a response leaves out are unchanged, so after it the client holds this set: what it holds
+        // beyond it (a resource no longer generated) is forgotten here, which at worst sends it again if it comes back.
+        watched.SentSet = resources;
+        watched.LastGenerated = resources.Version;
         RecordSent(connection, watched, response.Nonce, response.VersionInfo, response.CalculateSize());
         await responses.WriteAsync(response).ConfigureAwait(false);
         return true;

@@ -27,14 +27,20 @@ public sealed partial class XdsServer : IDisposable
     private volatile PushContext _push = PushContext.Empty;
     private long _nonce;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly NameSet.Table _names = new();
+    private readonly SemaphoreSlim _pushes;
 
-    public XdsServer(GeneratorSet generators, ControlMetrics metrics, TimeProvider time, ILogger<XdsServer> log)
+    /// <param name="pushConcurrency">How many proxies are pushed to at once (Istio's <c>PILOT_PUSH_THROTTLE</c>); others wait their turn.</param>
+    public XdsServer(GeneratorSet generators, ControlMetrics metrics, TimeProvider time, ILogger<XdsServer> log, int pushConcurrency = DefaultPushConcurrency)
     {
         _generators = generators;
         _metrics = metrics;
         _time = time;
         _log = log;
+        _pushes = new SemaphoreSlim(Math.Max(1, pushConcurrency));
     }
+
+    public const int DefaultPushConcurrency = 100;
 
     public PushContext Current => _push;
 
@@ -43,7 +49,11 @@ public sealed partial class XdsServer : IDisposable
     /// <summary>Ends every stream (clients reconnect elsewhere or later); used when the control plane stops.</summary>
     public void Stop() => _stopping.Cancel();
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _pushes.Dispose();
+    }
 
     /// <summary>Makes <paramref name="push"/> current and queues it for every connected proxy.</summary>
     public void Push(PushContext push)
@@ -79,10 +89,19 @@ public sealed partial class XdsServer : IDisposable
                 }
                 else if (connection is not null)
                 {
-                    var (push, since) = connection.TakePush();
-                    if (push is not null)
+                    await _pushes.WaitAsync(cancel).ConfigureAwait(false);
+                    try
                     {
-                        await PushSotwAsync(connection, push, since, responses).ConfigureAwait(false);
+                        // Taken after the wait, so a proxy that waited gets the newest push only.
+                        var (push, since) = connection.TakePush();
+                        if (push is not null)
+                        {
+                            await PushSotwAsync(connection, push, since, responses).ConfigureAwait(false);
+                        }
+                    }
+                    finally
+                    {
+                        _pushes.Release();
                     }
                 }
             }
@@ -116,10 +135,18 @@ public sealed partial class XdsServer : IDisposable
                 }
                 else if (connection is not null)
                 {
-                    var (push, since) = connection.TakePush();
-                    if (push is not null)
+                    await _pushes.WaitAsync(cancel).ConfigureAwait(false);
+                    try
                     {
-                        await PushDeltaAsync(connection, push, since, responses).ConfigureAwait(false);
+                        var (push, since) = connection.TakePush();
+                        if (push is not null)
+                        {
+                            await PushDeltaAsync(connection, push, since, responses).ConfigureAwait(false);
+                        }
+                    }
+                    finally
+                    {
+                        _pushes.Release();
                     }
                 }
             }
@@ -139,7 +166,7 @@ public sealed partial class XdsServer : IDisposable
 
         var proxy = ProxyNode.Parse(node, _push.Registry, out var error)
             ?? throw new RpcException(new Status(StatusCode.InvalidArgument, error ?? "invalid node"));
-        var connection = new XdsConnection(proxy, peer, delta, _time.GetUtcNow());
+        var connection = new XdsConnection(proxy, peer, delta, _time.GetUtcNow(), _names);
         _connections[connection.Id] = connection;
         _metrics.Connections.WithLabels("weft").Inc();
         LogConnected(_log, proxy.Id, peer, delta ? "delta" : "state-of-the-world");
@@ -177,12 +204,12 @@ public sealed partial class XdsServer : IDisposable
 
     private string NextNonce() => Interlocked.Increment(ref _nonce).ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
 
-    private IReadOnlyList<XdsResource> Generate(XdsConnection connection, PushContext push, WatchedType watched)
+    private ResourceSet Generate(XdsConnection connection, PushContext push, WatchedType watched)
     {
         var generator = _generators.For(watched.TypeUrl)!;
         var started = Stopwatch.GetTimestamp();
         var proxy = Refresh(connection, push, null);
-        var resources = generator.Generate(proxy, push, watched.Wildcard ? null : watched.Names);
+        var resources = generator.GenerateSet(proxy, push, watched.Wildcard ? null : watched.Subscription);
         _metrics.PushTime.WithLabels(ControlMetrics.TypeLabel(watched.TypeUrl)).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         return resources;
     }

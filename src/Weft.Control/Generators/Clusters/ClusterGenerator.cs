@@ -18,16 +18,51 @@ public sealed class ClusterGenerator : IXdsGenerator
 
     public IReadOnlyList<XdsResource> Generate(ProxyNode proxy, PushContext push, IReadOnlySet<string>? names)
     {
-        var context = new ClusterContext(proxy, push);
         if (proxy.IsProxylessGrpc)
         {
-            return (names ?? new HashSet<string>()).Order(StringComparer.Ordinal)
-                .Select(name => Named(context, name))
-                .OfType<XdsResource>()
-                .ToArray();
+            return Proxyless(proxy, push, names);
         }
 
-        var result = new List<XdsResource>();
+        var result = Outbound(proxy, push).Concat(Own(proxy, push));
+        return names is null ? result.ToArray() : result.Where(r => names.Contains(r.Name)).ToArray();
+    }
+
+    /// <summary>
+    /// For pushes: the outbound and fixed clusters are shared by the proxy's class; a sidecar's inbound clusters are its
+    /// own.
+    /// </summary>
+    public ResourceSet GenerateSet(ProxyNode proxy, PushContext push, IReadOnlySet<string>? names)
+    {
+        if (proxy.IsProxylessGrpc)
+        {
+            return names is Xds.NameSet subscription
+                ? push.Shared(TypeUrl, push.ClassOf(proxy), subscription, () => new ResourceSet(Proxyless(proxy, push, names)))
+                : new ResourceSet(Proxyless(proxy, push, names));
+        }
+
+        if (names is not null)
+        {
+            return new ResourceSet(Generate(proxy, push, names));
+        }
+
+        var shared = push.Shared(TypeUrl, push.ClassOf(proxy), null, () => new ResourceSet(Outbound(proxy, push).ToArray()));
+        var own = Own(proxy, push).ToArray();
+        return own.Length == 0 ? shared : ResourceSet.Concat(shared, new ResourceSet(own));
+    }
+
+    private static XdsResource[] Proxyless(ProxyNode proxy, PushContext push, IReadOnlySet<string>? names)
+    {
+        var context = new ClusterContext(proxy, push);
+        return (names ?? new HashSet<string>()).Order(StringComparer.Ordinal)
+            .Select(name => Named(context, name))
+            .OfType<XdsResource>()
+            .ToArray();
+    }
+
+    /// <summary>A cluster per visible service port and subset, then Istio's fixed clusters.</summary>
+    private static IEnumerable<XdsResource> Outbound(ProxyNode proxy, PushContext push)
+    {
+        var context = new ClusterContext(proxy, push);
         foreach (var service in push.ServicesFor(proxy))
         {
             foreach (var port in service.Ports)
@@ -38,20 +73,24 @@ public sealed class ClusterGenerator : IXdsGenerator
                 }
 
                 var key = (nameof(ClusterGenerator), service, port, push.DestinationRule(proxy, service.Hostname, service)?.Key, proxy.Type, ProxyKey(proxy, service));
-                result.AddRange(push.Cached(key, () => ClusterBuilder.Outbound(context, service, port).Select(c => new XdsResource(c.Name, c)).ToArray()));
+                foreach (var cluster in push.Cached(key, () => ClusterBuilder.Outbound(context, service, port).Select(c => new XdsResource(c.Name, c)).ToArray()))
+                {
+                    yield return cluster;
+                }
             }
         }
 
-        result.Add(push.Cached("BlackHoleCluster", () => new XdsResource(ResourceNames.BlackHoleCluster, FixedClusters.BlackHole(push.Mesh))));
+        yield return push.Cached("BlackHoleCluster", () => new XdsResource(ResourceNames.BlackHoleCluster, FixedClusters.BlackHole(push.Mesh)));
         if (proxy.Type == ProxyType.Sidecar)
         {
-            result.Add(push.Cached("PassthroughCluster", () => new XdsResource(ResourceNames.PassthroughCluster, FixedClusters.Passthrough(push.Mesh))));
-            result.Add(push.Cached("InboundPassthroughCluster", () => new XdsResource(ResourceNames.InboundPassthroughCluster, FixedClusters.InboundPassthrough(push.Mesh))));
-            result.AddRange(InboundClusters.Build(proxy, push).Select(c => new XdsResource(c.Name, c)));
+            yield return push.Cached("PassthroughCluster", () => new XdsResource(ResourceNames.PassthroughCluster, FixedClusters.Passthrough(push.Mesh)));
+            yield return push.Cached("InboundPassthroughCluster", () => new XdsResource(ResourceNames.InboundPassthroughCluster, FixedClusters.InboundPassthrough(push.Mesh)));
         }
-
-        return names is null ? result : result.Where(r => names.Contains(r.Name)).ToArray();
     }
+
+    /// <summary>A sidecar's inbound clusters, one per port its workload serves.</summary>
+    private static IEnumerable<XdsResource> Own(ProxyNode proxy, PushContext push) =>
+        proxy.Type == ProxyType.Sidecar ? InboundClusters.Build(proxy, push).Select(c => new XdsResource(c.Name, c)) : [];
 
     private static XdsResource? Named(ClusterContext context, string name)
     {

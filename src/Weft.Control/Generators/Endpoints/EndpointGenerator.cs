@@ -15,6 +15,12 @@ public sealed class EndpointGenerator : IXdsGenerator
 {
     public string TypeUrl => TypeUrls.ClusterLoadAssignment;
 
+    /// <summary>Endpoints depend on the proxy's class only (locality, network and, when they matter, labels are in it).</summary>
+    public ResourceSet GenerateSet(ProxyNode proxy, PushContext push, IReadOnlySet<string>? names) =>
+        names is Xds.NameSet subscription
+            ? push.Shared(TypeUrl, push.ClassOf(proxy), subscription, () => new ResourceSet(Generate(proxy, push, names)))
+            : new ResourceSet(Generate(proxy, push, names));
+
     public IReadOnlyList<XdsResource> Generate(ProxyNode proxy, PushContext push, IReadOnlySet<string>? names)
     {
         var result = new List<XdsResource>();

@@ -23,4 +23,22 @@ public sealed class ListenerGenerator : IXdsGenerator
         var result = listeners.Select(l => new XdsResource(l.Name, l));
         return names is null || proxy.IsProxylessGrpc ? result.ToArray() : result.Where(r => names.Contains(r.Name)).ToArray();
     }
+
+    /// <summary>
+    /// For pushes: a sidecar's outbound listeners and <c>virtualOutbound</c> are shared by its class (and IP family; and its
+    /// address when a headless service could have an endpoint there); its inbound listeners are its own.
+    /// </summary>
+    public ResourceSet GenerateSet(ProxyNode proxy, PushContext push, IReadOnlySet<string>? names)
+    {
+        if (proxy.Type != ProxyType.Sidecar || proxy.IsProxylessGrpc || names is not null)
+        {
+            return new ResourceSet(Generate(proxy, push, names));
+        }
+
+        var addresses = ProxyAddresses.For(proxy);
+        var key = push.ClassOf(proxy) + "|" + addresses.Wildcard + "|" + (push.AnyHeadless && proxy.IpAddresses.Count > 0 ? proxy.IpAddresses[0] : string.Empty);
+        var shared = push.Shared(TypeUrl, key, null, () => new ResourceSet(SidecarListeners.Outbound(proxy, push).Select(l => new XdsResource(l.Name, l)).ToArray()));
+        var own = SidecarListeners.Inbound(proxy, push).Select(l => new XdsResource(l.Name, l)).ToArray();
+        return own.Length == 0 ? shared : ResourceSet.Concat(shared, new ResourceSet(own));
+    }
 }

@@ -12,7 +12,10 @@ namespace Weft.Control.Generators.Listeners;
 /// </summary>
 internal static class SidecarListeners
 {
-    public static IEnumerable<Listener> Build(ProxyNode proxy, PushContext push)
+    public static IEnumerable<Listener> Build(ProxyNode proxy, PushContext push) => Outbound(proxy, push).Concat(Inbound(proxy, push));
+
+    /// <summary>The per-port outbound listeners and <c>virtualOutbound</c>: the same for every proxy of a class and IP family.</summary>
+    public static IEnumerable<Listener> Outbound(ProxyNode proxy, PushContext push)
     {
         foreach (var listener in OutboundListeners.Build(proxy, push))
         {
@@ -24,10 +27,8 @@ internal static class SidecarListeners
             var policy = push.SidecarScope(proxy).OutboundPolicy(push.Mesh);
             yield return VirtualOutboundListener.Build(proxy, push.Mesh, policy, ProxyAddresses.For(proxy));
         }
-
-        foreach (var listener in InboundListeners.Build(proxy, push))
-        {
-            yield return listener;
-        }
     }
+
+    /// <summary><c>virtualInbound</c> and the listeners of the Sidecar's ingress: the proxy's own.</summary>
+    public static IEnumerable<Listener> Inbound(ProxyNode proxy, PushContext push) => InboundListeners.Build(proxy, push);
 }

@@ -20,14 +20,20 @@ public sealed class RouteGenerator : IXdsGenerator
 
     public string TypeUrl => TypeUrls.RouteConfiguration;
 
+    public ResourceSet GenerateSet(ProxyNode proxy, PushContext push, IReadOnlySet<string>? names) =>
+        names is Xds.NameSet subscription
+            ? push.Shared(TypeUrl, push.ClassOf(proxy), subscription, () => new ResourceSet(Generate(proxy, push, names)))
+            : new ResourceSet(Generate(proxy, push, names));
+
     public IReadOnlyList<XdsResource> Generate(ProxyNode proxy, PushContext push, IReadOnlySet<string>? names)
     {
         var result = new List<XdsResource>();
+        var proxyClass = push.ClassOf(proxy);
         foreach (var name in ((IEnumerable<string>?)names ?? []).Order(StringComparer.Ordinal))
         {
-            // A gateway's routes also depend on which of its ports are service ports (port translation): key by proxy.
-            var key = (nameof(RouteGenerator), name, proxy.Namespace, proxy.DnsDomain, proxy.Type, proxy.IsProxylessGrpc, push.SidecarScope(proxy).Sidecar?.Key, LabelKey(proxy),
-                proxy.Type == ProxyType.Router ? proxy.Id : null);
+            // A route configuration depends on the proxy's class only (a gateway is a class of its own: its routes also
+            // depend on which of its ports are service ports).
+            var key = (nameof(RouteGenerator), name, proxyClass);
             var config = push.Cached(key, () => Build(proxy, push, name) is { } built ? new XdsResource(name, built) : (object)Missing.Instance);
             if (config is XdsResource resource)
             {
@@ -124,11 +130,23 @@ public sealed class RouteGenerator : IXdsGenerator
         }
 
         var services = egress.Services.Where(s => s.Port(port) is { } p && (p.Protocol.IsHttp() || p.Protocol == Protocol.Unsupported)).ToList();
+        var byHost = new Dictionary<string, MeshService>(StringComparer.OrdinalIgnoreCase);
+        foreach (var service in services)
+        {
+            byHost.TryAdd(service.Hostname, service);
+        }
+
+        // A host without a wildcard matches only the service of that very name: a lookup, not a scan of every service.
+        IEnumerable<MeshService> Matching(string host) =>
+            host.StartsWith('*') ? services.Where(s => Model.Hosts.Matches(host, s.Hostname))
+            : byHost.TryGetValue(host, out var exact) ? [exact]
+            : [];
+
         var claimed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var hosts = new List<VirtualHost>();
         foreach (var vs in egress.VirtualServices)
         {
-            if (port != 80 && !vs.Hosts.Any(h => services.Any(s => Model.Hosts.Matches(h, s.Hostname))))
+            if (port != 80 && !vs.Hosts.Any(h => Matching(h).Any()))
             {
                 continue;
             }
@@ -151,7 +169,7 @@ public sealed class RouteGenerator : IXdsGenerator
                     continue;
                 }
 
-                foreach (var service in services.Where(s => Model.Hosts.Matches(host, s.Hostname)))
+                foreach (var service in Matching(host))
                 {
                     claimed.Add(service.Hostname);
                 }
@@ -243,8 +261,6 @@ public sealed class RouteGenerator : IXdsGenerator
             },
         };
     }
-
-    private static string LabelKey(ProxyNode proxy) => string.Join(',', proxy.Labels.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value));
 
     private sealed class Missing
     {
