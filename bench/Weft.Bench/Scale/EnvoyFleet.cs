@@ -106,6 +106,9 @@ internal sealed class EnvoyFleet : IAsyncDisposable
         HttpHandler = new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = true,
+            // Envoy's xDS client opens its HTTP/2 windows wide (256 MiB by default), so a large response is never held up
+            // by flow control; this is the widest a .NET client allows by default.
+            InitialHttp2StreamWindowSize = 16 * 1024 * 1024,
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
             ConnectTimeout = TimeSpan.FromSeconds(30),
         },

@@ -9,24 +9,62 @@ public static class InboundEndpoints
     public static IReadOnlyList<ServiceEndpoint> For(ProxyNode proxy, PushContext push) =>
         push.Cached(("inbound-endpoints", proxy.Workload, string.Join(',', proxy.IpAddresses), proxy.Namespace), () =>
         {
-            var result = new List<ServiceEndpoint>();
+            var index = push.Cached("inbound-endpoint-index", () => new Index(push));
+            var result = proxy.Workload is { } workload
+                ? workload.Name.Length > 0
+                    ? index.OfWorkload(workload.Name, workload.Namespace)
+                    : index.All.Where(e => ReferenceEquals(e.Workload, workload))
+                : index.AtAddresses(proxy.Namespace, proxy.IpAddresses);
+            return (IReadOnlyList<ServiceEndpoint>)result.OrderBy(e => e.Port).ThenBy(e => e.Service.Hostname, StringComparer.Ordinal).ToArray();
+        });
+
+    /// <summary>Every endpoint of the push, by workload and by address: a proxy finds its own without walking them all.</summary>
+    private sealed class Index
+    {
+        private readonly Dictionary<(string Name, string Ns), List<ServiceEndpoint>> _byWorkload = new();
+        private readonly Dictionary<(string Ns, string Address), List<(int Position, ServiceEndpoint Endpoint)>> _byAddress = new();
+
+        public Index(PushContext push)
+        {
             foreach (var service in push.Registry.Services)
             {
                 foreach (var port in service.Ports)
                 {
                     foreach (var endpoint in push.Endpoints(service, port.Number))
                     {
-                        var mine = proxy.Workload is { } workload
-                            ? ReferenceEquals(endpoint.Workload, workload) || (endpoint.Workload.Name == workload.Name && endpoint.Workload.Namespace == workload.Namespace && workload.Name.Length > 0)
-                            : endpoint.Workload.Namespace == proxy.Namespace && proxy.IpAddresses.Contains(endpoint.Workload.Address);
-                        if (mine)
+                        Add(_byAddress, (endpoint.Workload.Namespace, endpoint.Workload.Address), (All.Count, endpoint));
+                        All.Add(endpoint);
+                        if (endpoint.Workload.Name.Length > 0)
                         {
-                            result.Add(endpoint);
+                            Add(_byWorkload, (endpoint.Workload.Name, endpoint.Workload.Namespace), endpoint);
                         }
+
                     }
                 }
             }
+        }
 
-            return (IReadOnlyList<ServiceEndpoint>)result.OrderBy(e => e.Port).ThenBy(e => e.Service.Hostname, StringComparer.Ordinal).ToArray();
-        });
+        /// <summary>In registry order (services, their ports, their endpoints).</summary>
+        public List<ServiceEndpoint> All { get; } = [];
+
+        public IEnumerable<ServiceEndpoint> OfWorkload(string name, string ns) => _byWorkload.TryGetValue((name, ns), out var list) ? list : [];
+
+        /// <summary>The endpoints at any of the addresses, in registry order.</summary>
+        public IEnumerable<ServiceEndpoint> AtAddresses(string ns, IEnumerable<string> addresses) =>
+            addresses.Distinct(StringComparer.Ordinal)
+                .SelectMany(a => _byAddress.TryGetValue((ns, a), out var list) ? list : [])
+                .OrderBy(e => e.Position)
+                .Select(e => e.Endpoint);
+
+        private static void Add<TKey, TValue>(Dictionary<TKey, List<TValue>> index, TKey key, TValue endpoint)
+            where TKey : notnull
+        {
+            if (!index.TryGetValue(key, out var list))
+            {
+                index[key] = list = [];
+            }
+
+            list.Add(endpoint);
+        }
+    }
 }

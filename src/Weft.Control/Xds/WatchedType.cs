@@ -8,40 +8,35 @@ namespace Weft.Control.Xds;
 /// </summary>
 public sealed class WatchedType(string typeUrl, NameSet.Table? names = null)
 {
-    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly NameSet.Table _table = names ?? new NameSet.Table();
-    private NameSet? _subscription = NameSet.Empty;
+    private NameSet _subscription = NameSet.Empty;
 
     public string TypeUrl { get; } = typeUrl;
 
-    /// <summary>Names subscribed to; empty together with <see cref="Wildcard"/> means everything.</summary>
-    public IReadOnlySet<string> Names => _names;
+    /// <summary>
+    /// Names subscribed to; empty together with <see cref="Wildcard"/> means everything. Interned: proxies subscribed alike
+    /// hold the same set, so a thousand sidecars asking for the same thousands of endpoints keep one copy of the names.
+    /// </summary>
+    public IReadOnlySet<string> Names => _subscription;
 
-    /// <summary>The subscribed names as an interned set: proxies subscribed alike hold the same object.</summary>
-    public NameSet Subscription => _subscription ??= _table.Intern(_names);
+    /// <summary>The subscribed names as the interned set generated resources are shared by.</summary>
+    public NameSet Subscription => _subscription;
 
     public bool Wildcard { get; set; }
 
-    public void SetNames(IEnumerable<string> names)
-    {
-        _names.Clear();
-        _names.UnionWith(names);
-        _subscription = null;
-    }
+    public void SetNames(IEnumerable<string> names) => _subscription = _table.Intern(names);
 
-    public bool AddName(string name)
+    /// <summary>Adds and removes names in one step; returns the names that were not subscribed before.</summary>
+    public IReadOnlyList<string> Change(IEnumerable<string> subscribe, IEnumerable<string> unsubscribe)
     {
-        var added = _names.Add(name);
-        _subscription = added ? null : _subscription;
-        return added;
-    }
-
-    public void RemoveName(string name)
-    {
-        if (_names.Remove(name))
+        var add = subscribe.Where(n => !_subscription.Contains(n)).Distinct(StringComparer.Ordinal).ToList();
+        var remove = unsubscribe.Where(_subscription.Contains).ToHashSet(StringComparer.Ordinal);
+        if (add.Count > 0 || remove.Count > 0)
         {
-            _subscription = null;
+            _subscription = _table.Intern(_subscription.Where(n => !remove.Contains(n)).Concat(add.Where(n => !remove.Contains(n))));
         }
+
+        return add;
     }
 
     /// <summary>Delta: name → version of every resource the client currently holds from us.</summary>

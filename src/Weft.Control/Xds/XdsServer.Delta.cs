@@ -35,7 +35,6 @@ public sealed partial class XdsServer
             }
         }
 
-        var added = false;
         if (initial && !watched.Responded)
         {
             // Wildcard: an explicit "*", or a first request that names nothing (legacy wildcard).
@@ -47,38 +46,36 @@ public sealed partial class XdsServer
             }
         }
 
-        foreach (var name in request.ResourceNamesSubscribe)
+        var added = request.ResourceNamesSubscribe.Contains("*") && !watched.Wildcard;
+        if (request.ResourceNamesSubscribe.Contains("*"))
         {
-            if (name == "*")
+            watched.Wildcard = true;
+        }
+
+        if (request.ResourceNamesUnsubscribe.Contains("*"))
+        {
+            watched.Wildcard = false;
+        }
+
+        var newNames = watched.Change(request.ResourceNamesSubscribe.Where(n => n != "*"), request.ResourceNamesUnsubscribe);
+        added |= newNames.Count > 0;
+        if (!initial)
+        {
+            foreach (var name in newNames)
             {
-                added |= !watched.Wildcard;
-                watched.Wildcard = true;
-            }
-            else if (watched.AddName(name))
-            {
-                added = true;
-                if (!initial)
-                {
-                    watched.Sent.Remove(name); // A later subscription asks for the resource again.
-                }
+                watched.Sent.Remove(name); // A later subscription asks for the resource again.
             }
         }
 
         foreach (var name in request.ResourceNamesUnsubscribe)
         {
-            if (name == "*")
-            {
-                watched.Wildcard = false;
-            }
-
-            watched.RemoveName(name);
             watched.Sent.Remove(name);
         }
 
         watched.LastGenerated = null;
         if (initial || added)
         {
-            await SendDeltaAsync(connection, _push, watched, responses, force: initial).ConfigureAwait(false);
+            await ThrottledAsync(() => SendDeltaAsync(connection, _push, watched, responses, force: initial)).ConfigureAwait(false);
         }
     }
 

@@ -44,7 +44,7 @@ public sealed partial class XdsServer
                 }
 
                 Subscribe(watched, request);
-                await SendSotwAsync(connection, _push, watched, responses, onlyChanged: false).ConfigureAwait(false);
+                await ThrottledAsync(() => SendSotwAsync(connection, _push, watched, responses, onlyChanged: false)).ConfigureAwait(false);
                 return;
         }
     }

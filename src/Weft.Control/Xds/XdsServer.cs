@@ -202,6 +202,23 @@ public sealed partial class XdsServer : IDisposable
         return connection.Proxy;
     }
 
+    /// <summary>
+    /// Runs a send among the bounded number of concurrent ones. A response is generated, serialized into the stream's
+    /// buffers and held there until the client takes it, so the bound is also a bound on the memory of a reconnect storm.
+    /// </summary>
+    private async Task ThrottledAsync(Func<Task> send)
+    {
+        await _pushes.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        try
+        {
+            await send().ConfigureAwait(false);
+        }
+        finally
+        {
+            _pushes.Release();
+        }
+    }
+
     private string NextNonce() => Interlocked.Increment(ref _nonce).ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
 
     private ResourceSet Generate(XdsConnection connection, PushContext push, WatchedType watched)
