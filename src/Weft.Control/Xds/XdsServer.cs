@@ -40,7 +40,12 @@ public sealed partial class XdsServer : IDisposable
         _pushes = new SemaphoreSlim(Math.Max(1, pushConcurrency));
     }
 
-    public const int DefaultPushConcurrency = 100;
+    /// <summary>
+    /// Istio allows 100 concurrent pushes. Here each send holds its whole serialized response in Kestrel's buffers until
+    /// the client has taken it, and Kestrel keeps those buffers pooled afterwards, so the bound is also the control plane's
+    /// peak memory for a reconnect storm (a 4 MB sidecar configuration times the bound); 32 keeps two cores busy.
+    /// </summary>
+    public const int DefaultPushConcurrency = 32;
 
     public PushContext Current => _push;
 
