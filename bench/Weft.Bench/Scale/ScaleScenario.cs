@@ -38,9 +38,7 @@ internal static class ScaleScenario
         var resources = config.WriteAll();
         progress.WriteLine($"wrote {resources} resources for {options.Services} services to {directory}");
 
-        var link = options.InProcess
-            ? await ControlPlaneLink.StartInProcessAsync(directory, options.WaitTimeout, cancel).ConfigureAwait(false)
-            : await ControlPlaneLink.StartChildAsync(directory, options.MaxHeapMb, options.WaitTimeout, cancel).ConfigureAwait(false);
+        var link = await StartAsync(LinkedAgent.ControlPlane, directory, options, cancel).ConfigureAwait(false);
         ScaleResult result;
         await using (link.ConfigureAwait(false))
         {
@@ -125,6 +123,11 @@ internal static class ScaleScenario
         };
     }
 
+    private static Task<ControlPlaneLink> StartAsync(LinkedAgent agent, string directory, ScaleOptions options, CancellationToken cancel) =>
+        options.InProcess
+            ? ControlPlaneLink.StartInProcessAsync(agent, directory, options.WaitTimeout, cancel)
+            : ControlPlaneLink.StartChildAsync(agent, directory, options.MaxHeapMb, options.WaitTimeout, cancel);
+
     /// <summary>A one-file change while no client is connected, so the next wave meets a new push context.</summary>
     private static async Task FreshPushAsync(ControlPlaneLink link, ScaleConfig config, int change, ScaleOptions options, CancellationToken cancel)
     {
@@ -157,7 +160,7 @@ internal static class ScaleScenario
             var perClient = fleet.Clients.Select((c, i) => Ms(converged[i] - c.StartedAt)).ToArray();
             var result = new WaveResult(name, clients, Ms(converged.Max() - fleet.StartedAt), perClient, after.Cpu - before.Cpu);
             progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name} wave: {clients} clients converged in {result.WallMs:F0} ms (control plane CPU {result.Cpu.TotalMilliseconds:F0} ms)"));
+                $"{name} wave: {clients} clients converged in {result.WallMs:F0} ms ({link.Name} CPU {result.Cpu.TotalMilliseconds:F0} ms)"));
             return (result, fleet);
         }
         catch
@@ -211,7 +214,7 @@ internal static class ScaleScenario
             {
                 if (link.ChildWorkingSetBytes() is { } bytes && bytes > limit)
                 {
-                    await Console.Error.WriteLineAsync($"the control plane's working set reached {bytes / (1024 * 1024)} MB, over twice --max-heap-mb; stopping the run").ConfigureAwait(false);
+                    await Console.Error.WriteLineAsync($"the {link.Name}'s working set reached {bytes / (1024 * 1024)} MB, over twice --max-heap-mb; stopping the run").ConfigureAwait(false);
                     await guard.CancelAsync().ConfigureAwait(false);
                     return;
                 }
