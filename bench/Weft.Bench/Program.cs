@@ -42,7 +42,13 @@ if (mode == "scale")
 if (mode == "scale-control")
 {
     // The control plane half of `scale`, started by it as a child process.
-    return await Weft.Bench.Scale.ControlPlaneAgent.RunChildAsync(args[1]);
+    return await Weft.Bench.Scale.LinkedAgent.ControlPlane.RunChildAsync(args[1]);
+}
+
+if (mode == "scale-replay")
+{
+    // The transport floor's server for `scale`, started by it as a child process.
+    return await Weft.Bench.Scale.LinkedAgent.Replay.RunChildAsync(args[1]);
 }
 
 if (mode == "emit")

@@ -11,7 +11,7 @@ namespace Weft.Bench.Scale;
 /// and answers line commands, so the benchmark can drive it in a child process (a clean memory figure) or in-process (the
 /// twin test). Replies: <c>ready ADDRESS resources=N rejected=N</c> once serving, <c>pushed VERSION TIMESTAMP</c> after
 /// every push, and one line per command: <c>stats</c> (no collection), <c>gc</c> (after a full blocking collection),
-/// <c>connections</c>; <c>quit</c> (or the end of the commands) stops it.
+/// <c>connections</c>; <c>quit</c> (or the end of the commands) stops it. Run as a child by <see cref="LinkedAgent"/>.
 /// </summary>
 internal static class ControlPlaneAgent
 {
@@ -33,10 +33,10 @@ internal static class ControlPlaneAgent
                 switch (command)
                 {
                     case "stats":
-                        reply(Stats(collect: false));
+                        reply(ControlPlaneStats.Line(collect: false));
                         break;
                     case "gc":
-                        reply(Stats(collect: true));
+                        reply(ControlPlaneStats.Line(collect: true));
                         break;
                     case "connections":
                         reply(string.Create(CultureInfo.InvariantCulture, $"connections {plane.Xds.Connections.Count}"));
@@ -49,48 +49,5 @@ internal static class ControlPlaneAgent
                 }
             }
         }
-    }
-
-    /// <summary>The child process's main: commands on stdin, replies on stdout, warnings on stderr.</summary>
-    public static async Task<int> RunChildAsync(string directory)
-    {
-        using var loggers = LoggerFactory.Create(b => b
-            .SetMinimumLevel(LogLevel.Warning)
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        var commands = Channel.CreateUnbounded<string>();
-        var stdin = Task.Run(async () =>
-        {
-            while (await Console.In.ReadLineAsync().ConfigureAwait(false) is { } line)
-            {
-                await commands.Writer.WriteAsync(line.Trim()).ConfigureAwait(false);
-            }
-
-            commands.Writer.TryComplete(); // The benchmark went away: stop too.
-        });
-        var gate = new object();
-        await RunAsync(directory, commands.Reader, line =>
-        {
-            lock (gate)
-            {
-                Console.Out.WriteLine(line);
-                Console.Out.Flush();
-            }
-        }, loggers, CancellationToken.None).ConfigureAwait(false);
-        return 0;
-    }
-
-    private static string Stats(bool collect)
-    {
-        if (collect)
-        {
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-            GC.WaitForPendingFinalizers();
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        }
-
-        using var self = Process.GetCurrentProcess();
-        return string.Create(CultureInfo.InvariantCulture,
-            $"stats heap={GC.GetTotalMemory(false)} workingSet={self.WorkingSet64} peak={self.PeakWorkingSet64} cpuMs={self.TotalProcessorTime.TotalMilliseconds:F0} allocated={GC.GetTotalAllocatedBytes()} gen2={GC.CollectionCount(2)}");
     }
 }

@@ -6,9 +6,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Weft.Bench.Scale;
 
 /// <summary>
-/// The benchmark's handle on a control plane run by <see cref="ControlPlaneAgent"/>: in a child process (this program
-/// again, mode <c>scale-control</c>), so its memory is its own, or in this process. Times it reports are
-/// <see cref="Stopwatch"/> ticks; on Linux both processes read the same monotonic clock.
+/// The benchmark's handle on a server run by a <see cref="LinkedAgent"/> (the control plane, or the replay server of the
+/// transport floor): in a child process (this program again, in the agent's mode), so its memory and CPU time are its own,
+/// or in this process. Times it reports are <see cref="Stopwatch"/> ticks; on Linux both processes read the same
+/// monotonic clock.
 /// </summary>
 internal sealed class ControlPlaneLink : IAsyncDisposable
 {
@@ -20,11 +21,17 @@ internal sealed class ControlPlaneLink : IAsyncDisposable
     private readonly Process? _process;
     private Task _running = Task.CompletedTask;
 
-    private ControlPlaneLink(Func<string, Task> send, Process? process)
+    private ControlPlaneLink(LinkedAgent agent, Func<string, Task> send, Process? process)
     {
+        Agent = agent;
         _send = send;
         _process = process;
     }
+
+    public LinkedAgent Agent { get; }
+
+    /// <summary>What the server is called in messages: "control plane" or "replay server".</summary>
+    public string Name => Agent.Name;
 
     public string XdsAddress { get; private set; } = string.Empty;
 
@@ -51,10 +58,10 @@ internal sealed class ControlPlaneLink : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the control plane in a child process, its GC heap limited to <paramref name="maxHeapMb"/> (0: no limit).</summary>
-    public static async Task<ControlPlaneLink> StartChildAsync(string directory, int maxHeapMb, TimeSpan timeout, CancellationToken cancel)
+    /// <summary>Starts <paramref name="agent"/> in a child process, its GC heap limited to <paramref name="maxHeapMb"/> (0: no limit).</summary>
+    public static async Task<ControlPlaneLink> StartChildAsync(LinkedAgent agent, string directory, int maxHeapMb, TimeSpan timeout, CancellationToken cancel)
     {
-        var self = Environment.ProcessPath ?? throw new InvalidOperationException("the benchmark cannot find its own executable to start the control plane");
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException($"the benchmark cannot find its own executable to start the {agent.Name}");
         var start = new ProcessStartInfo(self)
         {
             RedirectStandardInput = true,
@@ -66,7 +73,7 @@ internal sealed class ControlPlaneLink : IAsyncDisposable
             start.ArgumentList.Add(typeof(ControlPlaneLink).Assembly.Location);
         }
 
-        start.ArgumentList.Add("scale-control");
+        start.ArgumentList.Add(agent.ChildMode);
         start.ArgumentList.Add(directory);
         if (maxHeapMb > 0)
         {
@@ -74,7 +81,7 @@ internal sealed class ControlPlaneLink : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {self}");
-        var link = new ControlPlaneLink(async line =>
+        var link = new ControlPlaneLink(agent, async line =>
         {
             await process.StandardInput.WriteLineAsync(line).ConfigureAwait(false);
             await process.StandardInput.FlushAsync().ConfigureAwait(false);
@@ -86,22 +93,22 @@ internal sealed class ControlPlaneLink : IAsyncDisposable
                 link.Receive(line);
             }
 
-            link.Ended(new InvalidOperationException($"the control plane process ended (exit code {(process.WaitForExit(5000) ? process.ExitCode : -1)})"));
+            link.Ended(new InvalidOperationException($"the {agent.Name} process ended (exit code {(process.WaitForExit(5000) ? process.ExitCode : -1)})"));
         }, CancellationToken.None);
         await link.ReadyAsync(timeout, cancel).ConfigureAwait(false);
         return link;
     }
 
-    public static async Task<ControlPlaneLink> StartInProcessAsync(string directory, TimeSpan timeout, CancellationToken cancel)
+    public static async Task<ControlPlaneLink> StartInProcessAsync(LinkedAgent agent, string directory, TimeSpan timeout, CancellationToken cancel)
     {
         var commands = Channel.CreateUnbounded<string>();
-        var link = new ControlPlaneLink(line => commands.Writer.WriteAsync(line).AsTask(), process: null);
+        var link = new ControlPlaneLink(agent, line => commands.Writer.WriteAsync(line).AsTask(), process: null);
         link._running = Task.Run(async () =>
         {
             try
             {
-                await ControlPlaneAgent.RunAsync(directory, commands.Reader, link.Receive, NullLoggerFactory.Instance, CancellationToken.None).ConfigureAwait(false);
-                link.Ended(new InvalidOperationException("the control plane stopped"));
+                await agent.Run(directory, commands.Reader, link.Receive, NullLoggerFactory.Instance, CancellationToken.None).ConfigureAwait(false);
+                link.Ended(new InvalidOperationException($"the {agent.Name} stopped"));
             }
             catch (Exception e)
             {
@@ -128,14 +135,31 @@ internal sealed class ControlPlaneLink : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"the control plane pushed nothing within {timeout.TotalSeconds:F0} s");
+            throw new TimeoutException($"the {Name} pushed nothing within {timeout.TotalSeconds:F0} s");
+        }
+    }
+
+    /// <summary>
+    /// Asks the server for a push of its own (the replay server's <c>push</c>: the same routes as a new version); it is
+    /// reported, like any push, to <see cref="NextPushAsync"/>.
+    /// </summary>
+    public async Task RequestPushAsync(CancellationToken cancel)
+    {
+        await _oneCommand.WaitAsync(cancel).ConfigureAwait(false);
+        try
+        {
+            await _send("push").ConfigureAwait(false);
+        }
+        finally
+        {
+            _oneCommand.Release();
         }
     }
 
     public async Task<ControlPlaneStats> StatsAsync(bool collect, CancellationToken cancel) =>
         ControlPlaneStats.Parse(await CommandAsync(collect ? "gc" : "stats", cancel).ConfigureAwait(false));
 
-    /// <summary>Waits (bounded) until the control plane counts exactly <paramref name="expected"/> connections.</summary>
+    /// <summary>Waits (bounded) until the server counts exactly <paramref name="expected"/> connections.</summary>
     public async Task WaitConnectionsAsync(int expected, TimeSpan timeout, CancellationToken cancel)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
@@ -150,7 +174,7 @@ internal sealed class ControlPlaneLink : IAsyncDisposable
 
             if (Stopwatch.GetTimestamp() > deadline)
             {
-                throw new TimeoutException($"the control plane still has {count} connections after {timeout.TotalSeconds:F0} s (expected {expected})");
+                throw new TimeoutException($"the {Name} still has {count} connections after {timeout.TotalSeconds:F0} s (expected {expected})");
             }
 
             await Task.Delay(50, cancel).ConfigureAwait(false);
@@ -190,18 +214,18 @@ internal sealed class ControlPlaneLink : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"the control plane did not start within {timeout.TotalSeconds:F0} s");
+            throw new TimeoutException($"the {Name} did not start within {timeout.TotalSeconds:F0} s");
         }
 
         var parts = ready.Split(' ');
         if (parts[0] != "ready")
         {
-            throw new InvalidOperationException($"the control plane answered \"{ready}\" instead of ready");
+            throw new InvalidOperationException($"the {Name} answered \"{ready}\" instead of ready");
         }
 
         if (parts[3] != "rejected=0")
         {
-            throw new InvalidOperationException($"the control plane rejected part of the generated configuration ({ready})");
+            throw new InvalidOperationException($"the {Name} rejected part of the generated configuration ({ready})");
         }
 
         XdsAddress = parts[1];
@@ -216,7 +240,7 @@ internal sealed class ControlPlaneLink : IAsyncDisposable
             await _send(command).ConfigureAwait(false);
             var reply = await _replies.Reader.ReadAsync(cancel).AsTask().WaitAsync(ReplyTimeout, cancel).ConfigureAwait(false);
             return reply.StartsWith("error ", StringComparison.Ordinal)
-                ? throw new InvalidOperationException($"the control plane answered \"{command}\" with: {reply}")
+                ? throw new InvalidOperationException($"the {Name} answered \"{command}\" with: {reply}")
                 : reply;
         }
         finally
@@ -241,7 +265,7 @@ internal sealed class ControlPlaneLink : IAsyncDisposable
             return;
         }
 
-        Console.Error.WriteLine("control plane: " + line);
+        Console.Error.WriteLine(Name + ": " + line);
     }
 
     private void Ended(Exception reason)

@@ -6,7 +6,7 @@ namespace Weft.Bench.Scale;
 internal sealed record ScaleOptions
 {
     public const string Usage = "scale [--services 1000] [--clients 1000] [--namespaces 10] [--changes 20] [--baseline-clients 100] "
-        + "[--verify-every 50] [--timeout 900] [--deadline 7200] [--max-heap-mb 10240] [--in-process] [--keep DIR]";
+        + "[--verify-every 50] [--timeout 900] [--deadline 7200] [--max-heap-mb 10240] [--in-process] [--keep DIR] [--no-floor] [--no-generation-baseline]";
 
     public int Services { get; init; } = 1000;
 
@@ -42,6 +42,13 @@ internal sealed record ScaleOptions
     /// <summary>Write the configuration here and keep it; by default a temporary directory, deleted afterwards.</summary>
     public string? Directory { get; init; }
 
+    /// <summary>
+    /// Also measure the transport floor: the same waves and as many pushes, served prebuilt responses by a replay server
+    /// (<see cref="ReplayAgent"/>) in place of the control plane, so the report can say how far above moving the bytes the
+    /// control plane is.
+    /// </summary>
+    public bool Floor { get; init; } = true;
+
     /// <summary>Also time generation alone, in this process, as the baseline of the full push.</summary>
     public bool GenerationBaseline { get; init; } = true;
 
@@ -64,6 +71,8 @@ internal sealed record ScaleOptions
                 "--in-process" => options with { InProcess = true },
                 "--keep" => options with { Directory = Value(args, ++i) },
                 "--no-generation-baseline" => options with { GenerationBaseline = false },
+                "--floor" => options with { Floor = true },
+                "--no-floor" => options with { Floor = false },
                 _ => throw new ArgumentException($"unknown option \"{args[i]}\"; usage: {Usage}"),
             };
         }

@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace Weft.Bench.Scale;
 
-/// <summary>Prints a <see cref="ScaleResult"/> as Markdown tables, with the goals and the baselines' ratios.</summary>
+/// <summary>
+/// Prints a <see cref="ScaleResult"/> as Markdown tables, with the goals and the baselines' ratios: the smaller
+/// wave, the transport floor (what moving the same bytes to the same clients costs at least) and generation alone.
+/// </summary>
 internal static class ScaleReport
 {
     private const double FullPushGoalMs = 1000;
@@ -46,6 +49,7 @@ internal static class ScaleReport
             o.WriteLine(F($"| full push to {small.Clients:N0} clients (warm) | {small.WallMs:N0} ms, CPU {small.Cpu.TotalMilliseconds:N0} ms | {opt.Clients:N0}-client push / {small.Clients:N0}-client push: {r.Warm.WallMs / small.WallMs:F1}x wall, {Ratio(r.Warm.Cpu, small.Cpu)} CPU ({(double)opt.Clients / small.Clients:F0}x is linear) |"));
         }
 
+        WriteFloor(r, changes, o);
         if (r.Generation is { } g)
         {
             var clock = g.CpuTime ? "thread CPU time" : "wall time";
@@ -68,6 +72,35 @@ internal static class ScaleReport
             o.WriteLine(F($"| &nbsp; apart, first {sampled} clients: services a proxy sees / a DestinationRule per service / VirtualServices for its namespace | {g.LookupsMs.ServicesFor:N0} / {g.LookupsMs.DestinationRules:N0} / {g.LookupsMs.VirtualServicesFor:N0} ms | {g.LookupsMs.ServicesFor / sampled:F2} / {g.LookupsMs.DestinationRules / sampled:F2} / {g.LookupsMs.VirtualServicesFor / sampled:F2} ms |"));
         }
     }
+
+    /// <summary>The floor's rows of the baseline table: its full push and pushes, and the control plane's as multiples of them.</summary>
+    private static void WriteFloor(ScaleResult r, double[] changes, TextWriter o)
+    {
+        if (r.Floor is not { } floor)
+        {
+            if (r.FloorFailure is { } failure)
+            {
+                o.WriteLine(F($"| transport floor: the same clients served prebuilt responses | failed: {Cell(failure)} | |"));
+            }
+
+            return;
+        }
+
+        var floorChanges = floor.Changes.Select(c => c.WriteToLastAckMs).ToArray();
+        var (floorP50, floorP99) = (Percentiles.Of(floorChanges, 0.5), Percentiles.Of(floorChanges, 0.99));
+        var pushToAck = r.Changes.Select(c => c.WriteToLastAckMs - c.WriteToPushMs).ToArray();
+        o.WriteLine(F($"| transport floor: the same clients served prebuilt responses (no generation, no diffing), full push to {floor.Warm.Clients:N0} clients (warm) | {floor.Warm.WallMs:N0} ms, CPU {floor.Warm.Cpu.TotalMilliseconds:N0} ms | full push / floor: {Times(r.Warm.WallMs, floor.Warm.WallMs)} wall, {Times(r.Warm.Cpu.TotalMilliseconds, floor.Warm.Cpu.TotalMilliseconds)} CPU |"));
+        o.WriteLine(F($"| &nbsp; floor change: the same routes pushed as a new version, from the command until all {floor.Warm.Clients:N0} clients ACKed; p50 / p99 of {floor.Changes.Count}, CPU per push mean | {floorP50:N0} / {floorP99:N0} ms, CPU {(floor.Changes.Count == 0 ? 0 : floor.Changes.Average(c => c.Cpu.TotalMilliseconds)):N0} ms | change p50 / floor p50: {Times(Percentiles.Of(changes, 0.5), floorP50)}; change p99 / floor p99: {Times(Percentiles.Of(changes, 0.99), floorP99)}; without the file watch and debounce (push to last ACK), p50: {Times(Percentiles.Of(pushToAck, 0.5), floorP50)} |"));
+        var cold = F($"{floor.Cold.WallMs:N0} ms, CPU {floor.Cold.Cpu.TotalMilliseconds:N0} ms");
+        o.WriteLine(floor.Baseline is { } small
+            ? F($"| &nbsp; floor full push to {small.Clients:N0} clients / to all on a cold replay server (its first wave: JIT, each class's responses built) | {small.WallMs:N0} ms, CPU {small.Cpu.TotalMilliseconds:N0} ms / {cold} | |")
+            : F($"| &nbsp; floor full push on a cold replay server (its first wave: JIT, each class's responses built) | {cold} | |"));
+    }
+
+    private static string Times(double a, double b) => b > 0 ? F($"{a / b:F2}x") : "n/a";
+
+    /// <summary>Text made safe for one Markdown table cell.</summary>
+    private static string Cell(string text) => text.ReplaceLineEndings(" ").Replace("|", "\\|", StringComparison.Ordinal);
 
     private static string Verdict(bool met) => met ? "met" : "**missed**";
 

@@ -34,4 +34,10 @@ internal sealed record ScaleResult
     public required ControlPlaneStats End { get; init; }
 
     public GenerationProfile? Generation { get; init; }
+
+    /// <summary>The transport floor, measured after the control plane stopped; null when not run or when it failed.</summary>
+    public FloorResult? Floor { get; init; }
+
+    /// <summary>Why the transport floor has no figures, when it was to be measured and failed.</summary>
+    public string? FloorFailure { get; init; }
 }

@@ -7,8 +7,9 @@ namespace Weft.Bench.Scale;
 /// The scale scenario: write the mesh, start a control plane, then (1) a cold wave of every client connecting at once,
 /// (2) a smaller wave as a scaling baseline, (3) the measured full push, a warm wave of every client, kept connected for
 /// (4) one-file changes, each timed from the file write until every affected client has acknowledged the new routes, and
-/// the control plane's memory and CPU throughout; finally (5) the in-process generation profile. Every wait is bounded;
-/// a client holding the wrong configuration stops the run.
+/// the control plane's memory and CPU throughout; then (5) the transport floor: the same waves and as many pushes served
+/// by a replay server that only moves prebuilt responses; finally (6) the in-process generation profile. Every wait is
+/// bounded; a client holding the wrong configuration stops the run.
 /// </summary>
 internal static class ScaleScenario
 {
@@ -38,9 +39,7 @@ internal static class ScaleScenario
         var resources = config.WriteAll();
         progress.WriteLine($"wrote {resources} resources for {options.Services} services to {directory}");
 
-        var link = options.InProcess
-            ? await ControlPlaneLink.StartInProcessAsync(directory, options.WaitTimeout, cancel).ConfigureAwait(false)
-            : await ControlPlaneLink.StartChildAsync(directory, options.MaxHeapMb, options.WaitTimeout, cancel).ConfigureAwait(false);
+        var link = await StartAsync(LinkedAgent.ControlPlane, directory, options, cancel).ConfigureAwait(false);
         ScaleResult result;
         await using (link.ConfigureAwait(false))
         {
@@ -51,7 +50,12 @@ internal static class ScaleScenario
             await watching.ConfigureAwait(false);
         }
 
-        // With the control plane stopped, so the two do not share the machine's memory.
+        // With the control plane stopped, so the two share neither the machine's cores nor its memory.
+        if (options.Floor)
+        {
+            result = await WithFloorAsync(result, directory, config, options, progress, cancel).ConfigureAwait(false);
+        }
+
         if (options.GenerationBaseline)
         {
             progress.WriteLine("timing generation alone, in this process");
@@ -125,6 +129,82 @@ internal static class ScaleScenario
         };
     }
 
+    private static Task<ControlPlaneLink> StartAsync(LinkedAgent agent, string directory, ScaleOptions options, CancellationToken cancel) =>
+        options.InProcess
+            ? ControlPlaneLink.StartInProcessAsync(agent, directory, options.WaitTimeout, cancel)
+            : ControlPlaneLink.StartChildAsync(agent, directory, options.MaxHeapMb, options.WaitTimeout, cancel);
+
+    /// <summary>
+    /// Adds the transport floor, measured on the same directory with the same clients (in a child process, or in this one
+    /// with <c>--in-process</c>). A failure is reported beside the measurements, which stand without it.
+    /// </summary>
+    private static async Task<ScaleResult> WithFloorAsync(ScaleResult result, string directory, ScaleConfig config, ScaleOptions options, TextWriter progress, CancellationToken cancel)
+    {
+        progress.WriteLine("transport floor: the same clients, served prebuilt responses by a replay server");
+        try
+        {
+            var link = await StartAsync(LinkedAgent.Replay, directory, options, cancel).ConfigureAwait(false);
+            await using (link.ConfigureAwait(false))
+            {
+                if (link.Resources != result.Resources)
+                {
+                    throw new InvalidOperationException($"the replay server holds {link.Resources} resources, {result.Resources} were written");
+                }
+
+                using var guard = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                var watching = WatchMemoryAsync(link, options, guard);
+                try
+                {
+                    return result with { Floor = await MeasureFloorAsync(link, config, options, progress, guard.Token).ConfigureAwait(false) };
+                }
+                finally
+                {
+                    await guard.CancelAsync().ConfigureAwait(false);
+                    await watching.ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            progress.WriteLine($"the transport floor failed: {e}");
+            return result with { FloorFailure = e.Message };
+        }
+    }
+
+    /// <summary>
+    /// The floor's waves as the control plane's: a cold one (JIT; each class's responses built), the smaller one, the full
+    /// push kept connected, then its pushes, each timed from the <c>push</c> command as a change is from its file write.
+    /// </summary>
+    private static async Task<FloorResult> MeasureFloorAsync(ControlPlaneLink link, ScaleConfig config, ScaleOptions options, TextWriter progress, CancellationToken cancel)
+    {
+        var cold = await WaveAsync("floor cold", link, config, options, options.Clients, progress, cancel).ConfigureAwait(false);
+        WaveResult? baseline = null;
+        if (options.BaselineClients > 0 && options.BaselineClients < options.Clients)
+        {
+            baseline = await WaveAsync("floor baseline", link, config, options, options.BaselineClients, progress, cancel).ConfigureAwait(false);
+        }
+
+        var (warm, fleet) = await WaveAndKeepAsync("floor full push", link, config, options, options.Clients, progress, cancel).ConfigureAwait(false);
+        var changes = new List<ChangeResult>();
+        await using (fleet.ConfigureAwait(false))
+        {
+            for (var change = 0; change < options.Changes; change++)
+            {
+                var result = await TimeChangeAsync(change, link, fleet, options, async () =>
+                {
+                    await link.RequestPushAsync(cancel).ConfigureAwait(false);
+                    return ChangeResult.NoService;
+                }, verify: null, cancel).ConfigureAwait(false);
+                changes.Add(result);
+                progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"floor push {change + 1}/{options.Changes}: all {fleet.Clients.Count} acknowledged after {result.WriteToLastAckMs:F0} ms"));
+            }
+        }
+
+        await link.WaitConnectionsAsync(0, options.WaitTimeout, cancel).ConfigureAwait(false);
+        return new FloorResult(cold, baseline, warm, changes);
+    }
+
     /// <summary>A one-file change while no client is connected, so the next wave meets a new push context.</summary>
     private static async Task FreshPushAsync(ControlPlaneLink link, ScaleConfig config, int change, ScaleOptions options, CancellationToken cancel)
     {
@@ -157,7 +237,7 @@ internal static class ScaleScenario
             var perClient = fleet.Clients.Select((c, i) => Ms(converged[i] - c.StartedAt)).ToArray();
             var result = new WaveResult(name, clients, Ms(converged.Max() - fleet.StartedAt), perClient, after.Cpu - before.Cpu);
             progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name} wave: {clients} clients converged in {result.WallMs:F0} ms (control plane CPU {result.Cpu.TotalMilliseconds:F0} ms)"));
+                $"{name} wave: {clients} clients converged in {result.WallMs:F0} ms ({link.Name} CPU {result.Cpu.TotalMilliseconds:F0} ms)"));
             return (result, fleet);
         }
         catch
@@ -167,12 +247,20 @@ internal static class ScaleScenario
         }
     }
 
-    private static async Task<ChangeResult> ChangeAsync(int change, ControlPlaneLink link, ScaleConfig config, EnvoyFleet fleet, ScaleOptions options, CancellationToken cancel)
+    private static Task<ChangeResult> ChangeAsync(int change, ControlPlaneLink link, ScaleConfig config, EnvoyFleet fleet, ScaleOptions options, CancellationToken cancel) =>
+        TimeChangeAsync(change, link, fleet, options, () => Task.FromResult(config.ChangeWeights(change)), (client, service) => ScaleChecks.Weights(config, client, service), cancel);
+
+    /// <summary>
+    /// Times one change: <paramref name="make"/> causes a push (and names the service it changed), then every client's ACK of
+    /// routes of that push or later is awaited; clients that decode their routes are then checked by <paramref name="verify"/>.
+    /// </summary>
+    private static async Task<ChangeResult> TimeChangeAsync(int change, ControlPlaneLink link, EnvoyFleet fleet, ScaleOptions options,
+        Func<Task<int>> make, Action<SimulatedEnvoy, int>? verify, CancellationToken cancel)
     {
         var before = await link.StatsAsync(collect: false, cancel).ConfigureAwait(false);
         link.ForgetPushes();
         var written = Stopwatch.GetTimestamp();
-        var service = config.ChangeWeights(change);
+        var service = await make().ConfigureAwait(false);
         var push = await link.NextPushAsync(options.WaitTimeout, cancel).ConfigureAwait(false);
         long[] acks;
         try
@@ -187,10 +275,13 @@ internal static class ScaleScenario
 
         var after = await link.StatsAsync(collect: false, cancel).ConfigureAwait(false);
         var verified = 0;
-        foreach (var client in fleet.Clients.Where(c => c.VerifyRoutes))
+        if (verify is not null)
         {
-            ScaleChecks.Weights(config, client, service);
-            verified++;
+            foreach (var client in fleet.Clients.Where(c => c.VerifyRoutes))
+            {
+                verify(client, service);
+                verified++;
+            }
         }
 
         return new ChangeResult(service, push.Version, Ms(push.At - written), Ms(acks.Max() - written), acks.Select(a => Ms(a - written)).ToArray(), after.Cpu - before.Cpu, verified);
@@ -211,7 +302,7 @@ internal static class ScaleScenario
             {
                 if (link.ChildWorkingSetBytes() is { } bytes && bytes > limit)
                 {
-                    await Console.Error.WriteLineAsync($"the control plane's working set reached {bytes / (1024 * 1024)} MB, over twice --max-heap-mb; stopping the run").ConfigureAwait(false);
+                    await Console.Error.WriteLineAsync($"the {link.Name}'s working set reached {bytes / (1024 * 1024)} MB, over twice --max-heap-mb; stopping the run").ConfigureAwait(false);
                     await guard.CancelAsync().ConfigureAwait(false);
                     return;
                 }
