@@ -38,6 +38,17 @@ public sealed class ScaleScenarioTests(ScaleScenarioTests.SmallRun run) : IClass
     }
 
     [Fact]
+    public void The_transport_floor_serves_every_client_and_every_push()
+    {
+        Assert.Null(run.Result.FloorFailure);
+        var floor = Assert.IsType<FloorResult>(run.Result.Floor);
+
+        Assert.Equal(10, floor.Warm.PerClientMs.Count);
+        Assert.Equal(2, floor.Changes.Count);
+        Assert.All(floor.Changes, change => Assert.Equal(10, change.PerClientMs.Count));
+    }
+
+    [Fact]
     public void The_generation_baseline_generates_what_the_clients_received()
     {
         var generation = Assert.IsType<GenerationProfile>(run.Result.Generation);
