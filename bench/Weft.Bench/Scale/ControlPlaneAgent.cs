@@ -28,26 +28,7 @@ internal static class ControlPlaneAgent
             plane.Controller.Pushed += push => reply(string.Create(CultureInfo.InvariantCulture, $"pushed {push.Version} {Stopwatch.GetTimestamp()}"));
             var snapshot = plane.Store.Current;
             reply(string.Create(CultureInfo.InvariantCulture, $"ready {plane.XdsEndpoint} resources={snapshot.Resources.Count} rejected={snapshot.Rejections.Count}"));
-            await foreach (var command in commands.ReadAllAsync(cancel).ConfigureAwait(false))
-            {
-                switch (command)
-                {
-                    case "stats":
-                        reply(ControlPlaneStats.Line(collect: false));
-                        break;
-                    case "gc":
-                        reply(ControlPlaneStats.Line(collect: true));
-                        break;
-                    case "connections":
-                        reply(string.Create(CultureInfo.InvariantCulture, $"connections {plane.Xds.Connections.Count}"));
-                        break;
-                    case "quit":
-                        return;
-                    default:
-                        reply($"error unknown command \"{command}\"");
-                        break;
-                }
-            }
+            await AgentCommands.ServeAsync(commands, reply, () => plane.Xds.Connections.Count, other: null, cancel).ConfigureAwait(false);
         }
     }
 }

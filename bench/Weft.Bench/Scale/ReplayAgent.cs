@@ -39,30 +39,17 @@ internal static class ReplayAgent
         try
         {
             reply(string.Create(CultureInfo.InvariantCulture, $"ready {Bound(app)} resources={snapshot.Resources.Count} rejected={snapshot.Rejections.Count}"));
-            await foreach (var command in commands.ReadAllAsync(cancel).ConfigureAwait(false))
+            await AgentCommands.ServeAsync(commands, reply, () => server.Connections, command =>
             {
-                switch (command)
+                if (command != "push")
                 {
-                    case "stats":
-                        reply(ControlPlaneStats.Line(collect: false));
-                        break;
-                    case "gc":
-                        reply(ControlPlaneStats.Line(collect: true));
-                        break;
-                    case "connections":
-                        reply(string.Create(CultureInfo.InvariantCulture, $"connections {server.Connections}"));
-                        break;
-                    case "push":
-                        var version = server.Push();
-                        reply(string.Create(CultureInfo.InvariantCulture, $"pushed {version} {Stopwatch.GetTimestamp()}"));
-                        break;
-                    case "quit":
-                        return;
-                    default:
-                        reply($"error unknown command \"{command}\"");
-                        break;
+                    return false;
                 }
-            }
+
+                var version = server.Push();
+                reply(string.Create(CultureInfo.InvariantCulture, $"pushed {version} {Stopwatch.GetTimestamp()}"));
+                return true;
+            }, cancel).ConfigureAwait(false);
         }
         finally
         {

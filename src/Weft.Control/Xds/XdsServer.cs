@@ -94,20 +94,7 @@ public sealed partial class XdsServer : IDisposable
                 }
                 else if (connection is not null)
                 {
-                    await _pushes.WaitAsync(cancel).ConfigureAwait(false);
-                    try
-                    {
-                        // Taken after the wait, so a proxy that waited gets the newest push only.
-                        var (push, since) = connection.TakePush();
-                        if (push is not null)
-                        {
-                            await PushSotwAsync(connection, push, since, responses).ConfigureAwait(false);
-                        }
-                    }
-                    finally
-                    {
-                        _pushes.Release();
-                    }
+                    await PushPendingAsync(connection, (push, since) => PushSotwAsync(connection, push, since, responses), cancel).ConfigureAwait(false);
                 }
             }
         }
@@ -140,19 +127,7 @@ public sealed partial class XdsServer : IDisposable
                 }
                 else if (connection is not null)
                 {
-                    await _pushes.WaitAsync(cancel).ConfigureAwait(false);
-                    try
-                    {
-                        var (push, since) = connection.TakePush();
-                        if (push is not null)
-                        {
-                            await PushDeltaAsync(connection, push, since, responses).ConfigureAwait(false);
-                        }
-                    }
-                    finally
-                    {
-                        _pushes.Release();
-                    }
+                    await PushPendingAsync(connection, (push, since) => PushDeltaAsync(connection, push, since, responses), cancel).ConfigureAwait(false);
                 }
             }
         }
@@ -205,6 +180,25 @@ public sealed partial class XdsServer : IDisposable
             ServiceAccount = workload?.ServiceAccount is { Length: > 0 } sa ? sa : connection.Proxy.ServiceAccount,
         };
         return connection.Proxy;
+    }
+
+    /// <summary>Sends the connection's pending push, if any, in one of the bounded slots.</summary>
+    private async Task PushPendingAsync(XdsConnection connection, Func<PushContext, DateTimeOffset, Task> send, CancellationToken cancel)
+    {
+        await _pushes.WaitAsync(cancel).ConfigureAwait(false);
+        try
+        {
+            // Taken after the wait, so a proxy that waited gets the newest push only.
+            var (push, since) = connection.TakePush();
+            if (push is not null)
+            {
+                await send(push, since).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _pushes.Release();
+        }
     }
 
     /// <summary>
