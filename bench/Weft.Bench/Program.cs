@@ -12,7 +12,35 @@ using Weft.Bench;
 // dotnet run -c Release --project bench/Weft.Bench -- emit FILE [N]   (write the N-resource configuration to FILE)
 // dotnet run -c Release --project bench/Weft.Bench -- scale [--services 1000 --clients 1000 --changes 20 ...]
 //                                                            (control plane at scale: full push, change-to-ACK, memory)
+// dotnet run -c Release --project bench/Weft.Bench -- proxy [--duration 10 --rate 1000 --only direct,nginx,haproxy,weft]
+//                                                            (data plane: through nginx, haproxy and weft proxy vs direct)
 var mode = args.Length > 0 ? args[0] : "load-validate";
+if (mode == "proxy")
+{
+    Weft.Bench.ProxyLoad.ProxyLoadOptions options;
+    try
+    {
+        options = Weft.Bench.ProxyLoad.ProxyLoadOptions.Parse(args.Skip(1).ToArray());
+    }
+    catch (ArgumentException e)
+    {
+        Console.Error.WriteLine("proxy: " + e.Message);
+        return 2;
+    }
+
+    try
+    {
+        var results = await Weft.Bench.ProxyLoad.ProxyLoadScenario.RunAsync(options, Console.Error, CancellationToken.None);
+        Weft.Bench.ProxyLoad.ProxyLoadReport.Write(results, options, Console.Out);
+        return 0;
+    }
+    catch (Exception e) when (e is TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception)
+    {
+        Console.Error.WriteLine("proxy: " + e.Message);
+        return 1;
+    }
+}
+
 if (mode == "scale")
 {
     Weft.Bench.Scale.ScaleOptions options;

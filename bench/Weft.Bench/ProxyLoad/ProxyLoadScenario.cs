@@ -1,0 +1,56 @@
+using System.Globalization;
+
+namespace Weft.Bench.ProxyLoad;
+
+/// <summary>
+/// The data-plane benchmark: the same backend reached directly, through nginx (1 worker), through haproxy (1 thread) and
+/// through weft proxy, each measured in the same run: wrk's requests per second over keep-alive connections, then
+/// h2load at a fixed rate for latency percentiles, CPU seconds per 1,000 requests and memory under load.
+/// </summary>
+internal static class ProxyLoadScenario
+{
+    public static async Task<IReadOnlyList<ProxyLoadResult>> RunAsync(ProxyLoadOptions options, TextWriter progress, CancellationToken cancel)
+    {
+        var work = Directory.CreateTempSubdirectory("weft-proxy-bench-").FullName;
+        var servers = new Servers(work, options);
+        var results = new List<ProxyLoadResult>();
+        await using var backend = await servers.BackendAsync(cancel).ConfigureAwait(false);
+        progress.WriteLine($"backend: nginx on {backend.Address}, {options.BodyBytes} bytes per response; work directory {work}");
+        foreach (var name in new[] { "direct", "nginx", "haproxy", "weft" }.Where(options.Only.Contains))
+        {
+            var candidate = name switch
+            {
+                "direct" => backend,
+                "nginx" => await servers.NginxAsync(backend, cancel).ConfigureAwait(false),
+                "haproxy" => await servers.HaproxyAsync(backend, cancel).ConfigureAwait(false),
+                _ => await servers.WeftAsync(backend, progress, cancel).ConfigureAwait(false),
+            };
+            if (candidate is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                var idle = ProcessStats.RssMb(candidate.MeasuredPids);
+                var throughput = await LoadTools.ThroughputAsync(candidate, options, cancel).ConfigureAwait(false);
+                progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {throughput:N0} requests/s"));
+                var fixedRate = await LoadTools.FixedRateAsync(candidate, options, work, cancel).ConfigureAwait(false);
+                progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{name}: at {fixedRate.AchievedRate:N0}/s p50 {fixedRate.P50Ms:F3} p90 {fixedRate.P90Ms:F3} p99 {fixedRate.P99Ms:F3} ms, CPU {fixedRate.CpuPerThousand:F3} s per 1,000"));
+                results.Add(new ProxyLoadResult(name, throughput, fixedRate, idle));
+            }
+            finally
+            {
+                if (!ReferenceEquals(candidate, backend))
+                {
+                    await candidate.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+
+        return results;
+    }
+}
+
+internal sealed record ProxyLoadResult(string Name, double RequestsPerSecond, FixedRate FixedRate, double IdleRssMb);

@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Weft.Bench.ProxyLoad;
+
+/// <summary>
+/// Starts the backend and the proxies under test as child processes on free loopback ports, each with one worker (one
+/// thread for haproxy) so that the comparison is per core: nginx serving a fixed body is the backend for all of them.
+/// </summary>
+internal sealed class Servers(string work, ProxyLoadOptions options)
+{
+    public const string ServiceHost = "backend.default.svc.cluster.local:8080";
+
+    private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(2) };
+
+    public async Task<Candidate> BackendAsync(CancellationToken cancel)
+    {
+        var port = FreePort();
+        var dir = Directory.CreateDirectory(Path.Combine(work, "backend")).FullName;
+        var body = new string('x', options.BodyBytes);
+        var conf = Path.Combine(dir, "nginx.conf");
+        File.WriteAllText(conf, Nginx(dir, $$"""
+                server {
+                    listen 127.0.0.1:{{port}};
+                    location / { default_type text/plain; return 200 "{{body}}"; }
+                }
+            """));
+        var process = Start("nginx", ["-p", dir, "-c", conf, "-g", "daemon off;"], dir);
+        var address = Address(port);
+        await WaitForAsync(address, ServiceHost, process, cancel).ConfigureAwait(false);
+        return new Candidate("direct", address, ServiceHost, [process], () => []);
+    }
+
+    public async Task<Candidate> NginxAsync(Candidate backend, CancellationToken cancel)
+    {
+        var port = FreePort();
+        var dir = Directory.CreateDirectory(Path.Combine(work, "nginx")).FullName;
+        var conf = Path.Combine(dir, "nginx.conf");
+        File.WriteAllText(conf, Nginx(dir, $$"""
+                upstream backend { server {{backend.Address}}; keepalive 64; }
+                server {
+                    listen 127.0.0.1:{{port}};
+                    location / {
+                        proxy_pass http://backend;
+                        proxy_http_version 1.1;
+                        proxy_set_header Connection "";
+                        proxy_set_header Host $host;
+                    }
+                }
+            """));
+        var process = Start("nginx", ["-p", dir, "-c", conf, "-g", "daemon off;"], dir);
+        var address = Address(port);
+        await WaitForAsync(address, ServiceHost, process, cancel).ConfigureAwait(false);
+        return new Candidate("nginx", address, ServiceHost, [process], () => ProcessStats.Tree(process.Id));
+    }
+
+    public async Task<Candidate> HaproxyAsync(Candidate backend, CancellationToken cancel)
+    {
+        var port = FreePort();
+        var dir = Directory.CreateDirectory(Path.Combine(work, "haproxy")).FullName;
+        var conf = Path.Combine(dir, "haproxy.cfg");
+        File.WriteAllText(conf, $"""
+            global
+                nbthread 1
+                maxconn 4000
+            defaults
+                mode http
+                timeout connect 5s
+                timeout client 60s
+                timeout server 60s
+                http-reuse always
+            frontend bench
+                bind 127.0.0.1:{port}
+                default_backend backend
+            backend backend
+                server backend {backend.Address}
+
+            """); // haproxy refuses a last line without its line feed
+        var process = Start("haproxy", ["-db", "-f", conf], dir);
+        var address = Address(port);
+        await WaitForAsync(address, ServiceHost, process, cancel).ConfigureAwait(false);
+        return new Candidate("haproxy", address, ServiceHost, [process], () => ProcessStats.Tree(process.Id));
+    }
+
+    /// <summary>
+    /// <c>weft control</c> on a ServiceEntry and WorkloadEntry naming the backend, and one <c>weft proxy</c> (a sidecar with
+    /// no workload of its own) that requests go through; only the proxy's process counts. Null when this weft has no
+    /// <c>proxy</c> command yet.
+    /// </summary>
+    public async Task<Candidate?> WeftAsync(Candidate backend, TextWriter progress, CancellationToken cancel)
+    {
+        if (!await HasProxyCommandAsync(cancel).ConfigureAwait(false))
+        {
+            progress.WriteLine($"weft: {options.Weft} has no `proxy` command yet; weft is not measured");
+            return null;
+        }
+
+        var dir = Directory.CreateDirectory(Path.Combine(work, "weft")).FullName;
+        var config = Directory.CreateDirectory(Path.Combine(dir, "config")).FullName;
+        var backendPort = backend.Address[(backend.Address.LastIndexOf(':') + 1)..];
+        File.WriteAllText(Path.Combine(config, "backend.yaml"), $$$"""
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: backend, namespace: default}
+            spec:
+              hosts: [backend.default.svc.cluster.local]
+              location: MESH_INTERNAL
+              ports: [{number: 8080, name: http, protocol: HTTP}]
+              resolution: STATIC
+              workloadSelector: {labels: {app: backend}}
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: WorkloadEntry
+            metadata: {name: backend, namespace: default}
+            spec: {address: 127.0.0.1, ports: {http: {{{backendPort}}}}, labels: {app: backend}}
+            """);
+        var xds = Address(FreePort());
+        var control = Start(options.Weft, ["control", "--config", config, "--xds-address", xds, "--http-address", Address(FreePort()), "--log-level", "warning"], dir);
+        var outbound = Address(FreePort());
+        var health = Address(FreePort());
+        var proxy = Start(options.Weft, ["proxy", "--node-id", "sidecar~127.0.0.1~bench-client.default~default.svc.cluster.local", "--xds-address", xds,
+            "--outbound-address", outbound, "--inbound-address", Address(FreePort()), "--admin-address", Address(FreePort()),
+            "--stats-address", Address(FreePort()), "--health-address", health], dir);
+        var candidate = new Candidate("weft", outbound, ServiceHost, [control, proxy], () => ProcessStats.Tree(proxy.Id));
+        try
+        {
+            await WaitForAsync(health, null, proxy, cancel, "/healthz/ready").ConfigureAwait(false);
+            await WaitForAsync(outbound, ServiceHost, proxy, cancel).ConfigureAwait(false);
+            return candidate;
+        }
+        catch
+        {
+            await candidate.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Whether <c>weft proxy --help</c> describes the proxy (a weft without it prints its general help instead).</summary>
+    private async Task<bool> HasProxyCommandAsync(CancellationToken cancel)
+    {
+        var info = new ProcessStartInfo(options.Weft) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = work };
+        info.ArgumentList.Add("proxy");
+        info.ArgumentList.Add("--help");
+        using var help = Process.Start(info) ?? throw new InvalidOperationException($"could not start {options.Weft}");
+        var output = help.StandardOutput.ReadToEndAsync(cancel);
+        _ = help.StandardError.ReadToEndAsync(cancel);
+        await help.WaitForExitAsync(cancel).WaitAsync(TimeSpan.FromMinutes(10), cancel).ConfigureAwait(false);
+        return help.ExitCode == 0 && (await output.ConfigureAwait(false)).Contains("--node-id", StringComparison.Ordinal);
+    }
+
+    private static string Nginx(string dir, string servers) => $$"""
+        worker_processes 1;
+        pid {{dir}}/nginx.pid;
+        error_log {{dir}}/error.log warn;
+        events { worker_connections 10000; }
+        http {
+            access_log off;
+            keepalive_requests 10000000;
+            keepalive_timeout 60s;
+            client_body_temp_path {{dir}}/body;
+            proxy_temp_path {{dir}}/proxy;
+        {{servers}}
+        }
+        """;
+
+    private static Process Start(string file, IReadOnlyList<string> args, string dir)
+    {
+        var info = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = dir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
+        var log = File.AppendText(Path.Combine(dir, Path.GetFileName(file) + ".log"));
+        log.AutoFlush = true;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Waits until a GET answers 200 (two minutes at most: `./weft` may build itself first).</summary>
+    private static async Task WaitForAsync(string address, string? host, Process process, CancellationToken cancel, string path = "/")
+    {
+        var until = Stopwatch.StartNew();
+        while (until.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{process.StartInfo.FileName} exited with {process.ExitCode} before answering on {address}");
+            }
+
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{address}{path}");
+                if (host is not null)
+                {
+                    request.Headers.Host = host;
+                }
+
+                using var response = await Probe.SendAsync(request, cancel).ConfigureAwait(false);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!cancel.IsCancellationRequested)
+            {
+            }
+
+            await Task.Delay(100, cancel).ConfigureAwait(false);
+        }
+
+        throw new TimeoutException($"{process.StartInfo.FileName} did not answer 200 on http://{address}{path} within two minutes");
+    }
+
+    private static string Address(int port) => "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
