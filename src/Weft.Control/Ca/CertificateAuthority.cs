@@ -12,8 +12,9 @@ public sealed class CertificateAuthority : IDisposable
 {
     private readonly AsymmetricAlgorithm _key;
 
-    internal CertificateAuthority(X509Certificate2 signer, AsymmetricAlgorithm key, IReadOnlyList<X509Certificate2> intermediates, IReadOnlyList<X509Certificate2> roots, string description)
+    internal CertificateAuthority(X509Certificate2 signer, AsymmetricAlgorithm key, IReadOnlyList<X509Certificate2> intermediates, IReadOnlyList<X509Certificate2> roots, string rootFile, string description)
     {
+        RootFile = rootFile;
         Signer = signer;
         _key = key;
         Intermediates = intermediates;
@@ -33,10 +34,13 @@ public sealed class CertificateAuthority : IDisposable
 
     public X509Certificate2 Root => Roots[0];
 
+    /// <summary>The PEM file of the roots: what clients of the secure port and holders of workload certificates trust.</summary>
+    public string RootFile { get; }
+
     /// <summary>Intermediates then roots, one PEM certificate each: what follows a leaf in a response.</summary>
     public IReadOnlyList<string> ChainPem { get; }
 
-    /// <summary>Where the CA came from, for the log: "self-signed root DIR/ca/root-cert.pem" or the plug-in directory.</summary>
+    /// <summary>Where the CA came from, for the log: "self-signed root" or "plug-in CA from DIR".</summary>
     public string Description { get; }
 
     /// <summary>

@@ -65,7 +65,7 @@ internal static class PluggedCa
             var path = ChainOf(signer, [.. signerFile.Skip(1), .. chainFile], roots, now, caCert, rootCert, present.Contains("cert-chain.pem") ? certChain : null);
             var chainRoot = path[^1];
             IReadOnlyList<X509Certificate2> trusted = [chainRoot, .. roots.Where(r => r.Thumbprint != chainRoot.Thumbprint)];
-            return new CertificateAuthority(signer, key, path.Count == 1 ? [] : path.Take(path.Count - 1).ToArray(), trusted, $"plug-in CA {dir}");
+            return new CertificateAuthority(signer, key, path.Count == 1 ? [] : path.Take(path.Count - 1).ToArray(), trusted, rootCert, $"plug-in CA from {dir}");
         }
         catch
         {

@@ -34,7 +34,7 @@ internal static class SelfSignedRoot
         CaChecks.IsCa(root, paths.RootCert);
         CaChecks.InForce(root, paths.RootCert, now);
         var key = PemFiles.ReadKey(paths.RootKey, root, paths.RootCert);
-        return new CertificateAuthority(root, key, [], [root], $"self-signed root {paths.RootCert}");
+        return new CertificateAuthority(root, key, [], [root], paths.RootCert, "self-signed root");
     }
 
     private static CertificateAuthority Create(CaPaths paths, string trustDomain, DateTimeOffset now)
@@ -43,8 +43,8 @@ internal static class SelfSignedRoot
         PemFiles.CreatePrivateDirectory(paths.CaDirectory);
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var subject = new X500DistinguishedNameBuilder();
-        subject.AddOrganizationName(trustDomain);
         subject.AddCommonName("Weft root CA");
+        subject.AddOrganizationName(trustDomain);
         var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
@@ -59,7 +59,7 @@ internal static class SelfSignedRoot
         // The key first: a crash between the two writes leaves a key without a certificate, which the next start reports.
         PemFiles.Write(paths.RootKey, key.ExportPkcs8PrivateKeyPem() + "\n", secret: true);
         PemFiles.Write(paths.RootCert, PemFiles.ToPem(root), secret: false);
-        return new CertificateAuthority(root, key, [], [root], $"self-signed root {paths.RootCert} (created now)");
+        return new CertificateAuthority(root, key, [], [root], paths.RootCert, "self-signed root, created now");
     }
 
     /// <summary>X.509 keeps whole seconds.</summary>
