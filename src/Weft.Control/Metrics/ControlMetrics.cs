@@ -40,8 +40,8 @@ public sealed class ControlMetrics
         AuthenticationFailures = factory.CreateCounter("citadel_server_authentication_failure_count", "Certificate signing requests refused because the caller did not prove the identity it asked for.");
         CsrSignErrors = factory.CreateCounter("citadel_server_csr_sign_err_count", "Certificate signing requests that failed while signing, by error.", "error");
         CertificatesIssued = factory.CreateCounter("citadel_server_success_cert_issuance_count", "Workload certificates issued.");
-        RootCertExpiry = factory.CreateGauge("citadel_server_root_cert_expiry_timestamp", "When the CA's root certificate expires, in Unix seconds.");
-        CertChainExpiry = factory.CreateGauge("citadel_server_cert_chain_expiry_timestamp", "When the CA's signing intermediate (plug-in CA) expires, in Unix seconds.");
+        RootCertExpiry = factory.CreateGauge("citadel_server_root_cert_expiry_timestamp", "When the CA's root certificate expires, in Unix seconds.", new GaugeConfiguration { SuppressInitialValue = true });
+        CertChainExpiry = factory.CreateGauge("citadel_server_cert_chain_expiry_timestamp", "When the CA's signing intermediate (plug-in CA) expires, in Unix seconds.", new GaugeConfiguration { SuppressInitialValue = true });
     }
 
     public CollectorRegistry Registry { get; }
@@ -83,7 +83,7 @@ public sealed class ControlMetrics
 
     public Gauge RootCertExpiry { get; }
 
-    /// <summary>When the plugged-in intermediate (the first certificate after the leaf) expires; unset for a self-signed root.</summary>
+    /// <summary>When the plugged-in intermediate (the first certificate after the leaf) expires; absent for a self-signed root.</summary>
     public Gauge CertChainExpiry { get; }
 
     /// <summary>Istio's label value for a type: cds, eds, lds, rds, sds.</summary>

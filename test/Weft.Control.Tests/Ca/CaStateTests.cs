@@ -85,6 +85,10 @@ public sealed class CaStateTests
         Assert.Equal([operatorCa.Intermediate.Thumbprint, operatorCa.Root.Thumbprint], chain.Certificates.Skip(1).Select(c => c.Thumbprint));
         Assert.Equal(operatorCa.Intermediate.SubjectName.RawData, chain.Leaf.IssuerName.RawData);
         Assert.Empty(chain.Validate(operatorCa.Root, DateTimeOffset.UtcNow));
+
+        var metrics = await plane.MetricsAsync();
+        Assert.Contains($"citadel_server_root_cert_expiry_timestamp {new DateTimeOffset(operatorCa.Root.NotAfter.ToUniversalTime()).ToUnixTimeSeconds()}\n", metrics);
+        Assert.Contains($"citadel_server_cert_chain_expiry_timestamp {new DateTimeOffset(operatorCa.Intermediate.NotAfter.ToUniversalTime()).ToUnixTimeSeconds()}\n", metrics);
     }
 
     [Fact]

@@ -106,7 +106,8 @@ public sealed class CertificateServiceTests
         Assert.Contains("citadel_server_authentication_failure_count 3", metrics);
         Assert.Contains("citadel_server_csr_parsing_err_count 2", metrics);
         var rootExpiry = new DateTimeOffset(plane.Plane.Ca!.Root.NotAfter.ToUniversalTime(), TimeSpan.Zero).ToUnixTimeSeconds();
-        Assert.Contains($"citadel_server_root_cert_expiry_timestamp {rootExpiry.ToString(CultureInfo.InvariantCulture)}", metrics);
+        Assert.Contains($"citadel_server_root_cert_expiry_timestamp {rootExpiry.ToString(CultureInfo.InvariantCulture)}\n", metrics);
+        Assert.DoesNotContain("\ncitadel_server_cert_chain_expiry_timestamp ", metrics);
     }
 
     [Fact]
