@@ -1,12 +1,13 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
+using Weft.Control.Ca;
 using Weft.Control.Hosting;
 
 namespace Weft.Cli.Commands;
 
 /// <summary>
-/// <c>weft control --config DIR</c>: the control plane (Istio's istiod, discovery half). Serves xDS for the directory's
-/// configuration and pushes every change; runs until interrupted.
+/// <c>weft control --config DIR</c>: the control plane (Istio's istiod). Serves xDS for the directory's configuration and
+/// pushes every change; signs workload certificates with the CA kept in the state directory; runs until interrupted.
 /// </summary>
 internal static class ControlCommand
 {
@@ -27,6 +28,29 @@ internal static class ControlCommand
             Description = "HTTP listen address for /ready, /metrics and /debug/* (HOST:PORT).",
             DefaultValueFactory = _ => "127.0.0.1:15014",
         };
+        var secureXds = new Option<string>("--secure-xds-address")
+        {
+            Description = "xDS and the CA over TLS, with a certificate the CA signs (HOST:PORT).",
+            DefaultValueFactory = _ => "127.0.0.1:15012",
+        };
+        var stateDir = new Option<string>("--state-dir")
+        {
+            Description = "Where the CA keeps its root (ca/) and workload tokens (tokens/); created if missing.",
+            DefaultValueFactory = _ => ".weft",
+        };
+        var caCerts = new Option<string?>("--cacerts")
+        {
+            Description = "Istio plug-in CA directory (ca-cert.pem, ca-key.pem, root-cert.pem, cert-chain.pem) to sign with; default STATE_DIR/ca/cacerts when it holds them.",
+        };
+        var certTtl = new Option<string>("--workload-cert-ttl")
+        {
+            Description = "Default and longest lifetime of workload certificates (for example 24h, 90m).",
+            DefaultValueFactory = _ => "24h",
+        };
+        var requireTokens = new Option<bool>("--require-tokens")
+        {
+            Description = "Certificate requests must also carry \"authorization: Bearer TOKEN\" equal to STATE_DIR/tokens/NAMESPACE/NAME.",
+        };
         var logLevel = new Option<string>("--log-level")
         {
             Description = "Least severe log level shown: debug, info (default), warn or error.",
@@ -38,7 +62,12 @@ internal static class ControlCommand
         {
             config,
             xds,
+            secureXds,
             http,
+            stateDir,
+            caCerts,
+            certTtl,
+            requireTokens,
             logLevel,
         };
         command.SetAction(async (parsed, cancel) =>
@@ -67,13 +96,23 @@ internal static class ControlCommand
                 {
                     ConfigDirectory = directory,
                     XdsAddress = parsed.GetValue(xds)!,
+                    SecureXdsAddress = parsed.GetValue(secureXds)!,
                     HttpAddress = parsed.GetValue(http)!,
+                    StateDirectory = Path.GetFullPath(parsed.GetValue(stateDir)!),
+                    CaCertsDirectory = parsed.GetValue(caCerts),
+                    WorkloadCertTtl = Durations.ParsePositive(parsed.GetValue(certTtl)!, "--workload-cert-ttl"),
+                    RequireTokens = parsed.GetValue(requireTokens),
                 }, loggers, cancel);
             }
             catch (FormatException e)
             {
                 stderr.WriteLine($"weft control: {e.Message}");
                 return WeftCommand.ExitUsage;
+            }
+            catch (CaException e)
+            {
+                stderr.WriteLine($"weft control: CA: {e.Message}");
+                return 1;
             }
             catch (IOException e)
             {
@@ -84,7 +123,8 @@ internal static class ControlCommand
             await using (plane)
             {
                 var snapshot = plane.Store.Current;
-                stdout.WriteLine($"weft control: xDS on {plane.XdsEndpoint}, HTTP on {plane.HttpEndpoint}; {snapshot.Resources.Count} resource(s) from {directory}, {snapshot.Rejections.Count} rejected");
+                stdout.WriteLine($"weft control: xDS on {plane.XdsEndpoint}, xDS and CA over TLS on {plane.SecureXdsEndpoint}, HTTP on {plane.HttpEndpoint}; {snapshot.Resources.Count} resource(s) from {directory}, {snapshot.Rejections.Count} rejected");
+                stdout.WriteLine($"weft control: CA: {plane.Ca!.Description}; clients trust {plane.Ca.RootFile} (root valid until {plane.Ca.Root.NotAfter.ToUniversalTime():yyyy-MM-dd})");
                 stdout.Flush();
                 try
                 {

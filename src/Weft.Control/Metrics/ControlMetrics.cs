@@ -35,6 +35,13 @@ public sealed class ControlMetrics
         });
         PushTriggers = factory.CreateCounter("pilot_push_triggers", "Total number of times a push was triggered, labeled by reason for the push.", "type");
         ExpiredNonce = factory.CreateCounter("pilot_xds_expired_nonce", "Total number of XDS requests with an expired nonce.", "type");
+        CsrCount = factory.CreateCounter("citadel_server_csr_count", "Certificate signing requests received by the CA.");
+        CsrParsingErrors = factory.CreateCounter("citadel_server_csr_parsing_err_count", "Certificate signing requests refused because the CSR could not be parsed or its key is not accepted.");
+        AuthenticationFailures = factory.CreateCounter("citadel_server_authentication_failure_count", "Certificate signing requests refused because the caller did not prove the identity it asked for.");
+        CsrSignErrors = factory.CreateCounter("citadel_server_csr_sign_err_count", "Certificate signing requests that failed while signing, by error.", "error");
+        CertificatesIssued = factory.CreateCounter("citadel_server_success_cert_issuance_count", "Workload certificates issued.");
+        RootCertExpiry = factory.CreateGauge("citadel_server_root_cert_expiry_timestamp", "When the CA's root certificate expires, in Unix seconds.", new GaugeConfiguration { SuppressInitialValue = true });
+        CertChainExpiry = factory.CreateGauge("citadel_server_cert_chain_expiry_timestamp", "When the CA's signing intermediate (plug-in CA) expires, in Unix seconds.", new GaugeConfiguration { SuppressInitialValue = true });
     }
 
     public CollectorRegistry Registry { get; }
@@ -62,6 +69,22 @@ public sealed class ControlMetrics
     public Counter PushTriggers { get; }
 
     public Counter ExpiredNonce { get; }
+
+    public Counter CsrCount { get; }
+
+    public Counter CsrParsingErrors { get; }
+
+    /// <summary>Requests refused because the caller did not prove it is the workload it asks a certificate for.</summary>
+    public Counter AuthenticationFailures { get; }
+
+    public Counter CsrSignErrors { get; }
+
+    public Counter CertificatesIssued { get; }
+
+    public Gauge RootCertExpiry { get; }
+
+    /// <summary>When the plugged-in intermediate (the first certificate after the leaf) expires; absent for a self-signed root.</summary>
+    public Gauge CertChainExpiry { get; }
 
     /// <summary>Istio's label value for a type: cds, eds, lds, rds, sds.</summary>
     public static string TypeLabel(string typeUrl) => Weft.Xds.TypeUrls.ShortName(typeUrl).ToLowerInvariant();
