@@ -14,16 +14,24 @@ namespace Weft.Cli.Up;
 /// </summary>
 internal sealed record UpPlan(IReadOnlyList<PlannedWorkload> Workloads, IReadOnlyList<TrafficTarget> Targets, IReadOnlyList<string> Notes, IReadOnlyList<string> Errors)
 {
-    public static UpPlan From(ConfigSnapshot config)
+    /// <param name="directory">The directory as the user named it: files are shown under it (<c>examples/canary/service.yaml</c>).</param>
+    public static UpPlan From(ConfigSnapshot config, string directory)
     {
         var notes = new List<string>();
         var errors = new List<string>();
-        var workloads = PlanWorkloads(config, notes, errors);
-        var targets = PlanTargets(config, notes);
+        var root = Path.GetFullPath(directory);
+        string Shown(string file)
+        {
+            var relative = Path.GetRelativePath(root, Path.GetFullPath(file));
+            return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? file : Path.Combine(directory, relative);
+        }
+
+        var workloads = PlanWorkloads(config, Shown, notes, errors);
+        var targets = PlanTargets(config, Shown, notes);
         return new UpPlan(workloads, targets, notes, errors);
     }
 
-    private static List<PlannedWorkload> PlanWorkloads(ConfigSnapshot config, List<string> notes, List<string> errors)
+    private static List<PlannedWorkload> PlanWorkloads(ConfigSnapshot config, Func<string, string> shown, List<string> notes, List<string> errors)
     {
         var planned = new List<PlannedWorkload>();
         var byPort = new Dictionary<int, PlannedWorkload>();
@@ -51,10 +59,10 @@ internal sealed record UpPlan(IReadOnlyList<PlannedWorkload> Workloads, IReadOnl
                 labels.TryGetValue("app", out var app) ? app : stored.Key.Name,
                 labels.TryGetValue("version", out var version) ? version : "latest",
                 new IPEndPoint(IPAddress.Loopback, port),
-                stored.File);
+                shown(stored.File));
             if (byPort.TryGetValue(port, out var other))
             {
-                errors.Add($"{name} ({stored.File}) and WorkloadEntry {other.Namespace}/{other.Name} ({other.File}) both listen on 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}; give each its own port");
+                errors.Add($"{name} ({workload.File}) and WorkloadEntry {other.Namespace}/{other.Name} ({other.File}) both listen on 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}; give each its own port");
                 continue;
             }
 
@@ -65,7 +73,7 @@ internal sealed record UpPlan(IReadOnlyList<PlannedWorkload> Workloads, IReadOnl
         return planned;
     }
 
-    private static List<TrafficTarget> PlanTargets(ConfigSnapshot config, List<string> notes)
+    private static List<TrafficTarget> PlanTargets(ConfigSnapshot config, Func<string, string> shown, List<string> notes)
     {
         var services = LocalRegistry.Build(config).Services;
         var targets = new List<TrafficTarget>();
@@ -98,7 +106,7 @@ internal sealed record UpPlan(IReadOnlyList<PlannedWorkload> Workloads, IReadOnl
 
                 foreach (var port in ports)
                 {
-                    var target = new TrafficTarget(matching[0].Hostname, port, $"{stored.Key.Namespace}/{stored.Key.Name}", stored.File);
+                    var target = new TrafficTarget(matching[0].Hostname, port, $"{stored.Key.Namespace}/{stored.Key.Name}", shown(stored.File));
                     if (seen.Add(target.Authority))
                     {
                         targets.Add(target);

@@ -84,7 +84,7 @@ internal sealed class UpSession
         var config = plane.Store.Current;
         Say($"control plane: xDS on {plane.XdsEndpoint}, HTTP on {plane.HttpEndpoint}; {config.Resources.Count} resource(s) from {_options.Directory}, {config.Rejections.Count} rejected");
 
-        var plan = UpPlan.From(config);
+        var plan = UpPlan.From(config, _options.Directory);
         foreach (var note in plan.Notes)
         {
             Say(note);
@@ -288,12 +288,12 @@ internal sealed class UpSession
     private IReadOnlyList<string> Header(ControlPlane plane, ProxyLaunch launch, IRunningProxy proxy, List<SampleWorkload> workloads, UpPlan plan)
     {
         var hintFile = plan.Targets.Select(t => t.File).FirstOrDefault() ?? Path.Combine(_options.Directory, "virtual-service.yaml");
-        var running = workloads.Count == 0 ? "no workloads"
-            : "workloads " + string.Join(", ", workloads.Select(w => $"{w.Options.Instance} {w.Options.Version} :{Number(w.Endpoint.Port)}"));
         return
         [
-            $"weft up {_options.Directory}: control plane xDS {plane.XdsEndpoint} HTTP {plane.HttpEndpoint} | client proxy outbound {launch.OutboundAddress} admin {launch.AdminAddress} ({proxy.Description}) | {running}",
-            $"edit {hintFile} to move traffic; Ctrl-C stops",
+            $"weft up {_options.Directory}: edit {hintFile} to move traffic; Ctrl-C stops",
+            $"  control plane  xDS {plane.XdsEndpoint}, HTTP {plane.HttpEndpoint}",
+            $"  client proxy   outbound {launch.OutboundAddress}, admin {launch.AdminAddress} ({proxy.Description})",
+            "  workloads      " + (workloads.Count == 0 ? "none" : string.Join(", ", workloads.Select(w => $"{w.Options.Instance} {w.Endpoint}"))),
         ];
     }
 
@@ -322,8 +322,7 @@ internal sealed class UpSession
 
     private void PrintTotals(TrafficGenerator traffic)
     {
-        var elapsed = traffic.Stats.Count > 0 ? traffic.Stats[0].Totals().Span : TimeSpan.Zero;
-        _stdout.WriteLine($"weft up: totals after {elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
+        _stdout.WriteLine($"weft up: totals after {traffic.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s of traffic");
         foreach (var stats in traffic.Stats)
         {
             _stdout.WriteLine("  " + TrafficText.Total(stats, stats.Totals()));

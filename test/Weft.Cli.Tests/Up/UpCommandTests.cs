@@ -26,7 +26,7 @@ public sealed class UpCommandTests : IDisposable
         var run = Up();
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains($"weft up: WorkloadEntry default/product-catalog-v2 ({Path.GetRelativePath(Environment.CurrentDirectory, Path.Combine(_canary.Directory, "service.yaml"))}) cannot run: "
+        Assert.Contains($"weft up: WorkloadEntry default/product-catalog-v2 ({Path.Combine(_canary.Directory, "service.yaml")}) cannot run: "
             + $"127.0.0.1:{_canary.V2Port} is already in use by another program; stop what holds port {_canary.V2Port} or give the WorkloadEntry another port", run.Stderr);
         Assert.Contains($"weft up: workload product-catalog-v1: product-catalog v1 on 127.0.0.1:{_canary.V1Port}", run.Stdout);
         Assert.Contains("weft up: stopping workload product-catalog-v1, control plane", run.Stdout);

@@ -15,24 +15,26 @@ public sealed class UpPlanTests
         return store.Current;
     }
 
+    private static UpPlan Plan(params (string Path, string Text)[] files) => UpPlan.From(Load(files), ".");
+
     private static ConfigSnapshot Canary() => Load(Directory.GetFiles(Path.Combine(CliRun.RepositoryRoot, "examples", "canary"), "*.yaml")
-        .Select(f => (Path.GetFileName(f), File.ReadAllText(f))).ToArray());
+        .Select(f => (Path.Combine("examples", "canary", Path.GetFileName(f)), File.ReadAllText(f))).ToArray());
 
     [Fact]
     public void The_canary_runs_both_versions_and_calls_product_catalog()
     {
-        var plan = UpPlan.From(Canary());
+        var plan = UpPlan.From(Canary(), "examples/canary");
 
         Assert.Empty(plan.Errors);
         Assert.Equal(
             [
-                new PlannedWorkload("product-catalog-v1", "default", "product-catalog", "v1", new IPEndPoint(IPAddress.Loopback, 18081), "service.yaml"),
-                new PlannedWorkload("product-catalog-v2", "default", "product-catalog", "v2", new IPEndPoint(IPAddress.Loopback, 18082), "service.yaml"),
+                new PlannedWorkload("product-catalog-v1", "default", "product-catalog", "v1", new IPEndPoint(IPAddress.Loopback, 18081), "examples/canary/service.yaml"),
+                new PlannedWorkload("product-catalog-v2", "default", "product-catalog", "v2", new IPEndPoint(IPAddress.Loopback, 18082), "examples/canary/service.yaml"),
             ],
             plan.Workloads);
         var target = Assert.Single(plan.Targets);
         Assert.Equal("product-catalog.default.svc.cluster.local:8080", target.Authority);
-        Assert.Equal("virtual-service.yaml", target.File);
+        Assert.Equal("examples/canary/virtual-service.yaml", target.File);
         Assert.Equal("not calling frontend.default.svc.cluster.local (VirtualService default/frontend): no ServiceEntry declares it", Assert.Single(plan.Notes));
     }
 
@@ -56,7 +58,7 @@ public sealed class UpPlanTests
     [Fact]
     public void Short_hosts_resolve_and_only_http_ports_are_called()
     {
-        var plan = UpPlan.From(Load(("se.yaml", Service), ("vs.yaml", """
+        var plan = Plan(("se.yaml", Service), ("vs.yaml", """
             apiVersion: networking.istio.io/v1
             kind: VirtualService
             metadata:
@@ -66,7 +68,7 @@ public sealed class UpPlanTests
               http:
               - route:
                 - destination: {host: ratings}
-            """)));
+            """));
 
         Assert.Equal("ratings.default.svc.cluster.local:9080", Assert.Single(plan.Targets).Authority);
     }
@@ -74,7 +76,7 @@ public sealed class UpPlanTests
     [Fact]
     public void A_virtual_service_for_gateways_only_is_not_called()
     {
-        var plan = UpPlan.From(Load(("se.yaml", Service), ("vs.yaml", """
+        var plan = Plan(("se.yaml", Service), ("vs.yaml", """
             apiVersion: networking.istio.io/v1
             kind: VirtualService
             metadata:
@@ -85,7 +87,7 @@ public sealed class UpPlanTests
               http:
               - route:
                 - destination: {host: ratings.default.svc.cluster.local}
-            """)));
+            """));
 
         Assert.Empty(plan.Targets);
         Assert.Equal("not calling the hosts of VirtualService default/ratings: it routes for gateways only", Assert.Single(plan.Notes));
@@ -94,7 +96,7 @@ public sealed class UpPlanTests
     [Fact]
     public void Workloads_elsewhere_or_without_ports_are_not_started_and_labels_default()
     {
-        var plan = UpPlan.From(Load(("we.yaml", """
+        var plan = Plan(("we.yaml", """
             apiVersion: networking.istio.io/v1
             kind: WorkloadEntry
             metadata:
@@ -117,9 +119,9 @@ public sealed class UpPlanTests
             spec:
               address: localhost
               ports: {http: 19080, metrics: 19090}
-            """)));
+            """));
 
-        Assert.Equal(new PlannedWorkload("bare", "default", "bare", "latest", new IPEndPoint(IPAddress.Loopback, 19080), "we.yaml"), Assert.Single(plan.Workloads));
+        Assert.Equal(new PlannedWorkload("bare", "default", "bare", "latest", new IPEndPoint(IPAddress.Loopback, 19080), "./we.yaml"), Assert.Single(plan.Workloads));
         Assert.Equal(
             [
                 "not starting WorkloadEntry default/portless: it names no ports, so no sample workload knows where to listen",
@@ -131,7 +133,7 @@ public sealed class UpPlanTests
     [Fact]
     public void Two_workloads_on_one_port_is_an_error_naming_both()
     {
-        var plan = UpPlan.From(Load(("we.yaml", """
+        var plan = Plan(("we.yaml", """
             apiVersion: networking.istio.io/v1
             kind: WorkloadEntry
             metadata:
@@ -147,8 +149,8 @@ public sealed class UpPlanTests
             spec:
               address: 127.0.0.1
               ports: {http: 19080}
-            """)));
+            """));
 
-        Assert.Equal("WorkloadEntry default/b (we.yaml) and WorkloadEntry default/a (we.yaml) both listen on 127.0.0.1:19080; give each its own port", Assert.Single(plan.Errors));
+        Assert.Equal("WorkloadEntry default/b (./we.yaml) and WorkloadEntry default/a (./we.yaml) both listen on 127.0.0.1:19080; give each its own port", Assert.Single(plan.Errors));
     }
 }

@@ -26,6 +26,8 @@ internal sealed class TrafficGenerator : IAsyncDisposable
     private readonly object _gate = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task[] _loops = [];
+    private long? _started;
+    private TimeSpan? _ran;
     private int _inFlight;
     private volatile bool _stopping;
 
@@ -50,13 +52,21 @@ internal sealed class TrafficGenerator : IAsyncDisposable
     /// <summary>One per target, in the order the targets were given.</summary>
     public IReadOnlyList<TrafficStats> Stats { get; }
 
+    /// <summary>How long it has sent traffic, or sent it for once stopped.</summary>
+    public TimeSpan Elapsed => _ran ?? (_started is { } started ? _time.GetElapsedTime(started) : TimeSpan.Zero);
+
     /// <summary>Starts one sending loop per target; each sends its first request after 1/rate seconds.</summary>
-    public void Start() => _loops = Stats.Select(s => PaceAsync(s, _stop.Token)).ToArray();
+    public void Start()
+    {
+        _started = _time.GetTimestamp();
+        _loops = Stats.Select(s => PaceAsync(s, _stop.Token)).ToArray();
+    }
 
     /// <summary>Stops sending, abandons what is in flight and returns when every request has finished.</summary>
     public async Task StopAsync()
     {
         _stopping = true;
+        _ran = Elapsed;
         await _stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_loops).ConfigureAwait(false);
         lock (_gate)
