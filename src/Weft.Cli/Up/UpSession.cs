@@ -111,7 +111,12 @@ internal sealed class UpSession
         }
 
         var traffic = new TrafficGenerator(launch.OutboundAddress, plan.Targets, _options.Rate, _time);
-        _running.Add(("traffic", () => new ValueTask(traffic.StopAsync())));
+        var counting = cancel.Register(traffic.StopCounting);
+        _running.Add(("traffic", async () =>
+        {
+            await counting.DisposeAsync().ConfigureAwait(false);
+            await traffic.StopAsync().ConfigureAwait(false);
+        }));
         started(traffic);
         traffic.Start();
         foreach (var target in plan.Targets)

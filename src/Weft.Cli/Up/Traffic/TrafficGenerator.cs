@@ -30,6 +30,7 @@ internal sealed class TrafficGenerator : IAsyncDisposable
     private TimeSpan? _ran;
     private int _inFlight;
     private volatile bool _stopping;
+    private bool _draining;
 
     public TrafficGenerator(IPEndPoint through, IReadOnlyList<TrafficTarget> targets, double rate, TimeProvider time)
     {
@@ -62,15 +63,28 @@ internal sealed class TrafficGenerator : IAsyncDisposable
         _loops = Stats.Select(s => PaceAsync(s, _stop.Token)).ToArray();
     }
 
-    /// <summary>Stops sending, abandons what is in flight and returns when every request has finished.</summary>
+    /// <summary>
+    /// From now on nothing more is counted. Called as soon as a stop is asked for, before anything else stops: a proxy that got
+    /// the same Ctrl-C from the terminal may already be closing connections, and that is not a failure of the mesh.
+    /// </summary>
+    public void StopCounting()
+    {
+        if (!_stopping)
+        {
+            _ran = Elapsed;
+            _stopping = true;
+        }
+    }
+
+    /// <summary>Stops counting and sending, abandons what is in flight and returns when every request has finished.</summary>
     public async Task StopAsync()
     {
-        _stopping = true;
-        _ran = Elapsed;
+        StopCounting();
         await _stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_loops).ConfigureAwait(false);
         lock (_gate)
         {
+            _draining = true;
             if (_inFlight == 0)
             {
                 _drained.TrySetResult();
@@ -153,7 +167,7 @@ internal sealed class TrafficGenerator : IAsyncDisposable
         {
             lock (_gate)
             {
-                if (--_inFlight == 0 && _stopping)
+                if (--_inFlight == 0 && _draining)
                 {
                     _drained.TrySetResult();
                 }
@@ -196,7 +210,7 @@ internal sealed class TrafficGenerator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_stopping)
+        if (!_drained.Task.IsCompleted)
         {
             await StopAsync().ConfigureAwait(false);
         }
