@@ -65,7 +65,7 @@ public sealed class UpCommandTests : IDisposable
     [SkippableFact]
     public void Without_weft_proxy_it_says_so_plainly()
     {
-        Skip.If(WeftCommand.HasCommand("proxy"), "this build has weft proxy; the end-to-end tests cover weft up with it");
+        Skip.If(WeftCommand.HasCommand("proxy"), "SKIPPED: this build has weft proxy; the end-to-end tests cover weft up with it");
 
         var run = Up();
 

@@ -16,7 +16,7 @@ public sealed partial class UpEndToEndTests : IDisposable
     public void Dispose() => _canary.Dispose();
 
     private static void SkipWithoutProxy() =>
-        Skip.IfNot(WeftCommand.HasCommand("proxy"), "weft proxy is not in this build yet, so weft up has no proxy to send traffic through; this test runs once it is");
+        Skip.IfNot(WeftCommand.HasCommand("proxy"), "SKIPPED: weft proxy is not in this build yet, so weft up has no proxy to send traffic through; this test runs once it is");
 
     private WeftChild Up(params string[] extra) =>
         WeftChild.Start(["up", _canary.Directory, "--xds-address", "127.0.0.1:0", "--http-address", "127.0.0.1:0", "--no-view", .. extra]);
