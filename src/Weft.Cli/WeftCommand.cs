@@ -8,13 +8,30 @@ internal static class WeftCommand
 {
     public const int ExitUsage = 2;
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<TextReader> stdin)
+    /// <summary>
+    /// How long an interrupted command may take to stop before the process ends anyway: <c>weft up</c> stops its traffic, proxy,
+    /// workloads and control plane in order, which takes longer than System.CommandLine's default of 2 seconds.
+    /// </summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
+
+    public static RootCommand Build(TextWriter stdout, TextWriter stderr, Func<TextReader> stdin)
     {
         var root = new RootCommand("Weft: a service mesh that speaks Istio. Same YAML, a leaner data plane, tools that explain the mesh.");
         root.Subcommands.Add(ValidateCommand.Create(stdout, stderr, stdin));
         root.Subcommands.Add(ControlCommand.Create(stdout, stderr));
+        root.Subcommands.Add(UpCommand.Create(stdout, stderr));
+        root.Subcommands.Add(SampleCommand.Create(stdout, stderr));
         root.Subcommands.Add(VersionCommand.Create(stdout));
+        return root;
+    }
 
+    /// <summary>Whether this build of weft has a command of that name (<c>weft up</c> asks before it runs <c>weft proxy</c>).</summary>
+    public static bool HasCommand(string name) =>
+        Build(TextWriter.Null, TextWriter.Null, () => TextReader.Null).Subcommands.Any(c => c.Name == name);
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<TextReader> stdin)
+    {
+        var root = Build(stdout, stderr, stdin);
         var parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
         if (parsed.Errors.Count > 0)
         {
@@ -29,7 +46,7 @@ internal static class WeftCommand
 
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = StopTimeout });
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("WEFT_DEBUG") is null)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Weft.Cli.Tests.Support;
 
 namespace Weft.Cli.Tests;
 
@@ -11,12 +12,16 @@ public sealed class CommandLineTests
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("validate", run.Stdout);
         Assert.Contains("control", run.Stdout);
+        Assert.Contains("\n  up <DIR>  ", run.Stdout);
+        Assert.Contains("\n  sample  ", run.Stdout);
         Assert.Contains("version", run.Stdout);
     }
 
     [Theory]
     [InlineData("validate")]
     [InlineData("control")]
+    [InlineData("up")]
+    [InlineData("sample")]
     [InlineData("version")]
     public void Every_command_has_help(string command)
     {

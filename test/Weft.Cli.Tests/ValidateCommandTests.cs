@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Weft.Api.Documents;
+using Weft.Cli.Tests.Support;
 
 namespace Weft.Cli.Tests;
 

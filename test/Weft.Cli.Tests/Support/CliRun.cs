@@ -1,4 +1,4 @@
-namespace Weft.Cli.Tests;
+namespace Weft.Cli.Tests.Support;
 
 /// <summary>Runs the weft command line in-process with captured output, as a user's terminal would show it.</summary>
 internal sealed record CliRun(int ExitCode, string Stdout, string Stderr)

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Weft.Cli.Up;
+
+namespace Weft.Cli.Tests.Support;
+
+/// <summary>
+/// A copy of examples/canary in a temporary directory, its WorkloadEntries moved to ports that are free now, so tests can
+/// run <c>weft up</c> on it side by side and edit it as a user would.
+/// </summary>
+internal sealed partial class CanaryCopy : IDisposable
+{
+    public CanaryCopy()
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("weft-up-").FullName;
+        var ports = LoopbackPorts.Free(2);
+        V1Port = ports[0].Port;
+        V2Port = ports[1].Port;
+        foreach (var file in System.IO.Directory.GetFiles(Path.Combine(CliRun.RepositoryRoot, "examples", "canary"), "*.yaml"))
+        {
+            var text = File.ReadAllText(file)
+                .Replace("http: 18081", "http: " + V1Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                .Replace("http: 18082", "http: " + V2Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            File.WriteAllText(Path.Combine(Directory, Path.GetFileName(file)), text);
+        }
+
+        Assert.Contains($"http: {V2Port}", File.ReadAllText(Path.Combine(Directory, "service.yaml")));
+    }
+
+    public string Directory { get; }
+
+    public int V1Port { get; }
+
+    public int V2Port { get; }
+
+    public IPEndPoint V2Address => new(IPAddress.Loopback, V2Port);
+
+    public string VirtualServiceFile => Path.Combine(Directory, "virtual-service.yaml");
+
+    /// <summary>Rewrites the canary split's weights in virtual-service.yaml, as a user edits it.</summary>
+    public void SetWeights(int v1, int v2)
+    {
+        var weights = new Queue<int>([v1, v2]);
+        var text = Weight().Replace(File.ReadAllText(VirtualServiceFile), m => "weight: " + weights.Dequeue().ToString(CultureInfo.InvariantCulture));
+        Assert.Empty(weights);
+        File.WriteAllText(VirtualServiceFile, text);
+    }
+
+    public void Write(string name, string text) => File.WriteAllText(Path.Combine(Directory, name), text);
+
+    public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+
+    [GeneratedRegex(@"weight: \d+")]
+    private static partial Regex Weight();
+}
