@@ -6,5 +6,5 @@ namespace Weft.Proxy;
 internal static class ProxyAssembly
 {
     /// <summary>Binds the xDS contract assembly so the reference the architecture promises is a real one.</summary>
-    internal static readonly System.Reflection.Assembly Contract = typeof(Xds.XdsAssembly).Assembly;
+    internal static readonly System.Reflection.Assembly Contract = typeof(global::Weft.Xds.XdsAssembly).Assembly;
 }
