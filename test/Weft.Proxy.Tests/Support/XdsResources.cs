@@ -68,6 +68,7 @@ internal static class XdsResources
                 {
                     StatPrefix = $"outbound_0.0.0.0_{port}",
                     Rds = new Rds { RouteConfigName = routeName ?? port.ToString(System.Globalization.CultureInfo.InvariantCulture), ConfigSource = new ConfigSource { Ads = new AggregatedConfigSource() } },
+                    HttpFilters = { new HttpFilter { Name = "envoy.filters.http.router", TypedConfig = Any.Pack(new Weft.Xds.Envoy.Extensions.Filters.Http.Router.V3.Router()) } },
                 }) },
             },
         },
