@@ -16,10 +16,12 @@ internal static class Golden
 {
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithTypeRegistry(XdsJson.Types).WithIgnoreUnknownFields(false));
 
-    public static IReadOnlyList<IMessage> Load(string name)
+    /// <param name="edit">Changes the JSON text first (for example, a workload's port to a test backend's).</param>
+    public static IReadOnlyList<IMessage> Load(string name, Func<string, string>? edit = null)
     {
         var path = Path.Combine(RepositoryRoot(), "test", "Weft.Control.Tests", "Golden", "testdata", name + ".golden.json");
-        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        var text = File.ReadAllText(path);
+        using var document = JsonDocument.Parse(edit is null ? text : edit(text));
         var resources = new List<IMessage>();
         Read<Listener>(document, "listeners", resources);
         Read<RouteConfiguration>(document, "routes", resources);
