@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Weft.Proxy.Admin;
 using Weft.Proxy.Http;
 using Weft.Proxy.Snapshot;
 using Weft.Proxy.Xds;
@@ -67,6 +68,9 @@ public sealed class ProxyHost : IAsyncDisposable
     public Task Completion => _completion.Task;
 
     internal SnapshotState State { get; }
+
+    /// <summary>Whether stopping has begun (admin and health then answer "draining").</summary>
+    internal bool IsStopping => Volatile.Read(ref _disposing) == 1;
 
     internal XdsConnectionStatus XdsStatus => _xds.Status;
 
@@ -144,10 +148,18 @@ public sealed class ProxyHost : IAsyncDisposable
         var router = new Router(transports, app.Services.GetRequiredService<IHttpForwarder>(), options.Time, random, endpoints);
         var handler = new ProxyRequestHandler(state, router, loggerFactory.CreateLogger<ProxyRequestHandler>());
         ProxyHost? host = null;
+        var admin = new AdminApi(
+            state,
+            () => xds.Status,
+            () => host?.IsStopping == true,
+            () => _ = Task.Run(async () => await host!.DisposeAsync().ConfigureAwait(false)));
         app.Run(context => (context.Features.Get<ListenerRoleFeature>()?.Role) switch
         {
             ListenerRole.Outbound => handler.HandleAsync(context, ListenerRole.Outbound),
             ListenerRole.Inbound => handler.HandleAsync(context, ListenerRole.Inbound),
+            ListenerRole.Admin => admin.HandleAsync(context),
+            ListenerRole.Health => admin.HealthAsync(context),
+            ListenerRole.Stats => AdminApi.StatsAsync(context),
             _ => NotFound(context),
         });
 
