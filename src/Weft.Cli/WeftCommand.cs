@@ -13,6 +13,7 @@ internal static class WeftCommand
         var root = new RootCommand("Weft: a service mesh that speaks Istio. Same YAML, a leaner data plane, tools that explain the mesh.");
         root.Subcommands.Add(ValidateCommand.Create(stdout, stderr, stdin));
         root.Subcommands.Add(ControlCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ProxyCommand.Create(stdout, stderr));
         root.Subcommands.Add(VersionCommand.Create(stdout));
 
         var parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
@@ -29,7 +30,14 @@ internal static class WeftCommand
 
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            // SIGINT/SIGTERM cancel the running command, which then drains; give that time before the process is ended.
+            return parsed.Invoke(new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = TimeSpan.FromSeconds(15),
+            });
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("WEFT_DEBUG") is null)
         {

@@ -11,12 +11,14 @@ public sealed class CommandLineTests
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("validate", run.Stdout);
         Assert.Contains("control", run.Stdout);
+        Assert.Contains("proxy", run.Stdout);
         Assert.Contains("version", run.Stdout);
     }
 
     [Theory]
     [InlineData("validate")]
     [InlineData("control")]
+    [InlineData("proxy")]
     [InlineData("version")]
     public void Every_command_has_help(string command)
     {

@@ -112,7 +112,7 @@ public sealed class ProxyHost : IAsyncDisposable
         var listens = new Dictionary<ListenerRole, ListenOptions>();
         var web = WebApplication.CreateSlimBuilder();
         web.Logging.ClearProviders();
-        web.Services.AddSingleton(loggerFactory);
+        web.Services.AddSingleton<ILoggerFactory>(new KestrelLogFilter(loggerFactory));
         web.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout);
         web.Services.AddHttpForwarder();
         web.WebHost.ConfigureKestrel(kestrel =>
