@@ -11,7 +11,8 @@ namespace Weft.Proxy.Http;
 
 /// <summary>
 /// The first stages of a request on the outbound or inbound listener, in Envoy's order: the listener its original
-/// destination is handed to, the filter chain, then the HTTP connection manager's processing (upgrade check, path
+/// destination is handed to (none for a port no listener takes: 404, no route), the filter chain, then the HTTP
+/// connection manager's processing (upgrade check, path
 /// normalization, Host port handling, forwarding headers, request id) before the router takes over. The snapshot is read
 /// once; everything after uses that one.
 /// </summary>
@@ -39,9 +40,10 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
         LocalDestination destination;
         if (role == ListenerRole.Outbound)
         {
+            // Local mode has no capture: the per-port listener is the one the original destination would be handed to.
+            // virtualOutbound's own chains (TCP passthrough, its loop guard) exist for captured connections only.
             destination = LocalDestination.Outbound(authority);
-            listener = snapshot.ListenerFor(destination.Address, destination.Port)
-                ?? snapshot.CaptureListener(TrafficDirection.Outbound, ResourceNames.VirtualOutboundListener);
+            listener = snapshot.ListenerFor(destination.Address, destination.Port);
         }
         else
         {
