@@ -104,7 +104,8 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
         if (manager.DenyUnevaluatedAuthorization)
         {
             LogAuthorizationDenied(log, info.Listener, info.FilterChain);
-            await LocalReplies.SendAsync(context, StatusCodes.Status403Forbidden, "RBAC: access denied", ResponseFlags.Unauthorized).ConfigureAwait(false);
+            // Envoy's RBAC filter sets no response flag, only this body.
+            await LocalReplies.SendAsync(context, StatusCodes.Status403Forbidden, "RBAC: access denied", string.Empty).ConfigureAwait(false);
             return;
         }
 

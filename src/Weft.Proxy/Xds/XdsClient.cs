@@ -178,7 +178,6 @@ internal sealed partial class XdsClient : IAsyncDisposable
 
         var kind = TypeUrls.ShortName(type.TypeUrl);
         type.Nonce = response.Nonce;
-        type.Answered = true;
         var (resources, errors) = Decode(type, response);
         var accepted = errors.Count == 0;
         if (accepted)

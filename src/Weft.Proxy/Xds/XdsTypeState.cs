@@ -22,9 +22,6 @@ internal sealed class XdsTypeState(string typeUrl)
     /// <summary>Whether any response was accepted.</summary>
     public bool Received { get; set; }
 
-    /// <summary>Whether any response arrived, accepted or not.</summary>
-    public bool Answered { get; set; }
-
     public string Version { get; set; } = string.Empty;
 
     /// <summary>The nonce of the last response on the current stream; empty before the first.</summary>

@@ -48,14 +48,3 @@ internal sealed record ChainMatch(
         string.Join(',', SourceRanges.Select(r => $"{r.Prefix}/{r.Length}").Order(StringComparer.Ordinal)),
         string.Join(',', SourcePorts.Order()));
 }
-
-/// <summary>What the proxy knows about a connection when it picks a filter chain.</summary>
-/// <param name="DestinationAddress">The original destination's IP, when known (null in local mode for a host name).</param>
-internal sealed record ConnectionFacts(
-    IPAddress? DestinationAddress,
-    int DestinationPort,
-    IPAddress SourceAddress,
-    int SourcePort,
-    string TransportProtocol,
-    string ApplicationProtocol,
-    string? ServerName = null);
