@@ -140,7 +140,8 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
         }
         else
         {
-            host = cluster.Balancer.Pick(draw);
+            // A draw of its own: the route's draw already chose the weighted cluster, and reusing it would tie the two.
+            host = cluster.Balancer.Pick(random());
             if (host is null)
             {
                 shaping.Apply(context);

@@ -109,7 +109,8 @@ public sealed class HttpPathTests : IAsyncLifetime
         };
         await using var plane = await ScriptedControlPlane.StartAsync(Mesh(Route("/", split)));
         long counter = 0;
-        await using var proxy = await RunningProxy.StartAsync(plane.Address, o => o with { Random = () => (ulong)Interlocked.Increment(ref counter) });
+        // Each request draws twice (the route's draw, then the load balancer's): request k's route draw is k.
+        await using var proxy = await RunningProxy.StartAsync(plane.Address, o => o with { Random = () => (ulong)(Interlocked.Increment(ref counter) / 2) });
         for (var i = 0; i < 40; i++)
         {
             using var response = await proxy.GetAsync($"{Service}:8080");
