@@ -120,7 +120,13 @@ public sealed class ProxyHost : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.AllowHostHeaderOverride = true;
             kestrel.AllowAlternateSchemes = true;
+            // Envoy's defaults rather than Kestrel's: no body size or data-rate limits (long-lived streams stay up),
+            // an hour of keep-alive, and many concurrent HTTP/2 streams per connection.
             kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Limits.MinRequestBodyDataRate = null;
+            kestrel.Limits.MinResponseDataRate = null;
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromHours(1);
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 1024;
             foreach (var (role, endpoint) in addresses)
             {
                 kestrel.Listen(endpoint, listen =>
