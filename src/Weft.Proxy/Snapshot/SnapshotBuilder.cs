@@ -56,7 +56,18 @@ internal sealed partial class SnapshotBuilder(SnapshotState state, TimeProvider 
             return; // A refusal, or an acknowledgement that changed nothing.
         }
 
-        var snapshot = Build(config, previous);
+        ProxySnapshot snapshot;
+        try
+        {
+            snapshot = Build(config, previous);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The resources compiled one by one; failing to put them together is a bug here, not in the configuration.
+            LogBuildFailed(log, e);
+            return;
+        }
+
         state.Publish(snapshot);
         if (log.IsEnabled(LogLevel.Information))
         {
@@ -118,6 +129,9 @@ internal sealed partial class SnapshotBuilder(SnapshotState state, TimeProvider 
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Debug, Message = "not ready yet: {Missing}")]
     private static partial void LogWaiting(ILogger log, string missing);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "could not build a snapshot from the accepted configuration; the one in force stays")]
+    private static partial void LogBuildFailed(ILogger log, Exception exception);
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "routes name the cluster {Cluster}, which the control plane did not send: requests routed to it get 503")]
     private static partial void LogUnknownCluster(ILogger log, string cluster);

@@ -257,6 +257,11 @@ internal sealed partial class XdsClient : IAsyncDisposable
             {
                 errors.Add($"{kind} {name}: {e.Message}");
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A shape the compiler did not expect is still a refusal the control plane should hear about.
+                errors.Add($"{kind} {name}: could not be compiled ({e.GetType().Name}: {e.Message})");
+            }
         }
 
         return (resources, errors);
