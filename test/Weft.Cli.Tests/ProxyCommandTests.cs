@@ -19,7 +19,7 @@ public sealed partial class ProxyCommandTests
     [Fact]
     public void Help_lists_the_addresses_it_listens_on()
     {
-        var run = CliRun.Of(["proxy", "--help"]);
+        var run = Run(["proxy", "--help"]);
         Assert.Equal(0, run.ExitCode);
         foreach (var flag in new[] { "--node-id", "--xds-address", "--outbound-address", "--inbound-address", "--admin-address", "--stats-address", "--health-address", "--log-level" })
         {
@@ -30,7 +30,7 @@ public sealed partial class ProxyCommandTests
     [Fact]
     public void A_malformed_node_id_is_a_usage_error_that_says_why()
     {
-        var run = CliRun.Of(["proxy", "--node-id", "client", "--xds-address", "127.0.0.1:15010"]);
+        var run = Run(["proxy", "--node-id", "client", "--xds-address", "127.0.0.1:15010"]);
         Assert.Equal(2, run.ExitCode);
         Assert.StartsWith("weft proxy: node id \"client\" is not TYPE~IP~NAME.NAMESPACE~DOMAIN", run.Stderr);
     }
@@ -38,7 +38,7 @@ public sealed partial class ProxyCommandTests
     [Fact]
     public void A_malformed_address_is_a_usage_error_naming_the_flag()
     {
-        var run = CliRun.Of(["proxy", "--node-id", "sidecar~127.0.0.1~a.default~default.svc.cluster.local", "--xds-address", "127.0.0.1:15010", "--admin-address", "nowhere"]);
+        var run = Run(["proxy", "--node-id", "sidecar~127.0.0.1~a.default~default.svc.cluster.local", "--xds-address", "127.0.0.1:15010", "--admin-address", "nowhere"]);
         Assert.Equal(2, run.ExitCode);
         Assert.StartsWith("weft proxy: --admin-address \"nowhere\" is not HOST:PORT", run.Stderr);
     }
@@ -49,7 +49,7 @@ public sealed partial class ProxyCommandTests
         using var taken = new TcpListener(IPAddress.Loopback, 0);
         taken.Start();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
-        var run = CliRun.Of(["proxy", "--node-id", "sidecar~127.0.0.1~a.default~default.svc.cluster.local", "--xds-address", "127.0.0.1:15010",
+        var run = Run(["proxy", "--node-id", "sidecar~127.0.0.1~a.default~default.svc.cluster.local", "--xds-address", "127.0.0.1:15010",
             "--outbound-address", "127.0.0.1:0", "--inbound-address", "127.0.0.1:0", "--health-address", "127.0.0.1:0", "--stats-address", "127.0.0.1:0",
             "--admin-address", $"127.0.0.1:{port}"]);
         Assert.Equal(1, run.ExitCode);
@@ -145,6 +145,15 @@ public sealed partial class ProxyCommandTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    /// <summary>The command line in-process, output captured (without the shared helper, whose home moves on main).</summary>
+    private static (int ExitCode, string Stdout, string Stderr) Run(string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = WeftCommand.Run(args, stdout, stderr, () => new StringReader(string.Empty));
+        return (code, stdout.ToString(), stderr.ToString());
     }
 
     private static async Task<string> ReadLineContainingAsync(StreamReader reader, string text)
