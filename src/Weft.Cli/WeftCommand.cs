@@ -21,6 +21,7 @@ internal static class WeftCommand
         root.Subcommands.Add(ControlCommand.Create(stdout, stderr));
         root.Subcommands.Add(UpCommand.Create(stdout, stderr));
         root.Subcommands.Add(SampleCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ProxyCommand.Create(stdout, stderr));
         root.Subcommands.Add(VersionCommand.Create(stdout));
         return root;
     }
@@ -46,6 +47,7 @@ internal static class WeftCommand
 
         try
         {
+            // SIGINT/SIGTERM cancel the running command, which then stops in order (a proxy drains); give that time.
             return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = StopTimeout });
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("WEFT_DEBUG") is null)

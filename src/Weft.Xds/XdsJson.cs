@@ -9,8 +9,10 @@ namespace Weft.Xds;
 /// </summary>
 public static class XdsJson
 {
-    /// <summary>Every message that Weft sends packed in an <c>Any</c>, with the files they import.</summary>
+    /// <summary>Every message that Weft sends packed in an <c>Any</c> (and the admin config dumps), with the files they import.</summary>
     public static TypeRegistry Types { get; } = TypeRegistry.FromFiles(
+        Envoy.Admin.V3.ConfigDumpReflection.Descriptor,
+        Envoy.Admin.V3.ConfigDumpSharedReflection.Descriptor,
         Envoy.Config.Listener.V3.ListenerReflection.Descriptor,
         Envoy.Config.Route.V3.RouteReflection.Descriptor,
         Envoy.Config.Cluster.V3.ClusterReflection.Descriptor,

@@ -14,6 +14,7 @@ public sealed class CommandLineTests
         Assert.Contains("control", run.Stdout);
         Assert.Contains("\n  up <DIR>  ", run.Stdout);
         Assert.Contains("\n  sample  ", run.Stdout);
+        Assert.Contains("proxy", run.Stdout);
         Assert.Contains("version", run.Stdout);
     }
 
@@ -22,6 +23,7 @@ public sealed class CommandLineTests
     [InlineData("control")]
     [InlineData("up")]
     [InlineData("sample")]
+    [InlineData("proxy")]
     [InlineData("version")]
     public void Every_command_has_help(string command)
     {

@@ -1,3 +1,5 @@
+using Weft.Cli.Tests.Support;
+
 namespace Weft.Cli.Tests;
 
 /// <summary><c>weft control</c>'s CA flags as a user meets them: in the help, and as one sentence when something is wrong.</summary>

@@ -104,6 +104,17 @@ public sealed class FieldNumberTests
         { DeltaDiscoveryRequest.Descriptor.FullName, "initial_resource_versions", 5 },
         { DeltaDiscoveryResponse.Descriptor.FullName, "removed_resources", 6 },
         { Resource.Descriptor.FullName, "ttl", 6 },
+        // envoy/admin/v3/config_dump*.proto
+        { Weft.Xds.Envoy.Admin.V3.ConfigDump.Descriptor.FullName, "configs", 1 },
+        { Weft.Xds.Envoy.Admin.V3.ClustersConfigDump.Descriptor.FullName, "dynamic_active_clusters", 3 },
+        { Weft.Xds.Envoy.Admin.V3.ClustersConfigDump.Descriptor.FullName, "dynamic_warming_clusters", 4 },
+        { Weft.Xds.Envoy.Admin.V3.ClustersConfigDump.Types.DynamicCluster.Descriptor.FullName, "last_updated", 3 },
+        { Weft.Xds.Envoy.Admin.V3.ListenersConfigDump.Descriptor.FullName, "dynamic_listeners", 3 },
+        { Weft.Xds.Envoy.Admin.V3.ListenersConfigDump.Types.DynamicListener.Descriptor.FullName, "warming_state", 3 },
+        { Weft.Xds.Envoy.Admin.V3.ListenersConfigDump.Types.DynamicListenerState.Descriptor.FullName, "listener", 2 },
+        { Weft.Xds.Envoy.Admin.V3.RoutesConfigDump.Descriptor.FullName, "dynamic_route_configs", 3 },
+        { Weft.Xds.Envoy.Admin.V3.EndpointsConfigDump.Descriptor.FullName, "dynamic_endpoint_configs", 3 },
+        { Weft.Xds.Envoy.Admin.V3.EndpointsConfigDump.Types.DynamicEndpointConfig.Descriptor.FullName, "endpoint_config", 2 },
     };
 
     [Theory]

@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Weft.Proxy.Snapshot;
+using Weft.Proxy.Snapshot.Clusters;
+using Weft.Proxy.Xds;
+using Weft.Xds.Envoy.Config.Core.V3;
+
+namespace Weft.Proxy.Admin;
+
+/// <summary>
+/// Envoy's admin endpoints that tools and people use on a sidecar: <c>/ready</c>, <c>/config_dump</c>,
+/// <c>/listeners</c> and <c>/clusters</c> (text, or JSON with <c>?format=json</c>), and <c>/quitquitquit</c> (POST).
+/// </summary>
+internal sealed class AdminApi(SnapshotState state, Func<XdsConnectionStatus> xds, Func<bool> draining, Action stop)
+{
+    private static readonly string[] Commands =
+    [
+        "/clusters: upstream clusters and their endpoints (?format=json)",
+        "/config_dump: the configuration in force, as Envoy dumps it",
+        "/listeners: listeners and their addresses (?format=json)",
+        "/quitquitquit: stop the proxy (POST)",
+        "/ready: LIVE once a complete configuration is in force",
+    ];
+
+    public Task HandleAsync(HttpContext context)
+    {
+        var json = string.Equals(context.Request.Query["format"], "json", StringComparison.Ordinal);
+        return context.Request.Path.Value switch
+        {
+            "/ready" => ReadyAsync(context),
+            "/config_dump" => WriteAsync(context, 200, "application/json", ConfigDumpBuilder.Json(state.Current, state.Latest)),
+            "/listeners" => json ? WriteAsync(context, 200, "application/json", ListenersJson()) : WriteAsync(context, 200, "text/plain", ListenersText()),
+            "/clusters" => json ? WriteAsync(context, 200, "application/json", ClustersJson()) : WriteAsync(context, 200, "text/plain", ClustersText()),
+            "/quitquitquit" => QuitAsync(context),
+            _ => WriteAsync(context, 404, "text/plain", "invalid path. admin commands are:\n  " + string.Join("\n  ", Commands) + "\n"),
+        };
+    }
+
+    /// <summary>Envoy's server state: LIVE, INITIALIZING while the first configuration is incomplete, DRAINING when stopping.</summary>
+    private Task ReadyAsync(HttpContext context)
+    {
+        if (draining())
+        {
+            return WriteAsync(context, 503, "text/plain", "DRAINING\n");
+        }
+
+        return state.IsReady ? WriteAsync(context, 200, "text/plain", "LIVE\n") : WriteAsync(context, 503, "text/plain", "INITIALIZING\n");
+    }
+
+    private Task QuitAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            return WriteAsync(context, 405, "text/plain", "This endpoint requires POST\n");
+        }
+
+        context.Response.OnCompleted(() =>
+        {
+            stop();
+            return Task.CompletedTask;
+        });
+        return WriteAsync(context, 200, "text/plain", "OK\n");
+    }
+
+    /// <summary>istio-agent's <c>/healthz/ready</c>: 200 once ready; otherwise 503 saying what is missing.</summary>
+    public Task HealthAsync(HttpContext context)
+    {
+        if (context.Request.Path.Value != "/healthz/ready")
+        {
+            return WriteAsync(context, 404, "text/plain", "not found: the health endpoint is /healthz/ready\n");
+        }
+
+        if (draining())
+        {
+            return WriteAsync(context, 503, "text/plain", "not ready: the proxy is stopping\n");
+        }
+
+        if (state.IsReady)
+        {
+            return WriteAsync(context, 200, "text/plain", string.Empty);
+        }
+
+        var reasons = state.Missing.ToList();
+        if (xds() is { Connected: false, LastError: { } error })
+        {
+            reasons.Add(error);
+        }
+
+        return WriteAsync(context, 503, "text/plain", "not ready: " + string.Join("; ", reasons) + "\n");
+    }
+
+    /// <summary>The metrics endpoint is not implemented yet: every path says so.</summary>
+    public static Task StatsAsync(HttpContext context) =>
+        WriteAsync(context, 404, "text/plain", "weft proxy does not serve metrics yet (/stats/prometheus is planned)\n");
+
+    private string ListenersText()
+    {
+        var text = new StringBuilder();
+        foreach (var listener in state.Current?.Listeners ?? [])
+        {
+            text.Append(listener.Name).Append("::").Append(Snapshot.HostPort.Join(listener.Address.ToString(), listener.Port)).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private string ListenersJson() => Json(writer =>
+    {
+        writer.WriteStartArray("listener_statuses");
+        foreach (var listener in state.Current?.Listeners ?? [])
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", listener.Name);
+            writer.WriteStartObject("local_address");
+            SocketAddress(writer, listener.Address.ToString(), listener.Port);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    });
+
+    private string ClustersText()
+    {
+        var text = new StringBuilder();
+        foreach (var cluster in Clusters())
+        {
+            var name = cluster.Model.Name;
+            text.Append(name).Append("::observability_name::").Append(name).Append('\n');
+            text.Append(name).Append("::added_via_api::true\n");
+            foreach (var host in cluster.Assignment.Hosts)
+            {
+                var prefix = $"{name}::{host.Authority}::";
+                text.Append(prefix).Append("health_flags::").Append(HealthFlags(host)).Append('\n');
+                text.Append(prefix).Append("weight::").Append(host.Weight.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                text.Append(prefix).Append("region::").Append(host.Region).Append('\n');
+                text.Append(prefix).Append("zone::").Append(host.Zone).Append('\n');
+                text.Append(prefix).Append("sub_zone::").Append(host.SubZone).Append('\n');
+                text.Append(prefix).Append("canary::false\n");
+                text.Append(prefix).Append("priority::").Append(host.Priority.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private string ClustersJson() => Json(writer =>
+    {
+        writer.WriteStartArray("cluster_statuses");
+        foreach (var cluster in Clusters())
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", cluster.Model.Name);
+            writer.WriteBoolean("added_via_api", true);
+            writer.WriteStartArray("host_statuses");
+            foreach (var host in cluster.Assignment.Hosts)
+            {
+                writer.WriteStartObject();
+                writer.WriteStartObject("address");
+                SocketAddress(writer, host.Address, host.Port);
+                writer.WriteEndObject();
+                writer.WriteStartObject("health_status");
+                writer.WriteString("eds_health_status", (host.Health == HealthStatus.Unknown ? HealthStatus.Healthy : host.Health).ToString().ToUpperInvariant());
+                writer.WriteEndObject();
+                writer.WriteNumber("weight", host.Weight);
+                writer.WriteStartObject("locality");
+                writer.WriteString("region", host.Region);
+                writer.WriteString("zone", host.Zone);
+                writer.WriteString("sub_zone", host.SubZone);
+                writer.WriteEndObject();
+                writer.WriteNumber("priority", host.Priority);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    });
+
+    private IEnumerable<ClusterRuntime> Clusters() =>
+        (state.Current?.Clusters.Values ?? []).OrderBy(c => c.Model.Name, StringComparer.Ordinal);
+
+    /// <summary>Envoy's health flags for a host whose health only EDS reports.</summary>
+    private static string HealthFlags(UpstreamHost host) => host.Health switch
+    {
+        HealthStatus.Healthy or HealthStatus.Unknown => "healthy",
+        HealthStatus.Degraded => "/degraded_eds_health",
+        _ => "/failed_eds_health",
+    };
+
+    private static void SocketAddress(Utf8JsonWriter writer, string address, int port)
+    {
+        writer.WriteStartObject("socket_address");
+        writer.WriteString("address", address);
+        writer.WriteNumber("port_value", port);
+        writer.WriteEndObject();
+    }
+
+    private static string Json(Action<Utf8JsonWriter> body)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static async Task WriteAsync(HttpContext context, int status, string contentType, string body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = contentType;
+        context.Response.ContentLength = bytes.Length;
+        await context.Response.Body.WriteAsync(bytes).ConfigureAwait(false);
+    }
+}

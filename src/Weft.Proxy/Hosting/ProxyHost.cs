@@ -1,0 +1,230 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Weft.Proxy.Admin;
+using Weft.Proxy.Http;
+using Weft.Proxy.Snapshot;
+using Weft.Proxy.Xds;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Weft.Proxy.Hosting;
+
+/// <summary>
+/// A running proxy: its xDS client, the snapshot it serves, and its listeners (outbound, inbound, admin, health, stats).
+/// <see cref="StartAsync"/> returns once every socket is bound; the proxy becomes ready when the first complete
+/// configuration arrives (<see cref="WaitUntilReadyAsync"/>). <see cref="DisposeAsync"/> stops accepting, lets requests in
+/// flight finish within <see cref="ProxyOptions.DrainTimeout"/>, and closes everything; <c>/quitquitquit</c> does the same.
+/// </summary>
+public sealed class ProxyHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly XdsClient _xds;
+    private readonly UpstreamTransports _transports;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _xdsLoop;
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _disposing;
+
+    private ProxyHost(ProxyOptions options, NodeIdentity node, WebApplication app, XdsClient xds, SnapshotState state, UpstreamTransports transports, IReadOnlyDictionary<ListenerRole, IPEndPoint> bound)
+    {
+        Options = options;
+        Node = node;
+        _app = app;
+        _xds = xds;
+        State = state;
+        _transports = transports;
+        OutboundEndpoint = bound[ListenerRole.Outbound];
+        InboundEndpoint = bound[ListenerRole.Inbound];
+        AdminEndpoint = bound[ListenerRole.Admin];
+        HealthEndpoint = bound[ListenerRole.Health];
+        StatsEndpoint = bound[ListenerRole.Stats];
+        _xdsLoop = Task.Run(() => xds.RunAsync(_stop.Token));
+    }
+
+    public ProxyOptions Options { get; }
+
+    public NodeIdentity Node { get; }
+
+    /// <summary>Where the outbound listener is bound (with the port the OS chose, when asked for 0).</summary>
+    public IPEndPoint OutboundEndpoint { get; }
+
+    public IPEndPoint InboundEndpoint { get; }
+
+    public IPEndPoint AdminEndpoint { get; }
+
+    public IPEndPoint HealthEndpoint { get; }
+
+    public IPEndPoint StatsEndpoint { get; }
+
+    /// <summary>Whether a complete configuration is in force.</summary>
+    public bool IsReady => State.IsReady;
+
+    /// <summary>Completes once the proxy has stopped, by <see cref="DisposeAsync"/> or by <c>/quitquitquit</c>.</summary>
+    public Task Completion => _completion.Task;
+
+    internal SnapshotState State { get; }
+
+    /// <summary>Whether stopping has begun (admin and health then answer "draining").</summary>
+    internal bool IsStopping => Volatile.Read(ref _disposing) == 1;
+
+    internal XdsConnectionStatus XdsStatus => _xds.Status;
+
+    /// <summary>
+    /// Starts a proxy. Throws <see cref="FormatException"/> for a malformed node id or address (the message names it) and
+    /// <see cref="IOException"/> when an address cannot be bound.
+    /// </summary>
+    public static async Task<ProxyHost> StartAsync(ProxyOptions options, ILoggerFactory loggerFactory, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var node = NodeIdentity.Parse(options.NodeId);
+        var xdsAddress = ListenAddress.ParseRemote(options.XdsAddress, "--xds-address");
+        var addresses = new Dictionary<ListenerRole, IPEndPoint>
+        {
+            [ListenerRole.Outbound] = ListenAddress.Parse(options.OutboundAddress, "--outbound-address"),
+            [ListenerRole.Inbound] = ListenAddress.Parse(options.InboundAddress, "--inbound-address"),
+            [ListenerRole.Admin] = ListenAddress.Parse(options.AdminAddress, "--admin-address"),
+            [ListenerRole.Health] = ListenAddress.Parse(options.HealthAddress, "--health-address"),
+            [ListenerRole.Stats] = ListenAddress.Parse(options.StatsAddress, "--stats-address"),
+        };
+
+        var state = new SnapshotState();
+        var transports = new UpstreamTransports();
+        state.Published += snapshot => transports.Keep(snapshot.Clusters.Keys.ToHashSet(StringComparer.Ordinal));
+        var builder = new SnapshotBuilder(state, options.Time, loggerFactory.CreateLogger<SnapshotBuilder>());
+        var xds = new XdsClient(
+            new XdsClientOptions
+            {
+                Address = xdsAddress,
+                Node = node,
+                Time = options.Time,
+                ReconnectInitial = options.ReconnectInitial,
+                ReconnectMaximum = options.ReconnectMaximum,
+            },
+            builder,
+            loggerFactory.CreateLogger<XdsClient>());
+
+        var listens = new Dictionary<ListenerRole, ListenOptions>();
+        var web = WebApplication.CreateSlimBuilder();
+        web.Logging.ClearProviders();
+        web.Services.AddSingleton<ILoggerFactory>(new KestrelLogFilter(loggerFactory));
+        web.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout);
+        web.Services.AddHttpForwarder();
+        web.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.AllowHostHeaderOverride = true;
+            kestrel.AllowAlternateSchemes = true;
+            // Envoy's defaults rather than Kestrel's: no body size or data-rate limits (long-lived streams stay up),
+            // an hour of keep-alive, and many concurrent HTTP/2 streams per connection.
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Limits.MinRequestBodyDataRate = null;
+            kestrel.Limits.MinResponseDataRate = null;
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromHours(1);
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 1024;
+            foreach (var (role, endpoint) in addresses)
+            {
+                kestrel.Listen(endpoint, listen =>
+                {
+                    listen.Protocols = role is ListenerRole.Outbound or ListenerRole.Inbound ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
+                    var feature = new ListenerRoleFeature(role);
+                    listen.Use(next => connection =>
+                    {
+                        connection.Features.Set(feature);
+                        return next(connection);
+                    });
+                    if (role is ListenerRole.Outbound or ListenerRole.Inbound)
+                    {
+                        listen.Use(next => connection => Http2Sniffing.OnConnectionAsync(connection, next));
+                    }
+
+                    listens[role] = listen;
+                });
+            }
+        });
+
+        var app = web.Build();
+        var endpoints = new ProxyEndpoints();
+        var random = options.Random ?? (() => (ulong)System.Random.Shared.NextInt64(long.MaxValue));
+        var router = new Router(transports, app.Services.GetRequiredService<IHttpForwarder>(), options.Time, random, endpoints);
+        var handler = new ProxyRequestHandler(state, router, loggerFactory.CreateLogger<ProxyRequestHandler>());
+        ProxyHost? host = null;
+        var admin = new AdminApi(
+            state,
+            () => xds.Status,
+            () => host?.IsStopping == true,
+            () => _ = Task.Run(async () => await host!.DisposeAsync().ConfigureAwait(false)));
+        app.Run(context => (context.Features.Get<ListenerRoleFeature>()?.Role) switch
+        {
+            ListenerRole.Outbound => handler.HandleAsync(context, ListenerRole.Outbound),
+            ListenerRole.Inbound => handler.HandleAsync(context, ListenerRole.Inbound),
+            ListenerRole.Admin => admin.HandleAsync(context),
+            ListenerRole.Health => admin.HealthAsync(context),
+            ListenerRole.Stats => AdminApi.StatsAsync(context),
+            _ => NotFound(context),
+        });
+
+        try
+        {
+            await app.StartAsync(cancel).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            transports.Dispose();
+            await xds.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var bound = listens.ToDictionary(l => l.Key, l => l.Value.IPEndPoint!);
+        endpoints.Set([bound[ListenerRole.Outbound], bound[ListenerRole.Inbound]]);
+        host = new ProxyHost(options, node, app, xds, state, transports, bound);
+        return host;
+    }
+
+    /// <summary>Completes when the first complete configuration is in force.</summary>
+    public Task WaitUntilReadyAsync(CancellationToken cancel = default) => State.Ready.WaitAsync(cancel);
+
+    /// <summary>Stops accepting connections, finishes requests in flight (within the drain timeout), and closes.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposing, 1) != 0)
+        {
+            await _completion.Task.ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+            await _stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await _xdsLoop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await _app.DisposeAsync().ConfigureAwait(false);
+            await _xds.DisposeAsync().ConfigureAwait(false);
+            _transports.Dispose();
+            _stop.Dispose();
+        }
+        finally
+        {
+            _completion.TrySetResult();
+        }
+    }
+
+    private static Task NotFound(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Weft.Proxy.Snapshot.Routes;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Weft.Proxy.Http;
+
+/// <summary>
+/// What one forwarded request needs from YARP: the request headers as the router left them (copied by the base class)
+/// and the upstream URI with the rewritten path; on the way back, <c>x-envoy-upstream-service-time</c> (milliseconds from
+/// sending the request to its response headers) and the response header edits of the route.
+/// </summary>
+internal sealed class ForwardTransformer(Uri target, ResponseShaping shaping, TimeProvider time) : HttpTransformer
+{
+    private long _sentAt;
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+        proxyRequest.RequestUri = target;
+        _sentAt = time.GetTimestamp();
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        var forward = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
+        if (proxyResponse is not null)
+        {
+            var elapsed = time.GetElapsedTime(_sentAt);
+            httpContext.Response.Headers["x-envoy-upstream-service-time"] = ((long)elapsed.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+            shaping.Apply(httpContext);
+        }
+
+        return forward;
+    }
+}

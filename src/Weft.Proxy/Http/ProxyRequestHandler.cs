@@ -1,0 +1,211 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Weft.Proxy.Snapshot;
+using Weft.Proxy.Snapshot.Listeners;
+using Weft.Proxy.Snapshot.Matching;
+using Weft.Xds;
+using Weft.Xds.Envoy.Config.Core.V3;
+
+namespace Weft.Proxy.Http;
+
+/// <summary>
+/// The first stages of a request on the outbound or inbound listener, in Envoy's order: the listener its original
+/// destination is handed to (none for a port no listener takes: 404, no route), the filter chain, then the HTTP
+/// connection manager's processing (upgrade check, path
+/// normalization, Host port handling, forwarding headers, request id) before the router takes over. The snapshot is read
+/// once; everything after uses that one.
+/// </summary>
+internal sealed partial class ProxyRequestHandler(SnapshotState state, Router router, ILogger<ProxyRequestHandler> log)
+{
+    public async Task HandleAsync(HttpContext context, ListenerRole role)
+    {
+        var info = new ProxyRequestInfo();
+        context.Features.Set(info);
+        var snapshot = state.Current;
+        if (snapshot is null)
+        {
+            await LocalReplies.SendAsync(context, StatusCodes.Status503ServiceUnavailable, "weft proxy has no complete configuration yet: " + string.Join("; ", state.Missing), ResponseFlags.NoRoute).ConfigureAwait(false);
+            return;
+        }
+
+        var authority = context.Request.Host.Value ?? string.Empty;
+        if (authority.Length == 0)
+        {
+            await LocalReplies.SendAsync(context, StatusCodes.Status400BadRequest, string.Empty, ResponseFlags.DownstreamProtocolError).ConfigureAwait(false);
+            return;
+        }
+
+        ListenerModel? listener;
+        LocalDestination destination;
+        if (role == ListenerRole.Outbound)
+        {
+            // Local mode has no capture: the per-port listener is the one the original destination would be handed to.
+            // virtualOutbound's own chains (TCP passthrough, its loop guard) exist for captured connections only.
+            destination = LocalDestination.Outbound(authority);
+            listener = snapshot.ListenerFor(destination.Address, destination.Port);
+        }
+        else
+        {
+            listener = snapshot.CaptureListener(TrafficDirection.Inbound, ResourceNames.VirtualInboundListener);
+            destination = listener is null ? LocalDestination.Outbound(authority) : LocalDestination.Inbound(authority, listener);
+        }
+
+        if (listener is null)
+        {
+            await LocalReplies.SendAsync(context, StatusCodes.Status404NotFound, string.Empty, ResponseFlags.NoRoute).ConfigureAwait(false);
+            return;
+        }
+
+        info.Listener = listener.Name;
+        var connection = context.Connection;
+        var facts = new ConnectionFacts(
+            destination.Address,
+            destination.Port,
+            connection.RemoteIpAddress ?? System.Net.IPAddress.Loopback,
+            connection.RemotePort,
+            "raw_buffer",
+            HttpProtocol.IsHttp2(context.Request.Protocol) ? "h2c" : "http/1.1");
+        var chain = listener.SelectChain(facts);
+        info.FilterChain = chain?.Name ?? string.Empty;
+        switch (chain?.Action)
+        {
+            case HttpChain http:
+                await ServeAsync(context, snapshot, http.Manager, destination, info).ConfigureAwait(false);
+                break;
+            case TcpChain tcp:
+                await LocalReplies.SendAsync(
+                    context,
+                    StatusCodes.Status502BadGateway,
+                    $"weft proxy: {destination.Authority} reaches filter chain {chain.Name} of listener {listener.Name}, which proxies TCP to {tcp.Cluster}; TCP proxying is not implemented yet",
+                    ResponseFlags.UpstreamConnectionFailure).ConfigureAwait(false);
+                break;
+            case UnsupportedChain unsupported:
+                await LocalReplies.SendAsync(context, StatusCodes.Status502BadGateway, $"weft proxy: filter chain {chain.Name} of listener {listener.Name}: {unsupported.Reason}", ResponseFlags.UpstreamConnectionFailure).ConfigureAwait(false);
+                break;
+            default:
+                LogNoChain(log, listener.Name, destination.Authority);
+                await LocalReplies.SendAsync(context, StatusCodes.Status404NotFound, string.Empty, ResponseFlags.NoRoute).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    /// <summary>The connection manager's work before routing.</summary>
+    private async Task ServeAsync(HttpContext context, ProxySnapshot snapshot, ConnectionManagerModel manager, LocalDestination destination, ProxyRequestInfo info)
+    {
+        var server = ServerHeader.For(manager);
+        context.Response.OnStarting(static s =>
+        {
+            var (header, ctx) = ((ServerHeader, HttpContext))s;
+            header.Apply(ctx);
+            return Task.CompletedTask;
+        }, (server, context));
+
+        if (manager.DenyUnevaluatedAuthorization)
+        {
+            LogAuthorizationDenied(log, info.Listener, info.FilterChain);
+            // Envoy's RBAC filter sets no response flag, only this body.
+            await LocalReplies.SendAsync(context, StatusCodes.Status403Forbidden, "RBAC: access denied", string.Empty).ConfigureAwait(false);
+            return;
+        }
+
+        if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
+            && !manager.Upgrades.Contains(context.Request.Headers.Upgrade.ToString()))
+        {
+            await LocalReplies.SendAsync(context, StatusCodes.Status403Forbidden, string.Empty, ResponseFlags.DownstreamProtocolError).ConfigureAwait(false);
+            return;
+        }
+
+        var (outcome, path) = PathNormalizer.Process(Target(context), manager.NormalizePath, manager.MergeSlashes, manager.EscapedSlashes);
+        switch (outcome)
+        {
+            case PathNormalizer.Outcome.Invalid or PathNormalizer.Outcome.Reject:
+                await LocalReplies.SendAsync(context, StatusCodes.Status400BadRequest, string.Empty, ResponseFlags.DownstreamProtocolError).ConfigureAwait(false);
+                return;
+            case PathNormalizer.Outcome.Redirect:
+                context.Response.Headers.Location = path;
+                await LocalReplies.SendAsync(context, StatusCodes.Status307TemporaryRedirect, string.Empty, string.Empty).ConfigureAwait(false);
+                return;
+        }
+
+        var host = Host(context.Request.Host.Value!, manager, destination.Port);
+        if (host != context.Request.Host.Value)
+        {
+            context.Request.Host = new HostString(host);
+        }
+
+        var isInternal = RequestHeaders.IsInternal(context.Connection.RemoteIpAddress);
+        RequestHeaders.Apply(context, manager, isInternal);
+        var routes = snapshot.RoutesFor(manager);
+        if (routes is null)
+        {
+            await LocalReplies.SendAsync(context, StatusCodes.Status404NotFound, string.Empty, ResponseFlags.NoRoute).ConfigureAwait(false);
+            return;
+        }
+
+        if (!isInternal)
+        {
+            foreach (var name in routes.InternalOnlyHeaders)
+            {
+                context.Request.Headers.Remove(name);
+            }
+        }
+
+        var request = new RouteRequest
+        {
+            Method = context.Request.Method,
+            Authority = host,
+            Path = path,
+            Scheme = context.Request.Scheme,
+            Headers = context.Request.Headers,
+        };
+        await router.RouteAsync(context, snapshot, manager, routes, request, destination, isInternal).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The request target as sent: origin-form as is; for absolute-form (a client using the proxy as its HTTP proxy) the
+    /// path and query after the authority.
+    /// </summary>
+    private static string Target(HttpContext context)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(raw))
+        {
+            return context.Request.Path.ToUriComponent() + context.Request.QueryString.ToUriComponent();
+        }
+
+        var scheme = raw.IndexOf("://", StringComparison.Ordinal);
+        if (scheme > 0 && raw[0] != '/')
+        {
+            var slash = raw.IndexOf('/', scheme + 3);
+            var query = raw.IndexOf('?', scheme + 3);
+            return slash >= 0 && (query < 0 || slash < query) ? raw[slash..] : "/" + (query >= 0 ? raw[query..] : string.Empty);
+        }
+
+        return raw;
+    }
+
+    /// <summary>The Host after the manager's port and trailing-dot handling.</summary>
+    private static string Host(string host, ConnectionManagerModel manager, int destinationPort)
+    {
+        var withoutPort = HostPort.StripPort(host);
+        var port = host[withoutPort.Length..];
+        if (manager.StripTrailingHostDot && withoutPort.EndsWith('.'))
+        {
+            withoutPort = withoutPort[..^1];
+        }
+
+        if (manager.StripAnyHostPort || (manager.StripMatchingHostPort && port == ":" + destinationPort.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            port = string.Empty;
+        }
+
+        return withoutPort + port;
+    }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Debug, Message = "no filter chain of listener {Listener} takes {Destination}")]
+    private static partial void LogNoChain(ILogger log, string listener, string destination);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "denied a request on listener {Listener} chain {Chain}: it carries authorization (RBAC) rules, which weft proxy does not evaluate yet")]
+    private static partial void LogAuthorizationDenied(ILogger log, string listener, string chain);
+}

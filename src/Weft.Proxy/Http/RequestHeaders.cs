@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+using Weft.Proxy.Snapshot.Listeners;
+
+namespace Weft.Proxy.Http;
+
+/// <summary>
+/// The request headers Envoy's connection manager sets before routing: <c>x-forwarded-for</c> (appended with the peer's
+/// address only when the manager uses the remote address, as gateways do; sidecars leave it as the client sent it),
+/// <c>x-envoy-internal</c> in that mode, <c>x-forwarded-proto</c> when absent, <c>x-request-id</c> when absent (or, at
+/// the edge, always unless told to keep it), and Via.
+/// </summary>
+internal static class RequestHeaders
+{
+    public const string RequestId = "x-request-id";
+    public const string ForwardedFor = "x-forwarded-for";
+    public const string ForwardedProto = "x-forwarded-proto";
+    public const string EnvoyInternal = "x-envoy-internal";
+
+    public static void Apply(HttpContext context, ConnectionManagerModel manager, bool isInternal)
+    {
+        var headers = context.Request.Headers;
+        var remote = context.Connection.RemoteIpAddress;
+        if (manager.UseRemoteAddress)
+        {
+            if (!manager.SkipXffAppend && remote is not null)
+            {
+                var address = (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString();
+                headers[ForwardedFor] = StringValues.IsNullOrEmpty(headers[ForwardedFor]) ? address : headers[ForwardedFor] + "," + address;
+            }
+
+            if (isInternal)
+            {
+                headers[EnvoyInternal] = "true";
+            }
+            else
+            {
+                headers.Remove(EnvoyInternal);
+            }
+        }
+
+        if (StringValues.IsNullOrEmpty(headers[ForwardedProto]))
+        {
+            headers[ForwardedProto] = context.Request.Scheme;
+        }
+
+        if (manager.GenerateRequestId
+            && (StringValues.IsNullOrEmpty(headers[RequestId]) || (manager.UseRemoteAddress && !isInternal && !manager.PreserveExternalRequestId)))
+        {
+            headers[RequestId] = Guid.NewGuid().ToString("D", CultureInfo.InvariantCulture);
+        }
+
+        if (manager.Via.Length > 0)
+        {
+            headers.Via = StringValues.Concat(headers.Via, manager.Via);
+        }
+    }
+
+    /// <summary>Loopback and private (RFC 1918, IPv6 unique local) addresses count as internal, as in Envoy.</summary>
+    public static bool IsInternal(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return false;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (IPAddress.IsLoopback(address))
+        {
+            return true;
+        }
+
+        var bytes = address.GetAddressBytes();
+        return address.AddressFamily == AddressFamily.InterNetwork
+            ? bytes[0] == 10 || (bytes[0] == 172 && (bytes[1] & 0xF0) == 16) || (bytes[0] == 192 && bytes[1] == 168)
+            : (bytes[0] & 0xFE) == 0xFC;
+    }
+
+    /// <summary>
+    /// A gRPC <c>grpc-timeout</c> value (<c>100m</c>, <c>5S</c>: digits and a unit H, M, S, m, u or n); null when absent
+    /// or malformed.
+    /// </summary>
+    public static TimeSpan? GrpcTimeout(string? value)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length < 2 || value.Length > 9
+            || !long.TryParse(value.AsSpan(0, value.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
+        {
+            return null;
+        }
+
+        return value[^1] switch
+        {
+            'H' => TimeSpan.FromHours(amount),
+            'M' => TimeSpan.FromMinutes(amount),
+            'S' => TimeSpan.FromSeconds(amount),
+            'm' => TimeSpan.FromMilliseconds(amount),
+            'u' => TimeSpan.FromMicroseconds(amount),
+            'n' => TimeSpan.FromTicks(amount / 100),
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Sockets;
+using Weft.Proxy.Snapshot.Clusters;
+
+namespace Weft.Proxy.Http;
+
+/// <summary>
+/// Opens upstream connections for a cluster: host names resolved in the cluster's address family, each address tried
+/// in turn, the socket bound to the cluster's source address when it has one (Istio's 127.0.0.6 for inbound traffic), and
+/// no Nagle delay.
+/// </summary>
+internal static class UpstreamConnector
+{
+    public static async ValueTask<Stream> ConnectAsync(ConnectionSettings settings, DnsEndPoint target, CancellationToken cancel)
+    {
+        IPAddress[] addresses = IPAddress.TryParse(target.Host, out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(target.Host, settings.DnsFamily ?? AddressFamily.Unspecified, cancel).ConfigureAwait(false);
+        if (addresses.Length == 0)
+        {
+            throw new SocketException((int)SocketError.HostNotFound);
+        }
+
+        Exception? last = null;
+        foreach (var address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                if (settings.SourceAddress is { } source && source.AddressFamily == address.AddressFamily)
+                {
+                    socket.Bind(new IPEndPoint(source, 0));
+                }
+
+                await socket.ConnectAsync(new IPEndPoint(address, target.Port), cancel).ConfigureAwait(false);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                last = e;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        throw last!;
+    }
+}

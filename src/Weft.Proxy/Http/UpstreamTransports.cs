@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Weft.Proxy.Snapshot.Clusters;
+
+namespace Weft.Proxy.Http;
+
+/// <summary>
+/// One pooled HTTP client (a <see cref="SocketsHttpHandler"/>) per cluster, kept across snapshots while the cluster's
+/// connection settings stay equal, so a routing change does not drop warm connections. A client whose cluster changed or
+/// disappeared is retired and disposed once the requests that hold it have finished.
+/// </summary>
+internal sealed class UpstreamTransports : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Transport> _byCluster = new(StringComparer.Ordinal);
+
+    /// <summary>The client for a cluster, held until the returned lease is disposed.</summary>
+    public Lease Acquire(ClusterModel cluster)
+    {
+        while (true)
+        {
+            var transport = _byCluster.GetOrAdd(cluster.Name, static (_, settings) => new Transport(settings), cluster.Connection);
+            if (transport.Settings != cluster.Connection)
+            {
+                var replacement = new Transport(cluster.Connection);
+                if (_byCluster.TryUpdate(cluster.Name, replacement, transport))
+                {
+                    transport.Retire();
+                }
+                else
+                {
+                    replacement.Retire();
+                }
+
+                continue;
+            }
+
+            if (transport.TryAcquire())
+            {
+                return new Lease(transport);
+            }
+        }
+    }
+
+    /// <summary>Retires the clients of clusters that are gone.</summary>
+    public void Keep(IReadOnlySet<string> clusters)
+    {
+        foreach (var (name, transport) in _byCluster)
+        {
+            if (!clusters.Contains(name) && _byCluster.TryRemove(new KeyValuePair<string, Transport>(name, transport)))
+            {
+                transport.Retire();
+            }
+        }
+    }
+
+    public int Count => _byCluster.Count;
+
+    public void Dispose()
+    {
+        foreach (var transport in _byCluster.Values)
+        {
+            transport.Retire();
+        }
+
+        _byCluster.Clear();
+    }
+
+    /// <summary>A held client; disposing it lets a retired client go.</summary>
+    public readonly struct Lease(Transport transport) : IDisposable
+    {
+        public HttpMessageInvoker Invoker => transport.Invoker;
+
+        public void Dispose() => transport.Release();
+    }
+
+    internal sealed class Transport
+    {
+        private int _leases;
+        private int _retired;
+        private int _disposed;
+
+        public Transport(ConnectionSettings settings)
+        {
+            Settings = settings;
+            var handler = new SocketsHttpHandler
+            {
+                UseProxy = false,
+                AllowAutoRedirect = false,
+                AutomaticDecompression = System.Net.DecompressionMethods.None,
+                UseCookies = false,
+                EnableMultipleHttp2Connections = true,
+                ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
+                ConnectTimeout = settings.ConnectTimeout > TimeSpan.Zero ? settings.ConnectTimeout : Timeout.InfiniteTimeSpan,
+                PooledConnectionIdleTimeout = settings.IdleTimeout,
+                ConnectCallback = (context, cancel) => UpstreamConnector.ConnectAsync(settings, context.DnsEndPoint, cancel),
+            };
+            Invoker = new HttpMessageInvoker(handler, disposeHandler: true);
+        }
+
+        public ConnectionSettings Settings { get; }
+
+        public HttpMessageInvoker Invoker { get; }
+
+        public bool TryAcquire()
+        {
+            Interlocked.Increment(ref _leases);
+            if (Volatile.Read(ref _retired) == 0)
+            {
+                return true;
+            }
+
+            Release();
+            return false;
+        }
+
+        public void Release()
+        {
+            if (Interlocked.Decrement(ref _leases) == 0 && Volatile.Read(ref _retired) != 0)
+            {
+                DisposeOnce();
+            }
+        }
+
+        public void Retire()
+        {
+            Interlocked.Exchange(ref _retired, 1);
+            if (Volatile.Read(ref _leases) == 0)
+            {
+                DisposeOnce();
+            }
+        }
+
+        private void DisposeOnce()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                Invoker.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.Sockets;
+using Google.Protobuf;
+using Weft.Proxy.Xds;
+using Weft.Xds;
+using Weft.Xds.Envoy.Config.Cluster.V3;
+using Weft.Xds.Envoy.Config.Core.V3;
+using HttpProtocolOptions = Weft.Xds.Envoy.Extensions.Upstreams.Http.V3.HttpProtocolOptions;
+using DiscoveryType = Weft.Xds.Envoy.Config.Cluster.V3.Cluster.Types.DiscoveryType;
+using LbPolicy = Weft.Xds.Envoy.Config.Cluster.V3.Cluster.Types.LbPolicy;
+
+namespace Weft.Proxy.Snapshot.Clusters;
+
+/// <summary>
+/// Compiles a Cluster. Supported discovery types: EDS (over ADS), STATIC, STRICT_DNS and LOGICAL_DNS (names resolved when
+/// connecting) and ORIGINAL_DST. Upstream HTTP/1.1 or h2c as the cluster's HTTP protocol options say. Circuit breakers,
+/// outlier detection, health checks and load-balancer variants are accepted and not applied yet; a cluster that needs
+/// upstream TLS is accepted and answers 503 until TLS exists, so one such cluster does not block the rest.
+/// </summary>
+internal static class ClusterCompiler
+{
+    /// <summary>Envoy's connect timeout when the cluster sets none.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Envoy's upstream idle timeout when the cluster sets none.</summary>
+    public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromHours(1);
+
+    /// <summary>The header ORIGINAL_DST clusters read with <c>use_http_header</c> unless told another.</summary>
+    public const string OriginalDestinationHeader = "x-envoy-original-dst-host";
+
+    private const string ProtocolOptionsKey = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+
+    public static ClusterModel Compile(Cluster cluster)
+    {
+        if (cluster.ClusterDiscoveryTypeCase == Cluster.ClusterDiscoveryTypeOneofCase.ClusterType)
+        {
+            throw new XdsRejectedException($"the custom cluster type {cluster.ClusterType.Name} is not supported");
+        }
+
+        var kind = cluster.Type switch
+        {
+            DiscoveryType.Static => DiscoveryKind.Static,
+            DiscoveryType.StrictDns => DiscoveryKind.StrictDns,
+            DiscoveryType.LogicalDns => DiscoveryKind.LogicalDns,
+            DiscoveryType.Eds => DiscoveryKind.Eds,
+            DiscoveryType.OriginalDst => DiscoveryKind.OriginalDst,
+            var other => throw new XdsRejectedException($"the discovery type {other} is not known"),
+        };
+
+        var originalDst = kind == DiscoveryKind.OriginalDst;
+        if (originalDst != (cluster.LbPolicy == LbPolicy.ClusterProvided))
+        {
+            throw new XdsRejectedException(originalDst
+                ? $"an ORIGINAL_DST cluster needs lb_policy CLUSTER_PROVIDED, not {cluster.LbPolicy}"
+                : $"lb_policy CLUSTER_PROVIDED is only for ORIGINAL_DST clusters, not {cluster.Type}");
+        }
+
+        var inline = LoadAssignment.Empty;
+        if (cluster.LoadAssignment is { } assignment)
+        {
+            if (originalDst && assignment.Endpoints.Count > 0)
+            {
+                throw new XdsRejectedException("an ORIGINAL_DST cluster cannot list endpoints");
+            }
+
+            if (kind != DiscoveryKind.Eds)
+            {
+                inline = LoadAssignmentCompiler.Compile(assignment, namesAllowed: kind is DiscoveryKind.StrictDns or DiscoveryKind.LogicalDns);
+            }
+        }
+
+        if (kind == DiscoveryKind.LogicalDns && inline.Hosts.Count() != 1)
+        {
+            throw new XdsRejectedException("a LOGICAL_DNS cluster needs exactly one endpoint");
+        }
+
+        var edsName = string.Empty;
+        if (kind == DiscoveryKind.Eds)
+        {
+            var config = cluster.EdsClusterConfig?.EdsConfig
+                ?? throw new XdsRejectedException("an EDS cluster needs eds_cluster_config.eds_config");
+            if (config.ConfigSourceSpecifierCase is not (ConfigSource.ConfigSourceSpecifierOneofCase.Ads or ConfigSource.ConfigSourceSpecifierOneofCase.Self))
+            {
+                throw new XdsRejectedException($"EDS from {config.ConfigSourceSpecifierCase} is not supported (only ADS)");
+            }
+
+            edsName = cluster.EdsClusterConfig.ServiceName.Length > 0 ? cluster.EdsClusterConfig.ServiceName : cluster.Name;
+        }
+
+        var (protocol, idle) = Protocol(cluster);
+        return new ClusterModel
+        {
+            Name = cluster.Name,
+            Kind = kind,
+            EdsServiceName = edsName,
+            Inline = inline,
+            Connection = new ConnectionSettings(
+                protocol,
+                cluster.ConnectTimeout is { } connect ? connect.ToTimeSpan() : DefaultConnectTimeout,
+                idle,
+                Source(cluster.UpstreamBindConfig),
+                cluster.DnsLookupFamily switch
+                {
+                    Cluster.Types.DnsLookupFamily.V4Only => AddressFamily.InterNetwork,
+                    Cluster.Types.DnsLookupFamily.V6Only => AddressFamily.InterNetworkV6,
+                    _ => null,
+                }),
+            HealthyPanicThreshold = cluster.CommonLbConfig?.HealthyPanicThreshold?.Value ?? 50,
+            LocalityWeighted = cluster.CommonLbConfig?.LocalityConfigSpecifierCase == Cluster.Types.CommonLbConfig.LocalityConfigSpecifierOneofCase.LocalityWeightedLbConfig,
+            UpstreamPortOverride = cluster.OriginalDstLbConfig?.UpstreamPortOverride is { } port ? (int)port : null,
+            OriginalDestinationHeader = cluster.OriginalDstLbConfig is { UseHttpHeader: true } dst
+                ? (dst.HttpHeaderName.Length > 0 ? dst.HttpHeaderName.ToLowerInvariant() : OriginalDestinationHeader)
+                : null,
+            Unsupported = UpstreamTls(cluster),
+            LbPolicy = cluster.LbPolicy.ToString(),
+        };
+    }
+
+    /// <summary>The upstream protocol and idle timeout from the cluster's HTTP protocol options.</summary>
+    private static (UpstreamProtocol, TimeSpan) Protocol(Cluster cluster)
+    {
+        if (!cluster.TypedExtensionProtocolOptions.TryGetValue(ProtocolOptionsKey, out var any))
+        {
+            return (UpstreamProtocol.Http1, DefaultIdleTimeout);
+        }
+
+        HttpProtocolOptions options;
+        try
+        {
+            options = any.Unpack<HttpProtocolOptions>();
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new XdsRejectedException($"its HTTP protocol options do not decode: {e.Message}");
+        }
+
+        var idle = options.CommonHttpProtocolOptions?.IdleTimeout is { } timeout
+            ? (timeout.ToTimeSpan() == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : timeout.ToTimeSpan())
+            : DefaultIdleTimeout;
+        var protocol = options.UpstreamProtocolOptionsCase switch
+        {
+            HttpProtocolOptions.UpstreamProtocolOptionsOneofCase.ExplicitHttpConfig
+                when options.ExplicitHttpConfig.ProtocolConfigCase == HttpProtocolOptions.Types.ExplicitHttpConfig.ProtocolConfigOneofCase.Http2ProtocolOptions => UpstreamProtocol.Http2,
+            HttpProtocolOptions.UpstreamProtocolOptionsOneofCase.UseDownstreamProtocolConfig => UpstreamProtocol.Downstream,
+
+            // Automatic selection needs ALPN, which plaintext does not have: Envoy then speaks HTTP/1.1.
+            _ => UpstreamProtocol.Http1,
+        };
+        return (protocol, idle);
+    }
+
+    private static IPAddress? Source(BindConfig? bind)
+    {
+        if (bind?.SourceAddress is not { } source)
+        {
+            return null;
+        }
+
+        return IPAddress.TryParse(source.Address, out var ip)
+            ? ip
+            : throw new XdsRejectedException($"upstream_bind_config address \"{source.Address}\" is not an IP address");
+    }
+
+    private static string? UpstreamTls(Cluster cluster) =>
+        cluster.TransportSocket is { } socket
+        && (socket.TypedConfig?.TypeUrl == TypeUrls.UpstreamTlsContext || socket.Name == "envoy.transport_sockets.tls")
+            ? $"cluster {cluster.Name} needs upstream TLS, which weft proxy does not do yet"
+            : null;
+}

@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Weft.Proxy.Snapshot.Clusters;
+
+/// <summary>
+/// A compiled cluster: how it finds endpoints and connects to them. <see cref="Connection"/> holds everything that
+/// shapes the upstream connection pool, so two clusters with equal connection settings can share one.
+/// </summary>
+internal sealed record ClusterModel
+{
+    public required string Name { get; init; }
+
+    public required DiscoveryKind Kind { get; init; }
+
+    /// <summary>The assignment name EDS delivers this cluster's endpoints under.</summary>
+    public string EdsServiceName { get; init; } = string.Empty;
+
+    /// <summary>Endpoints given in the cluster itself (STATIC and DNS clusters).</summary>
+    public LoadAssignment Inline { get; init; } = LoadAssignment.Empty;
+
+    public required ConnectionSettings Connection { get; init; }
+
+    /// <summary>Below this share of healthy hosts Envoy balances over all hosts (panic); 0 turns panic off.</summary>
+    public double HealthyPanicThreshold { get; init; } = 50;
+
+    /// <summary><c>locality_weighted_lb_config</c>: pick a locality by weight first, then a host in it.</summary>
+    public bool LocalityWeighted { get; init; }
+
+    /// <summary>ORIGINAL_DST: the port to use instead of the original one.</summary>
+    public int? UpstreamPortOverride { get; init; }
+
+    /// <summary>ORIGINAL_DST: read the destination from this request header instead (Envoy's <c>use_http_header</c>).</summary>
+    public string? OriginalDestinationHeader { get; init; }
+
+    /// <summary>Why requests to this cluster cannot be served yet (upstream TLS); null when they can.</summary>
+    public string? Unsupported { get; init; }
+
+    /// <summary>The configured load-balancing policy (every policy is served by weighted round robin for now).</summary>
+    public string LbPolicy { get; init; } = "ROUND_ROBIN";
+}
+
+/// <summary>What a cluster's upstream connections need: protocol, timeouts, source address and address family.</summary>
+internal sealed record ConnectionSettings(
+    UpstreamProtocol Protocol,
+    TimeSpan ConnectTimeout,
+    TimeSpan IdleTimeout,
+    IPAddress? SourceAddress,
+    AddressFamily? DnsFamily);

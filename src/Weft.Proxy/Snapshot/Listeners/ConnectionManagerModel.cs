@@ -1,0 +1,74 @@
+using Weft.Proxy.Snapshot.Routes;
+
+namespace Weft.Proxy.Snapshot.Listeners;
+
+/// <summary>
+/// A compiled HttpConnectionManager: where its routes come from (RDS by name, or inline) and the request processing it
+/// asks for before routing.
+/// </summary>
+internal sealed record ConnectionManagerModel
+{
+    /// <summary>The RDS route configuration name; null when the routes are inline.</summary>
+    public string? RouteConfigName { get; init; }
+
+    public RouteTable? InlineRoutes { get; init; }
+
+    public bool UseRemoteAddress { get; init; }
+
+    public bool SkipXffAppend { get; init; }
+
+    public uint XffNumTrustedHops { get; init; }
+
+    /// <summary>The Server header value; Envoy's default is "envoy".</summary>
+    public string ServerName { get; init; } = "envoy";
+
+    public ServerHeaderMode ServerHeader { get; init; } = ServerHeaderMode.Overwrite;
+
+    public bool NormalizePath { get; init; }
+
+    public bool MergeSlashes { get; init; }
+
+    public EscapedSlashes EscapedSlashes { get; init; } = EscapedSlashes.KeepUnchanged;
+
+    public bool GenerateRequestId { get; init; } = true;
+
+    public bool PreserveExternalRequestId { get; init; }
+
+    public bool AlwaysSetRequestIdInResponse { get; init; }
+
+    /// <summary>How long a stream may be idle; infinite when disabled. Envoy's default is 5 minutes.</summary>
+    public TimeSpan StreamIdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    public bool StripAnyHostPort { get; init; }
+
+    public bool StripMatchingHostPort { get; init; }
+
+    public bool StripTrailingHostDot { get; init; }
+
+    public string Via { get; init; } = string.Empty;
+
+    /// <summary>Upgrade types (e.g. "websocket") the manager lets through.</summary>
+    public IReadOnlySet<string> Upgrades { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Set when the filter chain holds an authorization (RBAC) filter with rules: this proxy cannot evaluate them yet and
+    /// denies instead of letting requests through unchecked.
+    /// </summary>
+    public bool DenyUnevaluatedAuthorization { get; init; }
+}
+
+internal enum ServerHeaderMode
+{
+    Overwrite,
+    AppendIfAbsent,
+    PassThrough,
+}
+
+/// <summary>What the connection manager does with <c>%2F</c> and <c>%5C</c> in paths.</summary>
+internal enum EscapedSlashes
+{
+    KeepUnchanged,
+    Reject,
+    UnescapeAndRedirect,
+    UnescapeAndForward,
+}

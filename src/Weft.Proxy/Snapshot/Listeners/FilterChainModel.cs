@@ -1,0 +1,14 @@
+namespace Weft.Proxy.Snapshot.Listeners;
+
+/// <summary>A filter chain: its match and what it does with the connection.</summary>
+internal sealed record FilterChainModel(string Name, ChainMatch Match, ChainAction Action);
+
+/// <summary>What a chain does: serve HTTP through a connection manager, proxy TCP, or something this proxy cannot do yet.</summary>
+internal abstract record ChainAction;
+
+internal sealed record HttpChain(ConnectionManagerModel Manager) : ChainAction;
+
+/// <summary>A TCP proxy chain (not served yet: the reason is given to the client).</summary>
+internal sealed record TcpChain(string Cluster) : ChainAction;
+
+internal sealed record UnsupportedChain(string Reason) : ChainAction;

@@ -1,0 +1,303 @@
+using System.Net;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Weft.Proxy.Snapshot.Routes;
+using Weft.Proxy.Xds;
+using Weft.Xds;
+using Weft.Xds.Envoy.Config.Core.V3;
+using Weft.Xds.Envoy.Config.Listener.V3;
+using Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
+using Weft.Xds.Envoy.Extensions.Filters.Network.TcpProxy.V3;
+using SocketAddress = Weft.Xds.Envoy.Config.Core.V3.SocketAddress;
+using Hcm = Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3.HttpConnectionManager;
+using HttpRbac = Weft.Xds.Envoy.Extensions.Filters.Http.Rbac.V3.RBAC;
+using NetworkRbac = Weft.Xds.Envoy.Extensions.Filters.Network.Rbac.V3.RBAC;
+using RbacAction = Weft.Xds.Envoy.Config.Rbac.V3.RBAC.Types.Action;
+
+namespace Weft.Proxy.Snapshot.Listeners;
+
+/// <summary>
+/// Compiles a Listener: its socket address, filter chains (HTTP connection managers, TCP proxies) and default chain.
+/// Refused as Envoy refuses them: chains with the same match, a connection manager that is not the last filter or
+/// whose router is missing or not last, filters of unknown types (unless optional), listeners with nothing to serve.
+/// </summary>
+internal static class ListenerCompiler
+{
+    private static readonly HashSet<string> ListenerFilterTypes = new(StringComparer.Ordinal)
+    {
+        TypeUrls.OriginalDst, TypeUrls.HttpInspector, TypeUrls.TlsInspector,
+    };
+
+    public static ListenerModel Compile(Listener listener)
+    {
+        if (listener.ApiListener is not null)
+        {
+            throw new XdsRejectedException("api_listener (a proxyless client's listener) is not for a sidecar");
+        }
+
+        if (listener.Address?.SocketAddress is not { } socket)
+        {
+            throw new XdsRejectedException("the listener has no socket address");
+        }
+
+        if (!IPAddress.TryParse(socket.Address, out var ip) || socket.PortSpecifierCase != SocketAddress.PortSpecifierOneofCase.PortValue || socket.PortValue > 65535)
+        {
+            throw new XdsRejectedException($"\"{socket.Address}:{socket.PortValue}\" is not an IP address and port");
+        }
+
+        foreach (var filter in listener.ListenerFilters)
+        {
+            if (filter.TypedConfig is { } any && !ListenerFilterTypes.Contains(any.TypeUrl))
+            {
+                throw new XdsRejectedException($"listener filter {filter.Name} ({any.TypeUrl}) is not supported");
+            }
+        }
+
+        var chains = new List<FilterChainModel>();
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < listener.FilterChains.Count; i++)
+        {
+            var chain = Chain(listener.FilterChains[i], i);
+            if (keys.TryGetValue(chain.Match.Key, out var other))
+            {
+                throw new XdsRejectedException($"filter chains {other} and {chain.Name} have the same match");
+            }
+
+            keys[chain.Match.Key] = chain.Name;
+            chains.Add(chain);
+        }
+
+        var fallback = listener.DefaultFilterChain is { } d ? Chain(d, -1) : null;
+        if (chains.Count == 0 && fallback is null)
+        {
+            throw new XdsRejectedException("the listener has no filter chains");
+        }
+
+        return new ListenerModel(
+            listener.Name,
+            ip,
+            (int)socket.PortValue,
+            listener.BindToPort ?? true,
+            listener.UseOriginalDst ?? false,
+            listener.TrafficDirection,
+            chains,
+            fallback);
+    }
+
+    private static FilterChainModel Chain(FilterChain chain, int index)
+    {
+        var name = chain.Name.Length > 0 ? chain.Name : index < 0 ? "default" : $"#{index}";
+        try
+        {
+            var match = ChainMatch.Compile(chain.FilterChainMatch);
+            return new FilterChainModel(name, match, Action(chain));
+        }
+        catch (XdsRejectedException e)
+        {
+            throw new XdsRejectedException($"filter chain {name}: {e.Message}");
+        }
+    }
+
+    private static ChainAction Action(FilterChain chain)
+    {
+        if (chain.Filters.Count == 0)
+        {
+            throw new XdsRejectedException("it has no filters");
+        }
+
+        var denyAll = false;
+        ChainAction? action = null;
+        for (var i = 0; i < chain.Filters.Count; i++)
+        {
+            var filter = chain.Filters[i];
+            var last = i == chain.Filters.Count - 1;
+            if (filter.ConfigTypeCase == Filter.ConfigTypeOneofCase.ConfigDiscovery)
+            {
+                throw new XdsRejectedException($"network filter {filter.Name} is discovered (ECDS), which is not supported");
+            }
+
+            switch (filter.TypedConfig?.TypeUrl)
+            {
+                case TypeUrls.HttpConnectionManager:
+                    Terminal(filter, last);
+                    var manager = ConnectionManager(Unpack<Hcm>(filter));
+                    action = new HttpChain(denyAll ? manager with { DenyUnevaluatedAuthorization = true } : manager);
+                    break;
+                case TypeUrls.TcpProxy:
+                    Terminal(filter, last);
+                    var tcp = Unpack<TcpProxy>(filter);
+                    action = new TcpChain(tcp.Cluster.Length > 0 ? tcp.Cluster : tcp.WeightedClusters?.Clusters.FirstOrDefault()?.Name ?? string.Empty);
+                    break;
+                case TypeUrls.NetworkRbac:
+                    denyAll |= Enforces(Unpack<NetworkRbac>(filter).Rules);
+                    break;
+                default:
+                    throw new XdsRejectedException($"network filter {filter.Name} ({filter.TypedConfig?.TypeUrl ?? "no config"}) is not supported");
+            }
+        }
+
+        if (chain.TransportSocket is { } socket && socket.TypedConfig?.TypeUrl != TypeUrls.RawBuffer)
+        {
+            // Its match may still be chosen (for TLS traffic this proxy does not see yet); it answers with the reason.
+            return new UnsupportedChain("TLS termination on filter chains is not implemented yet");
+        }
+
+        return action!;
+    }
+
+    private static void Terminal(Filter filter, bool last)
+    {
+        if (!last)
+        {
+            throw new XdsRejectedException($"the terminal filter {filter.Name} must be the last network filter");
+        }
+    }
+
+    private static ConnectionManagerModel ConnectionManager(Hcm hcm)
+    {
+        string? rds = null;
+        RouteTable? inline = null;
+        switch (hcm.RouteSpecifierCase)
+        {
+            case Hcm.RouteSpecifierOneofCase.Rds:
+                if (hcm.Rds.RouteConfigName.Length == 0)
+                {
+                    throw new XdsRejectedException("the connection manager's RDS names no route configuration");
+                }
+
+                if (hcm.Rds.ConfigSource?.ConfigSourceSpecifierCase is not (ConfigSource.ConfigSourceSpecifierOneofCase.Ads or ConfigSource.ConfigSourceSpecifierOneofCase.Self))
+                {
+                    throw new XdsRejectedException($"RDS from {hcm.Rds.ConfigSource?.ConfigSourceSpecifierCase.ToString() ?? "nowhere"} is not supported (only ADS)");
+                }
+
+                rds = hcm.Rds.RouteConfigName;
+                break;
+            case Hcm.RouteSpecifierOneofCase.RouteConfig:
+                inline = RouteCompiler.Compile(hcm.RouteConfig);
+                break;
+            default:
+                throw new XdsRejectedException("the connection manager has neither RDS nor an inline route configuration");
+        }
+
+        return new ConnectionManagerModel
+        {
+            RouteConfigName = rds,
+            InlineRoutes = inline,
+            UseRemoteAddress = hcm.UseRemoteAddress ?? false,
+            SkipXffAppend = hcm.SkipXffAppend,
+            XffNumTrustedHops = hcm.XffNumTrustedHops,
+            ServerName = hcm.ServerName.Length > 0 ? hcm.ServerName : "envoy",
+            ServerHeader = hcm.ServerHeaderTransformation switch
+            {
+                HttpConnectionManager.Types.ServerHeaderTransformation.AppendIfAbsent => ServerHeaderMode.AppendIfAbsent,
+                HttpConnectionManager.Types.ServerHeaderTransformation.PassThrough => ServerHeaderMode.PassThrough,
+                _ => ServerHeaderMode.Overwrite,
+            },
+            NormalizePath = hcm.NormalizePath ?? false,
+            MergeSlashes = hcm.MergeSlashes,
+            EscapedSlashes = hcm.PathWithEscapedSlashesAction switch
+            {
+                HttpConnectionManager.Types.PathWithEscapedSlashesAction.RejectRequest => EscapedSlashes.Reject,
+                HttpConnectionManager.Types.PathWithEscapedSlashesAction.UnescapeAndRedirect => EscapedSlashes.UnescapeAndRedirect,
+                HttpConnectionManager.Types.PathWithEscapedSlashesAction.UnescapeAndForward => EscapedSlashes.UnescapeAndForward,
+                _ => EscapedSlashes.KeepUnchanged,
+            },
+            GenerateRequestId = hcm.GenerateRequestId ?? true,
+            PreserveExternalRequestId = hcm.PreserveExternalRequestId,
+            AlwaysSetRequestIdInResponse = hcm.AlwaysSetRequestIdInResponse,
+            StreamIdleTimeout = hcm.StreamIdleTimeout is { } idle
+                ? (idle.ToTimeSpan() == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : idle.ToTimeSpan())
+                : TimeSpan.FromMinutes(5),
+            StripAnyHostPort = hcm.StripPortModeCase == Hcm.StripPortModeOneofCase.StripAnyHostPort && hcm.StripAnyHostPort,
+            StripMatchingHostPort = hcm.StripMatchingHostPort,
+            StripTrailingHostDot = hcm.StripTrailingHostDot,
+            Via = hcm.Via,
+            Upgrades = hcm.UpgradeConfigs.Where(u => u.Enabled ?? true).Select(u => u.UpgradeType).ToHashSet(StringComparer.OrdinalIgnoreCase),
+            DenyUnevaluatedAuthorization = HttpFilters(hcm),
+        };
+    }
+
+    /// <summary>Checks the HTTP filter chain; true when an RBAC filter holds rules this proxy would have to enforce.</summary>
+    private static bool HttpFilters(Hcm hcm)
+    {
+        var deny = false;
+        var active = hcm.HttpFilters.Where(f => !f.Disabled).ToList();
+        for (var i = 0; i < active.Count; i++)
+        {
+            var filter = active[i];
+            var last = i == active.Count - 1;
+            if (filter.ConfigTypeCase == HttpFilter.ConfigTypeOneofCase.ConfigDiscovery)
+            {
+                if (filter.IsOptional)
+                {
+                    continue;
+                }
+
+                throw new XdsRejectedException($"HTTP filter {filter.Name} is discovered (ECDS), which is not supported");
+            }
+
+            switch (filter.TypedConfig?.TypeUrl)
+            {
+                case TypeUrls.Router:
+                    if (!last)
+                    {
+                        throw new XdsRejectedException($"the router ({filter.Name}) must be the last HTTP filter");
+                    }
+
+                    break;
+                case TypeUrls.HttpFault or TypeUrls.Cors:
+                    break;
+                case TypeUrls.HttpRbac:
+                    var rbac = UnpackAny<HttpRbac>(filter.TypedConfig!, filter.Name);
+                    deny |= Enforces(rbac.Rules);
+                    break;
+                default:
+                    if (filter.IsOptional)
+                    {
+                        continue;
+                    }
+
+                    throw new XdsRejectedException($"HTTP filter {filter.Name} ({filter.TypedConfig?.TypeUrl ?? "no config"}) is not supported");
+            }
+
+            if (last && filter.TypedConfig?.TypeUrl != TypeUrls.Router)
+            {
+                throw new XdsRejectedException($"the last HTTP filter is {filter.Name}, not the router");
+            }
+        }
+
+        if (active.Count == 0)
+        {
+            throw new XdsRejectedException("the connection manager has no HTTP filters (the router must be last)");
+        }
+
+        return deny;
+    }
+
+    /// <summary>
+    /// Whether RBAC rules could deny a request: ALLOW rules always can (no policy allows nothing), DENY rules when they
+    /// hold a policy; LOG rules never deny.
+    /// </summary>
+    private static bool Enforces(Weft.Xds.Envoy.Config.Rbac.V3.RBAC? rules) => rules is not null && rules.Action switch
+    {
+        RbacAction.Allow => true,
+        RbacAction.Deny => rules.Policies.Count > 0,
+        _ => false,
+    };
+
+    private static T Unpack<T>(Filter filter)
+        where T : class, IMessage<T>, new() => UnpackAny<T>(filter.TypedConfig!, filter.Name);
+
+    private static T UnpackAny<T>(Any any, string name)
+        where T : class, IMessage<T>, new()
+    {
+        try
+        {
+            return any.Unpack<T>();
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new XdsRejectedException($"filter {name} does not decode: {e.Message}");
+        }
+    }
+}

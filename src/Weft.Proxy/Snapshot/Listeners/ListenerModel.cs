@@ -1,0 +1,25 @@
+using System.Net;
+using Weft.Xds.Envoy.Config.Core.V3;
+
+namespace Weft.Proxy.Snapshot.Listeners;
+
+/// <summary>
+/// A compiled listener: its address, whether it hands connections to the listener of their original destination
+/// (<c>use_original_dst</c>, as <c>virtualOutbound</c> does), its direction and its filter chains.
+/// </summary>
+internal sealed record ListenerModel(
+    string Name,
+    IPAddress Address,
+    int Port,
+    bool BindToPort,
+    bool UseOriginalDestination,
+    TrafficDirection Direction,
+    IReadOnlyList<FilterChainModel> Chains,
+    FilterChainModel? DefaultChain)
+{
+    /// <summary>The chain for a connection, or the default chain when none matches, or null.</summary>
+    public FilterChainModel? SelectChain(ConnectionFacts facts) => FilterChainSelector.Select(Chains, facts) ?? DefaultChain;
+
+    /// <summary>Whether the listener takes every address (0.0.0.0 or ::).</summary>
+    public bool IsWildcard => Address.Equals(IPAddress.Any) || Address.Equals(IPAddress.IPv6Any);
+}

@@ -1,0 +1,138 @@
+using System.Collections.Frozen;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using Weft.Proxy.LoadBalancing;
+using Weft.Proxy.Snapshot.Clusters;
+using Weft.Proxy.Snapshot.Listeners;
+using Weft.Proxy.Snapshot.Routes;
+using Weft.Proxy.Xds;
+using Weft.Xds;
+using Weft.Xds.Envoy.Config.Cluster.V3;
+using Weft.Xds.Envoy.Config.Endpoint.V3;
+using Weft.Xds.Envoy.Config.Listener.V3;
+using Weft.Xds.Envoy.Config.Route.V3;
+
+namespace Weft.Proxy.Snapshot;
+
+/// <summary>
+/// The xDS client's consumer: compiles each resource as it arrives (a failure is the NACK reason), and after every
+/// response builds a new <see cref="ProxySnapshot"/> from what is accepted, provided the configuration is complete
+/// (clusters and their endpoints, listeners and their routes). An incomplete one, as while a new cluster waits for its
+/// endpoints, leaves the snapshot in force alone, as Envoy keeps serving while clusters and listeners warm.
+/// Clusters whose resources did not change keep their load balancer.
+/// </summary>
+internal sealed partial class SnapshotBuilder(SnapshotState state, TimeProvider time, ILogger<SnapshotBuilder> log) : IXdsConsumer
+{
+    private long _generation;
+    private HashSet<string> _unknownClusters = new(StringComparer.Ordinal);
+
+    public object Compile(string typeUrl, IMessage resource) => resource switch
+    {
+        Cluster cluster => ClusterCompiler.Compile(cluster),
+        ClusterLoadAssignment assignment => LoadAssignmentCompiler.Compile(assignment, namesAllowed: false),
+        Listener listener => ListenerCompiler.Compile(listener),
+        RouteConfiguration routes => RouteCompiler.Compile(routes),
+        _ => throw new XdsRejectedException($"{typeUrl} is not a type this proxy uses"),
+    };
+
+    public void Updated(XdsConfig config)
+    {
+        var missing = config.Missing();
+        state.Observe(config, missing);
+        if (missing.Count > 0)
+        {
+            if (log.IsEnabled(LogLevel.Debug))
+            {
+                var waiting = string.Join("; ", missing);
+                LogWaiting(log, waiting);
+            }
+
+            return;
+        }
+
+        var previous = state.Current;
+        if (previous is not null && SameResources(previous.Config, config))
+        {
+            return; // A refusal, or an acknowledgement that changed nothing.
+        }
+
+        ProxySnapshot snapshot;
+        try
+        {
+            snapshot = Build(config, previous);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The resources compiled one by one; failing to put them together is a bug here, not in the configuration.
+            LogBuildFailed(log, e);
+            return;
+        }
+
+        state.Publish(snapshot);
+        if (log.IsEnabled(LogLevel.Information))
+        {
+            LogPublished(log, snapshot.Generation, snapshot.Listeners.Count, snapshot.Routes.Count, snapshot.Clusters.Count);
+        }
+    }
+
+    private ProxySnapshot Build(XdsConfig config, ProxySnapshot? previous)
+    {
+        var clusters = new Dictionary<string, ClusterRuntime>(StringComparer.Ordinal);
+        foreach (var (name, resource) in config.Clusters.Resources)
+        {
+            var model = (ClusterModel)resource.Model;
+            var endpoints = model.Kind == DiscoveryKind.Eds ? config.Endpoints.Resources.GetValueOrDefault(model.EdsServiceName) : null;
+            if (previous?.Clusters.TryGetValue(name, out var old) == true && ReferenceEquals(old.Source, resource) && ReferenceEquals(old.Endpoints, endpoints))
+            {
+                clusters[name] = old;
+                continue;
+            }
+
+            var assignment = endpoints is null ? model.Inline : (LoadAssignment)endpoints.Model;
+            clusters[name] = new ClusterRuntime(model, assignment, new ClusterLoadBalancer(model, assignment, Random.Shared.Next()), resource, endpoints);
+        }
+
+        var routes = config.Routes.Resources.ToFrozenDictionary(r => r.Key, r => (RouteTable)r.Value.Model, StringComparer.Ordinal);
+        var listeners = config.Listeners.Resources.Values.Select(r => (ListenerModel)r.Model).OrderBy(l => l.Name, StringComparer.Ordinal).ToArray();
+        WarnUnknownClusters(listeners, routes, clusters);
+        return new ProxySnapshot(++_generation, config, listeners, routes, clusters.ToFrozenDictionary(StringComparer.Ordinal), time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Routes may name clusters that do not exist (Istio turns off <c>validate_clusters</c>); requests to them get 503, as
+    /// in Envoy. Each such name is logged once, so a typo in a subset shows up.
+    /// </summary>
+    private void WarnUnknownClusters(IEnumerable<ListenerModel> listeners, IReadOnlyDictionary<string, RouteTable> routes, Dictionary<string, ClusterRuntime> clusters)
+    {
+        var tables = routes.Values.Concat(listeners
+            .SelectMany(l => l.Chains.Append(l.DefaultChain))
+            .Select(c => (c?.Action as HttpChain)?.Manager.InlineRoutes)
+            .OfType<RouteTable>());
+        var unknown = tables.SelectMany(t => t.ClusterNames()).Where(n => !clusters.ContainsKey(n)).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in unknown.Where(n => !_unknownClusters.Contains(n)).Order(StringComparer.Ordinal))
+        {
+            LogUnknownCluster(log, name);
+        }
+
+        _unknownClusters = unknown;
+    }
+
+    private static bool SameResources(XdsConfig a, XdsConfig b) =>
+        Same(a.Clusters, b.Clusters) && Same(a.Endpoints, b.Endpoints) && Same(a.Listeners, b.Listeners) && Same(a.Routes, b.Routes);
+
+    private static bool Same(XdsTypeView a, XdsTypeView b) =>
+        a.Resources.Count == b.Resources.Count
+        && a.Resources.All(r => b.Resources.TryGetValue(r.Key, out var other) && ReferenceEquals(r.Value, other));
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "snapshot {Generation} in force: {Listeners} listener(s), {Routes} route configuration(s), {Clusters} cluster(s)")]
+    private static partial void LogPublished(ILogger log, long generation, int listeners, int routes, int clusters);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Debug, Message = "not ready yet: {Missing}")]
+    private static partial void LogWaiting(ILogger log, string missing);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "could not build a snapshot from the accepted configuration; the one in force stays")]
+    private static partial void LogBuildFailed(ILogger log, Exception exception);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "routes name the cluster {Cluster}, which the control plane did not send: requests routed to it get 503")]
+    private static partial void LogUnknownCluster(ILogger log, string cluster);
+}

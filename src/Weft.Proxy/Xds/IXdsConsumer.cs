@@ -1,0 +1,16 @@
+using Google.Protobuf;
+
+namespace Weft.Proxy.Xds;
+
+/// <summary>What the xDS client hands resources to: a compiler that may refuse them, and the builder of the next snapshot.</summary>
+internal interface IXdsConsumer
+{
+    /// <summary>
+    /// Compiles one resource of a response into the form the request path uses; throws <see cref="XdsRejectedException"/>
+    /// with a reason when it cannot, which makes the client NACK the whole response and keep what it had.
+    /// </summary>
+    object Compile(string typeUrl, IMessage resource);
+
+    /// <summary>Called after every response, accepted or refused, with everything accepted so far and the last refusals.</summary>
+    void Updated(XdsConfig config);
+}

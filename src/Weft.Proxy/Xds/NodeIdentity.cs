@@ -1,0 +1,69 @@
+using System.Net;
+using Google.Protobuf.WellKnownTypes;
+using Weft.Xds.Envoy.Config.Core.V3;
+
+namespace Weft.Proxy.Xds;
+
+/// <summary>
+/// The proxy's identity in Istio's node-id form, <c>TYPE~IP~NAME.NAMESPACE~DOMAIN</c>
+/// (<c>sidecar~10.0.0.7~reviews-v1.default~default.svc.cluster.local</c>), and the Envoy node it sends on its first
+/// xDS request: that id, metadata <c>NAMESPACE</c> (and <c>NAME</c>), and who the client is.
+/// </summary>
+public sealed record NodeIdentity(string Id, string Type, string Ip, string Name, string Namespace, string DnsDomain)
+{
+    /// <summary>What the proxy reports as its user agent on xDS.</summary>
+    public const string UserAgentName = "weft-proxy";
+
+    /// <summary>Parses a node id; a malformed one is a <see cref="FormatException"/> whose message says what is wrong.</summary>
+    public static NodeIdentity Parse(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var parts = id.Split('~');
+        if (parts.Length != 4)
+        {
+            throw new FormatException($"node id \"{id}\" is not TYPE~IP~NAME.NAMESPACE~DOMAIN (for example sidecar~127.0.0.1~client.default~default.svc.cluster.local)");
+        }
+
+        var (type, ip, workload, domain) = (parts[0], parts[1], parts[2], parts[3]);
+        if (type is not ("sidecar" or "router"))
+        {
+            throw new FormatException($"node id \"{id}\": the type \"{type}\" is not sidecar or router");
+        }
+
+        if (!IPAddress.TryParse(ip, out _))
+        {
+            throw new FormatException($"node id \"{id}\": \"{ip}\" is not an IP address");
+        }
+
+        var dot = workload.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || dot == workload.Length - 1)
+        {
+            throw new FormatException($"node id \"{id}\": \"{workload}\" is not NAME.NAMESPACE");
+        }
+
+        var name = workload[..dot];
+        var ns = workload[(dot + 1)..];
+        if (domain.Length == 0)
+        {
+            throw new FormatException($"node id \"{id}\": the DNS domain (the last part, e.g. {ns}.svc.cluster.local) is empty");
+        }
+
+        return new NodeIdentity(id, type, ip, name, ns, domain);
+    }
+
+    /// <summary>The node sent on the first request of every xDS stream.</summary>
+    public Node ToNode()
+    {
+        var node = new Node
+        {
+            Id = Id,
+            Cluster = $"{Name}.{Namespace}",
+            UserAgentName = UserAgentName,
+            UserAgentVersion = typeof(NodeIdentity).Assembly.GetName().Version?.ToString() ?? "0",
+            Metadata = new Struct(),
+        };
+        node.Metadata.Fields["NAMESPACE"] = Value.ForString(Namespace);
+        node.Metadata.Fields["NAME"] = Value.ForString(Name);
+        return node;
+    }
+}

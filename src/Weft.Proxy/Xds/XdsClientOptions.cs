@@ -1,0 +1,21 @@
+namespace Weft.Proxy.Xds;
+
+/// <summary>Where the control plane is, who the proxy is, and how patiently to reconnect.</summary>
+internal sealed record XdsClientOptions
+{
+    /// <summary>The control plane's plaintext gRPC address, <c>HOST:PORT</c>.</summary>
+    public required string Address { get; init; }
+
+    public required NodeIdentity Node { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>First reconnect delay (Envoy's ADS client starts at 500 ms too).</summary>
+    public TimeSpan ReconnectInitial { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Longest reconnect delay.</summary>
+    public TimeSpan ReconnectMaximum { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Jitter source in [0, 1); tests fix it.</summary>
+    public Func<double>? Random { get; init; }
+}

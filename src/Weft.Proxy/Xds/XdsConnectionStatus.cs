@@ -1,0 +1,4 @@
+namespace Weft.Proxy.Xds;
+
+/// <summary>Whether the proxy has a live stream to the control plane, and if not, why (as a sentence for health output).</summary>
+internal sealed record XdsConnectionStatus(bool Connected, string? LastError, DateTimeOffset? Since);
