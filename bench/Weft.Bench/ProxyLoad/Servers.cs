@@ -117,7 +117,7 @@ internal sealed class Servers(string work, ProxyLoadOptions options)
             spec: {address: 127.0.0.1, ports: {http: {{{backendPort}}}}, labels: {app: backend}}
             """);
         var xds = Address(FreePort());
-        var control = Start(options.Weft, ["control", "--config", config, "--xds-address", xds, "--http-address", Address(FreePort()), "--log-level", "warning"], dir);
+        var control = Start(options.Weft, ["control", "--config", config, "--xds-address", xds, "--http-address", Address(FreePort()), "--log-level", "warn"], dir);
         var outbound = Address(FreePort());
         var health = Address(FreePort());
         var proxy = Start(options.Weft, ["proxy", "--node-id", "sidecar~127.0.0.1~bench-client.default~default.svc.cluster.local", "--xds-address", xds,
@@ -126,7 +126,7 @@ internal sealed class Servers(string work, ProxyLoadOptions options)
         var candidate = new Candidate("weft", outbound, ServiceHost, [control, proxy], () => ProcessStats.Tree(proxy.Id));
         try
         {
-            await WaitForAsync(health, null, proxy, cancel, "/healthz/ready").ConfigureAwait(false);
+            await WaitForAsync(health, null, proxy, cancel, "/healthz/ready", also: control).ConfigureAwait(false);
             await WaitForAsync(outbound, ServiceHost, proxy, cancel).ConfigureAwait(false);
             return candidate;
         }
@@ -180,7 +180,8 @@ internal sealed class Servers(string work, ProxyLoadOptions options)
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
-        var log = File.AppendText(Path.Combine(dir, Path.GetFileName(file) + ".log"));
+        // weft's control plane and proxy share a directory: a log per command.
+        var log = File.AppendText(Path.Combine(dir, Path.GetFileName(file) + (args.Count > 0 && !args[0].StartsWith('-') ? "-" + args[0] : string.Empty) + ".log"));
         log.AutoFlush = true;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
@@ -190,14 +191,18 @@ internal sealed class Servers(string work, ProxyLoadOptions options)
     }
 
     /// <summary>Waits until a GET answers 200 (two minutes at most: `./weft` may build itself first).</summary>
-    private static async Task WaitForAsync(string address, string? host, Process process, CancellationToken cancel, string path = "/")
+    /// <param name="also">Another process the answer depends on (weft proxy on its control plane): its exit fails the wait too.</param>
+    private static async Task WaitForAsync(string address, string? host, Process process, CancellationToken cancel, string path = "/", Process? also = null)
     {
         var until = Stopwatch.StartNew();
         while (until.Elapsed < TimeSpan.FromMinutes(2))
         {
-            if (process.HasExited)
+            foreach (var watched in also is null ? [process] : new[] { process, also })
             {
-                throw new InvalidOperationException($"{process.StartInfo.FileName} exited with {process.ExitCode} before answering on {address}");
+                if (watched.HasExited)
+                {
+                    throw new InvalidOperationException($"{watched.StartInfo.FileName} {watched.StartInfo.ArgumentList.FirstOrDefault()} exited with {watched.ExitCode} before {address} answered; its log is in {watched.StartInfo.WorkingDirectory}");
+                }
             }
 
             try
