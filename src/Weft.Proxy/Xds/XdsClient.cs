@@ -88,6 +88,7 @@ internal sealed partial class XdsClient : IAsyncDisposable
 
             var delay = _backoff.Next();
             LogReconnecting(_log, _options.Address, delay.TotalMilliseconds, _status.LastError ?? "the stream ended");
+            _status = _status with { RetryAt = _options.Time.GetUtcNow() + delay };
             try
             {
                 await Task.Delay(delay, _options.Time, stop).ConfigureAwait(false);

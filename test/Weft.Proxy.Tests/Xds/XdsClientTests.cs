@@ -180,9 +180,8 @@ public sealed class XdsClientTests : IAsyncLifetime
         // The control plane goes away; nothing is retried until the (fake) clock passes the backoff.
         await _server.StopAsync();
         await _server.RestartAsync();
-        await WaitFor(() => run.Client.Status is { Connected: false }, "the client notices");
         var reconnect = _server.NextStreamAsync();
-        await Task.Delay(200);
+        await WaitFor(() => run.Client.Status is { Connected: false, RetryAt: not null }, "the client notices and backs off");
         Assert.False(reconnect.IsCompleted, "reconnected before the backoff elapsed");
         using (var bound = new CancellationTokenSource(FakeAdsServer.Wait))
         {
