@@ -28,6 +28,12 @@ internal static class ProxyCommand
         var admin = Address("--admin-address", "127.0.0.1:15000", "Admin: /ready, /config_dump, /listeners, /clusters, /quitquitquit.");
         var stats = Address("--stats-address", "127.0.0.1:15020", "Prometheus metrics (not served yet: answers 404).");
         var health = Address("--health-address", "127.0.0.1:15021", "Health: /healthz/ready.");
+        var protocol = new Option<string>("--xds-protocol")
+        {
+            Description = "xDS variant: delta (incremental, Istio's default since 1.22) or sotw (state of the world).",
+            DefaultValueFactory = _ => "delta",
+        };
+        protocol.AcceptOnlyFromAmong("delta", "sotw");
         var logLevel = new Option<string>("--log-level")
         {
             Description = "Least severe log level shown: debug, info (default), warn or error.",
@@ -39,6 +45,7 @@ internal static class ProxyCommand
         {
             nodeId,
             xds,
+            protocol,
             outbound,
             inbound,
             admin,
@@ -69,6 +76,7 @@ internal static class ProxyCommand
                 {
                     NodeId = parsed.GetValue(nodeId)!,
                     XdsAddress = parsed.GetValue(xds)!,
+                    XdsProtocol = parsed.GetValue(protocol) == "sotw" ? XdsProtocol.StateOfTheWorld : XdsProtocol.Delta,
                     OutboundAddress = parsed.GetValue(outbound)!,
                     InboundAddress = parsed.GetValue(inbound)!,
                     AdminAddress = parsed.GetValue(admin)!,
@@ -89,7 +97,7 @@ internal static class ProxyCommand
 
             await using (proxy)
             {
-                stdout.WriteLine($"weft proxy: {proxy.Node.Id} from xDS {parsed.GetValue(xds)}; outbound {proxy.OutboundEndpoint}, inbound {proxy.InboundEndpoint}, admin {proxy.AdminEndpoint}, health {proxy.HealthEndpoint}, stats {proxy.StatsEndpoint}");
+                stdout.WriteLine($"weft proxy: {proxy.Node.Id} from xDS {parsed.GetValue(xds)} ({parsed.GetValue(protocol)}); outbound {proxy.OutboundEndpoint}, inbound {proxy.InboundEndpoint}, admin {proxy.AdminEndpoint}, health {proxy.HealthEndpoint}, stats {proxy.StatsEndpoint}");
                 stdout.Flush();
                 try
                 {

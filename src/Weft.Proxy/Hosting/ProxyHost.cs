@@ -102,6 +102,7 @@ public sealed class ProxyHost : IAsyncDisposable
             {
                 Address = xdsAddress,
                 Node = node,
+                Delta = options.XdsProtocol == XdsProtocol.Delta,
                 Time = options.Time,
                 ReconnectInitial = options.ReconnectInitial,
                 ReconnectMaximum = options.ReconnectMaximum,

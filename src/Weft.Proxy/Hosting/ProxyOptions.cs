@@ -12,6 +12,9 @@ public sealed record ProxyOptions
     /// <summary>The control plane's plaintext xDS address (<c>weft control --xds-address</c>).</summary>
     public required string XdsAddress { get; init; }
 
+    /// <summary>Which xDS variant to speak; delta, as Istio's agent asks of Envoy since 1.22.</summary>
+    public XdsProtocol XdsProtocol { get; init; } = XdsProtocol.Delta;
+
     /// <summary>Outbound capture: requests routed by their Host (or absolute-form URI).</summary>
     public string OutboundAddress { get; init; } = "127.0.0.1:15001";
 
@@ -39,4 +42,14 @@ public sealed record ProxyOptions
 
     /// <summary>The random value each request draws (weighted clusters, runtime fractions, load balancing); tests fix it.</summary>
     internal Func<ulong>? Random { get; init; }
+}
+
+/// <summary>The two ways an ADS stream can carry configuration.</summary>
+public enum XdsProtocol
+{
+    /// <summary>Incremental: each response carries what changed and what was removed.</summary>
+    Delta,
+
+    /// <summary>State of the world: each response carries every resource of its type that was asked for.</summary>
+    StateOfTheWorld,
 }

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
@@ -12,13 +13,14 @@ using Weft.Xds.Envoy.Service.Discovery.V3;
 namespace Weft.Proxy.Xds;
 
 /// <summary>
-/// A state-of-the-world ADS client that subscribes as Envoy does: clusters (everything), then the assignments of the EDS
+/// An ADS client, state-of-the-world or (with <see cref="XdsClientOptions.Delta"/>) incremental, that subscribes as Envoy does: clusters (everything), then the assignments of the EDS
 /// clusters it got, listeners (everything), then the route configurations its connection managers name, following every
 /// change of those references. Each response is acknowledged (its version, nonce and the names subscribed) or, when any
 /// resource in it cannot be compiled, refused with the reasons (NACK), keeping what was accepted before. A broken stream is
 /// reconnected with capped, jittered exponential backoff and every subscription re-sent with the versions held; nothing
 /// accepted is dropped while the control plane is away.
 /// </summary>
+/// <remarks>The delta protocol's parts are in <c>XdsClient.Delta.cs</c>; everything else is shared.</remarks>
 internal sealed partial class XdsClient : IAsyncDisposable
 {
     private const int InvalidArgument = 3;
@@ -35,7 +37,9 @@ internal sealed partial class XdsClient : IAsyncDisposable
     private readonly XdsTypeState _routes = new(TypeUrls.RouteConfiguration);
     private readonly Dictionary<string, XdsTypeState> _types;
     private IClientStreamWriter<DiscoveryRequest>? _requests;
+    private IClientStreamWriter<DeltaDiscoveryRequest>? _deltaRequests;
     private bool _nodeSent;
+    private bool _answered;
     private volatile XdsConnectionStatus _status = new(false, "not connected yet", null);
 
     public XdsClient(XdsClientOptions options, IXdsConsumer consumer, ILogger<XdsClient> log)
@@ -103,30 +107,17 @@ internal sealed partial class XdsClient : IAsyncDisposable
     /// <summary>One stream: sends the subscriptions, then answers responses until the stream ends. True if any response came.</summary>
     private async Task<bool> RunStreamAsync(CancellationToken stop)
     {
-        var answered = false;
         foreach (var type in _types.Values)
         {
             type.Nonce = string.Empty;
+            type.OnStream = null;
         }
 
         _nodeSent = false;
+        _answered = false;
         try
         {
-            using var call = _client.StreamAggregatedResources(cancellationToken: stop);
-            _requests = call.RequestStream;
-            await SubscribeAllAsync().ConfigureAwait(false);
-            while (await call.ResponseStream.MoveNext(stop).ConfigureAwait(false))
-            {
-                if (!answered)
-                {
-                    answered = true;
-                    _status = new XdsConnectionStatus(true, null, _options.Time.GetUtcNow());
-                    LogConnected(_log, _options.Address);
-                }
-
-                await HandleAsync(call.ResponseStream.Current).ConfigureAwait(false);
-            }
-
+            await (_options.Delta ? RunDeltaStreamAsync(stop) : RunSotwStreamAsync(stop)).ConfigureAwait(false);
             _status = new XdsConnectionStatus(false, $"the control plane at {_options.Address} ended the stream", _options.Time.GetUtcNow());
         }
         catch (RpcException e) when (!stop.IsCancellationRequested)
@@ -143,9 +134,33 @@ internal sealed partial class XdsClient : IAsyncDisposable
         finally
         {
             _requests = null;
+            _deltaRequests = null;
         }
 
-        return answered;
+        return _answered;
+    }
+
+    private async Task RunSotwStreamAsync(CancellationToken stop)
+    {
+        using var call = _client.StreamAggregatedResources(cancellationToken: stop);
+        _requests = call.RequestStream;
+        await SubscribeAllAsync().ConfigureAwait(false);
+        while (await call.ResponseStream.MoveNext(stop).ConfigureAwait(false))
+        {
+            Answered();
+            await HandleAsync(call.ResponseStream.Current).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Marks the stream as answered (connected) on its first response.</summary>
+    private void Answered()
+    {
+        if (!_answered)
+        {
+            _answered = true;
+            _status = new XdsConnectionStatus(true, null, _options.Time.GetUtcNow());
+            LogConnected(_log, _options.Address);
+        }
     }
 
     /// <summary>
@@ -179,7 +194,7 @@ internal sealed partial class XdsClient : IAsyncDisposable
 
         var kind = TypeUrls.ShortName(type.TypeUrl);
         type.Nonce = response.Nonce;
-        var (resources, errors) = Decode(type, response);
+        var (resources, errors) = Decode(type, response.Resources.Select(r => (r, (string?)null, response.VersionInfo)));
         var accepted = errors.Count == 0;
         if (accepted)
         {
@@ -199,16 +214,20 @@ internal sealed partial class XdsClient : IAsyncDisposable
         _consumer.Updated(View());
     }
 
-    /// <summary>Decodes and compiles every resource of a response; any error refuses the whole response.</summary>
-    private (Dictionary<string, AcceptedResource> Resources, List<string> Errors) Decode(XdsTypeState type, DiscoveryResponse response)
+    /// <summary>
+    /// Decodes and compiles every resource of a response (each with the name the response gives it, if any, and its
+    /// version); any error refuses the whole response.
+    /// </summary>
+    private (Dictionary<string, AcceptedResource> Resources, List<string> Errors) Decode(XdsTypeState type, IEnumerable<(Any Any, string? Name, string Version)> items)
     {
         var resources = new Dictionary<string, AcceptedResource>(StringComparer.Ordinal);
         var errors = new List<string>();
         var now = _options.Time.GetUtcNow();
         var kind = TypeUrls.ShortName(type.TypeUrl);
-        for (var i = 0; i < response.Resources.Count; i++)
+        var i = -1;
+        foreach (var (any, declared, version) in items)
         {
-            var any = response.Resources[i];
+            i++;
             if (any.TypeUrl != type.TypeUrl)
             {
                 errors.Add($"resource {i} is a {any.TypeUrl}, not a {type.TypeUrl}");
@@ -233,6 +252,12 @@ internal sealed partial class XdsClient : IAsyncDisposable
                 continue;
             }
 
+            if (!string.IsNullOrEmpty(declared) && declared != name)
+            {
+                errors.Add($"resource {i} is sent as {declared} but is named {name}");
+                continue;
+            }
+
             if (resources.ContainsKey(name))
             {
                 errors.Add($"{kind} {name} is in the response twice");
@@ -252,7 +277,7 @@ internal sealed partial class XdsClient : IAsyncDisposable
 
             try
             {
-                resources[name] = new AcceptedResource(name, message, _consumer.Compile(type.TypeUrl, message), response.VersionInfo, now);
+                resources[name] = new AcceptedResource(name, message, _consumer.Compile(type.TypeUrl, message), version, now);
             }
             catch (XdsRejectedException e)
             {
@@ -326,11 +351,13 @@ internal sealed partial class XdsClient : IAsyncDisposable
         return SendAsync(type, error: null);
     }
 
+    private Task SendAsync(XdsTypeState type, string? error) => _options.Delta ? SendDeltaAsync(type, error) : SendSotwAsync(type, error);
+
     /// <summary>
     /// A request for a type: the names subscribed, the version last accepted and the nonce of the last response on this
     /// stream (an ACK, a NACK with <paramref name="error"/>, or a new subscription when no response came yet).
     /// </summary>
-    private async Task SendAsync(XdsTypeState type, string? error)
+    private async Task SendSotwAsync(XdsTypeState type, string? error)
     {
         if (_requests is null)
         {
@@ -353,13 +380,20 @@ internal sealed partial class XdsClient : IAsyncDisposable
             request.ErrorDetail = new Google.Rpc.Status { Code = InvalidArgument, Message = error };
         }
 
-        if (!_nodeSent)
+        request.Node = NodeOnce();
+        await _requests.WriteAsync(request).ConfigureAwait(false);
+    }
+
+    /// <summary>The node, for the first request of a stream only.</summary>
+    private Weft.Xds.Envoy.Config.Core.V3.Node? NodeOnce()
+    {
+        if (_nodeSent)
         {
-            request.Node = _options.Node.ToNode();
-            _nodeSent = true;
+            return null;
         }
 
-        await _requests.WriteAsync(request).ConfigureAwait(false);
+        _nodeSent = true;
+        return _options.Node.ToNode();
     }
 
     private XdsConfig View() => new(_clusters.View(), _endpoints.View(), _listeners.View(), _routes.View());

@@ -8,6 +8,9 @@ internal sealed record XdsClientOptions
 
     public required NodeIdentity Node { get; init; }
 
+    /// <summary>Incremental xDS (Envoy's DELTA_GRPC) instead of state-of-the-world.</summary>
+    public bool Delta { get; init; }
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>First reconnect delay (Envoy's ADS client starts at 500 ms too).</summary>

@@ -27,6 +27,9 @@ internal sealed class XdsTypeState(string typeUrl)
     /// <summary>The nonce of the last response on the current stream; empty before the first.</summary>
     public string Nonce { get; set; } = string.Empty;
 
+    /// <summary>Delta: the names this stream's server has been asked for; null until the type's first request on the stream.</summary>
+    public SortedSet<string>? OnStream { get; set; }
+
     public Dictionary<string, AcceptedResource> Resources { get; set; } = new(StringComparer.Ordinal);
 
     public XdsRejection? Rejection { get; set; }

@@ -21,6 +21,7 @@ internal sealed class FakeAdsServer : IAsyncDisposable
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
     private readonly Channel<AdsStream> _streams = Channel.CreateUnbounded<AdsStream>();
+    private readonly Channel<DeltaAdsStream> _deltaStreams = Channel.CreateUnbounded<DeltaAdsStream>();
     private WebApplication? _app;
 
     private FakeAdsServer()
@@ -60,6 +61,9 @@ internal sealed class FakeAdsServer : IAsyncDisposable
     /// <summary>The next stream a client opened (bounded wait).</summary>
     public async Task<AdsStream> NextStreamAsync() => await _streams.Reader.ReadAsync().AsTask().WaitAsync(Wait);
 
+    /// <summary>The next delta stream a client opened (bounded wait).</summary>
+    public async Task<DeltaAdsStream> NextDeltaStreamAsync() => await _deltaStreams.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+
     /// <summary>Stops listening and ends every open stream.</summary>
     public async Task StopAsync()
     {
@@ -79,6 +83,28 @@ internal sealed class FakeAdsServer : IAsyncDisposable
         {
             var stream = new AdsStream(responseStream, context.CancellationToken);
             await server._streams.Writer.WriteAsync(stream);
+            try
+            {
+                while (await requestStream.MoveNext(context.CancellationToken))
+                {
+                    await stream.Requests.Writer.WriteAsync(requestStream.Current);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (IOException)
+            {
+            }
+
+            stream.Requests.Writer.TryComplete();
+            await stream.Ended.Task.WaitAsync(context.CancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        public override async Task DeltaAggregatedResources(IAsyncStreamReader<DeltaDiscoveryRequest> requestStream, IServerStreamWriter<DeltaDiscoveryResponse> responseStream, ServerCallContext context)
+        {
+            var stream = new DeltaAdsStream(responseStream, context.CancellationToken);
+            await server._deltaStreams.Writer.WriteAsync(stream);
             try
             {
                 while (await requestStream.MoveNext(context.CancellationToken))
@@ -132,4 +158,49 @@ internal sealed class AdsStream(IServerStreamWriter<DiscoveryResponse> responses
     }
 
     public Task SendAsync(DiscoveryResponse response) => responses.WriteAsync(response, cancel);
+}
+
+/// <summary>One client delta stream: what it asked, and how to answer it.</summary>
+internal sealed class DeltaAdsStream(IServerStreamWriter<DeltaDiscoveryResponse> responses, CancellationToken cancel)
+{
+    private long _nonce;
+
+    public Channel<DeltaDiscoveryRequest> Requests { get; } = Channel.CreateUnbounded<DeltaDiscoveryRequest>();
+
+    /// <summary>Completing it ends the stream from the server's side.</summary>
+    public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task<DeltaDiscoveryRequest> NextRequestAsync() =>
+        await Requests.Reader.ReadAsync().AsTask().WaitAsync(FakeAdsServer.Wait);
+
+    /// <summary>Sends the given resources (each at <paramref name="version"/>) and removals with a fresh nonce; returns the response.</summary>
+    public async Task<DeltaDiscoveryResponse> RespondAsync(string typeUrl, string version, IEnumerable<string> removed, params Google.Protobuf.IMessage[] resources)
+    {
+        var response = new DeltaDiscoveryResponse
+        {
+            TypeUrl = typeUrl,
+            SystemVersionInfo = version,
+            Nonce = "d" + Interlocked.Increment(ref _nonce),
+        };
+        foreach (var resource in resources)
+        {
+            response.Resources.Add(new Resource
+            {
+                Name = resource switch
+                {
+                    Weft.Xds.Envoy.Config.Cluster.V3.Cluster c => c.Name,
+                    Weft.Xds.Envoy.Config.Endpoint.V3.ClusterLoadAssignment a => a.ClusterName,
+                    Weft.Xds.Envoy.Config.Listener.V3.Listener l => l.Name,
+                    Weft.Xds.Envoy.Config.Route.V3.RouteConfiguration r => r.Name,
+                    _ => throw new ArgumentException("not an xDS resource", nameof(resources)),
+                },
+                Version = version,
+                Resource_ = Google.Protobuf.WellKnownTypes.Any.Pack(resource),
+            });
+        }
+
+        response.RemovedResources.AddRange(removed);
+        await responses.WriteAsync(response, cancel);
+        return response;
+    }
 }

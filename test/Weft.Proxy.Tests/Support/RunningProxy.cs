@@ -34,6 +34,9 @@ internal sealed class RunningProxy : IAsyncDisposable
         {
             NodeId = nodeId,
             XdsAddress = xdsAddress,
+
+            // The scripted servers speak state of the world; delta is asked for where a test is about it.
+            XdsProtocol = XdsProtocol.StateOfTheWorld,
             OutboundAddress = "127.0.0.1:0",
             InboundAddress = "127.0.0.1:0",
             AdminAddress = "127.0.0.1:0",
