@@ -22,6 +22,12 @@ namespace Weft.Proxy.Hosting;
 /// </summary>
 public sealed class ProxyHost : IAsyncDisposable
 {
+    /// <summary>Envoy's default cap on a request's headers (<c>max_request_headers_kb</c>, 60 KiB); more is 431.</summary>
+    internal const int EnvoyMaxRequestHeadersBytes = 60 * 1024;
+
+    /// <summary>Envoy's default cap on the number of request headers (<c>max_headers_count</c>); more is 431.</summary>
+    internal const int EnvoyMaxRequestHeaderCount = 100;
+
     private readonly WebApplication _app;
     private readonly XdsClient _xds;
     private readonly UpstreamTransports _transports;
@@ -124,6 +130,8 @@ public sealed class ProxyHost : IAsyncDisposable
             // Envoy's defaults rather than Kestrel's: no body size or data-rate limits (long-lived streams stay up),
             // an hour of keep-alive, and many concurrent HTTP/2 streams per connection.
             kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Limits.MaxRequestHeadersTotalSize = EnvoyMaxRequestHeadersBytes;
+            kestrel.Limits.MaxRequestHeaderCount = EnvoyMaxRequestHeaderCount;
             kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.Limits.MinResponseDataRate = null;
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromHours(1);

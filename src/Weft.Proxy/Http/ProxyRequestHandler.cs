@@ -29,6 +29,14 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
             return;
         }
 
+        // Kestrel lets control characters and separators through in header names; Envoy refuses them.
+        if (!RequestHeaders.NamesAreTokens(context.Request.Headers))
+        {
+            context.Response.Headers.Connection = "close";
+            await LocalReplies.SendAsync(context, StatusCodes.Status400BadRequest, string.Empty, ResponseFlags.DownstreamProtocolError).ConfigureAwait(false);
+            return;
+        }
+
         var authority = context.Request.Host.Value ?? string.Empty;
         if (authority.Length == 0)
         {

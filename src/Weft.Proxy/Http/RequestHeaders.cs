@@ -20,6 +20,25 @@ internal static class RequestHeaders
     public const string ForwardedProto = "x-forwarded-proto";
     public const string EnvoyInternal = "x-envoy-internal";
 
+    /// <summary>The characters of an HTTP token (RFC 9110 <c>tchar</c>), which is all a header name may hold.</summary>
+    private static readonly System.Buffers.SearchValues<char> TokenChars =
+        System.Buffers.SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    /// <summary>Whether every header name is a token (HTTP/2 pseudo-headers aside); Envoy answers 400 otherwise.</summary>
+    public static bool NamesAreTokens(IHeaderDictionary headers)
+    {
+        foreach (var header in headers)
+        {
+            var name = header.Key.AsSpan();
+            if (name.Length == 0 || (name[0] != ':' && name.ContainsAnyExcept(TokenChars)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static void Apply(HttpContext context, ConnectionManagerModel manager, bool isInternal)
     {
         var headers = context.Request.Headers;

@@ -205,6 +205,14 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
             return;
         }
 
+        if (error == ForwarderError.RequestBodyClient)
+        {
+            // The client's own body was malformed or cut: a downstream protocol error, as Envoy answers it.
+            context.Response.Headers.Connection = "close";
+            await LocalReplies.SendAsync(context, StatusCodes.Status400BadRequest, string.Empty, ResponseFlags.DownstreamProtocolError).ConfigureAwait(false);
+            return;
+        }
+
         if (error == ForwarderError.RequestTimedOut)
         {
             await LocalReplies.SendAsync(context, StatusCodes.Status408RequestTimeout, "stream timeout", ResponseFlags.StreamIdleTimeout).ConfigureAwait(false);

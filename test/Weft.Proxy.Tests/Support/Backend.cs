@@ -40,7 +40,12 @@ internal sealed class Backend : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.Protocols = protocols));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            // As roomy as the proxy in front (Envoy's 60 KiB), so a limit a test meets is the proxy's.
+            k.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
+            k.Listen(IPAddress.Loopback, port, l => l.Protocols = protocols);
+        });
         var app = builder.Build();
         app.Run(async context =>
         {
