@@ -21,11 +21,12 @@ internal sealed partial class AccessLogWriter : IAsyncDisposable
     private readonly ILogger _log;
     private long _dropped;
 
-    public AccessLogWriter(string path, AccessLogFormat format, ILogger log)
+    public AccessLogWriter(string path, AccessLogFormat format, ILogger log, ProgressCounter? written = null)
     {
         Path = path;
         Format = format;
         _log = log;
+        Written = written ?? new ProgressCounter();
         _queue = Channel.CreateBounded<AccessLogEntry>(new BoundedChannelOptions(Capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -53,8 +54,8 @@ internal sealed partial class AccessLogWriter : IAsyncDisposable
     /// <summary>Entries dropped because the queue was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>Entries written out (and flushed).</summary>
-    public ProgressCounter Written { get; } = new();
+    /// <summary>Entries written out (and flushed); writers may share one count.</summary>
+    public ProgressCounter Written { get; }
 
     /// <summary>Whether a path means standard output.</summary>
     public static bool IsStandardOutput(string path) => path is "-" or "/dev/stdout";

@@ -36,6 +36,9 @@ internal sealed partial class AccessLogs(AccessLogConfig? option, ILogger log) :
     /// </summary>
     public AccessLogWriter? OptionWriter => option is null ? null : Open(option);
 
+    /// <summary>Entries written out by every writer.</summary>
+    public ProgressCounter Written { get; } = new();
+
     /// <summary>Entries dropped by every writer because its queue was full.</summary>
     public long Dropped => _writers.Values.Sum(w => w.Dropped);
 
@@ -64,7 +67,7 @@ internal sealed partial class AccessLogs(AccessLogConfig? option, ILogger log) :
         {
             if (!_writers.TryGetValue(config.Key, out writer))
             {
-                writer = new AccessLogWriter(config.Path, config.Format, log);
+                writer = new AccessLogWriter(config.Path, config.Format, log, Written);
                 _writers[config.Key] = writer;
             }
 
