@@ -41,6 +41,9 @@ public static class TypeUrls
     /// <summary>A <c>typed_per_filter_config</c> value wrapped to be optional or disabled.</summary>
     public const string RouteFilterConfig = P + "envoy.config.route.v3.FilterConfig";
 
+    /// <summary>The file access logger ("envoy.access_loggers.file") in an <c>access_log</c> entry.</summary>
+    public const string FileAccessLog = P + "envoy.extensions.access_loggers.file.v3.FileAccessLog";
+
     // Listener filters ("envoy.filters.listener.*").
     public const string TlsInspector = P + "envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector";
     public const string HttpInspector = P + "envoy.extensions.filters.listener.http_inspector.v3.HttpInspector";

@@ -21,7 +21,7 @@ public sealed partial class ProxyCommandTests
     {
         var run = Run(["proxy", "--help"]);
         Assert.Equal(0, run.ExitCode);
-        foreach (var flag in new[] { "--node-id", "--xds-address", "--outbound-address", "--inbound-address", "--admin-address", "--stats-address", "--health-address", "--log-level" })
+        foreach (var flag in new[] { "--node-id", "--xds-address", "--outbound-address", "--inbound-address", "--admin-address", "--stats-address", "--health-address", "--log-level", "--label", "--cluster-id", "--service-account", "--access-log", "--access-log-encoding" })
         {
             Assert.Contains(flag, run.Stdout);
         }
@@ -33,6 +33,39 @@ public sealed partial class ProxyCommandTests
         var run = Run(["proxy", "--node-id", "client", "--xds-address", "127.0.0.1:15010"]);
         Assert.Equal(2, run.ExitCode);
         Assert.StartsWith("weft proxy: node id \"client\" is not TYPE~IP~NAME.NAMESPACE~DOMAIN", run.Stderr);
+    }
+
+    [Fact]
+    public void Labels_are_KEY_EQUALS_VALUE_and_repeat()
+    {
+        Assert.Equal(
+            new Dictionary<string, string> { ["app"] = "reviews", ["version"] = "v2", ["service.istio.io/canonical-name"] = "a=b" },
+            Weft.Cli.Commands.ProxyCommand.ParseLabels(["app=reviews", "version=v1", "version=v2", "service.istio.io/canonical-name=a=b"]));
+    }
+
+    [Fact]
+    public void A_label_without_a_value_is_a_usage_error_that_says_why()
+    {
+        var run = Run(["proxy", "--node-id", "sidecar~127.0.0.1~a.default~default.svc.cluster.local", "--xds-address", "127.0.0.1:15010", "--label", "app=web", "--label", "version"]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("weft proxy: --label \"version\" is not KEY=VALUE", run.Stderr);
+    }
+
+    [Fact]
+    public void An_access_log_that_cannot_be_opened_stops_the_proxy_with_a_sentence()
+    {
+        var run = Run(["proxy", "--node-id", "sidecar~127.0.0.1~a.default~default.svc.cluster.local", "--xds-address", "127.0.0.1:15010",
+            "--outbound-address", "127.0.0.1:0", "--inbound-address", "127.0.0.1:0", "--health-address", "127.0.0.1:0", "--stats-address", "127.0.0.1:0",
+            "--admin-address", "127.0.0.1:0", "--access-log", "/nonexistent-weft-dir/access.log"]);
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("weft proxy: cannot open the access log /nonexistent-weft-dir/access.log:", run.Stderr);
+    }
+
+    [Fact]
+    public void An_unknown_access_log_encoding_is_a_usage_error()
+    {
+        var run = Run(["proxy", "--node-id", "sidecar~127.0.0.1~a.default~default.svc.cluster.local", "--xds-address", "127.0.0.1:15010", "--access-log-encoding", "xml"]);
+        Assert.Equal(2, run.ExitCode);
     }
 
     [Fact]

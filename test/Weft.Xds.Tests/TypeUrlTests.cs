@@ -49,6 +49,7 @@ public sealed class TypeUrlTests
         { TypeUrls.TcpProxy, TcpProxy.Descriptor },
         { TypeUrls.NetworkRbac, NetworkRbac.RBAC.Descriptor },
         { TypeUrls.Router, Router.Descriptor },
+        { TypeUrls.FileAccessLog, Weft.Xds.Envoy.Extensions.AccessLoggers.File.V3.FileAccessLog.Descriptor },
         { TypeUrls.HttpFault, HTTPFault.Descriptor },
         { TypeUrls.Cors, Cors.Descriptor },
         { TypeUrls.CorsPolicy, CorsPolicy.Descriptor },

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Weft.Proxy.Hosting;
+using Weft.Proxy.Telemetry.AccessLog;
+using Weft.Proxy.Xds;
 
 namespace Weft.Cli.Commands;
 
@@ -26,7 +28,7 @@ internal static class ProxyCommand
         var outbound = Address("--outbound-address", "127.0.0.1:15001", "Outbound listener: HTTP requests routed by Host or absolute-form URI (use it as http_proxy).");
         var inbound = Address("--inbound-address", "127.0.0.1:15006", "Inbound listener: requests for this proxy's workload.");
         var admin = Address("--admin-address", "127.0.0.1:15000", "Admin: /ready, /config_dump, /listeners, /clusters, /quitquitquit.");
-        var stats = Address("--stats-address", "127.0.0.1:15020", "Prometheus metrics (not served yet: answers 404).");
+        var stats = Address("--stats-address", "127.0.0.1:15020", "Prometheus metrics: Istio's standard metrics at /stats/prometheus.");
         var health = Address("--health-address", "127.0.0.1:15021", "Health: /healthz/ready.");
         var protocol = new Option<string>("--xds-protocol")
         {
@@ -40,6 +42,30 @@ internal static class ProxyCommand
             DefaultValueFactory = _ => "info",
         };
         logLevel.AcceptOnlyFromAmong("debug", "info", "warn", "error");
+        var labels = new Option<string[]>("--label")
+        {
+            Description = "A label of the workload, KEY=VALUE (repeatable), as its pod would carry it: sent to the control plane as node metadata LABELS; app, version and service.istio.io/canonical-name/-revision label its telemetry.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var clusterId = new Option<string>("--cluster-id")
+        {
+            Description = "Istio's CLUSTER_ID: the cluster the workload runs in (source_cluster/destination_cluster in metrics).",
+            DefaultValueFactory = _ => NodeIdentity.DefaultClusterId,
+        };
+        var serviceAccount = new Option<string?>("--service-account")
+        {
+            Description = "The workload's service account (node metadata SERVICE_ACCOUNT); by default the control plane takes the workload's own.",
+        };
+        var accessLog = new Option<string?>("--access-log")
+        {
+            Description = "Write an access log, as Istio's mesh accessLogFile: a file PATH, or - (or /dev/stdout) for standard output. Off by default.",
+        };
+        var accessLogEncoding = new Option<string>("--access-log-encoding")
+        {
+            Description = "Istio's mesh accessLogEncoding: text (Istio's default text format) or json (its default JSON keys).",
+            DefaultValueFactory = _ => "text",
+        };
+        accessLogEncoding.AcceptOnlyFromAmong("text", "json");
 
         var command = new Command("proxy", "Run a proxy (sidecar): take Envoy xDS from weft control and serve HTTP by it.")
         {
@@ -51,6 +77,11 @@ internal static class ProxyCommand
             admin,
             stats,
             health,
+            labels,
+            clusterId,
+            serviceAccount,
+            accessLog,
+            accessLogEncoding,
             logLevel,
         };
         command.SetAction(async (parsed, cancel) =>
@@ -74,6 +105,11 @@ internal static class ProxyCommand
             {
                 proxy = await ProxyHost.StartAsync(new ProxyOptions
                 {
+                    Labels = ParseLabels(parsed.GetValue(labels) ?? []),
+                    ClusterId = parsed.GetValue(clusterId)!,
+                    ServiceAccount = parsed.GetValue(serviceAccount),
+                    AccessLogPath = parsed.GetValue(accessLog),
+                    AccessLogEncoding = parsed.GetValue(accessLogEncoding) == "json" ? AccessLogEncoding.Json : AccessLogEncoding.Text,
                     NodeId = parsed.GetValue(nodeId)!,
                     XdsAddress = parsed.GetValue(xds)!,
                     XdsProtocol = parsed.GetValue(protocol) == "sotw" ? XdsProtocol.StateOfTheWorld : XdsProtocol.Delta,
@@ -88,6 +124,12 @@ internal static class ProxyCommand
             {
                 stderr.WriteLine($"weft proxy: {e.Message}");
                 return WeftCommand.ExitUsage;
+            }
+            catch (IOException e) when (e.InnerException is IOException or UnauthorizedAccessException)
+            {
+                // The access log could not be opened (ProxyHost says which); the message is the sentence.
+                stderr.WriteLine($"weft proxy: {e.Message}");
+                return 1;
             }
             catch (IOException e)
             {
@@ -111,6 +153,24 @@ internal static class ProxyCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary><c>--label KEY=VALUE</c> values as a map (a later value for a key wins); a malformed one is a <see cref="FormatException"/> naming it.</summary>
+    internal static Dictionary<string, string> ParseLabels(IEnumerable<string> values)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            var eq = value.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new FormatException($"--label \"{value}\" is not KEY=VALUE (for example --label app=reviews)");
+            }
+
+            labels[value[..eq]] = value[(eq + 1)..];
+        }
+
+        return labels;
     }
 
     private static Option<string> Address(string name, string defaultValue, string description) => new(name)

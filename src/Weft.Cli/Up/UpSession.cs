@@ -102,7 +102,11 @@ internal sealed class UpSession
         }
 
         var ports = LoopbackPorts.Free(5);
-        var launch = new ProxyLaunch(ClientNodeId, plane.XdsEndpoint, ports[0], ports[1], ports[2], ports[3], ports[4]);
+        // The client's app label names it in the proxy's metrics (source_app, source_canonical_service).
+        var launch = new ProxyLaunch(ClientNodeId, plane.XdsEndpoint, ports[0], ports[1], ports[2], ports[3], ports[4])
+        {
+            Labels = new Dictionary<string, string> { ["app"] = "weft-up-client" },
+        };
         var proxy = await StartProxyAsync(launch, cancel).ConfigureAwait(false);
 
         if (plan.Targets.Count == 0)

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Weft.Proxy.Snapshot;
 using Weft.Proxy.Snapshot.Clusters;
+using Weft.Proxy.Telemetry;
+using Weft.Proxy.Telemetry.Metrics;
 using Weft.Proxy.Xds;
 using Weft.Xds.Envoy.Config.Core.V3;
 
@@ -11,9 +13,10 @@ namespace Weft.Proxy.Admin;
 
 /// <summary>
 /// Envoy's admin endpoints that tools and people use on a sidecar: <c>/ready</c>, <c>/config_dump</c>,
-/// <c>/listeners</c> and <c>/clusters</c> (text, or JSON with <c>?format=json</c>), and <c>/quitquitquit</c> (POST).
+/// <c>/listeners</c> and <c>/clusters</c> (text, or JSON with <c>?format=json</c>), <c>/stats/prometheus</c>, and
+/// <c>/quitquitquit</c> (POST).
 /// </summary>
-internal sealed class AdminApi(SnapshotState state, Func<XdsConnectionStatus> xds, Func<bool> draining, Action stop)
+internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, Func<XdsConnectionStatus> xds, Func<bool> draining, Action stop)
 {
     private static readonly string[] Commands =
     [
@@ -22,6 +25,7 @@ internal sealed class AdminApi(SnapshotState state, Func<XdsConnectionStatus> xd
         "/listeners: listeners and their addresses (?format=json)",
         "/quitquitquit: stop the proxy (POST)",
         "/ready: LIVE once a complete configuration is in force",
+        "/stats/prometheus: Istio's standard metrics in Prometheus' text format",
     ];
 
     public Task HandleAsync(HttpContext context)
@@ -34,6 +38,7 @@ internal sealed class AdminApi(SnapshotState state, Func<XdsConnectionStatus> xd
             "/listeners" => json ? WriteAsync(context, 200, "application/json", ListenersJson()) : WriteAsync(context, 200, "text/plain", ListenersText()),
             "/clusters" => json ? WriteAsync(context, 200, "application/json", ClustersJson()) : WriteAsync(context, 200, "text/plain", ClustersText()),
             "/quitquitquit" => QuitAsync(context),
+            "/stats/prometheus" => PrometheusAsync(context),
             _ => WriteAsync(context, 404, "text/plain", "invalid path. admin commands are:\n  " + string.Join("\n  ", Commands) + "\n"),
         };
     }
@@ -91,9 +96,19 @@ internal sealed class AdminApi(SnapshotState state, Func<XdsConnectionStatus> xd
         return WriteAsync(context, 503, "text/plain", "not ready: " + string.Join("; ", reasons) + "\n");
     }
 
-    /// <summary>The metrics endpoint is not implemented yet: every path says so.</summary>
-    public static Task StatsAsync(HttpContext context) =>
-        WriteAsync(context, 404, "text/plain", "weft proxy does not serve metrics yet (/stats/prometheus is planned)\n");
+    /// <summary>The stats port (Istio's merged metrics, 15020): <c>/stats/prometheus</c>.</summary>
+    public Task StatsAsync(HttpContext context) => context.Request.Path.Value == "/stats/prometheus"
+        ? PrometheusAsync(context)
+        : WriteAsync(context, 404, "text/plain", "not found: the metrics are at /stats/prometheus\n");
+
+    private Task PrometheusAsync(HttpContext context)
+    {
+        var text = new StringBuilder(4096);
+        telemetry.Metrics.Render(text);
+        text.Append("# TYPE weft_access_log_dropped_total counter\n")
+            .Append("weft_access_log_dropped_total ").Append(telemetry.Logs.Dropped).Append('\n');
+        return WriteAsync(context, 200, PrometheusText.ContentType, text.ToString());
+    }
 
     private string ListenersText()
     {

@@ -9,6 +9,8 @@ using Microsoft.Extensions.Logging;
 using Weft.Proxy.Admin;
 using Weft.Proxy.Http;
 using Weft.Proxy.Snapshot;
+using Weft.Proxy.Telemetry;
+using Weft.Proxy.Telemetry.AccessLog;
 using Weft.Proxy.Xds;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -36,8 +38,10 @@ public sealed class ProxyHost : IAsyncDisposable
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposing;
 
-    private ProxyHost(ProxyOptions options, NodeIdentity node, WebApplication app, XdsClient xds, SnapshotState state, UpstreamTransports transports, IReadOnlyDictionary<ListenerRole, IPEndPoint> bound)
+    private ProxyHost(ProxyOptions options, NodeIdentity node, WebApplication app, XdsClient xds, SnapshotState state, UpstreamTransports transports, RequestTelemetry telemetry, IReadOnlyDictionary<ListenerRole, IPEndPoint> bound)
     {
+        Telemetry = telemetry;
+        TcpTelemetry = new TcpTelemetry(telemetry.Metrics);
         Options = options;
         Node = node;
         _app = app;
@@ -80,6 +84,12 @@ public sealed class ProxyHost : IAsyncDisposable
 
     internal XdsConnectionStatus XdsStatus => _xds.Status;
 
+    /// <summary>Istio's standard metrics and the access logs of HTTP requests.</summary>
+    internal RequestTelemetry Telemetry { get; }
+
+    /// <summary>Where the TCP path reports proxied connections for Istio's TCP metrics.</summary>
+    internal TcpTelemetry TcpTelemetry { get; }
+
     /// <summary>
     /// Starts a proxy. Throws <see cref="FormatException"/> for a malformed node id or address (the message names it) and
     /// <see cref="IOException"/> when an address cannot be bound.
@@ -88,7 +98,12 @@ public sealed class ProxyHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        var node = NodeIdentity.Parse(options.NodeId);
+        var node = NodeIdentity.Parse(options.NodeId) with
+        {
+            Labels = options.Labels,
+            ClusterId = options.ClusterId,
+            ServiceAccount = options.ServiceAccount,
+        };
         var xdsAddress = ListenAddress.ParseRemote(options.XdsAddress, "--xds-address");
         var addresses = new Dictionary<ListenerRole, IPEndPoint>
         {
@@ -99,6 +114,20 @@ public sealed class ProxyHost : IAsyncDisposable
             [ListenerRole.Stats] = ListenAddress.Parse(options.StatsAddress, "--stats-address"),
         };
 
+        var local = WorkloadMetadata.Local(node.Name, node.Namespace, options.Labels, options.ClusterId);
+        var logs = new AccessLogs(
+            string.IsNullOrEmpty(options.AccessLogPath) ? null : AccessLogConfig.ForOption(options.AccessLogPath, options.AccessLogEncoding),
+            loggerFactory.CreateLogger<AccessLogs>());
+        try
+        {
+            _ = logs.OptionWriter;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot open the access log {options.AccessLogPath}: {e.Message}", e);
+        }
+
+        var telemetry = new RequestTelemetry(new IstioMetrics(local), new PeerMetadataExchange(node.Id, node.Name, local), logs, options.Time);
         var state = new SnapshotState();
         var transports = new UpstreamTransports();
         state.Published += snapshot => transports.Keep(snapshot.Clusters.Keys.ToHashSet(StringComparer.Ordinal));
@@ -161,10 +190,11 @@ public sealed class ProxyHost : IAsyncDisposable
         var endpoints = new ProxyEndpoints();
         var random = options.Random ?? (() => (ulong)System.Random.Shared.NextInt64(long.MaxValue));
         var router = new Router(transports, app.Services.GetRequiredService<IHttpForwarder>(), options.Time, random, endpoints);
-        var handler = new ProxyRequestHandler(state, router, loggerFactory.CreateLogger<ProxyRequestHandler>());
+        var handler = new ProxyRequestHandler(state, router, telemetry, loggerFactory.CreateLogger<ProxyRequestHandler>());
         ProxyHost? host = null;
         var admin = new AdminApi(
             state,
+            telemetry,
             () => xds.Status,
             () => host?.IsStopping == true,
             () => _ = Task.Run(async () => await host!.DisposeAsync().ConfigureAwait(false)));
@@ -174,7 +204,7 @@ public sealed class ProxyHost : IAsyncDisposable
             ListenerRole.Inbound => handler.HandleAsync(context, ListenerRole.Inbound),
             ListenerRole.Admin => admin.HandleAsync(context),
             ListenerRole.Health => admin.HealthAsync(context),
-            ListenerRole.Stats => AdminApi.StatsAsync(context),
+            ListenerRole.Stats => admin.StatsAsync(context),
             _ => NotFound(context),
         });
 
@@ -187,12 +217,13 @@ public sealed class ProxyHost : IAsyncDisposable
             await app.DisposeAsync().ConfigureAwait(false);
             transports.Dispose();
             await xds.DisposeAsync().ConfigureAwait(false);
+            await logs.DisposeAsync().ConfigureAwait(false);
             throw;
         }
 
         var bound = listens.ToDictionary(l => l.Key, l => l.Value.IPEndPoint!);
         endpoints.Set([bound[ListenerRole.Outbound], bound[ListenerRole.Inbound]]);
-        host = new ProxyHost(options, node, app, xds, state, transports, bound);
+        host = new ProxyHost(options, node, app, xds, state, transports, telemetry, bound);
         return host;
     }
 
@@ -224,6 +255,7 @@ public sealed class ProxyHost : IAsyncDisposable
             await _xds.DisposeAsync().ConfigureAwait(false);
             _transports.Dispose();
             _stop.Dispose();
+            await Telemetry.Logs.DisposeAsync().ConfigureAwait(false);
         }
         finally
         {

@@ -1,3 +1,5 @@
+using Weft.Proxy.Telemetry.AccessLog;
+
 namespace Weft.Proxy.Hosting;
 
 /// <summary>
@@ -24,11 +26,32 @@ public sealed record ProxyOptions
     /// <summary>Admin API: <c>/ready</c>, <c>/config_dump</c>, <c>/listeners</c>, <c>/clusters</c>, <c>/quitquitquit</c>.</summary>
     public string AdminAddress { get; init; } = "127.0.0.1:15000";
 
-    /// <summary>Prometheus metrics (not served yet: every path answers 404).</summary>
+    /// <summary>Prometheus metrics: Istio's standard metrics at <c>/stats/prometheus</c>.</summary>
     public string StatsAddress { get; init; } = "127.0.0.1:15020";
 
     /// <summary>Health: <c>/healthz/ready</c>.</summary>
     public string HealthAddress { get; init; } = "127.0.0.1:15021";
+
+    /// <summary>
+    /// The workload's labels, as a pod's: sent to the control plane as node metadata <c>LABELS</c>, and the source of the
+    /// <c>app</c>, <c>version</c> and canonical service and revision its telemetry reports.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Istio's <c>CLUSTER_ID</c>: the cluster the workload runs in (<c>source_cluster</c>/<c>destination_cluster</c>).</summary>
+    public string ClusterId { get; init; } = Xds.NodeIdentity.DefaultClusterId;
+
+    /// <summary>The workload's service account (node metadata <c>SERVICE_ACCOUNT</c>); null leaves it to the control plane.</summary>
+    public string? ServiceAccount { get; init; }
+
+    /// <summary>
+    /// Where to write the access log, as Istio's mesh <c>accessLogFile</c>: a file path, <c>-</c> or <c>/dev/stdout</c>
+    /// for standard output; null or empty for none.
+    /// </summary>
+    public string? AccessLogPath { get; init; }
+
+    /// <summary>Istio's mesh <c>accessLogEncoding</c>: its default text format or its default JSON format.</summary>
+    public AccessLogEncoding AccessLogEncoding { get; init; } = AccessLogEncoding.Text;
 
     /// <summary>How long stopping waits for requests in flight before cutting them.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Weft.Proxy.Snapshot;
 using Weft.Proxy.Snapshot.Listeners;
 using Weft.Proxy.Snapshot.Matching;
+using Weft.Proxy.Telemetry;
 using Weft.Xds;
 using Weft.Xds.Envoy.Config.Core.V3;
 
@@ -14,15 +15,18 @@ namespace Weft.Proxy.Http;
 /// destination is handed to (none for a port no listener takes: 404, no route), the filter chain, then the HTTP
 /// connection manager's processing (upgrade check, path
 /// normalization, Host port handling, forwarding headers, request id) before the router takes over. The snapshot is read
-/// once; everything after uses that one.
+/// once; everything after uses that one. Every request, whatever its outcome, is reported to telemetry once its
+/// response has been sent.
 /// </summary>
-internal sealed partial class ProxyRequestHandler(SnapshotState state, Router router, ILogger<ProxyRequestHandler> log)
+internal sealed partial class ProxyRequestHandler(SnapshotState state, Router router, RequestTelemetry telemetry, ILogger<ProxyRequestHandler> log)
 {
     public async Task HandleAsync(HttpContext context, ListenerRole role)
     {
         var info = new ProxyRequestInfo();
         context.Features.Set(info);
+        telemetry.Begin(context, info, role);
         var snapshot = state.Current;
+        info.Snapshot = snapshot;
         if (snapshot is null)
         {
             await LocalReplies.SendAsync(context, StatusCodes.Status503ServiceUnavailable, "weft proxy has no complete configuration yet: " + string.Join("; ", state.Missing), ResponseFlags.NoRoute).ConfigureAwait(false);
@@ -101,6 +105,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
     /// <summary>The connection manager's work before routing.</summary>
     private async Task ServeAsync(HttpContext context, ProxySnapshot snapshot, ConnectionManagerModel manager, LocalDestination destination, ProxyRequestInfo info)
     {
+        info.Manager = manager;
         var server = ServerHeader.For(manager);
         context.Response.OnStarting(static s =>
         {
@@ -174,7 +179,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
     /// The request target as sent: origin-form as is; for absolute-form (a client using the proxy as its HTTP proxy) the
     /// path and query after the authority.
     /// </summary>
-    private static string Target(HttpContext context)
+    internal static string Target(HttpContext context)
     {
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         if (string.IsNullOrEmpty(raw))

@@ -1,6 +1,11 @@
+using Microsoft.AspNetCore.Http;
+using Weft.Proxy.Snapshot;
+using Weft.Proxy.Snapshot.Clusters;
+using Weft.Proxy.Telemetry;
+
 namespace Weft.Proxy.Http;
 
-/// <summary>What the proxy decided for a request, kept on the request for logs and (later) telemetry.</summary>
+/// <summary>What the proxy decided for a request, kept on the request for logs and telemetry.</summary>
 internal sealed class ProxyRequestInfo
 {
     public string Listener { get; set; } = string.Empty;
@@ -17,4 +22,39 @@ internal sealed class ProxyRequestInfo
 
     /// <summary>Envoy's response flag for the outcome; empty when the request was served normally.</summary>
     public string Flags { get; set; } = string.Empty;
+
+    /// <summary>The endpoint the request was forwarded to (its workload metadata names the destination); null when not forwarded.</summary>
+    public UpstreamHost? Upstream { get; set; }
+
+    /// <summary>
+    /// Whether the downstream connection is mutual TLS, for <c>connection_security_policy</c> on the inbound side; null
+    /// (plaintext until TLS termination sets it) reports <c>none</c> there. The outbound side always reports <c>unknown</c>.
+    /// </summary>
+    public bool? MutualTls { get; set; }
+
+    /// <summary>Envoy's <c>%RESPONSE_CODE_DETAILS%</c> when whoever answered knows it; otherwise derived from the flag.</summary>
+    public string Details { get; set; } = string.Empty;
+
+    // What telemetry keeps between the start and the end of the request.
+    internal HttpContext? Context { get; set; }
+
+    internal RequestTelemetry? Telemetry { get; set; }
+
+    internal ListenerRole Role { get; set; }
+
+    internal long StartTimestamp { get; set; }
+
+    internal ProxySnapshot? Snapshot { get; set; }
+
+    internal Snapshot.Listeners.ConnectionManagerModel? Manager { get; set; }
+
+    /// <summary>The peer that described itself by the metadata exchange: the client (inbound) or the upstream (outbound).</summary>
+    internal WorkloadMetadata? Peer { get; set; }
+
+    /// <summary>Inbound: the request carried peer metadata, so the response carries this proxy's.</summary>
+    internal bool PeerExchanged { get; set; }
+
+    internal CountingResponseBody? ResponseBody { get; set; }
+
+    internal CountingRequestBody? RequestBody { get; set; }
 }

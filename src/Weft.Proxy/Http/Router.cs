@@ -160,6 +160,7 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
         }
 
         info.UpstreamHost = authority;
+        info.Upstream = host;
         RewriteHost(context, entry?.HostRewrite is { } literal ? new HostRewrite(HostRewriteKind.Literal, literal) : action.HostRewrite, cluster.Model, host, request, action.AppendXForwardedHost);
 
         using var lease = transports.Acquire(cluster.Model);

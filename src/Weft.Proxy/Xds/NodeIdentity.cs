@@ -7,12 +7,24 @@ namespace Weft.Proxy.Xds;
 /// <summary>
 /// The proxy's identity in Istio's node-id form, <c>TYPE~IP~NAME.NAMESPACE~DOMAIN</c>
 /// (<c>sidecar~10.0.0.7~reviews-v1.default~default.svc.cluster.local</c>), and the Envoy node it sends on its first
-/// xDS request: that id, metadata <c>NAMESPACE</c> (and <c>NAME</c>), and who the client is.
+/// xDS request: that id, who the client is, and the metadata Istio's agent sends (<c>NAMESPACE</c>, <c>NAME</c>,
+/// <c>WORKLOAD_NAME</c>, <c>CLUSTER_ID</c>, and when known <c>LABELS</c> and <c>SERVICE_ACCOUNT</c>).
 /// </summary>
 public sealed record NodeIdentity(string Id, string Type, string Ip, string Name, string Namespace, string DnsDomain)
 {
     /// <summary>What the proxy reports as its user agent on xDS.</summary>
     public const string UserAgentName = "weft-proxy";
+
+    /// <summary>Istio's cluster id when none is given (its default, and what weft control's local mode uses).</summary>
+    public const string DefaultClusterId = "Kubernetes";
+
+    /// <summary>The workload's labels (sent as <c>LABELS</c>; empty sends none, so the control plane keeps what it knows).</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    public string ClusterId { get; init; } = DefaultClusterId;
+
+    /// <summary>The workload's service account; null sends none, so the control plane takes the workload's own.</summary>
+    public string? ServiceAccount { get; init; }
 
     /// <summary>Parses a node id; a malformed one is a <see cref="FormatException"/> whose message says what is wrong.</summary>
     public static NodeIdentity Parse(string id)
@@ -62,8 +74,27 @@ public sealed record NodeIdentity(string Id, string Type, string Ip, string Name
             UserAgentVersion = typeof(NodeIdentity).Assembly.GetName().Version?.ToString() ?? "0",
             Metadata = new Struct(),
         };
-        node.Metadata.Fields["NAMESPACE"] = Value.ForString(Namespace);
-        node.Metadata.Fields["NAME"] = Value.ForString(Name);
+        var fields = node.Metadata.Fields;
+        fields["NAMESPACE"] = Value.ForString(Namespace);
+        fields["NAME"] = Value.ForString(Name);
+        fields["WORKLOAD_NAME"] = Value.ForString(Name);
+        fields["CLUSTER_ID"] = Value.ForString(ClusterId);
+        if (Labels.Count > 0)
+        {
+            var labels = new Struct();
+            foreach (var (key, value) in Labels.OrderBy(l => l.Key, StringComparer.Ordinal))
+            {
+                labels.Fields[key] = Value.ForString(value);
+            }
+
+            fields["LABELS"] = Value.ForStruct(labels);
+        }
+
+        if (ServiceAccount is { Length: > 0 } account)
+        {
+            fields["SERVICE_ACCOUNT"] = Value.ForString(account);
+        }
+
         return node;
     }
 }

@@ -69,8 +69,10 @@ public sealed class AdminTests
         Assert.Equal("0.0.0.0_8080", configs["type.googleapis.com/envoy.admin.v3.ListenersConfigDump"].GetProperty("dynamic_listeners")[0].GetProperty("active_state").GetProperty("listener").GetProperty("name").GetString());
         Assert.Equal("a", configs["type.googleapis.com/envoy.admin.v3.EndpointsConfigDump"].GetProperty("dynamic_endpoint_configs")[0].GetProperty("endpoint_config").GetProperty("cluster_name").GetString());
 
+        // Istio's merged metrics port serves Prometheus text (the metrics themselves are tested in Telemetry/).
         using var stats = await Http.GetAsync($"http://{proxy.Host.StatsEndpoint}/stats/prometheus");
-        Assert.Equal(HttpStatusCode.NotFound, stats.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, stats.StatusCode);
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", stats.Content.Headers.ContentType?.ToString());
     }
 
     [Fact]

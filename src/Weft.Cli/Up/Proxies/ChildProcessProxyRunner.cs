@@ -23,6 +23,7 @@ internal sealed class ChildProcessProxyRunner : IProxyRunner
             "--admin-address", Text(launch.AdminAddress),
             "--stats-address", Text(launch.StatsAddress),
             "--health-address", Text(launch.HealthAddress),
+            .. launch.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).SelectMany(l => new[] { "--label", $"{l.Key}={l.Value}" }),
         ]);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;

@@ -4,7 +4,7 @@ namespace Weft.Cli.Up.Proxies;
 
 /// <summary>
 /// How to start one proxy: its node id, the control plane's xDS address and the addresses of its listeners, as the
-/// <c>weft proxy</c> flags of the same names take them.
+/// <c>weft proxy</c> flags of the same names take them, and the workload's labels (<c>--label</c>).
 /// </summary>
 internal sealed record ProxyLaunch(
     string NodeId,
@@ -13,4 +13,7 @@ internal sealed record ProxyLaunch(
     IPEndPoint InboundAddress,
     IPEndPoint AdminAddress,
     IPEndPoint StatsAddress,
-    IPEndPoint HealthAddress);
+    IPEndPoint HealthAddress)
+{
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+}

@@ -113,6 +113,7 @@ internal static class ClusterCompiler
                 : null,
             Unsupported = UpstreamTls(cluster),
             LbPolicy = cluster.LbPolicy.ToString(),
+            Service = Telemetry.ServiceMetadata.FromCluster(cluster.Metadata),
         };
     }
 

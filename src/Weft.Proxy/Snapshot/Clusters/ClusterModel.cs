@@ -38,6 +38,9 @@ internal sealed record ClusterModel
 
     /// <summary>The configured load-balancing policy (every policy is served by weighted round robin for now).</summary>
     public string LbPolicy { get; init; } = "ROUND_ROBIN";
+
+    /// <summary>The service the cluster stands for (Istio's cluster metadata), for telemetry; null when it says none.</summary>
+    public Telemetry.ServiceMetadata? Service { get; init; }
 }
 
 /// <summary>What a cluster's upstream connections need: protocol, timeouts, source address and address family.</summary>

@@ -105,6 +105,9 @@ internal static class LoadAssignmentCompiler
             locality.Zone,
             locality.SubZone,
             group.Priority,
-            lb.Endpoint.Hostname);
+            lb.Endpoint.Hostname)
+        {
+            Workload = Telemetry.EndpointMetadata.Workload(lb.Metadata),
+        };
     }
 }

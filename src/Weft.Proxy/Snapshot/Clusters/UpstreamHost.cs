@@ -14,4 +14,7 @@ internal sealed record UpstreamHost(string Address, int Port, uint Weight, Healt
     public bool IsDegraded => Health == HealthStatus.Degraded;
 
     public string Authority => HostPort.Join(Address, Port);
+
+    /// <summary>The workload behind the endpoint (Istio's endpoint metadata), for telemetry; null when unknown.</summary>
+    public Telemetry.WorkloadMetadata? Workload { get; init; }
 }

@@ -55,6 +55,9 @@ internal sealed record ConnectionManagerModel
     /// denies instead of letting requests through unchecked.
     /// </summary>
     public bool DenyUnevaluatedAuthorization { get; init; }
+
+    /// <summary>The file access logs the manager writes its requests to (<c>access_log</c>).</summary>
+    public IReadOnlyList<Telemetry.AccessLog.AccessLogConfig> AccessLogs { get; init; } = [];
 }
 
 internal enum ServerHeaderMode

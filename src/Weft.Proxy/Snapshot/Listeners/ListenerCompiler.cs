@@ -214,7 +214,20 @@ internal static class ListenerCompiler
             Via = hcm.Via,
             Upgrades = hcm.UpgradeConfigs.Where(u => u.Enabled ?? true).Select(u => u.UpgradeType).ToHashSet(StringComparer.OrdinalIgnoreCase),
             DenyUnevaluatedAuthorization = HttpFilters(hcm),
+            AccessLogs = AccessLogs(hcm),
         };
+    }
+
+    private static IReadOnlyList<Telemetry.AccessLog.AccessLogConfig> AccessLogs(Hcm hcm)
+    {
+        try
+        {
+            return Telemetry.AccessLog.AccessLogConfig.FromXds(hcm.AccessLog);
+        }
+        catch (FormatException e)
+        {
+            throw new XdsRejectedException(e.Message);
+        }
     }
 
     /// <summary>Checks the HTTP filter chain; true when an RBAC filter holds rules this proxy would have to enforce.</summary>

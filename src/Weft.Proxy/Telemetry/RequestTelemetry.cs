@@ -1,0 +1,172 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
+using Weft.Proxy.Http;
+using Weft.Proxy.Telemetry.AccessLog;
+using Weft.Proxy.Telemetry.Metrics;
+
+namespace Weft.Proxy.Telemetry;
+
+/// <summary>
+/// Telemetry for each HTTP request on the outbound and inbound listeners, from one place: <see cref="Begin"/> when the
+/// request arrives (the metadata exchange's request side, body counting, the clock), and a completion callback once the
+/// response has been sent, which records Istio's standard metrics and writes the access log entries.
+/// </summary>
+internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchange exchange, AccessLogs logs, TimeProvider time)
+{
+    private static readonly string[] StatusTexts = Enumerable.Range(0, 600).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+
+    public IstioMetrics Metrics => metrics;
+
+    public AccessLogs Logs => logs;
+
+    public void Begin(HttpContext context, ProxyRequestInfo info, ListenerRole role)
+    {
+        info.Context = context;
+        info.Telemetry = this;
+        info.Role = role;
+        info.StartTimestamp = time.GetTimestamp();
+        var headers = context.Request.Headers;
+        if (role == ListenerRole.Inbound)
+        {
+            // The client's sidecar describes its workload; the application behind this one never sees the headers.
+            if (headers.TryGetValue(PeerMetadataExchange.MetadataHeader, out var peer))
+            {
+                info.Peer = exchange.Decode(peer.ToString());
+                info.PeerExchanged = true;
+                headers.Remove(PeerMetadataExchange.MetadataHeader);
+            }
+
+            headers.Remove(PeerMetadataExchange.IdHeader);
+        }
+        else
+        {
+            headers[PeerMetadataExchange.IdHeader] = exchange.LocalId;
+            headers[PeerMetadataExchange.MetadataHeader] = exchange.LocalMetadata;
+        }
+
+        var body = new CountingResponseBody(context.Features.Get<IHttpResponseBodyFeature>()!);
+        context.Features.Set<IHttpResponseBodyFeature>(body);
+        info.ResponseBody = body;
+        if (context.Request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        {
+            info.RequestBody = new CountingRequestBody(context.Request.Body);
+            context.Request.Body = info.RequestBody;
+        }
+
+        context.Response.OnStarting(static state => ((ProxyRequestInfo)state).Telemetry!.Starting((ProxyRequestInfo)state), info);
+        context.Response.OnCompleted(static state => ((ProxyRequestInfo)state).Telemetry!.Completed((ProxyRequestInfo)state), info);
+    }
+
+    /// <summary>The response side of the exchange: outbound, read and remove the upstream's metadata; inbound, answer with ours.</summary>
+    private Task Starting(ProxyRequestInfo info)
+    {
+        var headers = info.Context!.Response.Headers;
+        if (info.Role == ListenerRole.Inbound)
+        {
+            if (info.PeerExchanged)
+            {
+                headers[PeerMetadataExchange.IdHeader] = exchange.LocalId;
+                headers[PeerMetadataExchange.MetadataHeader] = exchange.LocalMetadata;
+            }
+        }
+        else if (headers.TryGetValue(PeerMetadataExchange.MetadataHeader, out var peer))
+        {
+            info.Peer = exchange.Decode(peer.ToString());
+            headers.Remove(PeerMetadataExchange.MetadataHeader);
+            headers.Remove(PeerMetadataExchange.IdHeader);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task Completed(ProxyRequestInfo info)
+    {
+        var context = info.Context!;
+        var response = context.Response;
+        var elapsed = time.GetElapsedTime(info.StartTimestamp);
+        var durationMs = (long)elapsed.TotalMilliseconds;
+        var code = response.HasStarted ? response.StatusCode : 0;
+        var requestBytes = info.RequestBody?.BytesRead ?? context.Request.ContentLength ?? 0;
+        var responseBytes = info.ResponseBody?.Written ?? 0;
+        var inbound = info.Role == ListenerRole.Inbound;
+        var grpc = IsGrpc(context.Request.ContentType);
+
+        var cluster = info.Cluster.Length > 0 && info.Snapshot?.Clusters.TryGetValue(info.Cluster, out var runtime) == true ? runtime.Model : null;
+        var (host, name, ns) = DestinationService.Of(info.Route, info.Cluster, cluster?.Service, inbound ? string.Empty : context.Request.Host.Value ?? string.Empty);
+        var peer = info.Peer ?? (inbound ? null : info.Upstream?.Workload);
+        var labels = new PeerLabels(inbound, peer, host, name, ns, inbound ? info.MutualTls ?? false : null);
+        var key = new HttpSeriesKey(labels, grpc, code, grpc ? GrpcStatus(context) : string.Empty, info.Flags);
+        metrics.RecordRequest(key, durationMs, requestBytes, responseBytes);
+
+        foreach (var log in logs.For(info.Manager))
+        {
+            log.Enqueue(Entry(log.Format, info, code, requestBytes, responseBytes, durationMs, elapsed));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private AccessLogEntry Entry(AccessLogFormat format, ProxyRequestInfo info, int code, long requestBytes, long responseBytes, long durationMs, TimeSpan elapsed)
+    {
+        var context = info.Context!;
+        var request = context.Request;
+        var connection = context.Connection;
+        var requestHeaders = new string?[format.RequestHeaders.Count];
+        for (var i = 0; i < requestHeaders.Length; i++)
+        {
+            requestHeaders[i] = format.RequestHeaders[i] switch
+            {
+                ":method" => request.Method,
+                ":path" => ProxyRequestHandler.Target(context),
+                ":authority" => request.Host.Value,
+                ":scheme" => request.Scheme,
+                var header => Text(request.Headers[header]),
+            };
+        }
+
+        var responseHeaders = new string?[format.ResponseHeaders.Count];
+        for (var i = 0; i < responseHeaders.Length; i++)
+        {
+            responseHeaders[i] = format.ResponseHeaders[i] == ":status" ? StatusText(code) : Text(context.Response.Headers[format.ResponseHeaders[i]]);
+        }
+
+        return new AccessLogEntry
+        {
+            StartTime = time.GetUtcNow() - elapsed,
+            Protocol = request.Protocol,
+            ResponseCode = code,
+            ResponseFlags = info.Flags,
+            ResponseCodeDetails = info.Details.Length > 0 ? info.Details : ResponseCodeDetails.For(info.Flags, info.UpstreamHost.Length > 0, context.Response.HasStarted),
+            BytesReceived = requestBytes,
+            BytesSent = responseBytes,
+            DurationMs = durationMs,
+            UpstreamHost = info.UpstreamHost,
+            UpstreamCluster = info.Cluster,
+            DownstreamLocalAddress = connection.LocalIpAddress is { } local ? Snapshot.HostPort.Join(local.ToString(), connection.LocalPort) : string.Empty,
+            DownstreamRemoteAddress = connection.RemoteIpAddress is { } remote ? Snapshot.HostPort.Join(remote.ToString(), connection.RemotePort) : string.Empty,
+            RouteName = info.Route,
+            RequestHeaders = requestHeaders,
+            ResponseHeaders = responseHeaders,
+        };
+    }
+
+    /// <summary>Envoy's test for a gRPC request: content-type <c>application/grpc</c>, or <c>application/grpc+...</c>.</summary>
+    private static bool IsGrpc(string? contentType) =>
+        contentType is not null
+        && contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase)
+        && (contentType.Length == 16 || contentType[16] is '+' or ';');
+
+    /// <summary>The <c>grpc-status</c> of the response: from its trailers, or its headers for a trailers-only response; empty when absent.</summary>
+    private static string GrpcStatus(HttpContext context)
+    {
+        var trailers = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
+        var status = trailers is not null && trailers.TryGetValue("grpc-status", out var t) ? t : context.Response.Headers["grpc-status"];
+        return status.Count > 0 ? status.ToString() : string.Empty;
+    }
+
+    private static string StatusText(int code) => (uint)code < StatusTexts.Length ? StatusTexts[code] : code.ToString(CultureInfo.InvariantCulture);
+
+    private static string? Text(StringValues values) => values.Count == 0 ? null : values.ToString();
+}

@@ -1,0 +1,161 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Google.Protobuf.WellKnownTypes;
+using Weft.Proxy.Telemetry.AccessLog;
+using Weft.Proxy.Tests.Support;
+using Weft.Xds.Envoy.Config.Core.V3;
+using Weft.Xds.Envoy.Config.Listener.V3;
+using Weft.Xds.Envoy.Extensions.AccessLoggers.File.V3;
+using Hcm = Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3.HttpConnectionManager;
+
+namespace Weft.Proxy.Tests.Telemetry;
+
+/// <summary>The access log as Istio's mesh config switches it on: a file (or standard output), Istio's text or JSON format.</summary>
+public sealed partial class AccessLogTests : IDisposable
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("weft-access-log-").FullName;
+
+    [Fact]
+    public async Task A_request_is_logged_in_Istios_text_format_with_its_response_flags()
+    {
+        await using var backend = await Backend.StartAsync("v1");
+        await using var plane = await ScriptedControlPlane.StartAsync(MetricsTests.Canary(backend.Port, backend.Port));
+        var path = Path.Combine(_directory, "access.log");
+        await using var proxy = await RunningProxy.StartAsync(plane.Address, o => o with { AccessLogPath = path });
+
+        using (var ok = await proxy.GetAsync(CanaryMesh.Host, "/products?page=2", ("user-agent", "weft-test/1.0"), ("x-request-id", "req-1")))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        using (var missing = await proxy.GetAsync("unknown.example:9999", "/nowhere", ("x-request-id", "req-2")))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        }
+
+        await proxy.Host.Telemetry.Logs.Written.WhenAtLeastAsync(2).WaitAsync(Generous);
+        var lines = (await File.ReadAllLinesAsync(path)).Select(Parse).ToDictionary(l => l["id"]);
+
+        var served = lines["req-1"];
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", served["start"]);
+        Assert.Equal("GET", served["method"]);
+        Assert.Equal("/products?page=2", served["path"]);
+        Assert.Equal("HTTP/1.1", served["protocol"]);
+        Assert.Equal("200", served["code"]);
+        Assert.Equal("-", served["flags"]);
+        Assert.Equal("via_upstream", served["details"]);
+        Assert.Equal("0", served["received"]);
+        Assert.Equal("2", served["sent"]);
+        Assert.Matches(@"^\d+$", served["upstreamTime"]);
+        Assert.Equal("weft-test/1.0", served["agent"]);
+        Assert.Equal(CanaryMesh.Host, served["authority"]);
+        Assert.Equal($"127.0.0.1:{backend.Port}", served["upstream"]);
+        Assert.StartsWith("outbound|8080|v", served["cluster"]);
+        Assert.Equal(proxy.Host.OutboundEndpoint.ToString(), served["local"]);
+        Assert.StartsWith("127.0.0.1:", served["remote"]);
+        Assert.Equal("canary-split", served["route"]);
+
+        var refused = lines["req-2"];
+        Assert.Equal("404", refused["code"]);
+        Assert.Equal("NR", refused["flags"]);
+        Assert.Equal("route_not_found", refused["details"]);
+        Assert.Equal("-", refused["upstream"]);
+        Assert.Equal("-", refused["cluster"]);
+    }
+
+    [Fact]
+    public async Task JSON_encoding_writes_Istios_default_keys_with_typed_values()
+    {
+        await using var backend = await Backend.StartAsync("v1");
+        await using var plane = await ScriptedControlPlane.StartAsync(MetricsTests.Canary(backend.Port, backend.Port));
+        var path = Path.Combine(_directory, "access.json");
+        await using var proxy = await RunningProxy.StartAsync(plane.Address, o => o with { AccessLogPath = path, AccessLogEncoding = AccessLogEncoding.Json });
+
+        using (await proxy.GetAsync(CanaryMesh.Host, "/products"))
+        {
+        }
+
+        await proxy.Host.Telemetry.Logs.Written.WhenAtLeastAsync(1).WaitAsync(Generous);
+        using var line = JsonDocument.Parse(Assert.Single(await File.ReadAllLinesAsync(path)));
+        var entry = line.RootElement;
+        Assert.Equal(
+            ["authority", "bytes_received", "bytes_sent", "connection_termination_details", "downstream_local_address", "downstream_remote_address",
+             "duration", "method", "path", "protocol", "request_id", "requested_server_name", "response_code", "response_code_details",
+             "response_flags", "route_name", "start_time", "upstream_cluster", "upstream_host", "upstream_local_address",
+             "upstream_service_time", "upstream_transport_failure_reason", "user_agent", "x_forwarded_for"],
+            entry.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(200, entry.GetProperty("response_code").GetInt32());
+        Assert.Equal(2, entry.GetProperty("bytes_sent").GetInt64());
+        Assert.Equal("/products", entry.GetProperty("path").GetString());
+        Assert.Equal(JsonValueKind.Null, entry.GetProperty("response_flags").ValueKind);
+        Assert.Equal(JsonValueKind.Null, entry.GetProperty("upstream_transport_failure_reason").ValueKind);
+        Assert.Equal("canary-split", entry.GetProperty("route_name").GetString());
+    }
+
+    [Fact]
+    public async Task Without_an_access_log_nothing_is_written()
+    {
+        await using var backend = await Backend.StartAsync("v1");
+        await using var plane = await ScriptedControlPlane.StartAsync(MetricsTests.Canary(backend.Port, backend.Port));
+        await using var proxy = await RunningProxy.StartAsync(plane.Address);
+        using (await proxy.GetAsync(CanaryMesh.Host, "/products"))
+        {
+        }
+
+        await MetricsTests.Recorded(proxy, 1);
+        Assert.Empty(proxy.Host.Telemetry.Logs.For(null));
+        Assert.Empty(proxy.Host.Telemetry.Logs.For(proxy.Host.State.Current!.Listeners.Select(l => l.SelectChain(new(System.Net.IPAddress.Any, 8080, System.Net.IPAddress.Loopback, 1, "raw_buffer", "http/1.1"))?.Action).OfType<Weft.Proxy.Snapshot.Listeners.HttpChain>().First().Manager));
+        Assert.Equal(0, proxy.Host.Telemetry.Logs.Written.Value);
+        Assert.Empty(Directory.GetFiles(_directory));
+    }
+
+    [Fact]
+    public async Task A_file_access_log_on_the_connection_manager_is_honoured_with_its_format()
+    {
+        await using var backend = await Backend.StartAsync("v1");
+        var path = Path.Combine(_directory, "from-control-plane.log");
+        var resources = MetricsTests.Canary(backend.Port, backend.Port).Select(r => r is Listener { Name: "0.0.0.0_8080" } l ? WithAccessLog(l, path) : r).ToList();
+        await using var plane = await ScriptedControlPlane.StartAsync(resources);
+        await using var proxy = await RunningProxy.StartAsync(plane.Address);
+
+        using (await proxy.GetAsync(CanaryMesh.Host, "/products", ("x-request-id", "cp-1")))
+        {
+        }
+
+        await proxy.Host.Telemetry.Logs.Written.WhenAtLeastAsync(1).WaitAsync(Generous);
+        Assert.Equal(["200 canary-split cp-1 -"], await File.ReadAllLinesAsync(path));
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static Listener WithAccessLog(Listener listener, string path)
+    {
+        var copy = listener.Clone();
+        var filter = copy.FilterChains[0].Filters.Single();
+        var hcm = filter.TypedConfig.Unpack<Hcm>();
+        hcm.AccessLog.Add(new Weft.Xds.Envoy.Config.AccessLog.V3.AccessLog
+        {
+            Name = "envoy.access_loggers.file",
+            TypedConfig = Any.Pack(new FileAccessLog
+            {
+                Path = path,
+                LogFormat = new SubstitutionFormatString { TextFormatSource = new DataSource { InlineString = "%RESPONSE_CODE% %ROUTE_NAME% %REQ(X-REQUEST-ID)% %RESPONSE_FLAGS%\n" } },
+            }),
+        });
+        filter.TypedConfig = Any.Pack(hcm);
+        return copy;
+    }
+
+    private static Dictionary<string, string> Parse(string line)
+    {
+        var match = IstioTextLine().Match(line);
+        Assert.True(match.Success, $"not Istio's access log format: {line}");
+        return IstioTextLine().GetGroupNames().Where(n => !char.IsDigit(n[0])).ToDictionary(n => n, n => match.Groups[n].Value);
+    }
+
+    [GeneratedRegex("""^\[(?<start>[^\]]+)\] "(?<method>\S+) (?<path>\S+) (?<protocol>\S+)" (?<code>\d+) (?<flags>\S+) (?<details>\S+) (?<termination>\S+) "(?<failure>[^"]*)" (?<received>\d+) (?<sent>\d+) (?<duration>\d+) (?<upstreamTime>\S+) "(?<xff>[^"]*)" "(?<agent>[^"]*)" "(?<id>[^"]*)" "(?<authority>[^"]*)" "(?<upstream>[^"]*)" (?<cluster>\S+) (?<upstreamLocal>\S+) (?<local>\S+) (?<remote>\S+) (?<sni>\S+) (?<route>\S+)$""")]
+    private static partial Regex IstioTextLine();
+}
