@@ -16,7 +16,7 @@ namespace Weft.Proxy.Http;
 /// Envoy's router for one request: virtual host, route, then the route's action. Forwarding picks the cluster (a
 /// weighted split draws on the request's random value), applies the header edits from the most to the least specific
 /// level (or the reverse when the configuration asks), rewrites path and Host, picks an endpoint with the cluster's load
-/// balancer, passes the cluster's circuit breakers and sends the request
+/// balancer (by the route's hash for ring hash and Maglev), passes the cluster's circuit breakers and sends the request
 /// through YARP's forwarder with the route timeout, reporting the outcome to the cluster (outlier detection). Failures
 /// become Envoy's local replies: 404 no route (NR), 503 unknown cluster (NC), 503 no healthy upstream (UH), 503 circuit
 /// breaker overflow (UO), 503 connect failure (UF), 504 timeout (UT).
@@ -144,7 +144,9 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
         else
         {
             // A draw of its own: the route's draw already chose the weighted cluster, and reusing it would tie the two.
-            endpoint = cluster.Balancer.Pick(random());
+            // The hash policy only matters to (and only runs for) ring hash and Maglev, as in Envoy.
+            var hash = cluster.Balancer.UsesHash ? action.HashPolicy?.Compute(context, request) : null;
+            endpoint = cluster.Balancer.Pick(random(), hash);
             host = endpoint?.Host;
             if (host is null)
             {
