@@ -48,6 +48,7 @@ public sealed class OutlierDetectionTests : IAsyncLifetime
 
         await SendUntilAsync(proxy, () => bad.Requests.Count == 3);
         Assert.Contains($"c::127.0.0.1:{bad.Port}::health_flags::/failed_outlier_check\n", await OneCluster.ClustersAsync(proxy));
+        Assert.True(await EjectedInJsonAsync(proxy, bad));
         await AssertNoneReachAsync(proxy, bad);
 
         // Out for the base ejection time (10 s): the interval's sweep lets it back at 10 s, not before.
@@ -138,6 +139,48 @@ public sealed class OutlierDetectionTests : IAsyncLifetime
         Assert.Equal(2, failures); // two connect failures, then the closed port is out
         Assert.Contains($"c::127.0.0.1:{closed}::health_flags::/failed_outlier_check\n", await OneCluster.ClustersAsync(proxy));
         Assert.Contains($"c::127.0.0.1:{closed}::cx_connect_fail::2\n", await OneCluster.ClustersAsync(proxy));
+    }
+
+    [Fact]
+    public async Task An_ejection_outlives_a_resend_of_the_same_cluster_and_not_a_change_to_it()
+    {
+        var bad = _bad[0];
+        var resources = OneCluster.Resources(Detecting(consecutive5xx: 2, maxPercent: 100), [bad, .. _good]).ToList();
+        await using var plane = await ScriptedControlPlane.StartAsync(resources);
+        await using var proxy = await RunningProxy.StartAsync(plane.Address, o => o with { Time = _time });
+        await SendUntilAsync(proxy, () => bad.Requests.Count == 2);
+        var ejected = $"c::127.0.0.1:{bad.Port}::health_flags::/failed_outlier_check\n";
+        Assert.Contains(ejected, await OneCluster.ClustersAsync(proxy));
+
+        // The control plane sends everything again, unchanged (as Istio does on any push): the cluster keeps its state.
+        await PushAndWaitAsync(plane, proxy, resources.Select(Copy));
+        Assert.Contains(ejected, await OneCluster.ClustersAsync(proxy));
+        await AssertNoneReachAsync(proxy, bad);
+
+        // A changed cluster is a new cluster, as in Envoy: its hosts start healthy.
+        var changed = resources.Select(Copy).ToList();
+        changed.OfType<Cluster>().Single().ConnectTimeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(3));
+        await PushAndWaitAsync(plane, proxy, changed);
+        Assert.Contains($"c::127.0.0.1:{bad.Port}::health_flags::healthy\n", await OneCluster.ClustersAsync(proxy));
+    }
+
+    /// <summary>What <c>/clusters?format=json</c> says about the host: <c>health_status.failed_outlier_check</c>.</summary>
+    private static async Task<bool> EjectedInJsonAsync(RunningProxy proxy, Backend backend)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        using var json = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(proxy.Admin, "/clusters?format=json")));
+        var host = json.RootElement.GetProperty("cluster_statuses")[0].GetProperty("host_statuses").EnumerateArray()
+            .Single(h => h.GetProperty("address").GetProperty("socket_address").GetProperty("port_value").GetInt32() == backend.Port);
+        return host.GetProperty("health_status").TryGetProperty("failed_outlier_check", out var flag) && flag.GetBoolean();
+    }
+
+    private static Google.Protobuf.IMessage Copy(Google.Protobuf.IMessage message) => message.Descriptor.Parser.ParseFrom(Google.Protobuf.MessageExtensions.ToByteArray(message));
+
+    private static async Task PushAndWaitAsync(ScriptedControlPlane plane, RunningProxy proxy, IEnumerable<Google.Protobuf.IMessage> resources)
+    {
+        var generation = proxy.Host.State.Current!.Generation;
+        await plane.PushAsync(resources);
+        await OneCluster.EventuallyAsync(() => proxy.Host.State.Current!.Generation > generation, "the pushed configuration to be in force");
     }
 
     private static Cluster Detecting(int consecutive5xx, int? maxPercent)
