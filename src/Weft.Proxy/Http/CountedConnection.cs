@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Weft.Proxy.Upstream;
 
 namespace Weft.Proxy.Http;
@@ -41,8 +42,9 @@ internal sealed class CountedConnection(Stream inner, ConnectionCounter counter,
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Received(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+    /// <summary>Straight through unless requests are being counted, so a read costs no state machine.</summary>
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        maxRequests == 0 ? inner.ReadAsync(buffer, cancellationToken) : CountingReadAsync(buffer, cancellationToken);
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
@@ -101,6 +103,10 @@ internal sealed class CountedConnection(Stream inner, ConnectionCounter counter,
 
         await base.DisposeAsync().ConfigureAwait(false);
     }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> CountingReadAsync(Memory<byte> buffer, CancellationToken cancel) =>
+        Received(await inner.ReadAsync(buffer, cancel).ConfigureAwait(false));
 
     private async ValueTask WriteClosingAsync(ReadOnlyMemory<byte> buffer, int lineEnd, CancellationToken cancel)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Weft.Proxy.Snapshot;
@@ -204,8 +205,7 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
 
     /// <summary>
     /// The reply for a request the circuit breakers did not let through: Envoy's overflow reply (503, UO, with
-    /// <c>x-envoy-overloaded: true</c>), or, for one
-    /// that gave up while pending, the timeout or client-left handling of a failed forward.
+    /// <c>x-envoy-overloaded: true</c>), or, for one that gave up while pending, what a failed forward gets.
     /// </summary>
     private static Task RefusedAsync(HttpContext context, AdmissionOutcome outcome, bool timedOut, ResponseShaping shaping, ProxyRequestInfo info)
     {
@@ -249,8 +249,8 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
         }
 
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-        var socket = UpstreamResults.FindSocketError(exception);
-        var connectFailed = UpstreamResults.IsConnectFailure(exception);
+        var socket = FindSocketError(exception);
+        var connectFailed = exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } || socket is not null;
         var body = connectFailed
             ? $"upstream connect error or disconnect/reset before headers. reset reason: connection failure, transport failure reason: {socket?.Message ?? exception?.Message ?? "unknown"}"
             : "upstream connect error or disconnect/reset before headers. reset reason: connection termination";
@@ -372,5 +372,18 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
         }
 
         return levels;
+    }
+
+    private static SocketException? FindSocketError(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException socket)
+            {
+                return socket;
+            }
+        }
+
+        return null;
     }
 }

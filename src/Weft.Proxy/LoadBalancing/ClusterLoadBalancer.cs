@@ -36,8 +36,6 @@ internal sealed class ClusterLoadBalancer
     /// <summary>Whether picks use the request's hash (ring hash, Maglev); only then is the route's hash policy worth computing.</summary>
     public bool UsesHash => _cluster.Balancer.UsesHash;
 
-    public bool HasHosts => _levels.Any(l => l.Any(g => g.Endpoints.Length > 0));
-
     /// <summary>The priority levels' shares of requests, as now.</summary>
     internal PriorityLoads Loads => Current().Loads;
 

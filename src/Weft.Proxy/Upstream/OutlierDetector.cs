@@ -40,9 +40,7 @@ internal sealed class OutlierDetector : IDisposable
         LocalOriginFailurePercentage,
     }
 
-    public OutlierSettings Settings => _settings;
-
-    /// <summary>How many hosts are ejected now.</summary>
+    /// <summary>How many hosts are ejected now (Envoy's <c>outlier_detection.ejections_active</c>).</summary>
     public int EjectedCount => Volatile.Read(ref _ejected);
 
     /// <summary>The last sweep's mean success rate and ejection threshold (percent; -1 when there were too few hosts).</summary>

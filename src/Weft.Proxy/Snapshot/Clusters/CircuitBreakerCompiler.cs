@@ -5,7 +5,9 @@ namespace Weft.Proxy.Snapshot.Clusters;
 
 /// <summary>
 /// Compiles <c>circuit_breakers</c>: the DEFAULT-priority thresholds (HIGH-priority ones are accepted; no route here
-/// asks for that priority), unset fields keeping Envoy's defaults, and the per-host connection limit.
+/// asks for that priority), unset fields keeping Envoy's defaults, and the per-host connection limit (the only per-host
+/// threshold Envoy applies). <c>max_connection_pools</c> always holds: a cluster has one pool here.
+/// <c>track_remaining</c> is about stats this proxy does not have yet.
 /// </summary>
 internal static class CircuitBreakerCompiler
 {
