@@ -3,9 +3,11 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Weft.Proxy.Snapshot;
+using Weft.Proxy.Http;
 using Weft.Proxy.Snapshot.Clusters;
 using Weft.Proxy.Telemetry;
 using Weft.Proxy.Telemetry.Metrics;
+using Weft.Proxy.Upstream;
 using Weft.Proxy.Xds;
 using Weft.Xds.Envoy.Config.Core.V3;
 
@@ -16,7 +18,7 @@ namespace Weft.Proxy.Admin;
 /// <c>/listeners</c> and <c>/clusters</c> (text, or JSON with <c>?format=json</c>), <c>/stats/prometheus</c>, and
 /// <c>/quitquitquit</c> (POST).
 /// </summary>
-internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, Func<XdsConnectionStatus> xds, Func<bool> draining, Action stop)
+internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, Func<XdsConnectionStatus> xds, Func<bool> draining, Action stop, UpstreamTransports? transports = null)
 {
     private static readonly string[] Commands =
     [
@@ -137,6 +139,11 @@ internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, 
         writer.WriteEndArray();
     });
 
+    /// <summary>
+    /// Envoy's text format: per cluster its outlier detection's success-rate figures, its circuit-breaker thresholds and
+    /// origin; per host its connection and request counters, host name, health flags (with
+    /// <c>/failed_outlier_check</c> for an ejected host), weight, locality, priority and success rates.
+    /// </summary>
     private string ClustersText()
     {
         var text = new StringBuilder();
@@ -144,22 +151,70 @@ internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, 
         {
             var name = cluster.Model.Name;
             text.Append(name).Append("::observability_name::").Append(name).Append('\n');
-            text.Append(name).Append("::added_via_api::true\n");
-            foreach (var host in cluster.Assignment.Hosts)
+            if (cluster.State.Outlier is { } outlier)
             {
+                text.Append(name).Append("::outlier::success_rate_average::").Append(Number(outlier.SuccessRate.Average)).Append('\n');
+                text.Append(name).Append("::outlier::success_rate_ejection_threshold::").Append(Number(outlier.SuccessRate.Threshold)).Append('\n');
+                text.Append(name).Append("::outlier::local_origin_success_rate_average::").Append(Number(outlier.LocalOriginSuccessRate.Average)).Append('\n');
+                text.Append(name).Append("::outlier::local_origin_success_rate_ejection_threshold::").Append(Number(outlier.LocalOriginSuccessRate.Threshold)).Append('\n');
+            }
+
+            foreach (var (key, value) in Thresholds(cluster.Model.Limits))
+            {
+                text.Append(name).Append("::default_priority::").Append(key).Append("::").Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            }
+
+            text.Append(name).Append("::added_via_api::true\n");
+            var connections = transports?.Connections(name);
+            foreach (var endpoint in cluster.Hosts)
+            {
+                var host = endpoint.Host;
                 var prefix = $"{name}::{host.Authority}::";
-                text.Append(prefix).Append("health_flags::").Append(HealthFlags(host)).Append('\n');
+                foreach (var (key, value) in Stats(endpoint, connections))
+                {
+                    text.Append(prefix).Append(key).Append("::").Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                }
+
+                text.Append(prefix).Append("hostname::").Append(host.Hostname).Append('\n');
+                text.Append(prefix).Append("health_flags::").Append(HealthFlags(endpoint)).Append('\n');
                 text.Append(prefix).Append("weight::").Append(host.Weight.ToString(CultureInfo.InvariantCulture)).Append('\n');
                 text.Append(prefix).Append("region::").Append(host.Region).Append('\n');
                 text.Append(prefix).Append("zone::").Append(host.Zone).Append('\n');
                 text.Append(prefix).Append("sub_zone::").Append(host.SubZone).Append('\n');
                 text.Append(prefix).Append("canary::false\n");
                 text.Append(prefix).Append("priority::").Append(host.Priority.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                text.Append(prefix).Append("success_rate::").Append(Number(endpoint.State.SuccessRate)).Append('\n');
+                text.Append(prefix).Append("local_origin_success_rate::").Append(Number(endpoint.State.LocalOriginSuccessRate)).Append('\n');
             }
         }
 
         return text.ToString();
     }
+
+    /// <summary>A host's counters as Envoy lists them: connections, then requests.</summary>
+    private static IEnumerable<(string Name, long Value)> Stats(UpstreamEndpoint endpoint, ConnectionCounter? connections)
+    {
+        var pool = connections?.Find(endpoint.Authority);
+        var state = endpoint.State;
+        yield return ("cx_active", pool?.Active ?? 0);
+        yield return ("cx_connect_fail", pool?.ConnectFailures ?? 0);
+        yield return ("cx_total", pool?.Total ?? 0);
+        yield return ("rq_active", state.ActiveRequests);
+        yield return ("rq_error", state.FailedRequests);
+        yield return ("rq_success", state.SuccessfulRequests);
+        yield return ("rq_timeout", state.TimedOutRequests);
+        yield return ("rq_total", state.TotalRequests);
+    }
+
+    private static IEnumerable<(string Name, long Value)> Thresholds(CircuitBreakerLimits limits)
+    {
+        yield return ("max_connections", limits.MaxConnections);
+        yield return ("max_pending_requests", limits.MaxPendingRequests);
+        yield return ("max_requests", limits.MaxRequests);
+        yield return ("max_retries", limits.MaxRetries);
+    }
+
+    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 
     private string ClustersJson() => Json(writer =>
     {
@@ -169,15 +224,44 @@ internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, 
             writer.WriteStartObject();
             writer.WriteString("name", cluster.Model.Name);
             writer.WriteBoolean("added_via_api", true);
-            writer.WriteStartArray("host_statuses");
-            foreach (var host in cluster.Assignment.Hosts)
+            writer.WriteStartObject("circuit_breakers");
+            writer.WriteStartArray("thresholds");
+            writer.WriteStartObject();
+            foreach (var (key, value) in Thresholds(cluster.Model.Limits))
             {
+                writer.WriteNumber(key, value);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            writer.WriteStartArray("host_statuses");
+            var connections = transports?.Connections(cluster.Model.Name);
+            foreach (var endpoint in cluster.Hosts)
+            {
+                var host = endpoint.Host;
                 writer.WriteStartObject();
                 writer.WriteStartObject("address");
                 SocketAddress(writer, host.Address, host.Port);
                 writer.WriteEndObject();
+                writer.WriteStartArray("stats");
+                foreach (var (key, value) in Stats(endpoint, connections))
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("name", key);
+                    writer.WriteString("type", key.EndsWith("_active", StringComparison.Ordinal) ? "GAUGE" : "COUNTER");
+                    writer.WriteString("value", value.ToString(CultureInfo.InvariantCulture));
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
                 writer.WriteStartObject("health_status");
                 writer.WriteString("eds_health_status", (host.Health == HealthStatus.Unknown ? HealthStatus.Healthy : host.Health).ToString().ToUpperInvariant());
+                if (endpoint.State.Ejected)
+                {
+                    writer.WriteBoolean("failed_outlier_check", true);
+                }
+
                 writer.WriteEndObject();
                 writer.WriteNumber("weight", host.Weight);
                 writer.WriteStartObject("locality");
@@ -199,13 +283,18 @@ internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, 
     private IEnumerable<ClusterRuntime> Clusters() =>
         (state.Current?.Clusters.Values ?? []).OrderBy(c => c.Model.Name, StringComparer.Ordinal);
 
-    /// <summary>Envoy's health flags for a host whose health only EDS reports.</summary>
-    private static string HealthFlags(UpstreamHost host) => host.Health switch
+    /// <summary>Envoy's health flags for a host: outlier ejection, then EDS health; <c>healthy</c> when none is set.</summary>
+    private static string HealthFlags(UpstreamEndpoint endpoint)
     {
-        HealthStatus.Healthy or HealthStatus.Unknown => "healthy",
-        HealthStatus.Degraded => "/degraded_eds_health",
-        _ => "/failed_eds_health",
-    };
+        var eds = endpoint.Host.Health switch
+        {
+            HealthStatus.Healthy or HealthStatus.Unknown => string.Empty,
+            HealthStatus.Degraded => "/degraded_eds_health",
+            _ => "/failed_eds_health",
+        };
+        var flags = (endpoint.State.Ejected ? "/failed_outlier_check" : string.Empty) + eds;
+        return flags.Length == 0 ? "healthy" : flags;
+    }
 
     private static void SocketAddress(Utf8JsonWriter writer, string address, int port)
     {

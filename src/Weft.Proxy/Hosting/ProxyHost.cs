@@ -131,7 +131,7 @@ public sealed class ProxyHost : IAsyncDisposable
         var state = new SnapshotState();
         var transports = new UpstreamTransports();
         state.Published += snapshot => transports.Keep(snapshot.Clusters.Keys.ToHashSet(StringComparer.Ordinal));
-        var builder = new SnapshotBuilder(state, options.Time, loggerFactory.CreateLogger<SnapshotBuilder>());
+        var builder = new SnapshotBuilder(state, options.Time, loggerFactory.CreateLogger<SnapshotBuilder>(), options.Random);
         var xds = new XdsClient(
             new XdsClientOptions
             {
@@ -197,7 +197,8 @@ public sealed class ProxyHost : IAsyncDisposable
             telemetry,
             () => xds.Status,
             () => host?.IsStopping == true,
-            () => _ = Task.Run(async () => await host!.DisposeAsync().ConfigureAwait(false)));
+            () => _ = Task.Run(async () => await host!.DisposeAsync().ConfigureAwait(false)),
+            transports);
         app.Run(context => (context.Features.Get<ListenerRoleFeature>()?.Role) switch
         {
             ListenerRole.Outbound => handler.HandleAsync(context, ListenerRole.Outbound),
@@ -254,6 +255,11 @@ public sealed class ProxyHost : IAsyncDisposable
             await _app.DisposeAsync().ConfigureAwait(false);
             await _xds.DisposeAsync().ConfigureAwait(false);
             _transports.Dispose();
+            foreach (var cluster in State.Current?.Clusters.Values ?? [])
+            {
+                cluster.State.Dispose();
+            }
+
             _stop.Dispose();
             await Telemetry.Logs.DisposeAsync().ConfigureAwait(false);
         }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Weft.Proxy.Snapshot;
 using Weft.Proxy.Snapshot.Routes;
+using Weft.Proxy.Upstream;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Weft.Proxy.Http;
@@ -8,11 +10,15 @@ namespace Weft.Proxy.Http;
 /// <summary>
 /// What one forwarded request needs from YARP: the request headers as the router left them (copied by the base class)
 /// and the upstream URI with the rewritten path; on the way back, <c>x-envoy-upstream-service-time</c> (milliseconds from
-/// sending the request to its response headers) and the response header edits of the route.
+/// sending the request to its response headers) and the response header edits of the route. As the response headers
+/// arrive, before anything reaches the client, their status is reported to the cluster the endpoint belongs to.
 /// </summary>
-internal sealed class ForwardTransformer(Uri target, ResponseShaping shaping, TimeProvider time) : HttpTransformer
+internal sealed class ForwardTransformer(Uri target, ResponseShaping shaping, TimeProvider time, ClusterRuntime? cluster = null, UpstreamEndpoint? endpoint = null) : HttpTransformer
 {
     private long _sentAt;
+
+    /// <summary>Whether response headers arrived from upstream (their status is then reported already).</summary>
+    public bool ResponseReceived { get; private set; }
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
@@ -26,6 +32,12 @@ internal sealed class ForwardTransformer(Uri target, ResponseShaping shaping, Ti
         var forward = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
         if (proxyResponse is not null)
         {
+            ResponseReceived = true;
+            if (endpoint is not null)
+            {
+                cluster!.Report(endpoint, UpstreamResults.Response(httpContext, proxyResponse));
+            }
+
             var elapsed = time.GetElapsedTime(_sentAt);
             httpContext.Response.Headers["x-envoy-upstream-service-time"] = ((long)elapsed.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
             shaping.Apply(httpContext);

@@ -9,6 +9,9 @@ namespace Weft.Proxy.Http;
 /// </summary>
 internal static class LocalReplies
 {
+    /// <summary>Envoy's body when a circuit breaker refuses a request.</summary>
+    public const string Overflow = "upstream connect error or disconnect/reset before headers. reset reason: overflow";
+
     public static Task SendAsync(HttpContext context, int status, string body, string flag)
     {
         if (context.Features.Get<ProxyRequestInfo>() is { } info)

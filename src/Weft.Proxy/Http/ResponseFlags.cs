@@ -12,6 +12,9 @@ internal static class ResponseFlags
     /// <summary>No healthy upstream host.</summary>
     public const string NoHealthyUpstream = "UH";
 
+    /// <summary>A circuit breaker overflowed (too many connections, pending requests or requests).</summary>
+    public const string UpstreamOverflow = "UO";
+
     /// <summary>Connecting upstream failed.</summary>
     public const string UpstreamConnectionFailure = "UF";
 

@@ -8,6 +8,7 @@ using Weft.Proxy.Snapshot.Clusters;
 using Weft.Proxy.Snapshot.Listeners;
 using Weft.Proxy.Snapshot.Matching;
 using Weft.Proxy.Snapshot.Routes;
+using Weft.Proxy.Upstream;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Weft.Proxy.Http;
@@ -16,8 +17,10 @@ namespace Weft.Proxy.Http;
 /// Envoy's router for one request: virtual host, route, then the route's action. Forwarding picks the cluster (a
 /// weighted split draws on the request's random value), applies the header edits from the most to the least specific
 /// level (or the reverse when the configuration asks), rewrites path and Host, picks an endpoint with the cluster's load
-/// balancer and sends the request through YARP's forwarder with the route timeout. Failures become Envoy's local replies:
-/// 404 no route (NR), 503 unknown cluster (NC), 503 no healthy upstream (UH), 503 connect failure (UF), 504 timeout (UT).
+/// balancer (by the route's hash for ring hash and Maglev), passes the cluster's circuit breakers and sends the request
+/// through YARP's forwarder with the route timeout, reporting the outcome to the cluster (outlier detection). Failures
+/// become Envoy's local replies: 404 no route (NR), 503 unknown cluster (NC), 503 no healthy upstream (UH), 503 circuit
+/// breaker overflow (UO), 503 connect failure (UF), 504 timeout (UT).
 /// </summary>
 internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwarder, TimeProvider time, Func<ulong> random, ProxyEndpoints endpoints)
 {
@@ -127,6 +130,7 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
 
         string authority;
         UpstreamHost? host = null;
+        UpstreamEndpoint? endpoint = null;
         if (cluster.Model.Kind == DiscoveryKind.OriginalDst)
         {
             if (OriginalDestination(cluster.Model, destination, request) is not { } original)
@@ -141,7 +145,10 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
         else
         {
             // A draw of its own: the route's draw already chose the weighted cluster, and reusing it would tie the two.
-            host = cluster.Balancer.Pick(random());
+            // The hash policy only matters to (and only runs for) ring hash and Maglev, as in Envoy.
+            var hash = cluster.Balancer.UsesHash ? action.HashPolicy?.Compute(context, request) : null;
+            endpoint = cluster.Balancer.Pick(random(), hash);
+            host = endpoint?.Host;
             if (host is null)
             {
                 shaping.Apply(context);
@@ -176,11 +183,41 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
         var uri = new Uri(prefix + upstreamPath, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
 
         using var deadline = timeout > TimeSpan.Zero ? new CancellationTokenSource(timeout, time) : null;
-        var error = await forwarder.SendAsync(context, prefix, lease.Invoker, config, new ForwardTransformer(uri, shaping, time), deadline?.Token ?? CancellationToken.None).ConfigureAwait(false);
+        using var admission = await cluster.State.AdmitAsync(endpoint, lease.Connections, version == HttpVersion.Version20, deadline?.Token ?? CancellationToken.None, context.RequestAborted).ConfigureAwait(false);
+        if (admission.Outcome != AdmissionOutcome.Admitted)
+        {
+            await RefusedAsync(context, admission.Outcome, deadline?.IsCancellationRequested == true, shaping, info).ConfigureAwait(false);
+            return;
+        }
+
+        // The transformer reports the response status to the cluster as the headers arrive; a failure is reported here.
+        var transformer = new ForwardTransformer(uri, shaping, time, cluster, endpoint);
+        var error = await forwarder.SendAsync(context, prefix, lease.Invoker, config, transformer, deadline?.Token ?? CancellationToken.None).ConfigureAwait(false);
+        if (endpoint is not null && !transformer.ResponseReceived && UpstreamResults.Failure(context, error, deadline?.IsCancellationRequested == true) is { } failure)
+        {
+            cluster.Report(endpoint, failure);
+        }
+
         if (error != ForwarderError.None)
         {
             await FailedAsync(context, error, deadline?.IsCancellationRequested == true, shaping, info).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The reply for a request the circuit breakers did not let through: Envoy's overflow reply (503, UO, with
+    /// <c>x-envoy-overloaded: true</c>), or, for one that gave up while pending, what a failed forward gets.
+    /// </summary>
+    private static Task RefusedAsync(HttpContext context, AdmissionOutcome outcome, bool timedOut, ResponseShaping shaping, ProxyRequestInfo info)
+    {
+        if (outcome == AdmissionOutcome.Cancelled)
+        {
+            return FailedAsync(context, ForwarderError.RequestCanceled, timedOut, shaping, info);
+        }
+
+        shaping.Apply(context);
+        context.Response.Headers["x-envoy-overloaded"] = "true";
+        return LocalReplies.SendAsync(context, StatusCodes.Status503ServiceUnavailable, LocalReplies.Overflow, ResponseFlags.UpstreamOverflow);
     }
 
     /// <summary>The reply for a forward that failed, as Envoy words it; nothing when the client left or the response had started.</summary>

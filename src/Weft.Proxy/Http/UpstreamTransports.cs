@@ -1,13 +1,17 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Weft.Proxy.Snapshot;
 using Weft.Proxy.Snapshot.Clusters;
+using Weft.Proxy.Upstream;
 
 namespace Weft.Proxy.Http;
 
 /// <summary>
 /// One pooled HTTP client (a <see cref="SocketsHttpHandler"/>) per cluster, kept across snapshots while the cluster's
 /// connection settings stay equal, so a routing change does not drop warm connections. A client whose cluster changed or
-/// disappeared is retired and disposed once the requests that hold it have finished.
+/// disappeared is retired and disposed once the requests that hold it have finished. Each client counts its
+/// connections, in all and per host, for the circuit breakers and the admin API; connections live at most the
+/// cluster's maximum connection duration and carry at most its requests per connection (HTTP/1.1).
 /// </summary>
 internal sealed class UpstreamTransports : IDisposable
 {
@@ -55,6 +59,9 @@ internal sealed class UpstreamTransports : IDisposable
 
     public int Count => _byCluster.Count;
 
+    /// <summary>The connection counts of a cluster's current client; null when it has none yet.</summary>
+    public ConnectionCounter? Connections(string cluster) => _byCluster.TryGetValue(cluster, out var transport) ? transport.Connections : null;
+
     public void Dispose()
     {
         foreach (var transport in _byCluster.Values)
@@ -69,6 +76,8 @@ internal sealed class UpstreamTransports : IDisposable
     public readonly struct Lease(Transport transport) : IDisposable
     {
         public HttpMessageInvoker Invoker => transport.Invoker;
+
+        public ConnectionCounter Connections => transport.Connections;
 
         public void Dispose() => transport.Release();
     }
@@ -92,12 +101,15 @@ internal sealed class UpstreamTransports : IDisposable
                 ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
                 ConnectTimeout = settings.ConnectTimeout > TimeSpan.Zero ? settings.ConnectTimeout : Timeout.InfiniteTimeSpan,
                 PooledConnectionIdleTimeout = settings.IdleTimeout,
-                ConnectCallback = (context, cancel) => UpstreamConnector.ConnectAsync(settings, context.DnsEndPoint, cancel),
+                PooledConnectionLifetime = settings.MaxConnectionDuration,
+                ConnectCallback = ConnectAsync,
             };
             Invoker = new HttpMessageInvoker(handler, disposeHandler: true);
         }
 
         public ConnectionSettings Settings { get; }
+
+        public ConnectionCounter Connections { get; } = new();
 
         public HttpMessageInvoker Invoker { get; }
 
@@ -127,6 +139,22 @@ internal sealed class UpstreamTransports : IDisposable
             if (Volatile.Read(ref _leases) == 0)
             {
                 DisposeOnce();
+            }
+        }
+
+        private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancel)
+        {
+            var target = context.DnsEndPoint;
+            var host = Connections.Opening(HostPort.Join(target.Host.Trim('[', ']'), target.Port));
+            try
+            {
+                var stream = await UpstreamConnector.ConnectAsync(Settings, target, cancel).ConfigureAwait(false);
+                return new CountedConnection(stream, Connections, host, Settings.MaxRequestsPerConnection);
+            }
+            catch
+            {
+                Connections.Failed(host);
+                throw;
             }
         }
 

@@ -1,156 +1,186 @@
 using Weft.Proxy.Snapshot.Clusters;
+using Weft.Proxy.Upstream;
 
 namespace Weft.Proxy.LoadBalancing;
 
 /// <summary>
-/// Picks an endpoint of a cluster the way Envoy's load balancers do before their policy-specific step: load goes to
-/// priority levels by their health (a level's healthy share times the overprovisioning factor, spilling the rest to the
-/// next level); within a level, to its healthy hosts, or to all of them when the level is in panic (healthy share below
-/// the threshold); with <c>locality_weighted_lb_config</c>, first to a locality by weight. The final pick is weighted
-/// round robin for every configured policy for now.
+/// Picks an endpoint of a cluster the way Envoy's load balancers do. First a priority level, by the levels' health
+/// (<see cref="PriorityLoads"/>), and within it the healthy hosts, the degraded ones, or every host when the level
+/// panics; then the policy: round robin, least request or random, after a locality by weight when
+/// <c>locality_weighted_lb_config</c> asks for it; or, for ring hash and Maglev, the request's hash both chooses the
+/// level and looks up a table built per level over its healthy hosts (all of them in panic), weights normalized with
+/// the localities', and a request without a hash gets a random value instead. Health here is EDS health less outlier
+/// ejections: the balancer keeps a view of the hosts that is rebuilt, off the picking path's fast lane, whenever the
+/// cluster's ejections change.
 /// </summary>
 internal sealed class ClusterLoadBalancer
 {
-    private readonly Level[] _levels;
-    private readonly int[] _load;
+    private readonly ClusterModel _cluster;
+    private readonly IReadOnlyList<IReadOnlyList<EndpointLocality>> _levels;
+    private readonly ClusterState _state;
+    private readonly uint _overprovisioning;
+    private readonly int _seed;
+    private readonly object _rebuild = new();
+    private volatile View _view;
 
-    public ClusterLoadBalancer(ClusterModel cluster, LoadAssignment assignment, int seed)
+    public ClusterLoadBalancer(ClusterModel cluster, IReadOnlyList<IReadOnlyList<EndpointLocality>> levels, uint overprovisioning, ClusterState state, int seed)
     {
-        var factor = assignment.OverprovisioningFactor;
-        _levels = assignment.Priorities.Select(p => new Level(p, cluster, factor, seed)).ToArray();
-        _load = PriorityLoad(_levels.Select(l => l.Health).ToArray(), _levels.Select(l => l.Total).ToArray());
+        _cluster = cluster;
+        _levels = levels;
+        _state = state;
+        _overprovisioning = overprovisioning;
+        _seed = seed;
+        _view = Build(state.HealthVersion);
     }
 
-    /// <summary>Each priority's share of requests in percent, as Envoy computes it from their health.</summary>
-    public IReadOnlyList<int> Load => _load;
+    /// <summary>Whether picks use the request's hash (ring hash, Maglev); only then is the route's hash policy worth computing.</summary>
+    public bool UsesHash => _cluster.Balancer.UsesHash;
 
-    public bool HasHosts => _levels.Any(l => l.Total > 0);
+    /// <summary>The priority levels' shares of requests, as now.</summary>
+    internal PriorityLoads Loads => Current().Loads;
 
-    /// <summary>A host for one request; null when the cluster has none to send to.</summary>
-    public UpstreamHost? Pick(ulong random)
+    /// <summary>
+    /// An endpoint for one request attempt; null when the cluster has none to send to. <paramref name="random"/> is the
+    /// request's draw; <paramref name="hash"/> the route's hash, used by ring hash and Maglev. Re-selection (Envoy's
+    /// <c>host_selection_retry_max_attempts</c>): while the pick is one of <paramref name="avoid"/> (say, the hosts earlier
+    /// attempts used) it picks again, up to <paramref name="reselections"/> more times, and returns the last pick.
+    /// </summary>
+    public UpstreamEndpoint? Pick(ulong random, ulong? hash = null, IReadOnlyCollection<UpstreamEndpoint>? avoid = null, int reselections = 0)
     {
-        if (_levels.Length == 0)
+        var view = Current();
+        if (view.Levels.Length == 0)
         {
             return null;
         }
 
-        var point = (int)(random % 100);
-        for (var i = 0; i < _levels.Length; i++)
+        if (UsesHash)
         {
-            point -= _load[i];
-            if (point < 0)
+            var key = hash ?? random;
+            var table = view.Levels[view.Loads.Choose(key).Level].Table;
+            for (var attempt = 0; ; attempt++)
             {
-                return _levels[i].Pick(random / 100);
+                var picked = table?.Pick(key, attempt);
+                if (picked is null || avoid is null || attempt >= reselections || !avoid.Contains(picked))
+                {
+                    return picked;
+                }
             }
         }
 
-        return _levels[0].Pick(random / 100);
+        for (var attempt = 0; ; attempt++)
+        {
+            var draw = attempt == 0 ? random : RandomMix.Derive(random, (ulong)attempt);
+            var (level, degraded) = view.Loads.Choose(draw);
+            var hosts = view.Levels[level];
+            var picker = hosts.Panic ? hosts.All : degraded ? hosts.Degraded : hosts.Healthy;
+            var picked = picker?.Pick(draw / 100);
+            if (picked is null || avoid is null || attempt >= reselections || !avoid.Contains(picked))
+            {
+                return picked;
+            }
+        }
     }
 
-    /// <summary>
-    /// Envoy's priority load: normalize the levels' health to 100 (when it adds up to less), then give each level its
-    /// normalized health in order until 100 is spent. With no healthy level at all, load follows host counts.
-    /// </summary>
-    internal static int[] PriorityLoad(int[] health, int[] totals)
+    /// <summary>The view for the cluster's current ejections; a thread that finds another rebuilding keeps the last view.</summary>
+    private View Current()
     {
-        var load = new int[health.Length];
-        if (load.Length == 0)
+        var view = _view;
+        var version = _state.HealthVersion;
+        if (view.Version == version || !Monitor.TryEnter(_rebuild))
         {
-            return load;
+            return view;
         }
 
-        var normalized = Math.Min(100, health.Sum());
-        if (normalized == 0)
+        try
         {
-            var hosts = totals.Sum();
-            if (hosts == 0)
+            view = _view;
+            if (view.Version != version)
             {
-                load[0] = 100;
-                return load;
+                view = Build(version);
+                _view = view;
             }
 
-            var left = 100;
-            for (var i = 0; i < load.Length; i++)
-            {
-                load[i] = Math.Min(left, totals[i] * 100 / hosts);
-                left -= load[i];
-            }
-
-            load[Array.FindIndex(totals, t => t > 0)] += left;
-            return load;
+            return view;
         }
-
-        var remaining = 100;
-        for (var i = 0; i < load.Length; i++)
+        finally
         {
-            load[i] = Math.Min(remaining, health[i] * 100 / normalized);
-            remaining -= load[i];
+            Monitor.Exit(_rebuild);
         }
-
-        load[Array.FindIndex(health, h => h > 0)] += remaining;
-        return load;
     }
 
-    /// <summary>One priority level: its health, and the pickers for its healthy hosts and (in panic) all of them.</summary>
-    private sealed class Level
+    private View Build(int version)
     {
-        private readonly bool _panic;
-        private readonly Picker _hosts;
-
-        public Level(IReadOnlyList<LocalityGroup> localities, ClusterModel cluster, uint factor, int seed)
+        var counts = _levels.Select(l =>
         {
-            var all = localities.SelectMany(l => l.Hosts).ToList();
-            Total = all.Count;
-            var healthy = all.Count(h => h.IsHealthy);
-            Health = Total == 0 ? 0 : (int)Math.Min(100, 100L * healthy * factor / (100L * Total));
-            var healthyShare = Total == 0 ? 0 : 100.0 * healthy / Total;
-            _panic = Total > 0 && cluster.HealthyPanicThreshold > 0 && healthyShare < cluster.HealthyPanicThreshold;
-
-            Func<UpstreamHost, bool> usable = _panic ? _ => true
-                : healthy > 0 ? h => h.IsHealthy
-                : h => h.IsDegraded;
-            _hosts = new Picker(localities, usable, cluster.LocalityWeighted, factor, seed);
+            var all = l.SelectMany(g => g.Endpoints).ToList();
+            return new PriorityLoads.Counts(all.Count, all.Count(e => e.IsHealthy), all.Count(e => e.IsDegraded));
+        }).ToList();
+        var loads = PriorityLoads.Compute(counts, _overprovisioning, _cluster.HealthyPanicThreshold);
+        var levels = new Level[_levels.Count];
+        for (var i = 0; i < levels.Length; i++)
+        {
+            levels[i] = _cluster.Balancer.UsesHash ? HashLevel(_levels[i], loads.Panic[i]) : PickerLevel(_levels[i], loads.Panic[i]);
         }
 
-        public int Total { get; }
-
-        public int Health { get; }
-
-        public UpstreamHost? Pick(ulong random) => _hosts.Pick();
+        return new View(version, loads, levels);
     }
 
-    /// <summary>Weighted round robin over usable hosts, per locality first when localities carry the weight.</summary>
-    private sealed class Picker
+    private Level HashLevel(IReadOnlyList<EndpointLocality> localities, bool panic)
     {
-        private readonly WeightedRoundRobin<UpstreamHost>? _flat;
-        private readonly WeightedRoundRobin<WeightedRoundRobin<UpstreamHost>>? _byLocality;
+        var settings = _cluster.Balancer;
+        var weights = HashWeights.Normalize(localities, panic ? static _ => true : static e => e.IsHealthy, _cluster.LocalityWeighted);
+        HashTable table = settings.Kind == BalancerKind.Maglev
+            ? new MaglevTable(weights, settings.MaglevTableSize, settings.UseHostnameForHashing)
+            : new HashRing(weights, settings.MinimumRingSize, settings.MaximumRingSize, settings.UseHostnameForHashing);
+        return new Level(panic, null, null, null, table);
+    }
 
-        public Picker(IReadOnlyList<LocalityGroup> localities, Func<UpstreamHost, bool> usable, bool localityWeighted, uint factor, int seed)
+    private Level PickerLevel(IReadOnlyList<EndpointLocality> localities, bool panic) => new(
+        panic,
+        Picker(localities.SelectMany(l => l.Endpoints).ToArray()),
+        Sourced(localities, static e => e.IsHealthy),
+        Sourced(localities, static e => e.IsDegraded),
+        null);
+
+    /// <summary>A picker over the endpoints a source admits: by locality first when the cluster weighs localities.</summary>
+    private HostPicker Sourced(IReadOnlyList<EndpointLocality> localities, Func<UpstreamEndpoint, bool> eligible)
+    {
+        if (_cluster.LocalityWeighted)
         {
-            if (!localityWeighted)
-            {
-                _flat = new WeightedRoundRobin<UpstreamHost>(localities.SelectMany(l => l.Hosts).Where(usable).Select(h => (h, h.Weight)).ToList(), seed);
-                return;
-            }
-
-            // A locality's effective weight is its weight scaled by its availability, as Envoy scales it.
-            var groups = new List<(WeightedRoundRobin<UpstreamHost>, uint)>();
+            // A locality's effective weight is its weight scaled by its availability, as Envoy scales it (kept
+            // fine-grained for the integer round robin).
+            var weighted = new List<(HostPicker, uint)>();
             foreach (var locality in localities)
             {
-                var hosts = locality.Hosts.Where(usable).Select(h => (h, h.Weight)).ToList();
-                if (hosts.Count == 0 || locality.Weight == 0)
+                var endpoints = locality.Endpoints.Where(eligible).ToArray();
+                if (endpoints.Length == 0 || locality.Weight == 0)
                 {
                     continue;
                 }
 
-                var availability = Math.Min(1.0, (double)hosts.Count / locality.Hosts.Count * factor / 100);
-                var weight = (uint)Math.Max(1, Math.Round(locality.Weight * availability));
-                groups.Add((new WeightedRoundRobin<UpstreamHost>(hosts, seed), weight));
+                var availability = Math.Min(1.0, (double)endpoints.Length / locality.Endpoints.Length * _overprovisioning / 100);
+                weighted.Add((Picker(endpoints), (uint)Math.Max(1, Math.Round(locality.Weight * availability * 1000))));
             }
 
-            _byLocality = new WeightedRoundRobin<WeightedRoundRobin<UpstreamHost>>(groups, seed);
+            if (weighted.Count > 0)
+            {
+                return new LocalityPicker(weighted, _seed);
+            }
         }
 
-        public UpstreamHost? Pick() => _flat is not null ? _flat.Pick() : _byLocality!.Pick()?.Pick();
+        return Picker(localities.SelectMany(l => l.Endpoints).Where(eligible).ToArray());
     }
+
+    private HostPicker Picker(UpstreamEndpoint[] endpoints) => _cluster.Balancer.Kind switch
+    {
+        BalancerKind.LeastRequest => new LeastRequestPicker(endpoints, _cluster.Balancer.ChoiceCount, _cluster.Balancer.ActiveRequestBias),
+        BalancerKind.Random => new RandomPicker(endpoints),
+        _ => new RoundRobinPicker(endpoints, _seed),
+    };
+
+    /// <summary>The balancer's picture of the cluster for one state of its ejections.</summary>
+    private sealed record View(int Version, PriorityLoads Loads, Level[] Levels);
+
+    /// <summary>One priority level: whether it panics, and the pickers of its sources (or its hash table).</summary>
+    private sealed record Level(bool Panic, HostPicker? All, HostPicker? Healthy, HostPicker? Degraded, HashTable? Table);
 }

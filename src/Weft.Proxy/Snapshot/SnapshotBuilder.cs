@@ -5,6 +5,7 @@ using Weft.Proxy.LoadBalancing;
 using Weft.Proxy.Snapshot.Clusters;
 using Weft.Proxy.Snapshot.Listeners;
 using Weft.Proxy.Snapshot.Routes;
+using Weft.Proxy.Upstream;
 using Weft.Proxy.Xds;
 using Weft.Xds;
 using Weft.Xds.Envoy.Config.Cluster.V3;
@@ -19,10 +20,14 @@ namespace Weft.Proxy.Snapshot;
 /// response builds a new <see cref="ProxySnapshot"/> from what is accepted, provided the configuration is complete
 /// (clusters and their endpoints, listeners and their routes). An incomplete one, as while a new cluster waits for its
 /// endpoints, leaves the snapshot in force alone, as Envoy keeps serving while clusters and listeners warm.
-/// Clusters whose resources did not change keep their load balancer.
+/// Clusters whose resources did not change keep their load balancer; a cluster whose resource is equal to the one before
+/// (endpoints aside) keeps its run-time state, as Envoy keeps a cluster whose configuration is unchanged, and the state
+/// of a changed or removed cluster is retired once the new snapshot is in force.
 /// </summary>
-internal sealed partial class SnapshotBuilder(SnapshotState state, TimeProvider time, ILogger<SnapshotBuilder> log) : IXdsConsumer
+internal sealed partial class SnapshotBuilder(SnapshotState state, TimeProvider time, ILogger<SnapshotBuilder> log, Func<ulong>? random = null) : IXdsConsumer
 {
+    private readonly Func<ulong> _random = random ?? (() => (ulong)Random.Shared.NextInt64(long.MaxValue));
+
     private long _generation;
     private HashSet<string> _unknownClusters = new(StringComparer.Ordinal);
 
@@ -69,6 +74,7 @@ internal sealed partial class SnapshotBuilder(SnapshotState state, TimeProvider 
         }
 
         state.Publish(snapshot);
+        Retire(previous, snapshot);
         if (log.IsEnabled(LogLevel.Information))
         {
             LogPublished(log, snapshot.Generation, snapshot.Listeners.Count, snapshot.Routes.Count, snapshot.Clusters.Count);
@@ -82,20 +88,48 @@ internal sealed partial class SnapshotBuilder(SnapshotState state, TimeProvider 
         {
             var model = (ClusterModel)resource.Model;
             var endpoints = model.Kind == DiscoveryKind.Eds ? config.Endpoints.Resources.GetValueOrDefault(model.EdsServiceName) : null;
-            if (previous?.Clusters.TryGetValue(name, out var old) == true && ReferenceEquals(old.Source, resource) && ReferenceEquals(old.Endpoints, endpoints))
+            ClusterState? kept = null;
+            if (previous?.Clusters.TryGetValue(name, out var old) == true && (ReferenceEquals(old.Source, resource) || old.Source.Message.Equals(resource.Message)))
             {
-                clusters[name] = old;
-                continue;
+                if (ReferenceEquals(old.Endpoints, endpoints))
+                {
+                    clusters[name] = ReferenceEquals(old.Source, resource) ? old : old with { Source = resource };
+                    continue;
+                }
+
+                kept = old.State;
             }
 
+            var runtime = kept ?? new ClusterState(model, time, _random);
             var assignment = endpoints is null ? model.Inline : (LoadAssignment)endpoints.Model;
-            clusters[name] = new ClusterRuntime(model, assignment, new ClusterLoadBalancer(model, assignment, Random.Shared.Next()), resource, endpoints);
+            var levels = runtime.Bind(assignment);
+            var balancer = new ClusterLoadBalancer(model, levels, assignment.OverprovisioningFactor, runtime, Random.Shared.Next());
+            var hosts = levels.SelectMany(l => l).SelectMany(g => g.Endpoints).ToArray();
+            clusters[name] = new ClusterRuntime(model, assignment, balancer, resource, endpoints, runtime, hosts);
         }
 
         var routes = config.Routes.Resources.ToFrozenDictionary(r => r.Key, r => (RouteTable)r.Value.Model, StringComparer.Ordinal);
         var listeners = config.Listeners.Resources.Values.Select(r => (ListenerModel)r.Model).OrderBy(l => l.Name, StringComparer.Ordinal).ToArray();
         WarnUnknownClusters(listeners, routes, clusters);
         return new ProxySnapshot(++_generation, config, listeners, routes, clusters.ToFrozenDictionary(StringComparer.Ordinal), time.GetUtcNow());
+    }
+
+    /// <summary>Stops the run-time state (outlier detection's timer) of clusters the new snapshot no longer uses.</summary>
+    private static void Retire(ProxySnapshot? previous, ProxySnapshot current)
+    {
+        if (previous is null)
+        {
+            return;
+        }
+
+        var kept = current.Clusters.Values.Select(c => c.State).ToHashSet();
+        foreach (var cluster in previous.Clusters.Values)
+        {
+            if (!kept.Contains(cluster.State))
+            {
+                cluster.State.Dispose();
+            }
+        }
     }
 
     /// <summary>

@@ -103,6 +103,158 @@ public sealed class ClusterCompilerTests
         Assert.Contains("load_balancing_weight 0", Assert.Throws<XdsRejectedException>(() => LoadAssignmentCompiler.Compile(assignment, false)).Message);
     }
 
+    [Fact]
+    public void A_cluster_without_settings_gets_Envoys_defaults()
+    {
+        var model = ClusterCompiler.Compile(XdsResources.EdsCluster("c"));
+        Assert.Equal(BalancerKind.RoundRobin, model.Balancer.Kind);
+        Assert.Equal(CircuitBreakerLimits.Default, model.Limits); // 1024 connections, pending and requests; 3 retries
+        Assert.Null(model.Outlier);
+        Assert.Equal(0u, model.Connection.MaxRequestsPerConnection);
+    }
+
+    [Fact]
+    public void Istios_destination_rule_settings_come_through()
+    {
+        // What Istio writes for loadBalancer.consistentHash.maglev, a connectionPool and an outlierDetection.
+        var cluster = XdsResources.EdsCluster("c");
+        cluster.LbPolicy = Cluster.Types.LbPolicy.Maglev;
+        cluster.MaglevLbConfig = new Cluster.Types.MaglevLbConfig { TableSize = 1031 };
+        cluster.CircuitBreakers = new CircuitBreakers
+        {
+            Thresholds = { new CircuitBreakers.Types.Thresholds { MaxConnections = 10, MaxPendingRequests = 5, MaxRequests = uint.MaxValue, MaxRetries = uint.MaxValue, TrackRemaining = true } },
+        };
+        cluster.OutlierDetection = new OutlierDetection
+        {
+            Consecutive5Xx = 7,
+            EnforcingConsecutive5Xx = 100,
+            EnforcingSuccessRate = 0,
+            Interval = Duration.FromTimeSpan(TimeSpan.FromSeconds(5)),
+            BaseEjectionTime = Duration.FromTimeSpan(TimeSpan.FromMinutes(10)),
+            MaxEjectionPercent = 50,
+        };
+        cluster.CommonLbConfig = new Cluster.Types.CommonLbConfig { HealthyPanicThreshold = new Weft.Xds.Envoy.Type.V3.Percent { Value = 0 } };
+        cluster.TypedExtensionProtocolOptions["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"] = Any.Pack(new HttpProtocolOptions
+        {
+            CommonHttpProtocolOptions = new Weft.Xds.Envoy.Config.Core.V3.HttpProtocolOptions
+            {
+                MaxRequestsPerConnection = 1,
+                IdleTimeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(30)),
+                MaxConnectionDuration = Duration.FromTimeSpan(TimeSpan.FromMinutes(2)),
+            },
+            ExplicitHttpConfig = new HttpProtocolOptions.Types.ExplicitHttpConfig { HttpProtocolOptions = new Http1ProtocolOptions() },
+        });
+
+        var model = ClusterCompiler.Compile(cluster);
+        Assert.Equal(new BalancerSettings { Kind = BalancerKind.Maglev, MaglevTableSize = 1031 }, model.Balancer);
+        Assert.Equal(10, model.Limits.MaxConnections);
+        Assert.Equal(5, model.Limits.MaxPendingRequests);
+        Assert.Equal(uint.MaxValue, model.Limits.MaxRequests);
+        Assert.Equal(0, model.HealthyPanicThreshold);
+        var outlier = Assert.IsType<OutlierSettings>(model.Outlier);
+        Assert.Equal(7, outlier.Consecutive5xx);
+        Assert.Equal(0, outlier.EnforcingSuccessRate);
+        Assert.Equal(TimeSpan.FromSeconds(5), outlier.Interval);
+        Assert.Equal(TimeSpan.FromMinutes(10), outlier.MaxEjectionTime); // unset: the base time, being above 300 s
+        Assert.Equal(50, outlier.MaxEjectionPercent);
+        Assert.Equal(0, outlier.EnforcingConsecutiveGatewayFailure); // Envoy's default
+        Assert.Equal(1u, model.Connection.MaxRequestsPerConnection);
+        Assert.Equal(TimeSpan.FromSeconds(30), model.Connection.IdleTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(2), model.Connection.MaxConnectionDuration);
+    }
+
+    [Fact]
+    public void Ring_hash_and_least_request_settings()
+    {
+        var ring = XdsResources.EdsCluster("c");
+        ring.LbPolicy = Cluster.Types.LbPolicy.RingHash;
+        ring.RingHashLbConfig = new Cluster.Types.RingHashLbConfig { MinimumRingSize = 4096 };
+        ring.CommonLbConfig = new Cluster.Types.CommonLbConfig { ConsistentHashingLbConfig = new Cluster.Types.CommonLbConfig.Types.ConsistentHashingLbConfig { UseHostnameForHashing = true } };
+        Assert.Equal(new BalancerSettings { Kind = BalancerKind.RingHash, MinimumRingSize = 4096, UseHostnameForHashing = true }, ClusterCompiler.Compile(ring).Balancer);
+
+        var least = XdsResources.EdsCluster("c");
+        least.LbPolicy = Cluster.Types.LbPolicy.LeastRequest;
+        least.LeastRequestLbConfig = new Cluster.Types.LeastRequestLbConfig { ChoiceCount = 3, ActiveRequestBias = new RuntimeDouble { DefaultValue = 0.5 } };
+        var balancer = ClusterCompiler.Compile(least).Balancer;
+        Assert.Equal(3, balancer.ChoiceCount);
+        Assert.Equal(0.5, balancer.ActiveRequestBias);
+    }
+
+    [Theory]
+    [InlineData("maglev-not-prime", "the Maglev table size must be a prime number, not 1000")]
+    [InlineData("ring-min-above-max", "ring hash: minimum_ring_size (2048) > maximum_ring_size (1024)")]
+    [InlineData("murmur", "MURMUR_HASH_2 is not supported")]
+    [InlineData("bounded-load", "hash_balance_factor (bounded-load hashing) is not supported")]
+    [InlineData("typed-policy", "load_balancing_policy (typed load-balancer extensions) is not supported")]
+    [InlineData("wrong-config", "ring_hash_lb_config does not go with lb_policy MAGLEV")]
+    [InlineData("choice-count", "choice_count must be at least 2")]
+    [InlineData("ejection-times", "max_ejection_time cannot be smaller than base_ejection_time")]
+    [InlineData("ejection-percent", "max_ejection_percent is a percentage (0-100), not 150")]
+    [InlineData("both-protocol-options", "cannot both be set")]
+    public void Settings_this_proxy_cannot_honour_are_refused(string what, string reason)
+    {
+        var cluster = XdsResources.EdsCluster("c");
+        switch (what)
+        {
+            case "maglev-not-prime":
+                cluster.LbPolicy = Cluster.Types.LbPolicy.Maglev;
+                cluster.MaglevLbConfig = new Cluster.Types.MaglevLbConfig { TableSize = 1000 };
+                break;
+            case "ring-min-above-max":
+                cluster.LbPolicy = Cluster.Types.LbPolicy.RingHash;
+                cluster.RingHashLbConfig = new Cluster.Types.RingHashLbConfig { MinimumRingSize = 2048, MaximumRingSize = 1024 };
+                break;
+            case "murmur":
+                cluster.LbPolicy = Cluster.Types.LbPolicy.RingHash;
+                cluster.RingHashLbConfig = new Cluster.Types.RingHashLbConfig { HashFunction = Cluster.Types.RingHashLbConfig.Types.HashFunction.MurmurHash2 };
+                break;
+            case "bounded-load":
+                cluster.LbPolicy = Cluster.Types.LbPolicy.RingHash;
+                cluster.CommonLbConfig = new Cluster.Types.CommonLbConfig { ConsistentHashingLbConfig = new Cluster.Types.CommonLbConfig.Types.ConsistentHashingLbConfig { HashBalanceFactor = 150 } };
+                break;
+            case "typed-policy":
+                cluster.LbPolicy = Cluster.Types.LbPolicy.LoadBalancingPolicyConfig;
+                break;
+            case "wrong-config":
+                cluster.LbPolicy = Cluster.Types.LbPolicy.Maglev;
+                cluster.RingHashLbConfig = new Cluster.Types.RingHashLbConfig();
+                break;
+            case "choice-count":
+                cluster.LbPolicy = Cluster.Types.LbPolicy.LeastRequest;
+                cluster.LeastRequestLbConfig = new Cluster.Types.LeastRequestLbConfig { ChoiceCount = 1 };
+                break;
+            case "ejection-times":
+                cluster.OutlierDetection = new OutlierDetection { BaseEjectionTime = Duration.FromTimeSpan(TimeSpan.FromMinutes(10)), MaxEjectionTime = Duration.FromTimeSpan(TimeSpan.FromMinutes(1)) };
+                break;
+            case "ejection-percent":
+                cluster.OutlierDetection = new OutlierDetection { MaxEjectionPercent = 150 };
+                break;
+            default:
+                cluster.Http2ProtocolOptions = new Http2ProtocolOptions();
+                cluster.TypedExtensionProtocolOptions["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"] = Any.Pack(new HttpProtocolOptions
+                {
+                    ExplicitHttpConfig = new HttpProtocolOptions.Types.ExplicitHttpConfig { Http2ProtocolOptions = new Http2ProtocolOptions() },
+                });
+                break;
+        }
+
+        var e = Assert.Throws<XdsRejectedException>(() => ClusterCompiler.Compile(cluster));
+        Assert.Contains(reason, e.Message);
+    }
+
+    [Fact]
+    public void The_deprecated_protocol_fields_still_work()
+    {
+        var cluster = XdsResources.EdsCluster("c");
+        cluster.ProtocolSelection = Cluster.Types.ClusterProtocolSelection.UseDownstreamProtocol;
+        cluster.MaxRequestsPerConnection = 10;
+        cluster.CommonHttpProtocolOptions = new Weft.Xds.Envoy.Config.Core.V3.HttpProtocolOptions { IdleTimeout = Duration.FromTimeSpan(TimeSpan.FromMinutes(5)) };
+        var model = ClusterCompiler.Compile(cluster);
+        Assert.Equal(UpstreamProtocol.Downstream, model.Connection.Protocol);
+        Assert.Equal(10u, model.Connection.MaxRequestsPerConnection);
+        Assert.Equal(TimeSpan.FromMinutes(5), model.Connection.IdleTimeout);
+    }
+
     private static Cluster WithType(Cluster cluster, Cluster.Types.DiscoveryType type)
     {
         cluster.Type = type;

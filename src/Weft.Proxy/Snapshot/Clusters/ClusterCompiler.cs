@@ -7,15 +7,18 @@ using Weft.Xds.Envoy.Config.Cluster.V3;
 using Weft.Xds.Envoy.Config.Core.V3;
 using HttpProtocolOptions = Weft.Xds.Envoy.Extensions.Upstreams.Http.V3.HttpProtocolOptions;
 using DiscoveryType = Weft.Xds.Envoy.Config.Cluster.V3.Cluster.Types.DiscoveryType;
+using CommonHttpOptions = Weft.Xds.Envoy.Config.Core.V3.HttpProtocolOptions;
 using LbPolicy = Weft.Xds.Envoy.Config.Cluster.V3.Cluster.Types.LbPolicy;
 
 namespace Weft.Proxy.Snapshot.Clusters;
 
 /// <summary>
 /// Compiles a Cluster. Supported discovery types: EDS (over ADS), STATIC, STRICT_DNS and LOGICAL_DNS (names resolved when
-/// connecting) and ORIGINAL_DST. Upstream HTTP/1.1 or h2c as the cluster's HTTP protocol options say. Circuit breakers,
-/// outlier detection, health checks and load-balancer variants are accepted and not applied yet; a cluster that needs
-/// upstream TLS is accepted and answers 503 until TLS exists, so one such cluster does not block the rest.
+/// connecting) and ORIGINAL_DST. Upstream HTTP/1.1 or h2c as the cluster's HTTP protocol options say (the typed
+/// extension options, or the deprecated per-cluster fields, not both), with their idle timeout, connection lifetime and
+/// requests per connection. The load-balancing policy, circuit breakers and outlier detection are compiled by their own
+/// compilers. Active health checks are accepted and not applied; a cluster that needs upstream TLS is accepted and
+/// answers 503 until TLS exists, so one such cluster does not block the rest.
 /// </summary>
 internal static class ClusterCompiler
 {
@@ -87,7 +90,12 @@ internal static class ClusterCompiler
             edsName = cluster.EdsClusterConfig.ServiceName.Length > 0 ? cluster.EdsClusterConfig.ServiceName : cluster.Name;
         }
 
-        var (protocol, idle) = Protocol(cluster);
+        var (protocol, common) = Protocol(cluster);
+        var idle = common?.IdleTimeout is { } timeout
+            ? (timeout.ToTimeSpan() == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : timeout.ToTimeSpan())
+            : DefaultIdleTimeout;
+        var lifetime = common?.MaxConnectionDuration is { } duration && duration.ToTimeSpan() > TimeSpan.Zero ? duration.ToTimeSpan() : Timeout.InfiniteTimeSpan;
+        var perConnection = common?.MaxRequestsPerConnection ?? cluster.MaxRequestsPerConnection ?? 0;
         return new ClusterModel
         {
             Name = cluster.Name,
@@ -104,7 +112,11 @@ internal static class ClusterCompiler
                     Cluster.Types.DnsLookupFamily.V4Only => AddressFamily.InterNetwork,
                     Cluster.Types.DnsLookupFamily.V6Only => AddressFamily.InterNetworkV6,
                     _ => null,
-                }),
+                })
+            {
+                MaxRequestsPerConnection = perConnection,
+                MaxConnectionDuration = lifetime,
+            },
             HealthyPanicThreshold = cluster.CommonLbConfig?.HealthyPanicThreshold?.Value ?? 50,
             LocalityWeighted = cluster.CommonLbConfig?.LocalityConfigSpecifierCase == Cluster.Types.CommonLbConfig.LocalityConfigSpecifierOneofCase.LocalityWeightedLbConfig,
             UpstreamPortOverride = cluster.OriginalDstLbConfig?.UpstreamPortOverride is { } port ? (int)port : null,
@@ -112,17 +124,29 @@ internal static class ClusterCompiler
                 ? (dst.HttpHeaderName.Length > 0 ? dst.HttpHeaderName.ToLowerInvariant() : OriginalDestinationHeader)
                 : null,
             Unsupported = UpstreamTls(cluster),
-            LbPolicy = cluster.LbPolicy.ToString(),
             Service = Telemetry.ServiceMetadata.FromCluster(cluster.Metadata),
+            Balancer = BalancerCompiler.Compile(cluster),
+            Limits = CircuitBreakerCompiler.Compile(cluster.CircuitBreakers),
+            Outlier = OutlierCompiler.Compile(cluster.OutlierDetection),
         };
     }
 
-    /// <summary>The upstream protocol and idle timeout from the cluster's HTTP protocol options.</summary>
-    private static (UpstreamProtocol, TimeSpan) Protocol(Cluster cluster)
+    /// <summary>The upstream protocol and the common HTTP options (idle timeout, lifetime, requests per connection).</summary>
+    private static (UpstreamProtocol, CommonHttpOptions?) Protocol(Cluster cluster)
     {
+        var deprecated = cluster.Http2ProtocolOptions is not null || cluster.HttpProtocolOptions is not null
+            || cluster.CommonHttpProtocolOptions is not null || cluster.ProtocolSelection != Cluster.Types.ClusterProtocolSelection.UseConfiguredProtocol;
         if (!cluster.TypedExtensionProtocolOptions.TryGetValue(ProtocolOptionsKey, out var any))
         {
-            return (UpstreamProtocol.Http1, DefaultIdleTimeout);
+            var legacy = cluster.ProtocolSelection == Cluster.Types.ClusterProtocolSelection.UseDownstreamProtocol ? UpstreamProtocol.Downstream
+                : cluster.Http2ProtocolOptions is not null ? UpstreamProtocol.Http2
+                : UpstreamProtocol.Http1;
+            return (legacy, cluster.CommonHttpProtocolOptions);
+        }
+
+        if (deprecated || cluster.MaxRequestsPerConnection is not null)
+        {
+            throw new XdsRejectedException($"{ProtocolOptionsKey} and the deprecated protocol fields of the cluster (http_protocol_options, http2_protocol_options, common_http_protocol_options, protocol_selection, max_requests_per_connection) cannot both be set");
         }
 
         HttpProtocolOptions options;
@@ -135,9 +159,6 @@ internal static class ClusterCompiler
             throw new XdsRejectedException($"its HTTP protocol options do not decode: {e.Message}");
         }
 
-        var idle = options.CommonHttpProtocolOptions?.IdleTimeout is { } timeout
-            ? (timeout.ToTimeSpan() == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : timeout.ToTimeSpan())
-            : DefaultIdleTimeout;
         var protocol = options.UpstreamProtocolOptionsCase switch
         {
             HttpProtocolOptions.UpstreamProtocolOptionsOneofCase.ExplicitHttpConfig
@@ -147,7 +168,7 @@ internal static class ClusterCompiler
             // Automatic selection needs ALPN, which plaintext does not have: Envoy then speaks HTTP/1.1.
             _ => UpstreamProtocol.Http1,
         };
-        return (protocol, idle);
+        return (protocol, options.CommonHttpProtocolOptions);
     }
 
     private static IPAddress? Source(BindConfig? bind)

@@ -36,17 +36,31 @@ internal sealed record ClusterModel
     /// <summary>Why requests to this cluster cannot be served yet (upstream TLS); null when they can.</summary>
     public string? Unsupported { get; init; }
 
-    /// <summary>The configured load-balancing policy (every policy is served by weighted round robin for now).</summary>
-    public string LbPolicy { get; init; } = "ROUND_ROBIN";
+    /// <summary>The load-balancing policy and its parameters.</summary>
+    public BalancerSettings Balancer { get; init; } = BalancerSettings.RoundRobin;
+
+    /// <summary>The circuit-breaker thresholds (Envoy's defaults when the cluster sets none).</summary>
+    public CircuitBreakerLimits Limits { get; init; } = CircuitBreakerLimits.Default;
+
+    /// <summary>Outlier detection; null when the cluster has none.</summary>
+    public OutlierSettings? Outlier { get; init; }
 
     /// <summary>The service the cluster stands for (Istio's cluster metadata), for telemetry; null when it says none.</summary>
     public Telemetry.ServiceMetadata? Service { get; init; }
 }
 
-/// <summary>What a cluster's upstream connections need: protocol, timeouts, source address and address family.</summary>
+/// <summary>
+/// What a cluster's upstream connections need: protocol, timeouts, source address and address family, how many requests
+/// one connection may carry (0: no limit) and how long it may live.
+/// </summary>
 internal sealed record ConnectionSettings(
     UpstreamProtocol Protocol,
     TimeSpan ConnectTimeout,
     TimeSpan IdleTimeout,
     IPAddress? SourceAddress,
-    AddressFamily? DnsFamily);
+    AddressFamily? DnsFamily)
+{
+    public uint MaxRequestsPerConnection { get; init; }
+
+    public TimeSpan MaxConnectionDuration { get; init; } = Timeout.InfiniteTimeSpan;
+}

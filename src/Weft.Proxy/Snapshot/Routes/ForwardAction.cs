@@ -1,10 +1,12 @@
 using System.Text.RegularExpressions;
+using Weft.Proxy.Snapshot.Routes.Hashing;
 
 namespace Weft.Proxy.Snapshot.Routes;
 
 /// <summary>
 /// A forwarding route (<c>route</c> action): the cluster choice, path and host rewrites, and the timeouts the router
-/// applies. Retry, hash, mirror and hedge policies are accepted but not applied yet.
+/// applies, and the hash policy ring hash and Maglev clusters pick by. Retry, mirror and hedge policies are accepted but
+/// not applied yet.
 /// </summary>
 internal sealed class ForwardAction : RouteBehavior
 {
@@ -37,6 +39,9 @@ internal sealed class ForwardAction : RouteBehavior
     public int ClusterNotFoundStatus { get; init; } = 503;
 
     public bool AppendXForwardedHost { get; init; }
+
+    /// <summary>The route's hash policy; null when it has none.</summary>
+    public HashPolicy? HashPolicy { get; init; }
 }
 
 /// <summary>How the upstream Host is chosen: kept, a literal, the endpoint's host name, a request header, or a regex on the path.</summary>

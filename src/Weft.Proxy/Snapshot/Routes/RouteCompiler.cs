@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Weft.Proxy.Snapshot.Matching;
+using Weft.Proxy.Snapshot.Routes.Hashing;
 using Weft.Proxy.Xds;
 using Weft.Xds.Envoy.Config.Core.V3;
 using Weft.Xds.Envoy.Config.Route.V3;
@@ -10,8 +11,8 @@ namespace Weft.Proxy.Snapshot.Routes;
 
 /// <summary>
 /// Compiles a RouteConfiguration into a <see cref="RouteTable"/>, refusing (with the route or virtual host named) what
-/// Envoy would refuse and what this proxy cannot do faithfully. Features that come later (retries, mirrors, hash
-/// policies, faults, CORS) are accepted and not applied.
+/// Envoy would refuse and what this proxy cannot do faithfully. Features that come later (retries, mirrors, faults,
+/// CORS) are accepted and not applied.
 /// </summary>
 internal static class RouteCompiler
 {
@@ -146,6 +147,7 @@ internal static class RouteCompiler
                 _ => 503,
             },
             AppendXForwardedHost = action.AppendXForwardedHost,
+            HashPolicy = HashPolicyCompiler.Compile(action.HashPolicy),
         };
     }
 
@@ -207,7 +209,7 @@ internal static class RouteCompiler
         _ => HostRewrite.None,
     };
 
-    private static (System.Text.RegularExpressions.Regex Pattern, string Substitution)? Rewrite(Weft.Xds.Envoy.Type.Matcher.V3.RegexMatchAndSubstitute? rewrite) =>
+    internal static (System.Text.RegularExpressions.Regex Pattern, string Substitution)? Rewrite(Weft.Xds.Envoy.Type.Matcher.V3.RegexMatchAndSubstitute? rewrite) =>
         rewrite is null ? null : (Re2.Search(rewrite.Pattern?.Regex ?? string.Empty), Re2.Substitution(rewrite.Substitution));
 
     private static RedirectReply Redirect(EnvoyRedirect redirect)
