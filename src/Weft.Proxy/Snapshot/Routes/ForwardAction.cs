@@ -3,8 +3,9 @@ using System.Text.RegularExpressions;
 namespace Weft.Proxy.Snapshot.Routes;
 
 /// <summary>
-/// A forwarding route (<c>route</c> action): the cluster choice, path and host rewrites, and the timeouts the router
-/// applies. Retry, hash, mirror and hedge policies are accepted but not applied yet.
+/// A forwarding route (<c>route</c> action): the cluster choice, path and host rewrites, the timeouts, and the retry
+/// and mirror policies the router applies. Hash policies are accepted and not applied yet (every cluster is balanced
+/// round robin); hedging is refused.
 /// </summary>
 internal sealed class ForwardAction : RouteBehavior
 {
@@ -37,6 +38,12 @@ internal sealed class ForwardAction : RouteBehavior
     public int ClusterNotFoundStatus { get; init; } = 503;
 
     public bool AppendXForwardedHost { get; init; }
+
+    /// <summary>The route's own retry policy; null when it has none (the virtual host's then applies).</summary>
+    public RetryPolicyModel? Retry { get; init; }
+
+    /// <summary>The route's own mirror policies; empty when it has none (the virtual host's or configuration's then apply).</summary>
+    public IReadOnlyList<MirrorPolicy> Mirrors { get; init; } = [];
 }
 
 /// <summary>How the upstream Host is chosen: kept, a literal, the endpoint's host name, a request header, or a regex on the path.</summary>
