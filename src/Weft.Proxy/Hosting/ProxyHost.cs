@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Weft.Proxy.Admin;
 using Weft.Proxy.Http;
+using Weft.Proxy.Http.Mirroring;
 using Weft.Proxy.Snapshot;
 using Weft.Proxy.Xds;
 using Yarp.ReverseProxy.Forwarder;
@@ -25,13 +26,15 @@ public sealed class ProxyHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly XdsClient _xds;
     private readonly UpstreamTransports _transports;
+    private readonly MirrorSender _mirrors;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _xdsLoop;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposing;
 
-    private ProxyHost(ProxyOptions options, NodeIdentity node, WebApplication app, XdsClient xds, SnapshotState state, UpstreamTransports transports, IReadOnlyDictionary<ListenerRole, IPEndPoint> bound)
+    private ProxyHost(ProxyOptions options, NodeIdentity node, WebApplication app, XdsClient xds, SnapshotState state, UpstreamTransports transports, MirrorSender mirrors, IReadOnlyDictionary<ListenerRole, IPEndPoint> bound)
     {
+        _mirrors = mirrors;
         Options = options;
         Node = node;
         _app = app;
@@ -151,8 +154,9 @@ public sealed class ProxyHost : IAsyncDisposable
         var app = web.Build();
         var endpoints = new ProxyEndpoints();
         var random = options.Random ?? (() => (ulong)System.Random.Shared.NextInt64(long.MaxValue));
-        var router = new Router(transports, app.Services.GetRequiredService<IHttpForwarder>(), options.Time, random, endpoints);
-        var handler = new ProxyRequestHandler(state, router, loggerFactory.CreateLogger<ProxyRequestHandler>());
+        var mirrors = new MirrorSender(transports, options.Time, random, loggerFactory.CreateLogger<MirrorSender>());
+        var router = new Router(transports, app.Services.GetRequiredService<IHttpForwarder>(), options.Time, random, endpoints, mirrors);
+        var handler = new ProxyRequestHandler(state, router, loggerFactory.CreateLogger<ProxyRequestHandler>(), options.RequestCompleted);
         ProxyHost? host = null;
         var admin = new AdminApi(
             state,
@@ -176,6 +180,7 @@ public sealed class ProxyHost : IAsyncDisposable
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
+            mirrors.Dispose();
             transports.Dispose();
             await xds.DisposeAsync().ConfigureAwait(false);
             throw;
@@ -183,7 +188,7 @@ public sealed class ProxyHost : IAsyncDisposable
 
         var bound = listens.ToDictionary(l => l.Key, l => l.Value.IPEndPoint!);
         endpoints.Set([bound[ListenerRole.Outbound], bound[ListenerRole.Inbound]]);
-        host = new ProxyHost(options, node, app, xds, state, transports, bound);
+        host = new ProxyHost(options, node, app, xds, state, transports, mirrors, bound);
         return host;
     }
 
@@ -213,6 +218,7 @@ public sealed class ProxyHost : IAsyncDisposable
 
             await _app.DisposeAsync().ConfigureAwait(false);
             await _xds.DisposeAsync().ConfigureAwait(false);
+            _mirrors.Dispose();
             _transports.Dispose();
             _stop.Dispose();
         }

@@ -1,16 +1,17 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
-using Weft.Proxy.Snapshot.Routes;
+using Weft.Proxy.Http.Retries;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Weft.Proxy.Http;
 
 /// <summary>
-/// What one forwarded request needs from YARP: the request headers as the router left them (copied by the base class)
-/// and the upstream URI with the rewritten path; on the way back, <c>x-envoy-upstream-service-time</c> (milliseconds from
+/// What one forwarded attempt needs from YARP: the request headers as the router left them (copied by the base class)
+/// and the upstream URI with the rewritten path; on the way back, the attempt's retry decision first (a response it
+/// retries is dropped before anything of it is copied), then <c>x-envoy-upstream-service-time</c> (milliseconds from
 /// sending the request to its response headers) and the response header edits of the route.
 /// </summary>
-internal sealed class ForwardTransformer(Uri target, ResponseShaping shaping, TimeProvider time) : HttpTransformer
+internal sealed class ForwardTransformer(Uri target, ResponseShaping shaping, TimeProvider time, UpstreamAttempt attempt) : HttpTransformer
 {
     private long _sentAt;
 
@@ -23,6 +24,11 @@ internal sealed class ForwardTransformer(Uri target, ResponseShaping shaping, Ti
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
+        if (proxyResponse is not null && !attempt.Accept(proxyResponse))
+        {
+            return false;
+        }
+
         var forward = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
         if (proxyResponse is not null)
         {

@@ -16,12 +16,21 @@ namespace Weft.Proxy.Http;
 /// normalization, Host port handling, forwarding headers, request id) before the router takes over. The snapshot is read
 /// once; everything after uses that one.
 /// </summary>
-internal sealed partial class ProxyRequestHandler(SnapshotState state, Router router, ILogger<ProxyRequestHandler> log)
+internal sealed partial class ProxyRequestHandler(SnapshotState state, Router router, ILogger<ProxyRequestHandler> log, Action<ProxyRequestInfo>? completed = null)
 {
     public async Task HandleAsync(HttpContext context, ListenerRole role)
     {
         var info = new ProxyRequestInfo();
         context.Features.Set(info);
+        if (completed is not null)
+        {
+            context.Response.OnCompleted(() =>
+            {
+                completed(info);
+                return Task.CompletedTask;
+            });
+        }
+
         var snapshot = state.Current;
         if (snapshot is null)
         {
@@ -134,7 +143,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
             context.Request.Host = new HostString(host);
         }
 
-        var isInternal = RequestHeaders.IsInternal(context.Connection.RemoteIpAddress);
+        var isInternal = RequestHeaders.IsInternalRequest(context, manager);
         RequestHeaders.Apply(context, manager, isInternal);
         var routes = snapshot.RoutesFor(manager);
         if (routes is null)
@@ -145,10 +154,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
 
         if (!isInternal)
         {
-            foreach (var name in routes.InternalOnlyHeaders)
-            {
-                context.Request.Headers.Remove(name);
-            }
+            RequestHeaders.RemoveInternalOnly(context.Request.Headers, routes.InternalOnlyHeaders);
         }
 
         var request = new RouteRequest
