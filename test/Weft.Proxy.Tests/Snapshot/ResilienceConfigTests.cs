@@ -6,7 +6,6 @@ using Weft.Proxy.Snapshot.Routes;
 using Weft.Proxy.Tests.Support;
 using Weft.Proxy.Xds;
 using Weft.Xds;
-using Weft.Xds.Envoy.Config.Core.V3;
 using Weft.Xds.Envoy.Config.Route.V3;
 using Weft.Xds.Envoy.Extensions.Filters.Common.Fault.V3;
 using Weft.Xds.Envoy.Extensions.Filters.Http.Fault.V3;
@@ -159,15 +158,19 @@ public sealed class ResilienceConfigTests
     }
 
     [Theory]
-    [InlineData("reset-before-request", AttemptFailure.Reset, false, true)]
-    [InlineData("reset-before-request", AttemptFailure.Reset, true, false)]
-    [InlineData("connect-failure", AttemptFailure.ConnectFailure, false, true)]
-    [InlineData("connect-failure", AttemptFailure.Reset, true, false)]
-    [InlineData("refused-stream", AttemptFailure.RefusedStream, true, true)]
-    [InlineData("5xx", AttemptFailure.PerTryTimeout, true, true)]
-    [InlineData("retriable-status-codes", AttemptFailure.PerTryTimeout, true, false)]
-    public void Failures_without_a_response_are_retried_as_Envoy_decides(string retryOn, AttemptFailure failure, bool started, bool retried)
+    [InlineData("reset-before-request", "Reset", false, true)]
+    [InlineData("reset-before-request", "Reset", true, false)]
+    [InlineData("connect-failure", "ConnectFailure", false, true)]
+    [InlineData("connect-failure", "Reset", true, false)]
+    [InlineData("refused-stream", "RefusedStream", true, true)]
+    [InlineData("refused-stream", "Reset", true, false)]
+    [InlineData("reset", "PerTryTimeout", true, true)]
+    [InlineData("5xx", "PerTryTimeout", true, true)]
+    [InlineData("gateway-error", "ConnectFailure", false, true)]
+    [InlineData("retriable-status-codes", "PerTryTimeout", true, false)]
+    public void Failures_without_a_response_are_retried_as_Envoy_decides(string retryOn, string kind, bool started, bool retried)
     {
+        var failure = System.Enum.Parse<AttemptFailure>(kind);
         var state = RetryState.Create(RetryPolicyModel.Compile(new RetryPolicy { RetryOn = retryOn, NumRetries = 1 }), new Microsoft.AspNetCore.Http.HeaderDictionary(), () => 0);
         Assert.Equal(retried ? RetryDecision.Retry : RetryDecision.No, state.ForFailure(failure, started));
     }
