@@ -241,7 +241,7 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
 
                 var prefix = "http://" + authority;
                 var uri = new Uri(prefix + upstreamPath, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
-                using var upstream = new UpstreamAttempt(perTry, time, retries, body, deadline?.Token ?? CancellationToken.None);
+                using var upstream = new UpstreamAttempt(perTry, time, retries, body, mirrorsTaken.Length > 0, deadline?.Token ?? CancellationToken.None);
                 var error = await forwarder.SendAsync(context, prefix, lease.Invoker, config, new ForwardTransformer(uri, shaping, time, upstream), upstream.Token).ConfigureAwait(false);
                 if (error == ForwarderError.None)
                 {

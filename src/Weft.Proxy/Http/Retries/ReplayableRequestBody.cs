@@ -15,6 +15,7 @@ internal sealed class ReplayableRequestBody : IDisposable
     private byte[] _kept = [];
     private long _read;
     private bool _overflowed;
+    private volatile bool _stopKeeping;
 
     public ReplayableRequestBody(Stream source, long limit)
     {
@@ -30,6 +31,12 @@ internal sealed class ReplayableRequestBody : IDisposable
     /// up (disposed) before it ended.
     /// </summary>
     public Task<byte[]?> Completed => _complete.Task;
+
+    /// <summary>
+    /// No attempt will follow and no mirror needs the body: what is kept goes, and the rest is only passed through (as
+    /// Envoy stops buffering once an upstream response is on its way).
+    /// </summary>
+    public void StopKeeping() => _stopKeeping = true;
 
     /// <summary>A stream for one attempt, reading the body from its start.</summary>
     public Stream NewAttempt() => new AttemptStream(this);
@@ -76,7 +83,7 @@ internal sealed class ReplayableRequestBody : IDisposable
 
     private void Keep(ReadOnlySpan<byte> data)
     {
-        if (!_overflowed && _read + data.Length > _limit)
+        if (!_overflowed && (_stopKeeping || _read + data.Length > _limit))
         {
             Volatile.Write(ref _overflowed, true);
             _kept = [];

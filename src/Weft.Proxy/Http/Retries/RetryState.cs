@@ -22,21 +22,25 @@ internal sealed class RetryState
     public const string HedgeOnPerTryTimeoutHeader = "x-envoy-hedge-on-per-try-timeout";
 
     private readonly RetryConditions _retryOn;
-    private readonly List<uint> _statusCodes;
-    private readonly List<HeaderMatch> _retriableHeaders;
-    private readonly BackOff _backOff;
-    private readonly HashSet<string> _tried = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<uint> _statusCodes;
+    private readonly IReadOnlyList<HeaderMatch> _retriableHeaders;
+    private readonly Func<ulong> _random;
+    private BackOff? _backOff;
+    private HashSet<string>? _tried;
     private uint _remaining;
 
-    private RetryState(RetryPolicyModel policy, RetryConditions retryOn, uint remaining, List<uint> statusCodes, List<HeaderMatch> retriableHeaders, Func<ulong> random)
+    private RetryState(RetryPolicyModel policy, RetryConditions retryOn, uint remaining, IReadOnlyList<uint> statusCodes, IReadOnlyList<HeaderMatch> retriableHeaders, Func<ulong> random)
     {
         Policy = policy;
         _retryOn = retryOn;
         _remaining = remaining;
         _statusCodes = statusCodes;
         _retriableHeaders = retriableHeaders;
-        _backOff = new BackOff(policy.BaseInterval, policy.MaxInterval ?? policy.BaseInterval * 10, random);
+        _random = random;
     }
+
+    private static readonly string[] ConsumedHeaders =
+        [RetryOnHeader, RetryGrpcOnHeader, MaxRetriesHeader, RetriableStatusCodesHeader, RetriableHeaderNamesHeader, HedgeOnPerTryTimeoutHeader];
 
     public RetryPolicyModel Policy { get; }
 
@@ -64,22 +68,22 @@ internal sealed class RetryState
             remaining = fromHeader;
         }
 
-        var codes = policy.RetriableStatusCodes.ToList();
-        foreach (var code in headers[RetriableStatusCodesHeader].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var codes = policy.RetriableStatusCodes;
+        if (headers.TryGetValue(RetriableStatusCodesHeader, out var extraCodes))
         {
-            if (uint.TryParse(code, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-            {
-                codes.Add(parsed);
-            }
+            codes = [.. codes, .. extraCodes.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(c => uint.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var code) ? code : (uint?)null)
+                .OfType<uint>()];
         }
 
-        var retriableHeaders = policy.RetriableHeaders.ToList();
-        foreach (var name in headers[RetriableHeaderNamesHeader].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var retriableHeaders = policy.RetriableHeaders;
+        if (headers.TryGetValue(RetriableHeaderNamesHeader, out var names))
         {
-            retriableHeaders.Add(HeaderMatch.Presence(name.ToLowerInvariant()));
+            retriableHeaders = [.. retriableHeaders, .. names.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(n => HeaderMatch.Presence(n.ToLowerInvariant()))];
         }
 
-        foreach (var consumed in (string[])[RetryOnHeader, RetryGrpcOnHeader, MaxRetriesHeader, RetriableStatusCodesHeader, RetriableHeaderNamesHeader, HedgeOnPerTryTimeoutHeader])
+        foreach (var consumed in ConsumedHeaders)
         {
             headers.Remove(consumed);
         }
@@ -88,13 +92,20 @@ internal sealed class RetryState
     }
 
     /// <summary>Remembers a host an attempt went to (for the previous-hosts predicate).</summary>
-    public void Attempted(string authority) => _tried.Add(authority);
+    public void Attempted(string authority)
+    {
+        if (Policy.AvoidPreviousHosts)
+        {
+            (_tried ??= new HashSet<string>(StringComparer.Ordinal)).Add(authority);
+        }
+    }
 
     /// <summary>Whether the previous-hosts predicate rejects a host for the next attempt.</summary>
-    public bool Rejects(string authority) => Policy.AvoidPreviousHosts && _tried.Contains(authority);
+    public bool Rejects(string authority) => _tried?.Contains(authority) == true;
 
     /// <summary>The wait before the next retry.</summary>
-    public TimeSpan NextBackOff() => _backOff.Next();
+    public TimeSpan NextBackOff() =>
+        (_backOff ??= new BackOff(Policy.BaseInterval, Policy.MaxInterval ?? Policy.BaseInterval * 10, _random)).Next();
 
     /// <summary>Envoy's decision on response headers (before any of the response has gone to the client).</summary>
     public RetryDecision ForResponse(HttpResponseMessage response) => Decide(WouldRetry(response));

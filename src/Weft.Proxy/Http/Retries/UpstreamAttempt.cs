@@ -10,14 +10,16 @@ internal sealed class UpstreamAttempt : IDisposable
     private readonly CancellationTokenSource _cancel;
     private readonly RetryState? _retry;
     private readonly ReplayableRequestBody? _body;
+    private readonly bool _mirrorsNeedBody;
     private readonly ITimer? _perTry;
     private int _perTryFired;
 
-    public UpstreamAttempt(TimeSpan perTryTimeout, TimeProvider time, RetryState? retry, ReplayableRequestBody? body, CancellationToken deadline)
+    public UpstreamAttempt(TimeSpan perTryTimeout, TimeProvider time, RetryState? retry, ReplayableRequestBody? body, bool mirrorsNeedBody, CancellationToken deadline)
     {
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(deadline);
         _retry = retry;
         _body = body;
+        _mirrorsNeedBody = mirrorsNeedBody;
         if (perTryTimeout > TimeSpan.Zero)
         {
             _perTry = time.CreateTimer(static s => ((UpstreamAttempt)s!).OnPerTryTimeout(), this, perTryTimeout, Timeout.InfiniteTimeSpan);
@@ -44,6 +46,11 @@ internal sealed class UpstreamAttempt : IDisposable
         }
 
         _perTry?.Dispose();
+        if (!_mirrorsNeedBody)
+        {
+            _body?.StopKeeping();
+        }
+
         return true;
     }
 
