@@ -157,6 +157,31 @@ public sealed class ResilienceConfigTests
         Assert.Equal(RetryDecision.LimitExceeded, state.ForFailure(AttemptFailure.Reset, requestStarted: true));
     }
 
+    [Fact]
+    public void Retriable_headers_retry_responses_carrying_them_and_the_request_can_name_more()
+    {
+        var policy = RetryPolicyModel.Compile(new RetryPolicy
+        {
+            RetryOn = "retriable-headers",
+            NumRetries = 5,
+            RetriableHeaders = { new HeaderMatcher { Name = "x-upstream-state", ExactMatch = "draining" } },
+        });
+        var headers = new Microsoft.AspNetCore.Http.HeaderDictionary { ["x-envoy-retriable-header-names"] = "x-retry-me" };
+        var state = RetryState.Create(policy, headers, () => 0);
+
+        Assert.Equal(RetryDecision.Retry, state.ForResponse(With("x-upstream-state", "draining")));
+        Assert.Equal(RetryDecision.No, state.ForResponse(With("x-upstream-state", "ready")));
+        Assert.Equal(RetryDecision.Retry, state.ForResponse(With("x-retry-me", "anything")));
+        Assert.Empty(headers); // consumed, never sent upstream
+
+        static HttpResponseMessage With(string name, string value)
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.OK);
+            response.Headers.Add(name, value);
+            return response;
+        }
+    }
+
     [Theory]
     [InlineData("reset-before-request", "Reset", false, true)]
     [InlineData("reset-before-request", "Reset", true, false)]

@@ -81,6 +81,22 @@ public sealed class CorsTests
         Assert.Empty(backend.Requests);
     }
 
+    [Fact]
+    public async Task A_policy_enabled_for_no_request_changes_nothing()
+    {
+        await using var backend = await Backend.StartAsync("a");
+        var policy = Policy();
+        policy.FilterEnabled.DefaultValue.Numerator = 0;
+        policy.ShadowEnabled = new Weft.Xds.Envoy.Config.Core.V3.RuntimeFractionalPercent { DefaultValue = new Weft.Xds.Envoy.Type.V3.FractionalPercent { Numerator = 100 } };
+        await using var plane = await ScriptedControlPlane.StartAsync(Mesh(backend, policy));
+        await using var proxy = await RunningProxy.StartAsync(plane.Address);
+
+        using var preflight = await proxy.Client.SendAsync(Preflight(Shop));
+        Assert.Equal("a", await preflight.Content.ReadAsStringAsync()); // forwarded, not answered
+        Assert.Null(Header(preflight, "access-control-allow-origin"));
+        Assert.Single(backend.Requests);
+    }
+
     /// <summary>Istio's translation of allowOrigins (exact and regex), methods, headers, expose headers, maxAge 24h, credentials.</summary>
     private static EnvoyCorsPolicy Policy()
     {

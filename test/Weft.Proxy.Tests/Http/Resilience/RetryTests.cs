@@ -223,6 +223,39 @@ public sealed class RetryTests
     }
 
     [Fact]
+    public async Task The_route_timeout_bounds_every_attempt_and_back_off_together()
+    {
+        await using var backend = await Backend.StartAsync("a", respond: context => Status(context, 503));
+        var clock = new WatchedClock();
+        var log = new RequestLog();
+        var policy = Policy("5xx", 5);
+        policy.RetryBackOff = new RetryPolicy.Types.RetryBackOff { BaseInterval = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)) };
+        var action = ToCluster("a", policy);
+        action.Timeout = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(1500));
+        await using var plane = await ScriptedControlPlane.StartAsync(Resources(VirtualHost(false, Route("/", action)), clusters: ("a", [(backend.Port, 1)])));
+
+        // Every draw is 999: back-offs of 999 ms (of 1 s, then of 2 s).
+        await using var proxy = await Start(plane, log, clock, random: () => 999);
+        var wait = TimeSpan.FromMilliseconds(999);
+        var pending = proxy.GetAsync(Authority);
+        await clock.ArmedAsync(wait);
+        Assert.Single(backend.Requests);
+        clock.Forget(wait);
+        clock.Advance(wait);
+        await clock.ArmedAsync(wait);
+        Assert.Equal(2, backend.Requests.Count);
+        Assert.Equal("501", backend.Requests.Last().Headers["x-envoy-expected-rq-timeout-ms"]); // what is left of 1.5 s
+
+        // The route timeout ends the request during the second back-off.
+        clock.Advance(TimeSpan.FromMilliseconds(501));
+        using var response = await pending.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Equal("upstream request timeout", await response.Content.ReadAsStringAsync());
+        Assert.Equal(2, backend.Requests.Count);
+        Assert.Equal("UT", (await log.NextAsync()).Flags);
+    }
+
+    [Fact]
     public async Task A_POST_body_is_sent_again_identically_on_retry()
     {
         var bodies = new ConcurrentQueue<byte[]>();
