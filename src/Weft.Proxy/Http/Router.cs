@@ -440,8 +440,12 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
     /// <summary>The reply for a forward that failed, as Envoy words it; nothing when the client left or the response had started.</summary>
     private static async Task FailedAsync(HttpContext context, ForwarderError error, bool deadlineHit, bool perTryTimedOut, bool retried, ResponseShaping shaping, ProxyRequestInfo info)
     {
+        // An upstream that fails in the middle of the body is the upstream's doing, though YARP then aborts the client.
         var timedOut = deadlineHit || perTryTimedOut;
-        if (context.RequestAborted.IsCancellationRequested || (error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled && !timedOut))
+        var upstreamFailed = error == ForwarderError.ResponseBodyDestination;
+        if ((context.RequestAborted.IsCancellationRequested && !upstreamFailed && !timedOut)
+            || error == ForwarderError.ResponseBodyClient
+            || (error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled && !timedOut))
         {
             info.AddFlag(ResponseFlags.DownstreamConnectionTermination);
             return;

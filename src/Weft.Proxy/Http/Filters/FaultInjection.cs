@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Weft.Proxy.Snapshot.Filters;
 using Weft.Proxy.Snapshot.Matching;
+using Weft.Proxy.Snapshot.Routes;
 
 namespace Weft.Proxy.Http.Filters;
 
@@ -16,12 +17,12 @@ internal static class FaultInjection
     public const string AbortBody = "fault filter abort";
 
     /// <summary>Runs the filter; true when it answered (an abort) or the client left while it waited.</summary>
-    public static async Task<bool> RunAsync(HttpContext context, FaultPolicy policy, RouteRequest request, Func<string?> cluster, Func<ulong> random, TimeProvider time)
+    public static async Task<bool> RunAsync(HttpContext context, FaultPolicy policy, RouteRequest request, RouteEntry? route, ulong draw, Func<ulong> random, TimeProvider time)
     {
         if (policy.IsEmpty
-            || (policy.UpstreamCluster is { } target && cluster() != target)
+            || (policy.UpstreamCluster is { } target && ClusterOf(route, request, draw) != target)
             || (policy.DownstreamNodes.Count > 0 && !(request.Header(DownstreamNodeHeader) is { } node && policy.DownstreamNodes.Contains(node)))
-            || !policy.Headers.All(h => h.Matches(request)))
+            || !MatchesHeaders(policy, request))
         {
             return false;
         }
@@ -57,4 +58,21 @@ internal static class FaultInjection
             active?.Dispose();
         }
     }
+
+    private static bool MatchesHeaders(FaultPolicy policy, RouteRequest request)
+    {
+        foreach (var header in policy.Headers)
+        {
+            if (!header.Matches(request))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The cluster the router will choose (the route's draw picks the same weighted cluster).</summary>
+    private static string? ClusterOf(RouteEntry? route, RouteRequest request, ulong draw) =>
+        route?.Behavior is ForwardAction forward ? forward.Clusters.Pick(request, draw).Cluster : null;
 }

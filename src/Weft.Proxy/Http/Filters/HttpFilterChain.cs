@@ -25,13 +25,10 @@ internal static class HttpFilterChain
         Func<ulong> random,
         TimeProvider time)
     {
+        var levels = new Levels(route?.Filters, vhost?.Filters, routes.Filters);
         foreach (var filter in manager.HttpFilters)
         {
-            FilterOverrides[] levels = route is not null && vhost is not null ? [route.Filters, vhost.Filters, routes.Filters]
-                : vhost is not null ? [vhost.Filters, routes.Filters]
-                : [routes.Filters];
-            var disabled = levels.Select(l => l.Disabled(filter.Name)).FirstOrDefault(d => d is not null) ?? filter.DisabledByDefault;
-            if (disabled)
+            if (levels.Disabled(filter.Name) ?? filter.DisabledByDefault)
             {
                 continue;
             }
@@ -39,8 +36,8 @@ internal static class HttpFilterChain
             switch (filter)
             {
                 case FaultFilterModel fault:
-                    var policy = levels.Select(l => l.Config(filter.Name)).OfType<FaultPolicy>().FirstOrDefault() ?? fault.Defaults;
-                    if (await FaultInjection.RunAsync(context, policy, request, () => ClusterOf(route, request, draw), random, time).ConfigureAwait(false))
+                    var policy = levels.Config(filter.Name) as FaultPolicy ?? fault.Defaults;
+                    if (!policy.IsEmpty && await FaultInjection.RunAsync(context, policy, request, route, draw, random, time).ConfigureAwait(false))
                     {
                         return true;
                     }
@@ -48,13 +45,10 @@ internal static class HttpFilterChain
                     break;
                 case CorsFilterModel:
                     // Envoy's CORS filter acts on forwarding routes only (not redirects, direct responses or no route).
-                    if (route?.Behavior is ForwardAction)
+                    if (route?.Behavior is ForwardAction && levels.CorsPolicies(filter.Name) is { Count: > 0 } policies
+                        && await CorsFilter.RunAsync(context, policies, random).ConfigureAwait(false))
                     {
-                        var policies = levels.Select(l => l.Config(filter.Name)).OfType<CorsPolicyModel>().ToArray();
-                        if (await CorsFilter.RunAsync(context, policies, random).ConfigureAwait(false))
-                        {
-                            return true;
-                        }
+                        return true;
                     }
 
                     break;
@@ -64,7 +58,25 @@ internal static class HttpFilterChain
         return false;
     }
 
-    /// <summary>The cluster the router will choose (the same draw picks the same weighted cluster).</summary>
-    private static string? ClusterOf(RouteEntry? route, RouteRequest request, ulong draw) =>
-        route?.Behavior is ForwardAction forward ? forward.Clusters.Pick(request, draw).Cluster : null;
+    /// <summary>The per-filter configs of a request's route, virtual host and route configuration, most specific first.</summary>
+    private readonly record struct Levels(FilterOverrides? Route, FilterOverrides? VirtualHost, FilterOverrides Table)
+    {
+        public bool? Disabled(string name) => Route?.Disabled(name) ?? VirtualHost?.Disabled(name) ?? Table.Disabled(name);
+
+        public object? Config(string name) => Route?.Config(name) ?? VirtualHost?.Config(name) ?? Table.Config(name);
+
+        public List<CorsPolicyModel>? CorsPolicies(string name)
+        {
+            List<CorsPolicyModel>? policies = null;
+            foreach (var level in (ReadOnlySpan<FilterOverrides?>)[Route, VirtualHost, Table])
+            {
+                if (level?.Config(name) is CorsPolicyModel policy)
+                {
+                    (policies ??= []).Add(policy);
+                }
+            }
+
+            return policies;
+        }
+    }
 }
