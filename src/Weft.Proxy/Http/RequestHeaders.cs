@@ -10,8 +10,8 @@ namespace Weft.Proxy.Http;
 /// <summary>
 /// The request headers Envoy's connection manager sets before routing: <c>x-forwarded-for</c> (appended with the peer's
 /// address only when the manager uses the remote address, as gateways do; sidecars leave it as the client sent it),
-/// <c>x-envoy-internal</c> for internal requests only (removed from others), <c>x-forwarded-proto</c> when absent, <c>x-request-id</c> when absent (or, at
-/// the edge, always unless told to keep it), and Via.
+/// <c>x-envoy-internal</c> on internal requests only (removed from others), <c>x-forwarded-proto</c> when absent,
+/// <c>x-request-id</c> when absent (or, at the edge, always unless told to keep it), and Via.
 /// </summary>
 internal static class RequestHeaders
 {
@@ -36,14 +36,10 @@ internal static class RequestHeaders
     {
         var headers = context.Request.Headers;
         var remote = context.Connection.RemoteIpAddress;
-        if (manager.UseRemoteAddress)
+        if (manager.UseRemoteAddress && !manager.SkipXffAppend && remote is not null)
         {
-            if (!manager.SkipXffAppend && remote is not null)
-            {
-                var address = (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString();
-                headers[ForwardedFor] = StringValues.IsNullOrEmpty(headers[ForwardedFor]) ? address : headers[ForwardedFor] + "," + address;
-            }
-
+            var address = (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString();
+            headers[ForwardedFor] = StringValues.IsNullOrEmpty(headers[ForwardedFor]) ? address : headers[ForwardedFor] + "," + address;
         }
 
         if (isInternal)

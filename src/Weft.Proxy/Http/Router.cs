@@ -219,15 +219,7 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
                 retries?.Attempted(authority);
                 shaping.Attempts = attempt;
                 PrepareAttempt(context, vhost, attempt, timeoutRetry, timeout, perTry, startedAt);
-                context.Request.Host = requestHost;
-                if (StringValues.IsNullOrEmpty(forwardedHost))
-                {
-                    headers.Remove("x-forwarded-host");
-                }
-                else
-                {
-                    headers["x-forwarded-host"] = forwardedHost;
-                }
+                RestoreHost(context, requestHost, forwardedHost);
                 RewriteHost(context, entry?.HostRewrite is { } literal ? new HostRewrite(HostRewriteKind.Literal, literal) : action.HostRewrite, cluster.Model, host, request, action.AppendXForwardedHost);
                 if (attempt == 1 && mirrorsTaken.Length > 0)
                 {
@@ -319,6 +311,20 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
             }
 
             headers[ExpectedTimeout] = ((long)expected.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>Puts back the Host an earlier attempt's rewrite changed, so each attempt rewrites the client's own.</summary>
+    private static void RestoreHost(HttpContext context, HostString host, StringValues forwardedHost)
+    {
+        context.Request.Host = host;
+        if (StringValues.IsNullOrEmpty(forwardedHost))
+        {
+            context.Request.Headers.Remove("x-forwarded-host");
+        }
+        else
+        {
+            context.Request.Headers["x-forwarded-host"] = forwardedHost;
         }
     }
 
