@@ -35,6 +35,23 @@ public sealed class RetryTests
     }
 
     [Fact]
+    public async Task A_route_without_a_policy_takes_its_virtual_hosts_and_one_with_a_policy_its_own()
+    {
+        var calls = 0;
+        await using var backend = await Backend.StartAsync("a", respond: context => Interlocked.Increment(ref calls) % 2 == 1 ? Status(context, 503) : context.Response.WriteAsync("ok"));
+        var vhost = VirtualHost(false, Route("/own", ToCluster("a", Policy("retriable-4xx", 1))), Route("/", ToCluster("a")));
+        vhost.RetryPolicy = Policy("5xx", 1);
+        await using var plane = await ScriptedControlPlane.StartAsync(Resources(vhost, clusters: ("a", [(backend.Port, 1)])));
+        await using var proxy = await Start(plane);
+
+        using var inherited = await proxy.GetAsync(Authority, "/inherited");
+        Assert.Equal(HttpStatusCode.OK, inherited.StatusCode); // the virtual host's 5xx policy retried the 503
+        using var own = await proxy.GetAsync(Authority, "/own");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, own.StatusCode); // the route's policy retries 409 only
+        Assert.Equal(["/inherited", "/inherited", "/own"], backend.Requests.Select(r => r.Target));
+    }
+
+    [Fact]
     public async Task Gives_the_client_the_last_response_with_URX_when_retries_run_out()
     {
         var calls = 0;
