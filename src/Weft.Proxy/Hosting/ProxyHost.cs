@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Weft.Proxy.Admin;
 using Weft.Proxy.Http;
+using Weft.Proxy.Http.Mirroring;
 using Weft.Proxy.Snapshot;
 using Weft.Proxy.Telemetry;
 using Weft.Proxy.Telemetry.AccessLog;
@@ -33,15 +34,17 @@ public sealed class ProxyHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly XdsClient _xds;
     private readonly UpstreamTransports _transports;
+    private readonly MirrorSender _mirrors;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _xdsLoop;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposing;
 
-    private ProxyHost(ProxyOptions options, NodeIdentity node, WebApplication app, XdsClient xds, SnapshotState state, UpstreamTransports transports, RequestTelemetry telemetry, IReadOnlyDictionary<ListenerRole, IPEndPoint> bound)
+    private ProxyHost(ProxyOptions options, NodeIdentity node, WebApplication app, XdsClient xds, SnapshotState state, UpstreamTransports transports, RequestTelemetry telemetry, MirrorSender mirrors, IReadOnlyDictionary<ListenerRole, IPEndPoint> bound)
     {
         Telemetry = telemetry;
         TcpTelemetry = new TcpTelemetry(telemetry.Metrics);
+        _mirrors = mirrors;
         Options = options;
         Node = node;
         _app = app;
@@ -189,8 +192,9 @@ public sealed class ProxyHost : IAsyncDisposable
         var app = web.Build();
         var endpoints = new ProxyEndpoints();
         var random = options.Random ?? (() => (ulong)System.Random.Shared.NextInt64(long.MaxValue));
-        var router = new Router(transports, app.Services.GetRequiredService<IHttpForwarder>(), options.Time, random, endpoints);
-        var handler = new ProxyRequestHandler(state, router, telemetry, loggerFactory.CreateLogger<ProxyRequestHandler>());
+        var mirrors = new MirrorSender(transports, options.Time, random, loggerFactory.CreateLogger<MirrorSender>());
+        var router = new Router(transports, app.Services.GetRequiredService<IHttpForwarder>(), options.Time, random, endpoints, mirrors);
+        var handler = new ProxyRequestHandler(state, router, telemetry, loggerFactory.CreateLogger<ProxyRequestHandler>(), options.RequestCompleted);
         ProxyHost? host = null;
         var admin = new AdminApi(
             state,
@@ -216,6 +220,7 @@ public sealed class ProxyHost : IAsyncDisposable
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
+            mirrors.Dispose();
             transports.Dispose();
             await xds.DisposeAsync().ConfigureAwait(false);
             await logs.DisposeAsync().ConfigureAwait(false);
@@ -224,7 +229,7 @@ public sealed class ProxyHost : IAsyncDisposable
 
         var bound = listens.ToDictionary(l => l.Key, l => l.Value.IPEndPoint!);
         endpoints.Set([bound[ListenerRole.Outbound], bound[ListenerRole.Inbound]]);
-        host = new ProxyHost(options, node, app, xds, state, transports, telemetry, bound);
+        host = new ProxyHost(options, node, app, xds, state, transports, telemetry, mirrors, bound);
         return host;
     }
 
@@ -254,6 +259,7 @@ public sealed class ProxyHost : IAsyncDisposable
 
             await _app.DisposeAsync().ConfigureAwait(false);
             await _xds.DisposeAsync().ConfigureAwait(false);
+            _mirrors.Dispose();
             _transports.Dispose();
             foreach (var cluster in State.Current?.Clusters.Values ?? [])
             {

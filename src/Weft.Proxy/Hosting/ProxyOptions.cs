@@ -63,8 +63,14 @@ public sealed record ProxyOptions
 
     internal TimeSpan ReconnectMaximum { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The random value each request draws (weighted clusters, runtime fractions, load balancing); tests fix it.</summary>
+    /// <summary>
+    /// The random values requests draw (weighted clusters, runtime fractions, load balancing, fault shares, retry
+    /// back-off); tests fix it.
+    /// </summary>
     internal Func<ulong>? Random { get; init; }
+
+    /// <summary>Called with what the proxy decided once each request on the outbound or inbound listener is over.</summary>
+    internal Action<Http.ProxyRequestInfo>? RequestCompleted { get; init; }
 }
 
 /// <summary>The two ways an ADS stream can carry configuration.</summary>

@@ -3,17 +3,20 @@ using Microsoft.AspNetCore.Http;
 using Weft.Proxy.Snapshot;
 using Weft.Proxy.Snapshot.Routes;
 using Weft.Proxy.Upstream;
+using Weft.Proxy.Http.Retries;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Weft.Proxy.Http;
 
 /// <summary>
-/// What one forwarded request needs from YARP: the request headers as the router left them (copied by the base class)
-/// and the upstream URI with the rewritten path; on the way back, <c>x-envoy-upstream-service-time</c> (milliseconds from
-/// sending the request to its response headers) and the response header edits of the route. As the response headers
-/// arrive, before anything reaches the client, their status is reported to the cluster the endpoint belongs to.
+/// What one forwarded attempt needs from YARP: the request headers as the router left them (copied by the base class)
+/// and the upstream URI with the rewritten path; on the way back, the attempt's retry decision first (a response it
+/// retries is dropped before anything of it is copied), then <c>x-envoy-upstream-service-time</c> (milliseconds from
+/// sending the request to its response headers) and the response header edits of the route. As response headers
+/// arrive, before anything reaches the client, their status is reported to the cluster the endpoint belongs to
+/// (outlier detection), retried or not.
 /// </summary>
-internal sealed class ForwardTransformer(Uri target, ResponseShaping shaping, TimeProvider time, ClusterRuntime? cluster = null, UpstreamEndpoint? endpoint = null) : HttpTransformer
+internal sealed class ForwardTransformer(Uri target, ResponseShaping shaping, TimeProvider time, UpstreamAttempt attempt, ClusterRuntime? cluster = null, UpstreamEndpoint? endpoint = null) : HttpTransformer
 {
     private long _sentAt;
 
@@ -29,7 +32,6 @@ internal sealed class ForwardTransformer(Uri target, ResponseShaping shaping, Ti
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
-        var forward = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
         if (proxyResponse is not null)
         {
             ResponseReceived = true;
@@ -38,6 +40,15 @@ internal sealed class ForwardTransformer(Uri target, ResponseShaping shaping, Ti
                 cluster!.Report(endpoint, UpstreamResults.Response(httpContext, proxyResponse));
             }
 
+            if (!attempt.Accept(proxyResponse))
+            {
+                return false;
+            }
+        }
+
+        var forward = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
+        if (proxyResponse is not null)
+        {
             var elapsed = time.GetElapsedTime(_sentAt);
             httpContext.Response.Headers["x-envoy-upstream-service-time"] = ((long)elapsed.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
             shaping.Apply(httpContext);

@@ -18,13 +18,22 @@ namespace Weft.Proxy.Http;
 /// once; everything after uses that one. Every request, whatever its outcome, is reported to telemetry once its
 /// response has been sent.
 /// </summary>
-internal sealed partial class ProxyRequestHandler(SnapshotState state, Router router, RequestTelemetry telemetry, ILogger<ProxyRequestHandler> log)
+internal sealed partial class ProxyRequestHandler(SnapshotState state, Router router, RequestTelemetry telemetry, ILogger<ProxyRequestHandler> log, Action<ProxyRequestInfo>? completed = null)
 {
     public async Task HandleAsync(HttpContext context, ListenerRole role)
     {
         var info = new ProxyRequestInfo();
         context.Features.Set(info);
         telemetry.Begin(context, info, role);
+        if (completed is not null)
+        {
+            context.Response.OnCompleted(() =>
+            {
+                completed(info);
+                return Task.CompletedTask;
+            });
+        }
+
         var snapshot = state.Current;
         info.Snapshot = snapshot;
         if (snapshot is null)
@@ -147,7 +156,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
             context.Request.Host = new HostString(host);
         }
 
-        var isInternal = RequestHeaders.IsInternal(context.Connection.RemoteIpAddress);
+        var isInternal = RequestHeaders.IsInternalRequest(context, manager);
         RequestHeaders.Apply(context, manager, isInternal);
         var routes = snapshot.RoutesFor(manager);
         if (routes is null)
@@ -158,10 +167,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
 
         if (!isInternal)
         {
-            foreach (var name in routes.InternalOnlyHeaders)
-            {
-                context.Request.Headers.Remove(name);
-            }
+            RequestHeaders.RemoveInternalOnly(context.Request.Headers, routes.InternalOnlyHeaders);
         }
 
         var request = new RouteRequest

@@ -20,7 +20,10 @@ internal sealed class ProxyRequestInfo
 
     public string UpstreamHost { get; set; } = string.Empty;
 
-    /// <summary>Envoy's response flag for the outcome; empty when the request was served normally.</summary>
+    /// <summary>
+    /// Envoy's response flags for the outcome, comma-separated in the order they were set (as Envoy prints them); empty
+    /// when the request was served normally.
+    /// </summary>
     public string Flags { get; set; } = string.Empty;
 
     /// <summary>The endpoint the request was forwarded to (its workload metadata names the destination); null when not forwarded.</summary>
@@ -57,4 +60,28 @@ internal sealed class ProxyRequestInfo
     internal CountingResponseBody? ResponseBody { get; set; }
 
     internal CountingRequestBody? RequestBody { get; set; }
+
+    /// <summary>Adds a flag unless it is empty or already set (a delayed request that then fails carries both).</summary>
+    public void AddFlag(string flag)
+    {
+        if (flag.Length == 0 || HasFlag(flag))
+        {
+            return;
+        }
+
+        Flags = Flags.Length == 0 ? flag : Flags + "," + flag;
+    }
+
+    public bool HasFlag(string flag)
+    {
+        foreach (var range in Flags.AsSpan().Split(','))
+        {
+            if (Flags.AsSpan()[range].SequenceEqual(flag))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -10,8 +10,8 @@ namespace Weft.Proxy.Http;
 /// <summary>
 /// The request headers Envoy's connection manager sets before routing: <c>x-forwarded-for</c> (appended with the peer's
 /// address only when the manager uses the remote address, as gateways do; sidecars leave it as the client sent it),
-/// <c>x-envoy-internal</c> in that mode, <c>x-forwarded-proto</c> when absent, <c>x-request-id</c> when absent (or, at
-/// the edge, always unless told to keep it), and Via.
+/// <c>x-envoy-internal</c> on internal requests only (removed from others), <c>x-forwarded-proto</c> when absent,
+/// <c>x-request-id</c> when absent (or, at the edge, always unless told to keep it), and Via.
 /// </summary>
 internal static class RequestHeaders
 {
@@ -39,26 +39,35 @@ internal static class RequestHeaders
         return true;
     }
 
+    /// <summary>
+    /// The x-envoy-* request headers that steer Envoy (retries, timeouts, hedging, tracing): Envoy's connection manager
+    /// removes them from every request it does not count as internal, so only trusted callers can use them.
+    /// </summary>
+    private static readonly string[] InternalControlHeaders =
+    [
+        "x-envoy-retriable-status-codes", "x-envoy-retriable-header-names", "x-envoy-retry-on", "x-envoy-retry-grpc-on",
+        "x-envoy-max-retries", "x-envoy-upstream-alt-stat-name", "x-envoy-upstream-rq-timeout-ms",
+        "x-envoy-upstream-rq-per-try-timeout-ms", "x-envoy-upstream-rq-timeout-alt-response", "x-envoy-expected-rq-timeout-ms",
+        "x-envoy-force-trace", "x-envoy-ip-tags", "x-envoy-original-url", "x-envoy-hedge-on-per-try-timeout",
+    ];
+
     public static void Apply(HttpContext context, ConnectionManagerModel manager, bool isInternal)
     {
         var headers = context.Request.Headers;
         var remote = context.Connection.RemoteIpAddress;
-        if (manager.UseRemoteAddress)
+        if (manager.UseRemoteAddress && !manager.SkipXffAppend && remote is not null)
         {
-            if (!manager.SkipXffAppend && remote is not null)
-            {
-                var address = (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString();
-                headers[ForwardedFor] = StringValues.IsNullOrEmpty(headers[ForwardedFor]) ? address : headers[ForwardedFor] + "," + address;
-            }
+            var address = (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString();
+            headers[ForwardedFor] = StringValues.IsNullOrEmpty(headers[ForwardedFor]) ? address : headers[ForwardedFor] + "," + address;
+        }
 
-            if (isInternal)
-            {
-                headers[EnvoyInternal] = "true";
-            }
-            else
-            {
-                headers.Remove(EnvoyInternal);
-            }
+        if (isInternal)
+        {
+            headers[EnvoyInternal] = "true";
+        }
+        else
+        {
+            headers.Remove(EnvoyInternal);
         }
 
         if (StringValues.IsNullOrEmpty(headers[ForwardedProto]))
@@ -75,6 +84,30 @@ internal static class RequestHeaders
         if (manager.Via.Length > 0)
         {
             headers.Via = StringValues.Concat(headers.Via, manager.Via);
+        }
+    }
+
+    /// <summary>
+    /// Envoy's internal request: only a manager that uses the remote address judges it, for a request that arrived
+    /// without <c>x-forwarded-for</c> from an internal address. A sidecar (<c>use_remote_address</c> false) counts no
+    /// request as internal. Call before <see cref="Apply"/>, which appends to <c>x-forwarded-for</c>.
+    /// </summary>
+    public static bool IsInternalRequest(HttpContext context, ConnectionManagerModel manager) =>
+        manager.UseRemoteAddress
+        && StringValues.IsNullOrEmpty(context.Request.Headers[ForwardedFor])
+        && IsInternal(context.Connection.RemoteIpAddress);
+
+    /// <summary>Removes what only internal requests may carry: the x-envoy control headers and the route configuration's internal-only headers.</summary>
+    public static void RemoveInternalOnly(IHeaderDictionary headers, IReadOnlyList<string> internalOnly)
+    {
+        foreach (var name in InternalControlHeaders)
+        {
+            headers.Remove(name);
+        }
+
+        foreach (var name in internalOnly)
+        {
+            headers.Remove(name);
         }
     }
 

@@ -32,4 +32,13 @@ internal static class ResponseFlags
 
     /// <summary>The request was refused before routing (bad path, refused upgrade).</summary>
     public const string DownstreamProtocolError = "DPE";
+
+    /// <summary>The retry policy would have retried, but no retries were left.</summary>
+    public const string UpstreamRetryLimitExceeded = "URX";
+
+    /// <summary>The fault filter delayed the request.</summary>
+    public const string DelayInjected = "DI";
+
+    /// <summary>The fault filter answered the request with an abort.</summary>
+    public const string FaultInjected = "FI";
 }

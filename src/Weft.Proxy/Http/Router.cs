@@ -2,7 +2,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
+using Weft.Proxy.Http.Filters;
+using Weft.Proxy.Http.Mirroring;
+using Weft.Proxy.Http.Retries;
 using Weft.Proxy.Snapshot;
 using Weft.Proxy.Snapshot.Clusters;
 using Weft.Proxy.Snapshot.Listeners;
@@ -14,49 +18,71 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Weft.Proxy.Http;
 
 /// <summary>
-/// Envoy's router for one request: virtual host, route, then the route's action. Forwarding picks the cluster (a
-/// weighted split draws on the request's random value), applies the header edits from the most to the least specific
-/// level (or the reverse when the configuration asks), rewrites path and Host, picks an endpoint with the cluster's load
-/// balancer (by the route's hash for ring hash and Maglev), passes the cluster's circuit breakers and sends the request
-/// through YARP's forwarder with the route timeout, reporting the outcome to the cluster (outlier detection). Failures
-/// become Envoy's local replies: 404 no route (NR), 503 unknown cluster (NC), 503 no healthy upstream (UH), 503 circuit
-/// breaker overflow (UO), 503 connect failure (UF), 504 timeout (UT).
+/// Envoy's router for one request: virtual host, route, the connection manager's HTTP filters (fault, CORS) with the
+/// route's configs, then the route's action. Forwarding picks the cluster (a weighted split draws on the request's
+/// random value), applies the header edits from the most to the least specific level (or the reverse when the
+/// configuration asks), rewrites path and Host, starts the route's mirrors, and sends the request through YARP's
+/// forwarder: one attempt after another while the retry policy retries what came back (a response it retries never
+/// reaches the client), each to an endpoint the cluster's balancer picks (by the route's hash for ring hash and Maglev,
+/// avoiding hosts already tried when the policy says so) past the cluster's circuit breakers, after a jittered back-off,
+/// within the per-try timeout, and all within the route timeout; every attempt's outcome is reported to the cluster
+/// (outlier detection). Failures become Envoy's local replies: 404 no route (NR), 503 unknown cluster (NC), 503 no
+/// healthy upstream (UH), 503 circuit breaker overflow (UO), 503 connect failure (UF), 504 timeout (UT), with URX added
+/// when the policy ran out of retries.
 /// </summary>
-internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwarder, TimeProvider time, Func<ulong> random, ProxyEndpoints endpoints)
+internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwarder, TimeProvider time, Func<ulong> random, ProxyEndpoints endpoints, MirrorSender mirrors)
 {
     public const string AttemptCount = "x-envoy-attempt-count";
     public const string ExpectedTimeout = "x-envoy-expected-rq-timeout-ms";
     public const string OriginalPath = "x-envoy-original-path";
+    public const string IsTimeoutRetry = "x-envoy-is-timeout-retry";
+    public const string UpstreamTimeoutHeader = "x-envoy-upstream-rq-timeout-ms";
+    public const string PerTryTimeoutHeader = "x-envoy-upstream-rq-per-try-timeout-ms";
+
+    /// <summary>HTTP/2's REFUSED_STREAM error code.</summary>
+    private const long RefusedStream = 0x7;
 
     public async Task RouteAsync(HttpContext context, ProxySnapshot snapshot, ConnectionManagerModel manager, RouteTable routes, RouteRequest request, LocalDestination destination, bool isInternal)
     {
         var info = context.Features.Get<ProxyRequestInfo>()!;
         var vhostKey = routes.VirtualHostHeader is { } header ? request.Header(header) ?? string.Empty : request.Authority;
         var vhost = routes.FindVirtualHost(vhostKey);
-        if (vhost is null)
+        RouteEntry? route = null;
+        ulong draw = 0;
+        var tlsRedirect = false;
+        if (vhost is not null)
+        {
+            info.VirtualHost = vhost.Name;
+            tlsRedirect = vhost.RequireTls == TlsRequirement.All || (vhost.RequireTls == TlsRequirement.ExternalOnly && !isInternal);
+            if (!tlsRedirect)
+            {
+                draw = random();
+                route = vhost.FindRoute(request, draw);
+                info.Route = route?.Name ?? string.Empty;
+            }
+        }
+
+        // The connection manager's filters run before the router, whatever the route does (or when there is none).
+        if (manager.HttpFilters.Count > 0
+            && await HttpFilterChain.RunAsync(context, manager, routes, vhost, route, request, draw, random, time).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (vhost is null || (route is null && !tlsRedirect))
         {
             await LocalReplies.SendAsync(context, StatusCodes.Status404NotFound, string.Empty, ResponseFlags.NoRoute).ConfigureAwait(false);
             return;
         }
 
-        info.VirtualHost = vhost.Name;
-        if (vhost.RequireTls == TlsRequirement.All || (vhost.RequireTls == TlsRequirement.ExternalOnly && !isInternal))
+        if (tlsRedirect)
         {
             context.Response.Headers.Location = $"https://{request.Authority}{request.Path}";
             await LocalReplies.SendAsync(context, StatusCodes.Status301MovedPermanently, string.Empty, string.Empty).ConfigureAwait(false);
             return;
         }
 
-        var draw = random();
-        var route = vhost.FindRoute(request, draw);
-        if (route is null)
-        {
-            await LocalReplies.SendAsync(context, StatusCodes.Status404NotFound, string.Empty, ResponseFlags.NoRoute).ConfigureAwait(false);
-            return;
-        }
-
-        info.Route = route.Name;
-        switch (route.Behavior)
+        switch (route!.Behavior)
         {
             case ForwardAction forward:
                 await ForwardAsync(context, snapshot, manager, routes, vhost, route, forward, request, destination, draw, info).ConfigureAwait(false);
@@ -117,121 +143,384 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
             headers[OriginalPath] = request.Path;
         }
 
-        if (vhost.IncludeRequestAttemptCount)
-        {
-            headers[AttemptCount] = "1";
-        }
+        var policy = action.Retry ?? vhost.Retry ?? RetryPolicyModel.None;
+        var retry = RetryState.Create(policy, headers, random);
+        var (timeout, perTry) = Timeouts(action, policy, request, headers);
 
-        var timeout = Timeout(action, request);
-        if (timeout > TimeSpan.Zero)
-        {
-            headers[ExpectedTimeout] = ((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        }
-
-        string authority;
-        UpstreamHost? host = null;
-        UpstreamEndpoint? endpoint = null;
-        if (cluster.Model.Kind == DiscoveryKind.OriginalDst)
-        {
-            if (OriginalDestination(cluster.Model, destination, request) is not { } original)
-            {
-                shaping.Apply(context);
-                await LocalReplies.SendAsync(context, StatusCodes.Status503ServiceUnavailable, "no healthy upstream", ResponseFlags.NoHealthyUpstream).ConfigureAwait(false);
-                return;
-            }
-
-            authority = original;
-        }
-        else
-        {
-            // A draw of its own: the route's draw already chose the weighted cluster, and reusing it would tie the two.
-            // The hash policy only matters to (and only runs for) ring hash and Maglev, as in Envoy.
-            var hash = cluster.Balancer.UsesHash ? action.HashPolicy?.Compute(context, request) : null;
-            endpoint = cluster.Balancer.Pick(random(), hash);
-            host = endpoint?.Host;
-            if (host is null)
-            {
-                shaping.Apply(context);
-                await LocalReplies.SendAsync(context, StatusCodes.Status503ServiceUnavailable, "no healthy upstream", ResponseFlags.NoHealthyUpstream).ConfigureAwait(false);
-                return;
-            }
-
-            authority = host.Authority;
-        }
-
-        if (endpoints.IsOwnListener(authority))
+        string? originalDestination = null;
+        if (cluster.Model.Kind == DiscoveryKind.OriginalDst
+            && (originalDestination = OriginalDestination(cluster.Model, destination, request)) is null)
         {
             shaping.Apply(context);
-            await LocalReplies.SendAsync(context, StatusCodes.Status503ServiceUnavailable, $"weft proxy: {authority} is this proxy's own listener; forwarding there would loop", ResponseFlags.UpstreamConnectionFailure).ConfigureAwait(false);
+            await LocalReplies.SendAsync(context, StatusCodes.Status503ServiceUnavailable, "no healthy upstream", ResponseFlags.NoHealthyUpstream).ConfigureAwait(false);
             return;
         }
 
-        info.UpstreamHost = authority;
-        info.Upstream = host;
-        RewriteHost(context, entry?.HostRewrite is { } literal ? new HostRewrite(HostRewriteKind.Literal, literal) : action.HostRewrite, cluster.Model, host, request, action.AppendXForwardedHost);
+        // Upgrades and CONNECT hand the connection over: one attempt, no mirror.
+        var tunnel = context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true || HttpMethods.IsConnect(request.Method);
+        var mirrorPolicies = tunnel ? [] : action.Mirrors.Count > 0 ? action.Mirrors : vhost.Mirrors.Count > 0 ? vhost.Mirrors : routes.Mirrors;
+        var mirrorsTaken = mirrorPolicies.Where(m => m.Share.Hit(draw)).ToArray();
+        var retries = retry.Enabled && !tunnel ? retry : null;
+
+        // A body is kept (up to the buffer limit) only when a retry or a mirror may need it again.
+        var hasBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true;
+        var body = hasBody && (retries is not null || mirrorsTaken.Length > 0)
+            ? new ReplayableRequestBody(context.Request.Body, (long)Math.Min(route.BodyBufferLimit ?? vhost.BodyBufferLimit ?? manager.BufferLimit, long.MaxValue))
+            : null;
+        var clientBody = context.Request.Body;
 
         using var lease = transports.Acquire(cluster.Model);
-        var (version, policy) = cluster.Model.Connection.Protocol switch
+        var (version, versionPolicy) = cluster.Model.Connection.Protocol switch
         {
             UpstreamProtocol.Http2 => (HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact),
             UpstreamProtocol.Downstream when HttpProtocol.IsHttp2(context.Request.Protocol) => (HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact),
             _ => (HttpVersion.Version11, HttpVersionPolicy.RequestVersionExact),
         };
         var idle = action.IdleTimeout is { } routeIdle ? (routeIdle == TimeSpan.Zero ? System.Threading.Timeout.InfiniteTimeSpan : routeIdle) : manager.StreamIdleTimeout;
-        var config = new ForwarderRequestConfig { Version = version, VersionPolicy = policy, ActivityTimeout = idle };
-        var prefix = "http://" + authority;
-        var uri = new Uri(prefix + upstreamPath, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+        var config = new ForwarderRequestConfig { Version = version, VersionPolicy = versionPolicy, ActivityTimeout = idle };
+
+        // The hash policy only matters to (and only runs for) ring hash and Maglev, as in Envoy.
+        var hash = cluster.Balancer.UsesHash ? action.HashPolicy?.Compute(context, request) : null;
+        if (retries is not null)
+        {
+            retries.Budget = (cluster.TryAcquireRetry, cluster.State.ReleaseRetry);
+        }
+
+        var avoidTried = retries is { Policy.AvoidPreviousHosts: true };
+        var reselections = avoidTried ? (int)Math.Min(retries!.Policy.HostSelectionRetryMaxAttempts, 64u) : 0;
+        List<UpstreamEndpoint>? tried = null;
+        var multiplexed = version == HttpVersion.Version20;
 
         using var deadline = timeout > TimeSpan.Zero ? new CancellationTokenSource(timeout, time) : null;
-        using var admission = await cluster.State.AdmitAsync(endpoint, lease.Connections, version == HttpVersion.Version20, deadline?.Token ?? CancellationToken.None, context.RequestAborted).ConfigureAwait(false);
-        if (admission.Outcome != AdmissionOutcome.Admitted)
+        var startedAt = time.GetTimestamp();
+        var requestHost = context.Request.Host;
+        var forwardedHost = headers["x-forwarded-host"];
+        var timeoutRetry = false;
+        try
         {
-            await RefusedAsync(context, admission.Outcome, deadline?.IsCancellationRequested == true, shaping, info).ConfigureAwait(false);
-            return;
-        }
+            for (var attempt = 1; ; attempt++)
+            {
+                if (attempt > 1)
+                {
+                    shaping.Attempts = attempt;
+                }
 
-        // The transformer reports the response status to the cluster as the headers arrive; a failure is reported here.
-        var transformer = new ForwardTransformer(uri, shaping, time, cluster, endpoint);
-        var error = await forwarder.SendAsync(context, prefix, lease.Invoker, config, transformer, deadline?.Token ?? CancellationToken.None).ConfigureAwait(false);
-        if (endpoint is not null && !transformer.ResponseReceived && UpstreamResults.Failure(context, error, deadline?.IsCancellationRequested == true) is { } failure)
-        {
-            cluster.Report(endpoint, failure);
-        }
+                UpstreamHost? host = null;
+                UpstreamEndpoint? endpoint = null;
+                string authority;
+                if (originalDestination is not null)
+                {
+                    authority = originalDestination;
+                }
+                else if ((endpoint = cluster.Balancer.Pick(random(), hash, avoidTried ? tried : null, reselections)) is not null)
+                {
+                    host = endpoint.Host;
+                    authority = endpoint.Authority;
+                    if (retries is not null)
+                    {
+                        (tried ??= []).Add(endpoint);
+                    }
+                }
+                else
+                {
+                    LocalReplies.Reset(context.Response);
+                    shaping.Apply(context);
+                    await LocalReplies.SendAsync(context, StatusCodes.Status503ServiceUnavailable, "no healthy upstream", ResponseFlags.NoHealthyUpstream).ConfigureAwait(false);
+                    return;
+                }
 
-        if (error != ForwarderError.None)
+                if (endpoints.IsOwnListener(authority))
+                {
+                    shaping.Apply(context);
+                    await LocalReplies.SendAsync(context, StatusCodes.Status503ServiceUnavailable, $"weft proxy: {authority} is this proxy's own listener; forwarding there would loop", ResponseFlags.UpstreamConnectionFailure).ConfigureAwait(false);
+                    return;
+                }
+
+                info.UpstreamHost = authority;
+                info.Upstream = host;
+                shaping.Attempts = attempt;
+                PrepareAttempt(context, vhost, attempt, timeoutRetry, timeout, perTry, startedAt);
+                RestoreHost(context, requestHost, forwardedHost);
+                RewriteHost(context, entry?.HostRewrite is { } literal ? new HostRewrite(HostRewriteKind.Literal, literal) : action.HostRewrite, cluster.Model, host, request, action.AppendXForwardedHost);
+                if (attempt == 1 && mirrorsTaken.Length > 0)
+                {
+                    StartMirrors(context, snapshot, mirrorsTaken, request, upstreamPath, timeout, hasBody ? body?.Completed : null);
+                }
+
+                if (body is not null)
+                {
+                    context.Request.Body = body.NewAttempt();
+                }
+
+                var prefix = "http://" + authority;
+                var uri = new Uri(prefix + upstreamPath, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+                using var admission = await cluster.State.AdmitAsync(endpoint, lease.Connections, multiplexed, deadline?.Token ?? CancellationToken.None, context.RequestAborted).ConfigureAwait(false);
+                if (admission.Outcome != AdmissionOutcome.Admitted)
+                {
+                    await RefusedAsync(context, admission.Outcome, deadline?.IsCancellationRequested == true, attempt > 1, shaping, info).ConfigureAwait(false);
+                    return;
+                }
+
+                using var upstream = new UpstreamAttempt(perTry, time, retries, body, mirrorsTaken.Length > 0, deadline?.Token ?? CancellationToken.None);
+
+                // The transformer reports the response status to the cluster as the headers arrive; a failure is reported here.
+                var transformer = new ForwardTransformer(uri, shaping, time, upstream, cluster, endpoint);
+                var error = await forwarder.SendAsync(context, prefix, lease.Invoker, config, transformer, upstream.Token).ConfigureAwait(false);
+                if (endpoint is not null && !transformer.ResponseReceived
+                    && UpstreamResults.Failure(context, error, deadline?.IsCancellationRequested == true || upstream.PerTryTimedOut) is { } outcome)
+                {
+                    cluster.Report(endpoint, outcome);
+                }
+
+                if (error == ForwarderError.None)
+                {
+                    if (upstream.ResponseDecision != RetryDecision.Retry)
+                    {
+                        FlagRetryEnd(info, upstream.ResponseDecision);
+                        return;
+                    }
+
+                    timeoutRetry = false;
+                }
+                else
+                {
+                    var deadlineHit = deadline?.IsCancellationRequested == true;
+                    var failure = context.RequestAborted.IsCancellationRequested || deadlineHit || context.Response.HasStarted
+                        ? null
+                        : Classify(context, error, upstream.PerTryTimedOut);
+                    var decision = failure is { } f && retries is not null && (body is null || body.CanReplay)
+                        ? retries.ForFailure(f, requestStarted: f != AttemptFailure.ConnectFailure)
+                        : RetryDecision.No;
+                    if (decision != RetryDecision.Retry)
+                    {
+                        FlagRetryEnd(info, decision);
+
+                        await FailedAsync(context, error, deadlineHit, upstream.PerTryTimedOut, attempt > 1, shaping, info).ConfigureAwait(false);
+                        return;
+                    }
+
+                    timeoutRetry = failure == AttemptFailure.PerTryTimeout;
+                }
+
+                ClearForRetry(context);
+                if (!await BackOffAsync(context, retries!, deadline, shaping).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+        }
+        finally
         {
-            await FailedAsync(context, error, deadline?.IsCancellationRequested == true, shaping, info).ConfigureAwait(false);
+            retries?.Finish();
+            context.Request.Body = clientBody;
+            body?.Dispose();
+        }
+    }
+
+    /// <summary>The flag for how the retry policy's last decision ended the request: URX when it ran out, UO on overflow.</summary>
+    private static void FlagRetryEnd(ProxyRequestInfo info, RetryDecision decision)
+    {
+        if (decision == RetryDecision.LimitExceeded)
+        {
+            info.AddFlag(ResponseFlags.UpstreamRetryLimitExceeded);
+        }
+        else if (decision == RetryDecision.Overflow)
+        {
+            info.AddFlag(ResponseFlags.UpstreamOverflow);
         }
     }
 
     /// <summary>
-    /// The reply for a request the circuit breakers did not let through: Envoy's overflow reply (503, UO, with
+    /// The reply for an attempt the circuit breakers did not let through: Envoy's overflow reply (503, UO, with
     /// <c>x-envoy-overloaded: true</c>), or, for one that gave up while pending, what a failed forward gets.
     /// </summary>
-    private static Task RefusedAsync(HttpContext context, AdmissionOutcome outcome, bool timedOut, ResponseShaping shaping, ProxyRequestInfo info)
+    private static Task RefusedAsync(HttpContext context, AdmissionOutcome outcome, bool timedOut, bool retried, ResponseShaping shaping, ProxyRequestInfo info)
     {
         if (outcome == AdmissionOutcome.Cancelled)
         {
-            return FailedAsync(context, ForwarderError.RequestCanceled, timedOut, shaping, info);
+            return FailedAsync(context, ForwarderError.RequestCanceled, timedOut, perTryTimedOut: false, retried, shaping, info);
         }
 
+        LocalReplies.Reset(context.Response);
         shaping.Apply(context);
         context.Response.Headers["x-envoy-overloaded"] = "true";
         return LocalReplies.SendAsync(context, StatusCodes.Status503ServiceUnavailable, LocalReplies.Overflow, ResponseFlags.UpstreamOverflow);
     }
 
-    /// <summary>The reply for a forward that failed, as Envoy words it; nothing when the client left or the response had started.</summary>
-    private static async Task FailedAsync(HttpContext context, ForwarderError error, bool timedOut, ResponseShaping shaping, ProxyRequestInfo info)
+    /// <summary>The request headers that change from one attempt to the next.</summary>
+    private void PrepareAttempt(HttpContext context, VirtualHostEntry vhost, int attempt, bool timeoutRetry, TimeSpan timeout, TimeSpan perTry, long startedAt)
     {
-        if (context.RequestAborted.IsCancellationRequested || (error == ForwarderError.RequestCanceled && !timedOut))
+        var headers = context.Request.Headers;
+        if (vhost.IncludeRequestAttemptCount)
         {
-            info.Flags = ResponseFlags.DownstreamConnectionTermination;
+            headers[AttemptCount] = attempt.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (attempt > 1 && vhost.IncludeIsTimeoutRetryHeader)
+        {
+            headers[IsTimeoutRetry] = timeoutRetry ? "true" : "false";
+        }
+
+        // What the upstream may expect: the per-try timeout, else the route timeout, never more than what is left of it.
+        var expected = perTry > TimeSpan.Zero ? perTry : timeout;
+        if (expected > TimeSpan.Zero)
+        {
+            if (timeout > TimeSpan.Zero)
+            {
+                var left = timeout - time.GetElapsedTime(startedAt);
+                expected = left <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : (expected < left ? expected : left);
+            }
+
+            headers[ExpectedTimeout] = ((long)expected.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>Puts back the Host an earlier attempt's rewrite changed, so each attempt rewrites the client's own.</summary>
+    private static void RestoreHost(HttpContext context, HostString host, StringValues forwardedHost)
+    {
+        context.Request.Host = host;
+        if (StringValues.IsNullOrEmpty(forwardedHost))
+        {
+            context.Request.Headers.Remove("x-forwarded-host");
+        }
+        else
+        {
+            context.Request.Headers["x-forwarded-host"] = forwardedHost;
+        }
+    }
+
+    /// <summary>Waits out the back-off; false when the route timeout or the client's leaving ended the request meanwhile.</summary>
+    private async Task<bool> BackOffAsync(HttpContext context, RetryState retry, CancellationTokenSource? deadline, ResponseShaping shaping)
+    {
+        var wait = retry.NextBackOff();
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline?.Token ?? CancellationToken.None);
+        try
+        {
+            await Task.Delay(wait, time, cancel.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            if (context.RequestAborted.IsCancellationRequested)
+            {
+                context.Features.Get<ProxyRequestInfo>()?.AddFlag(ResponseFlags.DownstreamConnectionTermination);
+                return false;
+            }
+
+            shaping.Apply(context);
+            await LocalReplies.SendAsync(context, StatusCodes.Status504GatewayTimeout, "upstream request timeout", ResponseFlags.UpstreamRequestTimeout).ConfigureAwait(false);
+            return false;
+        }
+    }
+
+    /// <summary>Forgets what a dropped response or failed attempt left on the response, so the next attempt starts clean.</summary>
+    private static void ClearForRetry(HttpContext context)
+    {
+        LocalReplies.Reset(context.Response);
+        if (context.Features.Get<IHttpResponseFeature>() is { } feature)
+        {
+            feature.ReasonPhrase = null;
+        }
+
+        context.Features.Set<IForwarderErrorFeature>(null);
+    }
+
+    /// <summary>
+    /// Sends a copy of the request to each mirror cluster that exists, with the headers and path of the first attempt and
+    /// the Host marked <c>-shadow</c> unless the policy says not to; a request with a body is mirrored once the body is in.
+    /// </summary>
+    private void StartMirrors(HttpContext context, ProxySnapshot snapshot, IReadOnlyList<MirrorPolicy> policies, RouteRequest request, string upstreamPath, TimeSpan timeout, Task<byte[]?>? body)
+    {
+        var headers = context.Request.Headers.ToArray();
+        var host = context.Request.Host.Value ?? request.Authority;
+        foreach (var policy in policies)
+        {
+            var name = policy.Cluster ?? request.Header(policy.ClusterHeader!);
+            if (name is null || !snapshot.Clusters.TryGetValue(name, out var cluster))
+            {
+                continue;
+            }
+
+            var version = cluster.Model.Connection.Protocol == UpstreamProtocol.Http2
+                || (cluster.Model.Connection.Protocol == UpstreamProtocol.Downstream && HttpProtocol.IsHttp2(context.Request.Protocol))
+                ? HttpVersion.Version20
+                : HttpVersion.Version11;
+            mirrors.Send(new MirrorRequest(cluster, request.Method, upstreamPath, policy.AppendShadowSuffix ? MirrorPolicy.ShadowHost(host) : host, headers, body, version, timeout));
+        }
+    }
+
+    /// <summary>
+    /// The route timeout and the per-try timeout, each as the request's <c>x-envoy-upstream-rq-timeout-ms</c> and
+    /// <c>x-envoy-upstream-rq-per-try-timeout-ms</c> override them (the connection manager has removed those unless the
+    /// request is internal); both headers are consumed. A per-try timeout not shorter than the route timeout is dropped.
+    /// </summary>
+    private static (TimeSpan Timeout, TimeSpan PerTry) Timeouts(ForwardAction action, RetryPolicyModel policy, RouteRequest request, IHeaderDictionary headers)
+    {
+        var timeout = Timeout(action, request);
+        if (headers.TryGetValue(UpstreamTimeoutHeader, out var global))
+        {
+            if (ulong.TryParse(global.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+            {
+                timeout = TimeSpan.FromMilliseconds(ms);
+            }
+
+            headers.Remove(UpstreamTimeoutHeader);
+        }
+
+        var perTry = policy.PerTryTimeout;
+        if (headers.TryGetValue(PerTryTimeoutHeader, out var perTryValue))
+        {
+            if (ulong.TryParse(perTryValue.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+            {
+                perTry = TimeSpan.FromMilliseconds(ms);
+            }
+
+            headers.Remove(PerTryTimeoutHeader);
+        }
+
+        if (timeout > TimeSpan.Zero && perTry >= timeout)
+        {
+            perTry = TimeSpan.Zero;
+        }
+
+        return (timeout, perTry);
+    }
+
+    /// <summary>What kind of failure an attempt that got no response met; null for failures no policy retries.</summary>
+    private static AttemptFailure? Classify(HttpContext context, ForwarderError error, bool perTryTimedOut)
+    {
+        if (perTryTimedOut)
+        {
+            return AttemptFailure.PerTryTimeout;
+        }
+
+        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        return error switch
+        {
+            ForwarderError.Request or ForwarderError.RequestTimedOut when IsConnectFailure(exception) => AttemptFailure.ConnectFailure,
+            ForwarderError.Request when Find<HttpProtocolException>(exception) is { ErrorCode: RefusedStream } => AttemptFailure.RefusedStream,
+            ForwarderError.Request or ForwarderError.RequestBodyDestination => AttemptFailure.Reset,
+            _ => null,
+        };
+    }
+
+    /// <summary>The reply for a forward that failed, as Envoy words it; nothing when the client left or the response had started.</summary>
+    private static async Task FailedAsync(HttpContext context, ForwarderError error, bool deadlineHit, bool perTryTimedOut, bool retried, ResponseShaping shaping, ProxyRequestInfo info)
+    {
+        // An upstream that fails in the middle of the body is the upstream's doing, though YARP then aborts the client.
+        var timedOut = deadlineHit || perTryTimedOut;
+        var upstreamFailed = error == ForwarderError.ResponseBodyDestination;
+        if ((context.RequestAborted.IsCancellationRequested && !upstreamFailed && !timedOut)
+            || error == ForwarderError.ResponseBodyClient
+            || (error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled && !timedOut))
+        {
+            info.AddFlag(ResponseFlags.DownstreamConnectionTermination);
             return;
         }
 
         if (context.Response.HasStarted)
         {
-            info.Flags = timedOut ? ResponseFlags.UpstreamRequestTimeout : ResponseFlags.UpstreamConnectionTermination;
+            info.AddFlag(timedOut ? ResponseFlags.UpstreamRequestTimeout : ResponseFlags.UpstreamConnectionTermination);
             return;
         }
 
@@ -251,20 +540,26 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
             return;
         }
 
-        if (error == ForwarderError.RequestTimedOut)
+        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        var connectFailed = IsConnectFailure(exception);
+        if (error == ForwarderError.RequestTimedOut && !connectFailed)
         {
             await LocalReplies.SendAsync(context, StatusCodes.Status408RequestTimeout, "stream timeout", ResponseFlags.StreamIdleTimeout).ConfigureAwait(false);
             return;
         }
 
-        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-        var socket = FindSocketError(exception);
-        var connectFailed = exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } || socket is not null;
+        var latest = retried ? "retried and the latest " : string.Empty;
         var body = connectFailed
-            ? $"upstream connect error or disconnect/reset before headers. reset reason: connection failure, transport failure reason: {socket?.Message ?? exception?.Message ?? "unknown"}"
-            : "upstream connect error or disconnect/reset before headers. reset reason: connection termination";
+            ? $"upstream connect error or disconnect/reset before headers. {latest}reset reason: connection failure, transport failure reason: {Find<SocketException>(exception)?.Message ?? Find<TimeoutException>(exception)?.Message ?? exception?.Message ?? "unknown"}"
+            : $"upstream connect error or disconnect/reset before headers. {latest}reset reason: connection termination";
         await LocalReplies.SendAsync(context, StatusCodes.Status503ServiceUnavailable, body, connectFailed ? ResponseFlags.UpstreamConnectionFailure : ResponseFlags.UpstreamConnectionTermination).ConfigureAwait(false);
     }
+
+    /// <summary>A failure to connect: refused, unreachable, unresolvable, or the cluster's connect timeout.</summary>
+    private static bool IsConnectFailure(Exception? exception) =>
+        exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }
+        || Find<SocketException>(exception) is not null
+        || Find<TimeoutException>(exception) is not null;
 
     private static async Task DirectAsync(HttpContext context, ResponseShaping shaping, DirectReply direct)
     {
@@ -383,13 +678,14 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
         return levels;
     }
 
-    private static SocketException? FindSocketError(Exception? exception)
+    private static T? Find<T>(Exception? exception)
+        where T : Exception
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is SocketException socket)
+            if (e is T found)
             {
-                return socket;
+                return found;
             }
         }
 

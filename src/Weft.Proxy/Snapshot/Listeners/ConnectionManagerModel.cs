@@ -1,3 +1,4 @@
+using Weft.Proxy.Snapshot.Filters;
 using Weft.Proxy.Snapshot.Routes;
 
 namespace Weft.Proxy.Snapshot.Listeners;
@@ -8,6 +9,9 @@ namespace Weft.Proxy.Snapshot.Listeners;
 /// </summary>
 internal sealed record ConnectionManagerModel
 {
+    /// <summary>Envoy's per-connection buffer limit when the listener sets none (1 MiB).</summary>
+    public const uint DefaultBufferLimit = 1024 * 1024;
+
     /// <summary>The RDS route configuration name; null when the routes are inline.</summary>
     public string? RouteConfigName { get; init; }
 
@@ -58,6 +62,15 @@ internal sealed record ConnectionManagerModel
 
     /// <summary>The file access logs the manager writes its requests to (<c>access_log</c>).</summary>
     public IReadOnlyList<Telemetry.AccessLog.AccessLogConfig> AccessLogs { get; init; } = [];
+
+    /// <summary>The fault and CORS filters, in the manager's order (they run before the router).</summary>
+    public IReadOnlyList<HttpFilterModel> HttpFilters { get; init; } = [];
+
+    /// <summary>
+    /// The listener's <c>per_connection_buffer_limit_bytes</c>: how much of a request body the router keeps for retries
+    /// and mirrors, unless the route or virtual host sets its own <c>request_body_buffer_limit</c>.
+    /// </summary>
+    public uint BufferLimit { get; init; } = DefaultBufferLimit;
 }
 
 internal enum ServerHeaderMode

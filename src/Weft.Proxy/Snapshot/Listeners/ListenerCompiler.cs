@@ -1,6 +1,7 @@
 using System.Net;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Weft.Proxy.Snapshot.Filters;
 using Weft.Proxy.Snapshot.Routes;
 using Weft.Proxy.Xds;
 using Weft.Xds;
@@ -10,6 +11,7 @@ using Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Weft.Xds.Envoy.Extensions.Filters.Network.TcpProxy.V3;
 using SocketAddress = Weft.Xds.Envoy.Config.Core.V3.SocketAddress;
 using Hcm = Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3.HttpConnectionManager;
+using HttpFault = Weft.Xds.Envoy.Extensions.Filters.Http.Fault.V3.HTTPFault;
 using HttpRbac = Weft.Xds.Envoy.Extensions.Filters.Http.Rbac.V3.RBAC;
 using NetworkRbac = Weft.Xds.Envoy.Extensions.Filters.Network.Rbac.V3.RBAC;
 using RbacAction = Weft.Xds.Envoy.Config.Rbac.V3.RBAC.Types.Action;
@@ -53,11 +55,12 @@ internal static class ListenerCompiler
             }
         }
 
+        var bufferLimit = listener.PerConnectionBufferLimitBytes ?? ConnectionManagerModel.DefaultBufferLimit;
         var chains = new List<FilterChainModel>();
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < listener.FilterChains.Count; i++)
         {
-            var chain = Chain(listener.FilterChains[i], i);
+            var chain = Chain(listener.FilterChains[i], i, bufferLimit);
             if (keys.TryGetValue(chain.Match.Key, out var other))
             {
                 throw new XdsRejectedException($"filter chains {other} and {chain.Name} have the same match");
@@ -67,7 +70,7 @@ internal static class ListenerCompiler
             chains.Add(chain);
         }
 
-        var fallback = listener.DefaultFilterChain is { } d ? Chain(d, -1) : null;
+        var fallback = listener.DefaultFilterChain is { } d ? Chain(d, -1, bufferLimit) : null;
         if (chains.Count == 0 && fallback is null)
         {
             throw new XdsRejectedException("the listener has no filter chains");
@@ -84,13 +87,13 @@ internal static class ListenerCompiler
             fallback);
     }
 
-    private static FilterChainModel Chain(FilterChain chain, int index)
+    private static FilterChainModel Chain(FilterChain chain, int index, uint bufferLimit)
     {
         var name = chain.Name.Length > 0 ? chain.Name : index < 0 ? "default" : $"#{index}";
         try
         {
             var match = ChainMatch.Compile(chain.FilterChainMatch);
-            return new FilterChainModel(name, match, Action(chain));
+            return new FilterChainModel(name, match, Action(chain, bufferLimit));
         }
         catch (XdsRejectedException e)
         {
@@ -98,7 +101,7 @@ internal static class ListenerCompiler
         }
     }
 
-    private static ChainAction Action(FilterChain chain)
+    private static ChainAction Action(FilterChain chain, uint bufferLimit)
     {
         if (chain.Filters.Count == 0)
         {
@@ -120,7 +123,7 @@ internal static class ListenerCompiler
             {
                 case TypeUrls.HttpConnectionManager:
                     Terminal(filter, last);
-                    var manager = ConnectionManager(Unpack<Hcm>(filter));
+                    var manager = ConnectionManager(Unpack<Hcm>(filter)) with { BufferLimit = bufferLimit };
                     action = new HttpChain(denyAll ? manager with { DenyUnevaluatedAuthorization = true } : manager);
                     break;
                 case TypeUrls.TcpProxy:
@@ -155,6 +158,7 @@ internal static class ListenerCompiler
 
     private static ConnectionManagerModel ConnectionManager(Hcm hcm)
     {
+        var (denyAll, filters) = HttpFilters(hcm);
         string? rds = null;
         RouteTable? inline = null;
         switch (hcm.RouteSpecifierCase)
@@ -213,7 +217,8 @@ internal static class ListenerCompiler
             StripTrailingHostDot = hcm.StripTrailingHostDot,
             Via = hcm.Via,
             Upgrades = hcm.UpgradeConfigs.Where(u => u.Enabled ?? true).Select(u => u.UpgradeType).ToHashSet(StringComparer.OrdinalIgnoreCase),
-            DenyUnevaluatedAuthorization = HttpFilters(hcm),
+            DenyUnevaluatedAuthorization = denyAll,
+            HttpFilters = filters,
             AccessLogs = AccessLogs(hcm),
         };
     }
@@ -230,10 +235,27 @@ internal static class ListenerCompiler
         }
     }
 
-    /// <summary>Checks the HTTP filter chain; true when an RBAC filter holds rules this proxy would have to enforce.</summary>
-    private static bool HttpFilters(Hcm hcm)
+    /// <summary>
+    /// Checks the HTTP filter chain: whether an RBAC filter holds rules this proxy would have to enforce, and the fault
+    /// and CORS filters in order (disabled ones too, since a route may enable them).
+    /// </summary>
+    private static (bool Deny, IReadOnlyList<HttpFilterModel> Filters) HttpFilters(Hcm hcm)
     {
         var deny = false;
+        var models = new List<HttpFilterModel>();
+        foreach (var filter in hcm.HttpFilters)
+        {
+            switch (filter.TypedConfig?.TypeUrl)
+            {
+                case TypeUrls.HttpFault:
+                    models.Add(new FaultFilterModel(filter.Name, filter.Disabled, Fault(filter)));
+                    break;
+                case TypeUrls.Cors:
+                    models.Add(new CorsFilterModel(filter.Name, filter.Disabled));
+                    break;
+            }
+        }
+
         var active = hcm.HttpFilters.Where(f => !f.Disabled).ToList();
         for (var i = 0; i < active.Count; i++)
         {
@@ -284,7 +306,19 @@ internal static class ListenerCompiler
             throw new XdsRejectedException("the connection manager has no HTTP filters (the router must be last)");
         }
 
-        return deny;
+        return (deny, models);
+    }
+
+    private static FaultPolicy Fault(HttpFilter filter)
+    {
+        try
+        {
+            return FaultPolicy.Compile(UnpackAny<HttpFault>(filter.TypedConfig!, filter.Name));
+        }
+        catch (XdsRejectedException e)
+        {
+            throw new XdsRejectedException($"HTTP filter {filter.Name}: {e.Message}");
+        }
     }
 
     /// <summary>

@@ -81,9 +81,14 @@ internal sealed class HeaderMatch
         return new HeaderMatch(name, match, range, present, matcher.InvertMatch, matcher.TreatMissingHeaderAsEmpty);
     }
 
-    public bool Matches(RouteRequest request)
+    /// <summary>A matcher that only asks for the header to be present (as <c>x-envoy-retriable-header-names</c> lists them).</summary>
+    public static HeaderMatch Presence(string name) => new(name, null, null, true, false, false);
+
+    public bool Matches(RouteRequest request) => MatchesValue(request.Header(Name));
+
+    /// <summary>Matches the header's value as found elsewhere (response headers, say); null when the header is absent.</summary>
+    public bool MatchesValue(string? value)
     {
-        var value = request.Header(Name);
         if (value is null && !MissingAsEmpty)
         {
             // Absent: only "must be absent" matches (present_match false, or present_match true inverted).

@@ -4,9 +4,8 @@ using Weft.Proxy.Snapshot.Routes.Hashing;
 namespace Weft.Proxy.Snapshot.Routes;
 
 /// <summary>
-/// A forwarding route (<c>route</c> action): the cluster choice, path and host rewrites, and the timeouts the router
-/// applies, and the hash policy ring hash and Maglev clusters pick by. Retry, mirror and hedge policies are accepted but
-/// not applied yet.
+/// A forwarding route (<c>route</c> action): the cluster choice, path and host rewrites, the timeouts, the retry and
+/// mirror policies the router applies, and the hash policy ring hash and Maglev clusters pick by; hedging is refused.
 /// </summary>
 internal sealed class ForwardAction : RouteBehavior
 {
@@ -42,6 +41,12 @@ internal sealed class ForwardAction : RouteBehavior
 
     /// <summary>The route's hash policy; null when it has none.</summary>
     public HashPolicy? HashPolicy { get; init; }
+
+    /// <summary>The route's own retry policy; null when it has none (the virtual host's then applies).</summary>
+    public RetryPolicyModel? Retry { get; init; }
+
+    /// <summary>The route's own mirror policies; empty when it has none (the virtual host's or configuration's then apply).</summary>
+    public IReadOnlyList<MirrorPolicy> Mirrors { get; init; } = [];
 }
 
 /// <summary>How the upstream Host is chosen: kept, a literal, the endpoint's host name, a request header, or a regex on the path.</summary>

@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using Weft.Proxy.Snapshot.Filters;
 using Weft.Proxy.Snapshot.Matching;
 using Weft.Proxy.Snapshot.Routes.Hashing;
 using Weft.Proxy.Xds;
@@ -11,8 +12,9 @@ namespace Weft.Proxy.Snapshot.Routes;
 
 /// <summary>
 /// Compiles a RouteConfiguration into a <see cref="RouteTable"/>, refusing (with the route or virtual host named) what
-/// Envoy would refuse and what this proxy cannot do faithfully. Features that come later (retries, mirrors, faults,
-/// CORS) are accepted and not applied.
+/// Envoy would refuse and what this proxy cannot do faithfully. Retry, mirror and hash policies, and the fault and CORS
+/// filters' per-route configs, are compiled for the router and filters to apply; hedging and typed retry policies are
+/// refused.
 /// </summary>
 internal static class RouteCompiler
 {
@@ -49,7 +51,11 @@ internal static class RouteCompiler
             config.InternalOnlyHeaders.Select(h => h.ToLowerInvariant()).ToArray(),
             config.MostSpecificHeaderMutationsWins,
             config.IgnorePortInHostMatching,
-            config.VhostHeader.Length > 0 ? config.VhostHeader.ToLowerInvariant() : null);
+            config.VhostHeader.Length > 0 ? config.VhostHeader.ToLowerInvariant() : null)
+        {
+            Filters = FilterOverrides.Compile(config.TypedPerFilterConfig),
+            Mirrors = config.RequestMirrorPolicies.Select(MirrorPolicy.Compile).ToArray(),
+        };
     }
 
     private static VirtualHostEntry VirtualHost(VirtualHost vhost, uint maxBody)
@@ -74,6 +80,12 @@ internal static class RouteCompiler
             }
         }
 
+        Hedge(vhost.HedgePolicy);
+        if (vhost.RetryPolicyTypedConfig is not null)
+        {
+            throw new XdsRejectedException("retry_policy_typed_config is not supported (use retry_policy)");
+        }
+
         return new VirtualHostEntry(
             vhost.Name,
             vhost.Domains.ToArray(),
@@ -87,7 +99,14 @@ internal static class RouteCompiler
                 Weft.Xds.Envoy.Config.Route.V3.VirtualHost.Types.TlsRequirementType.All => TlsRequirement.All,
                 Weft.Xds.Envoy.Config.Route.V3.VirtualHost.Types.TlsRequirementType.ExternalOnly => TlsRequirement.ExternalOnly,
                 _ => TlsRequirement.None,
-            });
+            })
+        {
+            Filters = FilterOverrides.Compile(vhost.TypedPerFilterConfig),
+            Retry = vhost.RetryPolicy is { } retry ? RetryPolicyModel.Compile(retry) : null,
+            Mirrors = vhost.RequestMirrorPolicies.Select(MirrorPolicy.Compile).ToArray(),
+            BodyBufferLimit = vhost.RequestBodyBufferLimit,
+            IncludeIsTimeoutRetryHeader = vhost.IncludeIsTimeoutRetryHeader,
+        };
     }
 
     private static RouteEntry Route(Route route, uint maxBody)
@@ -106,7 +125,11 @@ internal static class RouteCompiler
             condition,
             behavior,
             HeaderMutation.Compile(route.RequestHeadersToAdd, route.RequestHeadersToRemove),
-            HeaderMutation.Compile(route.ResponseHeadersToAdd, route.ResponseHeadersToRemove));
+            HeaderMutation.Compile(route.ResponseHeadersToAdd, route.ResponseHeadersToRemove))
+        {
+            Filters = FilterOverrides.Compile(route.TypedPerFilterConfig),
+            BodyBufferLimit = route.RequestBodyBufferLimit,
+        };
     }
 
     private static ForwardAction Forward(EnvoyRouteAction action)
@@ -130,6 +153,12 @@ internal static class RouteCompiler
             throw new XdsRejectedException("prefix_rewrite and regex_rewrite cannot both be set");
         }
 
+        Hedge(action.HedgePolicy);
+        if (action.RetryPolicyTypedConfig is not null)
+        {
+            throw new XdsRejectedException("retry_policy_typed_config is not supported (use retry_policy)");
+        }
+
         return new ForwardAction
         {
             Clusters = clusters,
@@ -148,7 +177,18 @@ internal static class RouteCompiler
             },
             AppendXForwardedHost = action.AppendXForwardedHost,
             HashPolicy = HashPolicyCompiler.Compile(action.HashPolicy),
+            Retry = action.RetryPolicy is { } retry ? RetryPolicyModel.Compile(retry) : null,
+            Mirrors = action.RequestMirrorPolicies.Select(MirrorPolicy.Compile).ToArray(),
         };
+    }
+
+    /// <summary>Refuses a hedge policy that would hedge; an empty one changes nothing.</summary>
+    private static void Hedge(HedgePolicy? hedge)
+    {
+        if (hedge is not null && ((hedge.InitialRequests ?? 1) > 1 || hedge.AdditionalRequestChance is { Numerator: > 0 } || hedge.HedgeOnPerTryTimeout))
+        {
+            throw new XdsRejectedException("hedge_policy (request hedging) is not supported");
+        }
     }
 
     private static WeightedClusters Weighted(WeightedCluster weighted)
@@ -170,6 +210,11 @@ internal static class RouteCompiler
             if (entry.Name.Length == 0 && entry.ClusterHeader.Length == 0)
             {
                 throw new XdsRejectedException("a weighted cluster has neither a name nor a cluster_header");
+            }
+
+            if (entry.TypedPerFilterConfig.Count > 0)
+            {
+                throw new XdsRejectedException($"typed_per_filter_config on the weighted cluster {entry.Name} is not supported yet");
             }
 
             var weight = entry.Weight ?? 0;

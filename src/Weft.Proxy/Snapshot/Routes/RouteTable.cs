@@ -1,3 +1,5 @@
+using Weft.Proxy.Snapshot.Filters;
+
 namespace Weft.Proxy.Snapshot.Routes;
 
 /// <summary>
@@ -15,6 +17,12 @@ internal sealed record RouteTable(
     bool IgnorePortInHostMatching,
     string? VirtualHostHeader)
 {
+    /// <summary>The route configuration's <c>typed_per_filter_config</c>.</summary>
+    public FilterOverrides Filters { get; init; } = FilterOverrides.None;
+
+    /// <summary>The mirror policies of routes whose route and virtual host set none.</summary>
+    public IReadOnlyList<MirrorPolicy> Mirrors { get; init; } = [];
+
     /// <summary>The virtual host for a Host value (lower-cased here; the port removed first when the table ignores it).</summary>
     public VirtualHostEntry? FindVirtualHost(string host)
     {

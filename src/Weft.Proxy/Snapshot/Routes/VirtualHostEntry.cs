@@ -1,3 +1,4 @@
+using Weft.Proxy.Snapshot.Filters;
 using Weft.Proxy.Snapshot.Matching;
 
 namespace Weft.Proxy.Snapshot.Routes;
@@ -13,6 +14,21 @@ internal sealed record VirtualHostEntry(
     bool IncludeAttemptCountInResponse,
     TlsRequirement RequireTls)
 {
+    /// <summary>The virtual host's <c>typed_per_filter_config</c>.</summary>
+    public FilterOverrides Filters { get; init; } = FilterOverrides.None;
+
+    /// <summary>The retry policy of routes that have none of their own; null when the virtual host sets none.</summary>
+    public RetryPolicyModel? Retry { get; init; }
+
+    /// <summary>The mirror policies of routes that have none of their own; empty when the virtual host sets none.</summary>
+    public IReadOnlyList<MirrorPolicy> Mirrors { get; init; } = [];
+
+    /// <summary>The virtual host's <c>request_body_buffer_limit</c>; null leaves the listener's.</summary>
+    public ulong? BodyBufferLimit { get; init; }
+
+    /// <summary><c>include_is_timeout_retry_header</c>: retries carry <c>x-envoy-is-timeout-retry</c>.</summary>
+    public bool IncludeIsTimeoutRetryHeader { get; init; }
+
     public RouteEntry? FindRoute(RouteRequest request, ulong random)
     {
         foreach (var route in Routes)
