@@ -73,6 +73,26 @@ public sealed class RetryTests
     }
 
     [Fact]
+    public async Task A_full_retry_circuit_breaker_passes_the_response_on_unretried_with_UO()
+    {
+        await using var backend = await Backend.StartAsync("a", respond: context => Status(context, 503));
+        var log = new RequestLog();
+        var resources = Resources(VirtualHost(attemptCountInResponse: false, Route("/", ToCluster("a", Policy("5xx", 3)))), clusters: ("a", [(backend.Port, 1)]));
+        var cluster = resources.OfType<Weft.Xds.Envoy.Config.Cluster.V3.Cluster>().Single();
+        cluster.CircuitBreakers = new Weft.Xds.Envoy.Config.Cluster.V3.CircuitBreakers
+        {
+            Thresholds = { new Weft.Xds.Envoy.Config.Cluster.V3.CircuitBreakers.Types.Thresholds { MaxRetries = 0 } },
+        };
+        await using var plane = await ScriptedControlPlane.StartAsync(resources);
+        await using var proxy = await Start(plane, log);
+
+        using var response = await proxy.GetAsync(Authority);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Single(backend.Requests);
+        Assert.Equal("UO", (await log.NextAsync()).Flags);
+    }
+
+    [Fact]
     public async Task A_connect_failure_is_retried_on_a_host_not_tried_before()
     {
         await using var live = await Backend.StartAsync("live");
