@@ -18,6 +18,9 @@ namespace Weft.Proxy.Http;
 /// </summary>
 internal sealed partial class ProxyRequestHandler(SnapshotState state, Router router, ILogger<ProxyRequestHandler> log)
 {
+    private static readonly string[] Http11 = ["http/1.1"];
+    private static readonly string[] H2c = ["h2c"];
+
     public async Task HandleAsync(HttpContext context, ListenerRole role)
     {
         var info = new ProxyRequestInfo();
@@ -65,7 +68,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
             connection.RemoteIpAddress ?? System.Net.IPAddress.Loopback,
             connection.RemotePort,
             "raw_buffer",
-            HttpProtocol.IsHttp2(context.Request.Protocol) ? "h2c" : "http/1.1");
+            HttpProtocol.IsHttp2(context.Request.Protocol) ? H2c : Http11);
         var chain = listener.SelectChain(facts);
         info.FilterChain = chain?.Name ?? string.Empty;
         switch (chain?.Action)
@@ -77,7 +80,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
                 await LocalReplies.SendAsync(
                     context,
                     StatusCodes.Status502BadGateway,
-                    $"weft proxy: {destination.Authority} reaches filter chain {chain.Name} of listener {listener.Name}, which proxies TCP to {tcp.Cluster}; TCP proxying is not implemented yet",
+                    $"weft proxy: {destination.Authority} reaches filter chain {chain.Name} of listener {listener.Name}, which proxies TCP to {tcp.Proxy.Clusters[0].Name}; TCP proxying is not implemented yet",
                     ResponseFlags.UpstreamConnectionFailure).ConfigureAwait(false);
                 break;
             case UnsupportedChain unsupported:

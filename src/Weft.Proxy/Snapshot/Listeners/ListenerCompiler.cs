@@ -45,14 +45,17 @@ internal static class ListenerCompiler
             throw new XdsRejectedException($"\"{socket.Address}:{socket.PortValue}\" is not an IP address and port");
         }
 
-        foreach (var filter in listener.ListenerFilters)
+        if (listener.Transparent == true)
         {
-            if (filter.TypedConfig is { } any && !ListenerFilterTypes.Contains(any.TypeUrl))
-            {
-                throw new XdsRejectedException($"listener filter {filter.Name} ({any.TypeUrl}) is not supported");
-            }
+            throw new XdsRejectedException("transparent listeners (TPROXY interception) are not supported; weft proxy reads the original destination of REDIRECT captures");
         }
 
+        if (listener.ListenerSpecifierCase == Listener.ListenerSpecifierOneofCase.InternalListener)
+        {
+            throw new XdsRejectedException("internal listeners are not supported");
+        }
+
+        var inspection = Inspection(listener);
         var chains = new List<FilterChainModel>();
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < listener.FilterChains.Count; i++)
@@ -81,7 +84,56 @@ internal static class ListenerCompiler
             listener.UseOriginalDst ?? false,
             listener.TrafficDirection,
             chains,
-            fallback);
+            fallback)
+        {
+            Inspection = inspection,
+        };
+    }
+
+    /// <summary>
+    /// The listener filters: original_dst (the capture listeners read the original destination anyway), tls_inspector
+    /// and http_inspector with the ports they are off for, and the time they may wait for the client.
+    /// </summary>
+    private static ListenerInspection Inspection(Listener listener)
+    {
+        PortPredicate? tls = null;
+        PortPredicate? http = null;
+        foreach (var filter in listener.ListenerFilters)
+        {
+            if (filter.ConfigTypeCase == ListenerFilter.ConfigTypeOneofCase.ConfigDiscovery)
+            {
+                throw new XdsRejectedException($"listener filter {filter.Name} is discovered (ECDS), which is not supported");
+            }
+
+            var type = filter.TypedConfig?.TypeUrl ?? filter.Name switch
+            {
+                "envoy.filters.listener.tls_inspector" => TypeUrls.TlsInspector,
+                "envoy.filters.listener.http_inspector" => TypeUrls.HttpInspector,
+                "envoy.filters.listener.original_dst" => TypeUrls.OriginalDst,
+                _ => string.Empty,
+            };
+            if (!ListenerFilterTypes.Contains(type))
+            {
+                throw new XdsRejectedException($"listener filter {filter.Name} ({filter.TypedConfig?.TypeUrl ?? "no config"}) is not supported");
+            }
+
+            // A filter that is off everywhere might as well be absent; otherwise it runs except where its predicate holds.
+            var disabled = filter.FilterDisabled is { } predicate ? PortPredicate.Compile(predicate) : PortPredicate.Never;
+            switch (type)
+            {
+                case TypeUrls.TlsInspector:
+                    tls = disabled;
+                    break;
+                case TypeUrls.HttpInspector:
+                    http = disabled;
+                    break;
+            }
+        }
+
+        var timeout = listener.ListenerFiltersTimeout is { } set
+            ? (set.ToTimeSpan() == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : set.ToTimeSpan())
+            : ListenerInspection.DefaultTimeout;
+        return new ListenerInspection(tls, http, timeout, listener.ContinueOnListenerFiltersTimeout);
     }
 
     private static FilterChainModel Chain(FilterChain chain, int index)
@@ -125,8 +177,7 @@ internal static class ListenerCompiler
                     break;
                 case TypeUrls.TcpProxy:
                     Terminal(filter, last);
-                    var tcp = Unpack<TcpProxy>(filter);
-                    action = new TcpChain(tcp.Cluster.Length > 0 ? tcp.Cluster : tcp.WeightedClusters?.Clusters.FirstOrDefault()?.Name ?? string.Empty);
+                    action = new TcpChain(TcpProxyCompiler.Compile(Unpack<TcpProxy>(filter)));
                     break;
                 case TypeUrls.NetworkRbac:
                     denyAll |= Enforces(Unpack<NetworkRbac>(filter).Rules);
@@ -212,9 +263,24 @@ internal static class ListenerCompiler
             StripMatchingHostPort = hcm.StripMatchingHostPort,
             StripTrailingHostDot = hcm.StripTrailingHostDot,
             Via = hcm.Via,
-            Upgrades = hcm.UpgradeConfigs.Where(u => u.Enabled ?? true).Select(u => u.UpgradeType).ToHashSet(StringComparer.OrdinalIgnoreCase),
+            Upgrades = Upgrades(hcm),
             DenyUnevaluatedAuthorization = HttpFilters(hcm),
         };
+    }
+
+    /// <summary>
+    /// The upgrade types the manager lets through. CONNECT is refused: a manager that allows it would have to terminate
+    /// or forward CONNECT requests, which this proxy does not do (it tunnels CONNECT only as an explicit proxy).
+    /// </summary>
+    private static HashSet<string> Upgrades(Hcm hcm)
+    {
+        var upgrades = hcm.UpgradeConfigs.Where(u => u.Enabled ?? true).Select(u => u.UpgradeType).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (upgrades.Contains("CONNECT"))
+        {
+            throw new XdsRejectedException("upgrade_configs CONNECT (terminating or forwarding CONNECT in a connection manager) is not supported");
+        }
+
+        return upgrades;
     }
 
     /// <summary>Checks the HTTP filter chain; true when an RBAC filter holds rules this proxy would have to enforce.</summary>

@@ -17,6 +17,9 @@ internal sealed record ListenerModel(
     IReadOnlyList<FilterChainModel> Chains,
     FilterChainModel? DefaultChain)
 {
+    /// <summary>What the listener filters read from a connection before its chain is chosen.</summary>
+    public ListenerInspection Inspection { get; init; } = ListenerInspection.None;
+
     /// <summary>The chain for a connection, or the default chain when none matches, or null.</summary>
     public FilterChainModel? SelectChain(ConnectionFacts facts) => FilterChainSelector.Select(Chains, facts) ?? DefaultChain;
 
