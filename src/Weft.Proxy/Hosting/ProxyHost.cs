@@ -140,7 +140,11 @@ public sealed class ProxyHost : IAsyncDisposable
                     });
                     if (role is ListenerRole.Outbound or ListenerRole.Inbound)
                     {
-                        listen.Use(next => connection => Http2Sniffing.OnConnectionAsync(connection, next));
+                        listen.Use(next => async connection =>
+                        {
+                            await Http2Sniffing.SniffAsync(connection).ConfigureAwait(false);
+                            await next(connection).ConfigureAwait(false);
+                        });
                     }
 
                     listens[role] = listen;

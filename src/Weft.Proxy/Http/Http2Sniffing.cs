@@ -17,7 +17,11 @@ internal static class Http2Sniffing
 {
     private static readonly byte[] Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
 
-    public static async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
+    /// <summary>
+    /// Waits for the first bytes and marks the connection as h2 when they are the preface; false when the connection
+    /// ended before a verdict.
+    /// </summary>
+    public static async ValueTask<bool> SniffAsync(ConnectionContext connection)
     {
         var input = connection.Transport.Input;
         while (true)
@@ -29,7 +33,7 @@ internal static class Http2Sniffing
             }
             catch (OperationCanceledException)
             {
-                return;
+                return false;
             }
 
             var buffer = read.Buffer;
@@ -39,17 +43,21 @@ internal static class Http2Sniffing
             input.AdvanceTo(buffer.Start, verdict is null ? buffer.End : buffer.Start);
             if (verdict == true)
             {
-                connection.Features.Set<ITlsConnectionFeature>(Negotiated.H2);
-                connection.Features.Set<ITlsApplicationProtocolFeature>(Negotiated.H2);
+                MarkH2(connection);
             }
 
             if (verdict is not null || read.IsCompleted || read.IsCanceled)
             {
-                break;
+                return true;
             }
         }
+    }
 
-        await next(connection).ConfigureAwait(false);
+    /// <summary>Makes Kestrel serve the connection as HTTP/2, as if TLS had negotiated h2.</summary>
+    public static void MarkH2(ConnectionContext connection)
+    {
+        connection.Features.Set<ITlsConnectionFeature>(Negotiated.H2);
+        connection.Features.Set<ITlsApplicationProtocolFeature>(Negotiated.H2);
     }
 
     /// <summary>True for the HTTP/2 preface, false for anything else, null while the bytes so far could still be it.</summary>
