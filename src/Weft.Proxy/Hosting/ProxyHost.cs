@@ -8,7 +8,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Weft.Proxy.Admin;
 using Weft.Proxy.Http;
+using Weft.Proxy.Listeners;
 using Weft.Proxy.Snapshot;
+using Weft.Proxy.Tcp;
 using Weft.Proxy.Xds;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -109,6 +111,10 @@ public sealed class ProxyHost : IAsyncDisposable
             builder,
             loggerFactory.CreateLogger<XdsClient>());
 
+        var endpoints = new ProxyEndpoints();
+        var random = options.Random ?? (() => (ulong)System.Random.Shared.NextInt64(long.MaxValue));
+        var tcp = new TcpProxy(options.Time, random, endpoints, new TcpConnectionEvents(loggerFactory.CreateLogger<TcpConnectionEvents>()), loggerFactory.CreateLogger<TcpProxy>());
+        var pipeline = new ConnectionPipeline(state, tcp, options.Time, loggerFactory.CreateLogger<ConnectionPipeline>());
         var listens = new Dictionary<ListenerRole, ListenOptions>();
         var web = WebApplication.CreateSlimBuilder();
         web.Logging.ClearProviders();
@@ -140,11 +146,7 @@ public sealed class ProxyHost : IAsyncDisposable
                     });
                     if (role is ListenerRole.Outbound or ListenerRole.Inbound)
                     {
-                        listen.Use(next => async connection =>
-                        {
-                            await Http2Sniffing.SniffAsync(connection).ConfigureAwait(false);
-                            await next(connection).ConfigureAwait(false);
-                        });
+                        listen.Use(next => connection => pipeline.OnConnectionAsync(connection, next));
                     }
 
                     listens[role] = listen;
@@ -153,8 +155,6 @@ public sealed class ProxyHost : IAsyncDisposable
         });
 
         var app = web.Build();
-        var endpoints = new ProxyEndpoints();
-        var random = options.Random ?? (() => (ulong)System.Random.Shared.NextInt64(long.MaxValue));
         var router = new Router(transports, app.Services.GetRequiredService<IHttpForwarder>(), options.Time, random, endpoints);
         var handler = new ProxyRequestHandler(state, router, loggerFactory.CreateLogger<ProxyRequestHandler>());
         ProxyHost? host = null;

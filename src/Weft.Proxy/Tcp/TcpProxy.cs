@@ -1,0 +1,261 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Weft.Proxy.Http;
+using Weft.Proxy.Snapshot;
+using Weft.Proxy.Snapshot.Clusters;
+using Weft.Proxy.Snapshot.Listeners;
+
+namespace Weft.Proxy.Tcp;
+
+/// <summary>
+/// Envoy's <c>tcp_proxy</c> for one connection: draw the cluster (weighted clusters per connection), pick the upstream
+/// host with the cluster's load balancer (an ORIGINAL_DST cluster takes the connection's original destination; a
+/// cluster without hosts, as BlackHoleCluster, has none), connect within the cluster's connect timeout (up to
+/// <c>max_connect_attempts</c> hosts), then copy bytes both ways until both sides have finished. A FIN from one side is
+/// passed on as a FIN and the other direction keeps flowing; an error on either side closes both; so does the idle
+/// timeout (no bytes either way) and the maximum connection duration, both on the proxy's clock. A connection that
+/// cannot be proxied is closed.
+/// </summary>
+internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, ProxyEndpoints endpoints, TcpConnectionEvents events, ILogger<TcpProxy> log)
+{
+    private const int ReadSize = 32 * 1024;
+
+    /// <param name="destination">The connection's original destination, for ORIGINAL_DST clusters; null when unknown.</param>
+    public async Task ProxyAsync(ConnectionContext downstream, ProxySnapshot snapshot, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination)
+    {
+        record.Cluster = proxy.PickCluster(random());
+        events.Opened(record);
+        Socket? upstream = null;
+        try
+        {
+            upstream = await ConnectAsync(downstream, snapshot, proxy, record, destination).ConfigureAwait(false);
+            if (upstream is not null)
+            {
+                await PumpAsync(downstream, upstream, proxy, record).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            upstream?.Dispose();
+            record.Duration = time.GetUtcNow() - record.StartTime;
+            events.Closed(record);
+        }
+    }
+
+    private async Task<Socket?> ConnectAsync(ConnectionContext downstream, ProxySnapshot snapshot, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination)
+    {
+        if (!snapshot.Clusters.TryGetValue(record.Cluster, out var cluster))
+        {
+            record.Flags = ResponseFlags.NoClusterFound;
+            LogNoCluster(log, record.Listener, record.FilterChain, record.Cluster);
+            return null;
+        }
+
+        if (cluster.Model.Unsupported is { } unsupported)
+        {
+            record.Flags = ResponseFlags.UpstreamConnectionFailure;
+            LogUnsupportedCluster(log, unsupported);
+            return null;
+        }
+
+        var settings = cluster.Model.Connection;
+        for (var attempt = 1; attempt <= proxy.MaxConnectAttempts; attempt++)
+        {
+            if (Target(cluster, destination) is not { } target)
+            {
+                record.Flags = ResponseFlags.NoHealthyUpstream;
+                return null;
+            }
+
+            var authority = HostPort.Join(target.Host, target.Port);
+            if (endpoints.IsOwnListener(authority))
+            {
+                record.Flags = ResponseFlags.UpstreamConnectionFailure;
+                LogLoop(log, record.Listener, authority);
+                return null;
+            }
+
+            using var deadline = settings.ConnectTimeout > TimeSpan.Zero ? new CancellationTokenSource(settings.ConnectTimeout, time) : new CancellationTokenSource();
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, downstream.ConnectionClosed);
+            try
+            {
+                var socket = await UpstreamConnector.ConnectSocketAsync(settings, target, linked.Token).ConfigureAwait(false);
+                record.UpstreamHost = authority;
+                return socket;
+            }
+            catch (Exception e) when (e is SocketException || (e is OperationCanceledException && deadline.IsCancellationRequested))
+            {
+                LogConnectFailed(log, authority, record.Cluster, attempt, e.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                record.Flags = ResponseFlags.DownstreamConnectionTermination;
+                return null;
+            }
+        }
+
+        record.Flags = ResponseFlags.UpstreamConnectionFailure + ",URX";
+        return null;
+    }
+
+    /// <summary>Where to connect: the balancer's host, or for ORIGINAL_DST the original destination (with the port override).</summary>
+    private DnsEndPoint? Target(ClusterRuntime cluster, LocalDestination? destination)
+    {
+        if (cluster.Model.Kind == DiscoveryKind.OriginalDst)
+        {
+            return destination is null ? null : new DnsEndPoint(destination.Host, cluster.Model.UpstreamPortOverride ?? destination.Port);
+        }
+
+        return cluster.Balancer.Pick(random()) is { } host ? new DnsEndPoint(host.Address, host.Port) : null;
+    }
+
+    private async Task PumpAsync(ConnectionContext downstream, Socket upstream, TcpProxyModel proxy, TcpConnectionRecord record)
+    {
+        using var session = new Session(downstream, upstream, time, record);
+        using var idle = proxy.IdleTimeout == Timeout.InfiniteTimeSpan ? null : time.CreateTimer(static s => ((Session)s!).CheckIdle(), session, proxy.IdleTimeout, Timeout.InfiniteTimeSpan);
+        session.Idle = idle is null ? null : (idle, proxy.IdleTimeout);
+        using var lifetime = proxy.MaxConnectionDuration is { } max ? time.CreateTimer(static s => ((Session)s!).Expire(), session, max, Timeout.InfiniteTimeSpan) : null;
+
+        await Task.WhenAll(session.UpstreamAsync(), session.DownstreamAsync()).ConfigureAwait(false);
+        if (session.Expired)
+        {
+            record.Flags = "DT";
+        }
+    }
+
+    /// <summary>The two copy loops of one connection and what ends them.</summary>
+    private sealed class Session(ConnectionContext downstream, Socket upstream, TimeProvider time, TcpConnectionRecord record) : IDisposable
+    {
+        private readonly CancellationTokenSource _abort = new();
+        private readonly DownstreamWriter _client = new(downstream);
+        private long _lastActivity = time.GetTimestamp();
+        private int _aborted;
+
+        public (ITimer Timer, TimeSpan Timeout)? Idle { get; set; }
+
+        public bool Expired { get; private set; }
+
+        /// <summary>Client to upstream; the client's FIN becomes a FIN upstream.</summary>
+        public async Task UpstreamAsync()
+        {
+            var input = downstream.Transport.Input;
+            try
+            {
+                while (true)
+                {
+                    var read = await input.ReadAsync(_abort.Token).ConfigureAwait(false);
+                    var buffer = read.Buffer;
+                    foreach (var segment in buffer)
+                    {
+                        await upstream.SendAsync(segment, SocketFlags.None, _abort.Token).ConfigureAwait(false);
+                    }
+
+                    if (!buffer.IsEmpty)
+                    {
+                        record.AddReceived(buffer.Length);
+                        Touch();
+                    }
+
+                    input.AdvanceTo(buffer.End);
+                    if (read.IsCompleted || read.IsCanceled)
+                    {
+                        break;
+                    }
+                }
+
+                upstream.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Abort();
+            }
+        }
+
+        /// <summary>Upstream to client; the upstream's FIN becomes a FIN to the client.</summary>
+        public async Task DownstreamAsync()
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
+            try
+            {
+                while (true)
+                {
+                    var read = await upstream.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, _abort.Token).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    record.AddSent(read);
+                    Touch();
+                    await _client.SendAsync(buffer.AsMemory(0, read), _abort.Token).ConfigureAwait(false);
+                }
+
+                await _client.ShutdownSendAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Abort();
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        /// <summary>The idle timer fired: close if nothing moved for the whole timeout, else wait for the rest of it.</summary>
+        public void CheckIdle()
+        {
+            if (Idle is not { } idle)
+            {
+                return;
+            }
+
+            var quiet = time.GetElapsedTime(Volatile.Read(ref _lastActivity));
+            if (quiet >= idle.Timeout)
+            {
+                Abort();
+                return;
+            }
+
+            idle.Timer.Change(idle.Timeout - quiet, Timeout.InfiniteTimeSpan);
+        }
+
+        public void Expire()
+        {
+            Expired = true;
+            Abort();
+        }
+
+        public void Dispose() => _abort.Dispose();
+
+        private void Touch() => Volatile.Write(ref _lastActivity, time.GetTimestamp());
+
+        /// <summary>Closes both sides and stops both loops.</summary>
+        private void Abort()
+        {
+            if (Interlocked.Exchange(ref _aborted, 1) != 0)
+            {
+                return;
+            }
+
+            _abort.Cancel();
+            upstream.Dispose();
+            downstream.Abort(new ConnectionAbortedException("the TCP proxy closed the connection"));
+        }
+    }
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "listener {Listener} chain {Chain} proxies TCP to the cluster {Cluster}, which the control plane did not send: connection closed")]
+    private static partial void LogNoCluster(ILogger log, string listener, string chain, string cluster);
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Warning, Message = "TCP connection closed: {Reason}")]
+    private static partial void LogUnsupportedCluster(ILogger log, string reason);
+
+    [LoggerMessage(EventId = 504, Level = LogLevel.Warning, Message = "listener {Listener}: {Upstream} is this proxy's own listener; proxying there would loop, connection closed")]
+    private static partial void LogLoop(ILogger log, string listener, string upstream);
+
+    [LoggerMessage(EventId = 505, Level = LogLevel.Debug, Message = "could not connect to {Upstream} (cluster {Cluster}, attempt {Attempt}): {Reason}")]
+    private static partial void LogConnectFailed(ILogger log, string upstream, string cluster, int attempt, string reason);
+}
