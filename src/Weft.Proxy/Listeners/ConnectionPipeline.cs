@@ -36,7 +36,7 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
     {
         var role = connection.Features.Get<ListenerRoleFeature>()?.Role;
         var snapshot = state.Current;
-        if (snapshot is null || role is not (ListenerRole.Outbound or ListenerRole.Inbound))
+        if (snapshot is null || role is not (ListenerRole.Outbound or ListenerRole.Inbound or ListenerRole.Dynamic))
         {
             // Nothing to choose a chain from yet: HTTP gets the request handler's "not ready" answer.
             await Http2Sniffing.SniffAsync(connection).ConfigureAwait(false);
@@ -46,6 +46,12 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
 
         try
         {
+            if (role == ListenerRole.Dynamic)
+            {
+                await BoundAsync(connection, next, snapshot).ConfigureAwait(false);
+                return;
+            }
+
             var socket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
             var original = socket is null ? null : OriginalDestination.Read(socket);
             if (role == ListenerRole.Outbound)
@@ -129,6 +135,21 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
         }
 
         await RouteAsync(connection, next, snapshot, capture, guess, detected).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A listener the proxy bound for LDS: the connection's destination is the socket's own address. HTTP requests on
+    /// it name their destination by their Host, as in local mode (the socket's address would be the proxy itself).
+    /// </summary>
+    private async Task BoundAsync(ConnectionContext connection, ConnectionDelegate next, ProxySnapshot snapshot)
+    {
+        var name = connection.Features.Get<BoundListenerFeature>()?.Name;
+        var listener = name is null ? null : snapshot.ListenerNamed(name);
+        var local = connection.LocalEndPoint as IPEndPoint;
+        var destination = local is null
+            ? new LocalDestination((listener?.Address ?? IPAddress.Loopback).ToString(), listener?.Address, listener?.Port ?? 0)
+            : Destination(local);
+        await RouteAsync(connection, next, snapshot, listener, destination, null, requestsNameDestination: true).ConfigureAwait(false);
     }
 
     /// <summary>
