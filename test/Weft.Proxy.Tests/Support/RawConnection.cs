@@ -41,20 +41,24 @@ internal sealed class RawConnection : IDisposable
     public Task SendAsync(string text) => Socket.SendAsync(Encoding.ASCII.GetBytes(text), SocketFlags.None).WaitAsync(Wait);
 
     /// <summary>A response head, up to and including its blank line; what follows stays for the next read.</summary>
-    public async Task<string> ReadHeadAsync()
+    public Task<string> ReadHeadAsync() => ReadThroughAsync("\r\n\r\n");
+
+    /// <summary>Everything up to and including <paramref name="marker"/> (all there is, if the other side finished first).</summary>
+    public async Task<string> ReadThroughAsync(string marker)
     {
         while (true)
         {
             var text = _pending.ToString();
-            var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            var end = text.IndexOf(marker, StringComparison.Ordinal);
             if (end >= 0)
             {
-                _pending.Remove(0, end + 4);
-                return text[..(end + 4)];
+                _pending.Remove(0, end + marker.Length);
+                return text[..(end + marker.Length)];
             }
 
             if (!await ReceiveAsync())
             {
+                _pending.Clear();
                 return text;
             }
         }

@@ -42,6 +42,12 @@ internal sealed class TlsBackend : IAsyncDisposable
     public static async Task<(string Answer, X509Certificate2 Certificate)> AskAsync(EndPoint endpoint, string serverName, string line, params X509Certificate2[] trusted)
     {
         using var connection = await RawConnection.ConnectAsync(endpoint);
+        return await AskAsync(connection, serverName, line, trusted);
+    }
+
+    /// <summary>The same over a connection already open (a CONNECT tunnel).</summary>
+    public static async Task<(string Answer, X509Certificate2 Certificate)> AskAsync(RawConnection connection, string serverName, string line, params X509Certificate2[] trusted)
+    {
         await using var ssl = new SslStream(new NetworkStream(connection.Socket, ownsSocket: false));
         X509Certificate2? presented = null;
         await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
