@@ -237,7 +237,7 @@ public sealed class ProxyHost : IAsyncDisposable
         try
         {
             await _app.StopAsync().ConfigureAwait(false);
-            await _dynamicListeners.DisposeAsync().ConfigureAwait(false);
+            await _dynamicListeners.StopAcceptingAsync().ConfigureAwait(false);
             await _stop.CancelAsync().ConfigureAwait(false);
             try
             {
@@ -248,6 +248,7 @@ public sealed class ProxyHost : IAsyncDisposable
             }
 
             await _app.DisposeAsync().ConfigureAwait(false);
+            await _dynamicListeners.DisposeAsync().ConfigureAwait(false);
             await _xds.DisposeAsync().ConfigureAwait(false);
             _transports.Dispose();
             _stop.Dispose();

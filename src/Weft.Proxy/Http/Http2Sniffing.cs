@@ -18,24 +18,16 @@ internal static class Http2Sniffing
     private static readonly byte[] Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
 
     /// <summary>
-    /// Waits for the first bytes and marks the connection as h2 when they are the preface; false when the connection
-    /// ended before a verdict.
+    /// Waits for the first bytes and marks the connection as h2 when they are the preface.
     /// </summary>
-    public static async ValueTask<bool> SniffAsync(ConnectionContext connection)
+    public static async ValueTask SniffAsync(ConnectionContext connection)
     {
         var input = connection.Transport.Input;
         while (true)
         {
-            ReadResult read;
-            try
-            {
-                read = await input.ReadAsync(connection.ConnectionClosed).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return false;
-            }
-
+            // No cancellation on ConnectionClosed: Kestrel signals it on the client's FIN too, and a client may send
+            // its request and then finish sending; a closed connection completes the read anyway.
+            var read = await input.ReadAsync().ConfigureAwait(false);
             var buffer = read.Buffer;
             var verdict = Classify(buffer);
 
@@ -48,7 +40,7 @@ internal static class Http2Sniffing
 
             if (verdict is not null || read.IsCompleted || read.IsCanceled)
             {
-                return true;
+                return;
             }
         }
     }

@@ -143,13 +143,20 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
     /// </summary>
     private async Task BoundAsync(ConnectionContext connection, ConnectionDelegate next, ProxySnapshot snapshot)
     {
-        var name = connection.Features.Get<BoundListenerFeature>()?.Name;
-        var listener = name is null ? null : snapshot.ListenerNamed(name);
-        var local = connection.LocalEndPoint as IPEndPoint;
-        var destination = local is null
-            ? new LocalDestination((listener?.Address ?? IPAddress.Loopback).ToString(), listener?.Address, listener?.Port ?? 0)
-            : Destination(local);
-        await RouteAsync(connection, next, snapshot, listener, destination, null, requestsNameDestination: true).ConfigureAwait(false);
+        var bound = connection.Features.Get<BoundListenerFeature>();
+        try
+        {
+            var listener = bound is null ? null : snapshot.ListenerNamed(bound.Name);
+            var local = connection.LocalEndPoint as IPEndPoint;
+            var destination = local is null
+                ? new LocalDestination((listener?.Address ?? IPAddress.Loopback).ToString(), listener?.Address, listener?.Port ?? 0)
+                : Destination(local);
+            await RouteAsync(connection, next, snapshot, listener, destination, null, requestsNameDestination: true).ConfigureAwait(false);
+        }
+        finally
+        {
+            bound?.Done();
+        }
     }
 
     /// <summary>
@@ -158,15 +165,15 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
     /// </summary>
     private async Task TunnelAsync(ConnectionContext connection, ConnectionDelegate next, ProxySnapshot snapshot, ListenerModel? capture)
     {
-        var authority = await ConnectRequest.ReadAsync(connection.Transport.Input, connection.ConnectionClosed).ConfigureAwait(false);
+        var authority = await ConnectRequest.ReadAsync(connection.Transport.Input, CancellationToken.None).ConfigureAwait(false);
         var client = new DownstreamWriter(connection);
         if (authority is null)
         {
-            await client.SendAsync(BadConnect, connection.ConnectionClosed).ConfigureAwait(false);
+            await client.SendAsync(BadConnect, CancellationToken.None).ConfigureAwait(false);
             return;
         }
 
-        await client.SendAsync(TunnelOpen, connection.ConnectionClosed).ConfigureAwait(false);
+        await client.SendAsync(TunnelOpen, CancellationToken.None).ConfigureAwait(false);
         var destination = LocalDestination.Outbound(authority);
         var listener = snapshot.ListenerFor(destination.Address, destination.Port) ?? capture;
         await RouteAsync(connection, next, snapshot, listener, destination, null).ConfigureAwait(false);
@@ -237,9 +244,9 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
         {
             Http2Sniffing.MarkH2(connection);
         }
-        else if (!detected.IsHttp && !await Http2Sniffing.SniffAsync(connection).ConfigureAwait(false))
+        else if (!detected.IsHttp)
         {
-            return;
+            await Http2Sniffing.SniffAsync(connection).ConfigureAwait(false);
         }
 
         await next(connection).ConfigureAwait(false);

@@ -147,7 +147,7 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
             LogBound(_log, listener.Name, bound.Endpoint);
             return bound;
         }
-        catch (SocketException e)
+        catch (Exception e) when (e is SocketException or ArgumentException or NotSupportedException)
         {
             socket.Dispose();
             if (_failures.Add(listener.Name))
@@ -180,13 +180,8 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
 
             client.NoDelay = true;
             var connection = _factory.Create(client);
-            connection.Features.Set(new BoundListenerFeature(bound.Name));
             bound.Connections[connection] = 0;
-            connection.ConnectionClosed.Register(static s =>
-            {
-                var (owner, c) = ((Bound, ConnectionContext))s!;
-                owner.Connections.TryRemove(c, out _);
-            }, (bound, connection));
+            connection.Features.Set(new BoundListenerFeature(bound.Name, () => bound.Connections.TryRemove(connection, out _)));
             if (!_accepted.Writer.TryWrite(connection))
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
@@ -200,7 +195,7 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
     {
         foreach (var connection in bound.Connections.Keys)
         {
-            connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
+            Quietly(() => connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose());
         }
 
         if (!bound.Connections.IsEmpty)
@@ -216,11 +211,23 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
 
             foreach (var connection in bound.Connections.Keys)
             {
-                connection.Abort(new ConnectionAbortedException($"listener {bound.Name} was removed"));
+                Quietly(() => connection.Abort(new ConnectionAbortedException($"listener {bound.Name} was removed")));
             }
         }
 
         bound.Stop.Dispose();
+    }
+
+    /// <summary>A connection may finish (and be disposed) while it is being drained.</summary>
+    private static void Quietly(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
 
     public bool CanBind(EndPoint endpoint) => endpoint is DynamicListenerEndPoint;
@@ -228,8 +235,11 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IConnectionListener>(new KestrelSide(this));
 
-    /// <summary>Stops every accept loop; connections already handed to Kestrel are Kestrel's to drain.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops every accept loop (Kestrel unbinding its endpoint, or the proxy stopping); connections already handed to
+    /// Kestrel are Kestrel's to drain.
+    /// </summary>
+    public async ValueTask StopAcceptingAsync()
     {
         Bound[] all;
         lock (_gate)
@@ -259,8 +269,14 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
         {
             await orphan.DisposeAsync().ConfigureAwait(false);
         }
+    }
 
+    /// <summary>Once Kestrel is gone: the sockets' memory pool goes too (connections still open would need it).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAcceptingAsync().ConfigureAwait(false);
         _factory.Dispose();
+        _stopping.Dispose();
     }
 
     /// <summary>One bound listener: its socket, its accept loop and its open connections.</summary>
@@ -305,9 +321,9 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
             }
         }
 
-        public ValueTask UnbindAsync(CancellationToken cancellationToken = default) => owner.DisposeAsync();
+        public ValueTask UnbindAsync(CancellationToken cancellationToken = default) => owner.StopAcceptingAsync();
 
-        public ValueTask DisposeAsync() => owner.DisposeAsync();
+        public ValueTask DisposeAsync() => owner.StopAcceptingAsync();
     }
 
     [LoggerMessage(EventId = 410, Level = LogLevel.Information, Message = "listener {Listener} bound to {Address}")]

@@ -31,7 +31,7 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
         Socket? upstream = null;
         try
         {
-            upstream = await ConnectAsync(downstream, snapshot, proxy, record, destination).ConfigureAwait(false);
+            upstream = await ConnectAsync(snapshot, proxy, record, destination).ConfigureAwait(false);
             if (upstream is not null)
             {
                 await PumpAsync(downstream, upstream, proxy, record).ConfigureAwait(false);
@@ -45,7 +45,7 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
         }
     }
 
-    private async Task<Socket?> ConnectAsync(ConnectionContext downstream, ProxySnapshot snapshot, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination)
+    private async Task<Socket?> ConnectAsync(ProxySnapshot snapshot, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination)
     {
         if (!snapshot.Clusters.TryGetValue(record.Cluster, out var cluster))
         {
@@ -78,22 +78,18 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
                 return null;
             }
 
+            // The client may already have finished sending (its FIN is passed on once connected), so only the
+            // connect timeout ends the attempt.
             using var deadline = settings.ConnectTimeout > TimeSpan.Zero ? new CancellationTokenSource(settings.ConnectTimeout, time) : new CancellationTokenSource();
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, downstream.ConnectionClosed);
             try
             {
-                var socket = await UpstreamConnector.ConnectSocketAsync(settings, target, linked.Token).ConfigureAwait(false);
+                var socket = await UpstreamConnector.ConnectSocketAsync(settings, target, deadline.Token).ConfigureAwait(false);
                 record.UpstreamHost = authority;
                 return socket;
             }
-            catch (Exception e) when (e is SocketException || (e is OperationCanceledException && deadline.IsCancellationRequested))
+            catch (Exception e) when (e is SocketException or OperationCanceledException)
             {
                 LogConnectFailed(log, authority, record.Cluster, attempt, e.Message);
-            }
-            catch (OperationCanceledException)
-            {
-                record.Flags = ResponseFlags.DownstreamConnectionTermination;
-                return null;
             }
         }
 
@@ -114,11 +110,8 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
 
     private async Task PumpAsync(ConnectionContext downstream, Socket upstream, TcpProxyModel proxy, TcpConnectionRecord record)
     {
-        using var session = new Session(downstream, upstream, time, record);
-        using var idle = proxy.IdleTimeout == Timeout.InfiniteTimeSpan ? null : time.CreateTimer(static s => ((Session)s!).CheckIdle(), session, proxy.IdleTimeout, Timeout.InfiniteTimeSpan);
-        session.Idle = idle is null ? null : (idle, proxy.IdleTimeout);
+        using var session = new Session(downstream, upstream, time, record, proxy.IdleTimeout);
         using var lifetime = proxy.MaxConnectionDuration is { } max ? time.CreateTimer(static s => ((Session)s!).Expire(), session, max, Timeout.InfiniteTimeSpan) : null;
-
         await Task.WhenAll(session.UpstreamAsync(), session.DownstreamAsync()).ConfigureAwait(false);
         if (session.Expired)
         {
@@ -127,21 +120,42 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
     }
 
     /// <summary>The two copy loops of one connection and what ends them.</summary>
-    private sealed class Session(ConnectionContext downstream, Socket upstream, TimeProvider time, TcpConnectionRecord record) : IDisposable
+    private sealed class Session : IDisposable
     {
+        private readonly ConnectionContext _downstream;
+        private readonly Socket _upstream;
+        private readonly TimeProvider _time;
+        private readonly TcpConnectionRecord _record;
+        private readonly TimeSpan _idleTimeout;
+        private readonly ITimer? _idle;
         private readonly CancellationTokenSource _abort = new();
-        private readonly DownstreamWriter _client = new(downstream);
-        private long _lastActivity = time.GetTimestamp();
+        private readonly DownstreamWriter _client;
+        private long _lastActivity;
         private int _aborted;
 
-        public (ITimer Timer, TimeSpan Timeout)? Idle { get; set; }
+        public Session(ConnectionContext downstream, Socket upstream, TimeProvider time, TcpConnectionRecord record, TimeSpan idleTimeout)
+        {
+            _downstream = downstream;
+            _upstream = upstream;
+            _time = time;
+            _record = record;
+            _client = new DownstreamWriter(downstream);
+            _lastActivity = time.GetTimestamp();
+            _idleTimeout = idleTimeout;
+            if (idleTimeout != Timeout.InfiniteTimeSpan)
+            {
+                // Armed only once the field is set, so the callback always finds it.
+                _idle = time.CreateTimer(static s => ((Session)s!).CheckIdle(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _idle.Change(idleTimeout, Timeout.InfiniteTimeSpan);
+            }
+        }
 
         public bool Expired { get; private set; }
 
         /// <summary>Client to upstream; the client's FIN becomes a FIN upstream.</summary>
         public async Task UpstreamAsync()
         {
-            var input = downstream.Transport.Input;
+            var input = _downstream.Transport.Input;
             try
             {
                 while (true)
@@ -150,12 +164,12 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
                     var buffer = read.Buffer;
                     foreach (var segment in buffer)
                     {
-                        await upstream.SendAsync(segment, SocketFlags.None, _abort.Token).ConfigureAwait(false);
+                        await _upstream.SendAsync(segment, SocketFlags.None, _abort.Token).ConfigureAwait(false);
                     }
 
                     if (!buffer.IsEmpty)
                     {
-                        record.AddReceived(buffer.Length);
+                        _record.AddReceived(buffer.Length);
                         Touch();
                     }
 
@@ -166,7 +180,7 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
                     }
                 }
 
-                upstream.Shutdown(SocketShutdown.Send);
+                _upstream.Shutdown(SocketShutdown.Send);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -174,23 +188,34 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
             }
         }
 
-        /// <summary>Upstream to client; the upstream's FIN becomes a FIN to the client.</summary>
+        /// <summary>
+        /// Upstream to client; the upstream's FIN becomes a FIN to the client. A buffer is held only while bytes are
+        /// there to move (a zero-byte read waits for them), so an idle connection costs no buffer.
+        /// </summary>
         public async Task DownstreamAsync()
         {
-            var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
             try
             {
                 while (true)
                 {
-                    var read = await upstream.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, _abort.Token).ConfigureAwait(false);
-                    if (read == 0)
+                    await _upstream.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, _abort.Token).ConfigureAwait(false);
+                    var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
+                    try
                     {
-                        break;
-                    }
+                        var read = await _upstream.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, _abort.Token).ConfigureAwait(false);
+                        if (read == 0)
+                        {
+                            break;
+                        }
 
-                    record.AddSent(read);
-                    Touch();
-                    await _client.SendAsync(buffer.AsMemory(0, read), _abort.Token).ConfigureAwait(false);
+                        _record.AddSent(read);
+                        Touch();
+                        await _client.SendAsync(buffer.AsMemory(0, read), _abort.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
                 }
 
                 await _client.ShutdownSendAsync().ConfigureAwait(false);
@@ -199,28 +224,25 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
             {
                 Abort();
             }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
         }
 
         /// <summary>The idle timer fired: close if nothing moved for the whole timeout, else wait for the rest of it.</summary>
-        public void CheckIdle()
+        private void CheckIdle()
         {
-            if (Idle is not { } idle)
-            {
-                return;
-            }
-
-            var quiet = time.GetElapsedTime(Volatile.Read(ref _lastActivity));
-            if (quiet >= idle.Timeout)
+            var quiet = _time.GetElapsedTime(Volatile.Read(ref _lastActivity));
+            if (quiet >= _idleTimeout)
             {
                 Abort();
                 return;
             }
 
-            idle.Timer.Change(idle.Timeout - quiet, Timeout.InfiniteTimeSpan);
+            try
+            {
+                _idle?.Change(_idleTimeout - quiet, Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
         }
 
         public void Expire()
@@ -229,9 +251,15 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
             Abort();
         }
 
-        public void Dispose() => _abort.Dispose();
+        public void Dispose()
+        {
+            // Both loops are done: a timer that fires now has nothing left to close.
+            Interlocked.Exchange(ref _aborted, 1);
+            _idle?.Dispose();
+            _abort.Dispose();
+        }
 
-        private void Touch() => Volatile.Write(ref _lastActivity, time.GetTimestamp());
+        private void Touch() => Volatile.Write(ref _lastActivity, _time.GetTimestamp());
 
         /// <summary>Closes both sides and stops both loops.</summary>
         private void Abort()
@@ -241,9 +269,17 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
                 return;
             }
 
-            _abort.Cancel();
-            upstream.Dispose();
-            downstream.Abort(new ConnectionAbortedException("the TCP proxy closed the connection"));
+            try
+            {
+                _abort.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            _upstream.Dispose();
+            _downstream.Abort(new ConnectionAbortedException("the TCP proxy closed the connection"));
         }
     }
 
