@@ -147,10 +147,10 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
         try
         {
             var listener = bound is null ? null : snapshot.ListenerNamed(bound.Name);
-            var local = connection.LocalEndPoint as IPEndPoint;
-            var destination = local is null
-                ? new LocalDestination((listener?.Address ?? IPAddress.Loopback).ToString(), listener?.Address, listener?.Port ?? 0)
-                : Destination(local);
+            // A unix socket has no address or port to match chains or reach an original destination with.
+            var destination = connection.LocalEndPoint is IPEndPoint local
+                ? Destination(local)
+                : new LocalDestination(listener?.Where ?? string.Empty, null, 0);
             await RouteAsync(connection, next, snapshot, listener, destination, null, requestsNameDestination: true).ConfigureAwait(false);
         }
         finally

@@ -17,7 +17,7 @@ namespace Weft.Proxy.Listeners;
 /// Binds the LDS listeners that own a socket (<c>bind_to_port</c>, as the listeners of a Sidecar's ingress and
 /// <c>captureMode: NONE</c> egress, or a gateway's, are), except the two capture listeners, which are the proxy's
 /// outbound and inbound sockets. Each has its own accept loop; the accepted sockets are handed to Kestrel through the
-/// transport of <see cref="DynamicListenerEndPoint"/>, so they pass the same connection pipeline as the capture
+/// transport of <see cref="DynamicListenerEndPoint"/> (unix socket listeners too), so they pass the same connection pipeline as the capture
 /// listeners' and HTTP chains reach Kestrel's HTTP/1.1 and HTTP/2 servers. A listener that leaves LDS (or moves to
 /// another address) stops accepting at once; its open connections are asked to close (HTTP finishes the requests in
 /// flight) and whatever is still open after the drain time is cut. A socket that cannot be bound is logged and retried
@@ -135,19 +135,29 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
 
     private Bound? Bind(ListenerModel listener)
     {
-        var endpoint = new IPEndPoint(listener.Address, listener.Port);
-        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        EndPoint endpoint = listener.Pipe is { } pipe ? new UnixDomainSocketEndPoint(UnixPath(pipe)) : new IPEndPoint(listener.Address, listener.Port);
+        var socket = listener.Pipe is null
+            ? new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
+            : new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            if (listener.Pipe is null)
+            {
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            }
+            else if (!listener.Pipe.StartsWith('@') && File.Exists(listener.Pipe))
+            {
+                File.Delete(listener.Pipe); // a socket file left behind by an earlier proxy
+            }
+
             socket.Bind(endpoint);
             socket.Listen(512);
             _failures.Remove(listener.Name);
-            var bound = new Bound(listener.Name, listener.Address, listener.Port, socket);
+            var bound = new Bound(listener.Name, listener.Address, listener.Port, listener.Pipe, socket);
             LogBound(_log, listener.Name, bound.Endpoint);
             return bound;
         }
-        catch (Exception e) when (e is SocketException or ArgumentException or NotSupportedException)
+        catch (Exception e) when (e is SocketException or ArgumentException or NotSupportedException or IOException or UnauthorizedAccessException)
         {
             socket.Dispose();
             if (_failures.Add(listener.Name))
@@ -178,7 +188,11 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
                 continue;
             }
 
-            client.NoDelay = true;
+            if (client.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
+            {
+                client.NoDelay = true;
+            }
+
             var connection = _factory.Create(client);
             bound.Connections[connection] = 0;
             connection.Features.Set(new BoundListenerFeature(bound.Name, () => bound.Connections.TryRemove(connection, out _)));
@@ -189,6 +203,9 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
             }
         }
     }
+
+    /// <summary>Envoy writes abstract unix sockets as <c>@name</c>; the socket API takes a leading NUL.</summary>
+    private static string UnixPath(string pipe) => pipe.StartsWith('@') ? "\0" + pipe[1..] : pipe;
 
     /// <summary>Asks every connection of a removed listener to close, and cuts those still open after the drain time.</summary>
     private async Task DrainAsync(Bound bound)
@@ -280,7 +297,7 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
     }
 
     /// <summary>One bound listener: its socket, its accept loop and its open connections.</summary>
-    private sealed class Bound(string name, IPAddress address, int port, Socket socket)
+    private sealed class Bound(string name, IPAddress address, int port, string? pipe, Socket socket)
     {
         public string Name { get; } = name;
 
@@ -295,12 +312,22 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
         public Task? Accepting { get; set; }
 
         /// <summary>Whether the listener still asks for this socket (same address and port).</summary>
-        public bool Serves(ListenerModel listener) => listener.Address.Equals(address) && listener.Port == port;
+        public bool Serves(ListenerModel listener) => listener.Address.Equals(address) && listener.Port == port && listener.Pipe == pipe;
 
         public void StopAccepting()
         {
             Stop.Cancel();
             Socket.Dispose();
+            if (pipe is not null && !pipe.StartsWith('@'))
+            {
+                try
+                {
+                    File.Delete(pipe);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
         }
     }
 

@@ -118,6 +118,35 @@ public sealed class BoundListenerTests
         }
     }
 
+    [Fact]
+    public async Task A_unix_socket_listener_proxies_to_its_cluster_and_its_socket_file_goes_with_it()
+    {
+        await using var echo = TcpBackend.Echo("echo");
+        var path = Path.Combine(Path.GetTempPath(), $"weft-{Guid.NewGuid():N}.sock");
+        var listener = new Listener
+        {
+            Name = "unix",
+            Address = new Address { Pipe = new Pipe { Path = path } },
+            BindToPort = true,
+            TrafficDirection = TrafficDirection.Outbound,
+            FilterChains = { new FilterChain { Filters = { XdsResources.TcpProxyFilter(XdsResources.ToCluster("echo")) } } },
+        };
+        IMessage[] cluster = [XdsResources.EdsCluster("echo"), XdsResources.Assignment("echo", ("127.0.0.1", echo.Port))];
+        await using var plane = await ScriptedControlPlane.StartAsync([listener, .. cluster]);
+        await using var proxy = await RunningProxy.StartAsync(plane.Address);
+        await proxy.Host.WaitForBoundListenersAsync(l => l.ContainsKey("unix")).WaitAsync(RawConnection.Wait);
+
+        using (var client = await RawConnection.ConnectAsync(new UnixDomainSocketEndPoint(path)))
+        {
+            await client.SendAsync("over a unix socket");
+            Assert.Equal("over a unix socket", await client.ReadAsync(18));
+        }
+
+        await plane.PushAsync([XdsResources.HttpListener(8080), XdsResources.Routes("8080"), .. cluster]);
+        await proxy.Host.WaitForBoundListenersAsync(l => !l.ContainsKey("unix")).WaitAsync(RawConnection.Wait);
+        Assert.False(File.Exists(path));
+    }
+
     private static FilterChain TlsChain(string serverName, string cluster) => new()
     {
         Name = serverName,

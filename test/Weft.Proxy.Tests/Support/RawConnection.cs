@@ -23,7 +23,9 @@ internal sealed class RawConnection : IDisposable
 
     public static async Task<RawConnection> ConnectAsync(EndPoint endpoint)
     {
-        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = endpoint is UnixDomainSocketEndPoint
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(endpoint).WaitAsync(Wait);
         return new RawConnection(socket);
     }

@@ -35,15 +35,7 @@ internal static class ListenerCompiler
             throw new XdsRejectedException("api_listener (a proxyless client's listener) is not for a sidecar");
         }
 
-        if (listener.Address?.SocketAddress is not { } socket)
-        {
-            throw new XdsRejectedException("the listener has no socket address");
-        }
-
-        if (!IPAddress.TryParse(socket.Address, out var ip) || socket.PortSpecifierCase != SocketAddress.PortSpecifierOneofCase.PortValue || socket.PortValue > 65535)
-        {
-            throw new XdsRejectedException($"\"{socket.Address}:{socket.PortValue}\" is not an IP address and port");
-        }
+        var (ip, port, pipe) = Where(listener.Address);
 
         if (listener.Transparent == true)
         {
@@ -79,7 +71,7 @@ internal static class ListenerCompiler
         return new ListenerModel(
             listener.Name,
             ip,
-            (int)socket.PortValue,
+            port,
             listener.BindToPort ?? true,
             listener.UseOriginalDst ?? false,
             listener.TrafficDirection,
@@ -87,7 +79,34 @@ internal static class ListenerCompiler
             fallback)
         {
             Inspection = inspection,
+            Pipe = pipe,
         };
+    }
+
+    /// <summary>An IP address and port, or a unix socket path (<c>@name</c> in the abstract namespace).</summary>
+    private static (IPAddress Address, int Port, string? Pipe) Where(Address? address)
+    {
+        if (address?.AddressCase == Address.AddressOneofCase.Pipe)
+        {
+            if (address.Pipe.Path.Length == 0)
+            {
+                throw new XdsRejectedException("the listener's unix socket has no path");
+            }
+
+            return (IPAddress.None, 0, address.Pipe.Path);
+        }
+
+        if (address?.SocketAddress is not { } socket)
+        {
+            throw new XdsRejectedException("the listener has no socket address");
+        }
+
+        if (!IPAddress.TryParse(socket.Address, out var ip) || socket.PortSpecifierCase != SocketAddress.PortSpecifierOneofCase.PortValue || socket.PortValue > 65535)
+        {
+            throw new XdsRejectedException($"\"{socket.Address}:{socket.PortValue}\" is not an IP address and port");
+        }
+
+        return (ip, (int)socket.PortValue, null);
     }
 
     /// <summary>
