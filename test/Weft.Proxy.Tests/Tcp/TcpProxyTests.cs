@@ -176,6 +176,30 @@ public sealed class TcpProxyTests
     }
 
     [Fact]
+    public async Task An_upstream_that_never_answers_is_given_up_after_the_clusters_connect_timeout_on_the_proxys_clock()
+    {
+        // A listener whose one-place accept queue is taken: the kernel leaves further connection attempts unanswered.
+        using var full = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        full.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        full.Listen(0);
+        using var filler = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await filler.ConnectAsync(full.LocalEndPoint!);
+        var port = ((System.Net.IPEndPoint)full.LocalEndPoint!).Port;
+        IMessage[] resources = [.. XdsResources.VirtualOutbound(), XdsResources.TcpListener("240.0.0.1", 3306, XdsResources.ToCluster("db")), XdsResources.EdsCluster("db"), XdsResources.Assignment("db", ("127.0.0.1", port))];
+        await using var plane = await ScriptedControlPlane.StartAsync(resources);
+        var time = new ObservedTimeProvider();
+        await using var proxy = await RunningProxy.StartAsync(plane.Address, o => o with { Time = time });
+
+        using var client = await RawConnection.TunnelAsync(proxy.Host.OutboundEndpoint, Service);
+        await time.ArmedAsync(TimeSpan.FromSeconds(10)); // the cluster's connect_timeout
+        var closed = client.ClosedAsync();
+        time.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(closed.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(await closed);
+    }
+
+    [Fact]
     public async Task Unknown_and_empty_clusters_close_the_connection()
     {
         await using var echo = TcpBackend.Echo("echo");
