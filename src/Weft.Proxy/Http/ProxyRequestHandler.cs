@@ -60,10 +60,16 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
                 destination = LocalDestination.Outbound(authority);
                 listener = snapshot.ListenerFor(destination.Address, destination.Port);
             }
-            else
+            else if (role == ListenerRole.Inbound)
             {
                 listener = snapshot.CaptureListener(TrafficDirection.Inbound, ResourceNames.VirtualInboundListener);
                 destination = listener is null ? LocalDestination.Outbound(authority) : LocalDestination.Inbound(authority, listener);
+            }
+            else
+            {
+                // A bound listener's connection always has its chain; without one, nothing takes the request.
+                listener = null;
+                destination = LocalDestination.Outbound(authority);
             }
 
             if (listener is null)

@@ -54,6 +54,12 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
 
             var socket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
             var original = socket is null ? null : OriginalDestination.Read(socket);
+            if (original is not null && original.Port == (connection.LocalEndPoint as IPEndPoint)?.Port)
+            {
+                // Sent to this listener's own port: a port mapping in front of it (a container runtime publishing the
+                // port), not a capture; handled as a connection made straight to the listener.
+                original = null;
+            }
             if (role == ListenerRole.Outbound)
             {
                 await OutboundAsync(connection, next, snapshot, original).ConfigureAwait(false);
