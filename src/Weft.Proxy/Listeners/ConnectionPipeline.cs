@@ -60,6 +60,7 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
                 // port), not a capture; handled as a connection made straight to the listener.
                 original = null;
             }
+
             if (role == ListenerRole.Outbound)
             {
                 await OutboundAsync(connection, next, snapshot, original).ConfigureAwait(false);
@@ -227,6 +228,7 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
                     Listener = listener.Name,
                     FilterChain = chain.Name,
                     StatPrefix = proxy.Proxy.StatPrefix,
+                    Direction = listener.Direction,
                     DownstreamRemote = connection.RemoteEndPoint,
                     DownstreamLocal = connection.LocalEndPoint,
                     OriginalDestination = destination.Authority,

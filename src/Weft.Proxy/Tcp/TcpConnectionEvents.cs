@@ -3,10 +3,12 @@ using Microsoft.Extensions.Logging;
 namespace Weft.Proxy.Tcp;
 
 /// <summary>
-/// TELEMETRY HOOK for the TCP path, and its only one: every connection the TCP proxy takes is reported here when it
-/// opens (its chain and cluster are known) and when it closes (upstream host, bytes each way, flags, duration); while
-/// it is open, <see cref="TcpConnectionRecord.ReceivedBytes"/> and <see cref="TcpConnectionRecord.SentBytes"/> count
-/// the bytes as they move. Istio's <c>istio_tcp_*</c> metrics and the TCP access log belong here.
+/// TELEMETRY HOOK for the TCP path, and its only one. <see cref="Opened"/> is called once per proxied connection when
+/// its upstream is settled: connected (cluster, endpoint and address on the record) or given up (the record's flags
+/// say why: NC, UH, UF); the bytes are counted as they move, on <see cref="TcpConnectionRecord.ReceivedBytes"/> (client
+/// to upstream) and <see cref="TcpConnectionRecord.SentBytes"/> (upstream to client), in
+/// <see cref="TcpProxy"/>'s two copy loops (the only places bytes move); <see cref="Closed"/> is called once when both
+/// sides are done. Istio's <c>istio_tcp_*</c> metrics and the TCP access log belong here.
 /// </summary>
 internal sealed partial class TcpConnectionEvents(ILogger<TcpConnectionEvents> log)
 {

@@ -1,4 +1,6 @@
 using System.Net;
+using Weft.Proxy.Snapshot.Clusters;
+using Weft.Xds.Envoy.Config.Core.V3;
 
 namespace Weft.Proxy.Tcp;
 
@@ -18,6 +20,9 @@ internal sealed class TcpConnectionRecord
 
     public required string StatPrefix { get; init; }
 
+    /// <summary>The listener's direction: inbound connections report as the destination, others as the source.</summary>
+    public required TrafficDirection Direction { get; init; }
+
     public required EndPoint? DownstreamRemote { get; init; }
 
     public required EndPoint? DownstreamLocal { get; init; }
@@ -27,7 +32,13 @@ internal sealed class TcpConnectionRecord
 
     public required DateTimeOffset StartTime { get; init; }
 
+    /// <summary>The cluster drawn for the connection (it may not exist: then <see cref="ClusterModel"/> is null).</summary>
     public string Cluster { get; set; } = string.Empty;
+
+    public ClusterModel? ClusterModel { get; set; }
+
+    /// <summary>The endpoint the cluster's balancer chose (null for an original destination, or when none was).</summary>
+    public UpstreamHost? Upstream { get; set; }
 
     /// <summary>The upstream <c>host:port</c> once connected.</summary>
     public string UpstreamHost { get; set; } = string.Empty;

@@ -27,11 +27,10 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
     public async Task ProxyAsync(ConnectionContext downstream, ProxySnapshot snapshot, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination)
     {
         record.Cluster = proxy.PickCluster(random());
+        var upstream = await ConnectAsync(snapshot, proxy, record, destination).ConfigureAwait(false);
         events.Opened(record);
-        Socket? upstream = null;
         try
         {
-            upstream = await ConnectAsync(snapshot, proxy, record, destination).ConfigureAwait(false);
             if (upstream is not null)
             {
                 await PumpAsync(downstream, upstream, proxy, record).ConfigureAwait(false);
@@ -54,6 +53,7 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
             return null;
         }
 
+        record.ClusterModel = cluster.Model;
         if (cluster.Model.Unsupported is { } unsupported)
         {
             record.Flags = ResponseFlags.UpstreamConnectionFailure;
@@ -64,7 +64,7 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
         var settings = cluster.Model.Connection;
         for (var attempt = 1; attempt <= proxy.MaxConnectAttempts; attempt++)
         {
-            if (Target(cluster, destination) is not { } target)
+            if (Target(cluster, destination, record) is not { } target)
             {
                 record.Flags = ResponseFlags.NoHealthyUpstream;
                 return null;
@@ -98,14 +98,15 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
     }
 
     /// <summary>Where to connect: the balancer's host, or for ORIGINAL_DST the original destination (with the port override).</summary>
-    private DnsEndPoint? Target(ClusterRuntime cluster, LocalDestination? destination)
+    private DnsEndPoint? Target(ClusterRuntime cluster, LocalDestination? destination, TcpConnectionRecord record)
     {
         if (cluster.Model.Kind == DiscoveryKind.OriginalDst)
         {
             return destination is null ? null : new DnsEndPoint(destination.Host, cluster.Model.UpstreamPortOverride ?? destination.Port);
         }
 
-        return cluster.Balancer.Pick(random()) is { } host ? new DnsEndPoint(host.Address, host.Port) : null;
+        record.Upstream = cluster.Balancer.Pick(random());
+        return record.Upstream is { } host ? new DnsEndPoint(host.Address, host.Port) : null;
     }
 
     private async Task PumpAsync(ConnectionContext downstream, Socket upstream, TcpProxyModel proxy, TcpConnectionRecord record)

@@ -79,6 +79,35 @@ public sealed class TcpProxyTests
     }
 
     [Fact]
+    public async Task Each_connection_is_reported_once_with_its_upstream_bytes_and_flags()
+    {
+        await using var server = TcpBackend.AnswerAfterEnd("server");
+        var resources = Mesh(XdsResources.ToCluster("db"), ("db", server)).ToList();
+        resources.Add(XdsResources.TcpListener("240.0.0.2", 3306, XdsResources.ToCluster("gone")));
+        await using var plane = await ScriptedControlPlane.StartAsync(resources);
+        var logs = new LogRecorder();
+        await using var proxy = await RunningProxy.StartAsync(plane.Address, loggers: logs);
+
+        using (var client = await RawConnection.TunnelAsync(proxy.Host.OutboundEndpoint, Service))
+        {
+            await client.SendAsync("12345");
+            client.ShutdownSend();
+            Assert.Equal("server got 5 bytes", await client.ReadToEndAsync());
+        }
+
+        var closed = Assert.Single(await logs.WaitForAsync(501));
+        Assert.Contains($"cluster db, upstream 127.0.0.1:{server.Port}, 5 bytes received, 18 bytes sent, flags -", closed);
+
+        using (var client = await RawConnection.TunnelAsync(proxy.Host.OutboundEndpoint, "240.0.0.2:3306"))
+        {
+            Assert.True(await client.ClosedAsync());
+        }
+
+        Assert.Contains("cluster gone, upstream -, 0 bytes received, 0 bytes sent, flags NC", (await logs.WaitForAsync(501, 2))[1]);
+        Assert.Equal(2, (await logs.WaitForAsync(500, 2)).Count); // opened once each
+    }
+
+    [Fact]
     public async Task A_server_that_finishes_sending_still_gets_what_the_client_sends_after()
     {
         await using var server = TcpBackend.FinishFirst("server");
