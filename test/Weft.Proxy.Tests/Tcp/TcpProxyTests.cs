@@ -271,6 +271,36 @@ public sealed class TcpProxyTests
         Assert.Equal(1, echo.Connections);
     }
 
+    [Fact]
+    public async Task The_inbound_listener_hands_TCP_to_the_workloads_only_port()
+    {
+        await using var mysql = TcpBackend.Greeter("mysql");
+        // Istio's virtualInbound for a workload with one TCP port 3306: the loop guard, then the port's chain.
+        var inbound = new Listener
+        {
+            Name = "virtualInbound",
+            Address = XdsResources.Address("0.0.0.0", 15006),
+            TrafficDirection = Weft.Xds.Envoy.Config.Core.V3.TrafficDirection.Inbound,
+            FilterChains =
+            {
+                new FilterChain { Name = "virtualInbound-blackhole", FilterChainMatch = new FilterChainMatch { DestinationPort = 15006 }, Filters = { XdsResources.TcpProxyFilter(XdsResources.ToCluster("BlackHoleCluster")) } },
+                new FilterChain { Name = "0.0.0.0_3306", FilterChainMatch = new FilterChainMatch { DestinationPort = 3306, TransportProtocol = "raw_buffer" }, Filters = { XdsResources.TcpProxyFilter(XdsResources.ToCluster("inbound|3306||")) } },
+            },
+        };
+        await using var plane = await ScriptedControlPlane.StartAsync(
+        [
+            inbound,
+            new Weft.Xds.Envoy.Config.Cluster.V3.Cluster { Name = "BlackHoleCluster", Type = Weft.Xds.Envoy.Config.Cluster.V3.Cluster.Types.DiscoveryType.Static },
+            XdsResources.StaticCluster("inbound|3306||", ("127.0.0.1", mysql.Port)),
+        ]);
+        await using var proxy = await RunningProxy.StartAsync(plane.Address);
+
+        using var client = await RawConnection.ConnectAsync(proxy.Host.InboundEndpoint);
+        Assert.Equal("220 mysql ready\r\n", await client.ReadAsync(17)); // the server speaks first; nothing waited for the client
+        await client.SendAsync("QUIT");
+        Assert.Equal("QUIT", await client.ReadAsync(4));
+    }
+
     /// <summary>
     /// virtualOutbound, the service's TCP listener on <see cref="Service"/> with <paramref name="proxy"/>, and an EDS
     /// cluster per backend (a null backend is an endpoint where nothing listens).
