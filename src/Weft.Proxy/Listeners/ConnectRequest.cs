@@ -17,11 +17,11 @@ internal static class ConnectRequest
     private static ReadOnlySpan<byte> HeadEnd => "\r\n\r\n"u8;
 
     /// <summary>The requested <c>host:port</c>; null when the head is malformed, too long, or the client left first.</summary>
-    public static async ValueTask<string?> ReadAsync(PipeReader input, CancellationToken cancel)
+    public static async ValueTask<string?> ReadAsync(PipeReader input)
     {
         while (true)
         {
-            var read = await input.ReadAsync(cancel).ConfigureAwait(false);
+            var read = await input.ReadAsync().ConfigureAwait(false);
             var buffer = read.Buffer;
             var end = Find(buffer);
             if (end is { } position)

@@ -172,7 +172,7 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
     /// </summary>
     private async Task TunnelAsync(ConnectionContext connection, ConnectionDelegate next, ProxySnapshot snapshot, ListenerModel? capture)
     {
-        var authority = await ConnectRequest.ReadAsync(connection.Transport.Input, CancellationToken.None).ConfigureAwait(false);
+        var authority = await ConnectRequest.ReadAsync(connection.Transport.Input).ConfigureAwait(false);
         var client = new DownstreamWriter(connection);
         if (authority is null)
         {
