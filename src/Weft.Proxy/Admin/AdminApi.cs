@@ -117,7 +117,7 @@ internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, 
         var text = new StringBuilder();
         foreach (var listener in state.Current?.Listeners ?? [])
         {
-            text.Append(listener.Name).Append("::").Append(Snapshot.HostPort.Join(listener.Address.ToString(), listener.Port)).Append('\n');
+            text.Append(listener.Name).Append("::").Append(listener.Where).Append('\n');
         }
 
         return text.ToString();
@@ -131,7 +131,17 @@ internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, 
             writer.WriteStartObject();
             writer.WriteString("name", listener.Name);
             writer.WriteStartObject("local_address");
-            SocketAddress(writer, listener.Address.ToString(), listener.Port);
+            if (listener.Pipe is { } pipe)
+            {
+                writer.WriteStartObject("pipe");
+                writer.WriteString("path", pipe);
+                writer.WriteEndObject();
+            }
+            else
+            {
+                SocketAddress(writer, listener.Address.ToString(), listener.Port);
+            }
+
             writer.WriteEndObject();
             writer.WriteEndObject();
         }

@@ -9,7 +9,9 @@ using Microsoft.Extensions.Logging;
 using Weft.Proxy.Admin;
 using Weft.Proxy.Http;
 using Weft.Proxy.Http.Mirroring;
+using Weft.Proxy.Listeners;
 using Weft.Proxy.Snapshot;
+using Weft.Proxy.Tcp;
 using Weft.Proxy.Telemetry;
 using Weft.Proxy.Telemetry.AccessLog;
 using Weft.Proxy.Xds;
@@ -18,7 +20,8 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Weft.Proxy.Hosting;
 
 /// <summary>
-/// A running proxy: its xDS client, the snapshot it serves, and its listeners (outbound, inbound, admin, health, stats).
+/// A running proxy: its xDS client, the snapshot it serves, and its listeners (outbound, inbound, admin, health, stats,
+/// and those LDS asks it to bind).
 /// <see cref="StartAsync"/> returns once every socket is bound; the proxy becomes ready when the first complete
 /// configuration arrives (<see cref="WaitUntilReadyAsync"/>). <see cref="DisposeAsync"/> stops accepting, lets requests in
 /// flight finish within <see cref="ProxyOptions.DrainTimeout"/>, and closes everything; <c>/quitquitquit</c> does the same.
@@ -35,16 +38,18 @@ public sealed class ProxyHost : IAsyncDisposable
     private readonly XdsClient _xds;
     private readonly UpstreamTransports _transports;
     private readonly MirrorSender _mirrors;
+    private readonly DynamicListeners _dynamicListeners;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _xdsLoop;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposing;
 
-    private ProxyHost(ProxyOptions options, NodeIdentity node, WebApplication app, XdsClient xds, SnapshotState state, UpstreamTransports transports, RequestTelemetry telemetry, MirrorSender mirrors, IReadOnlyDictionary<ListenerRole, IPEndPoint> bound)
+    private ProxyHost(ProxyOptions options, NodeIdentity node, WebApplication app, XdsClient xds, SnapshotState state, UpstreamTransports transports, RequestTelemetry telemetry, TcpTelemetry tcpTelemetry, MirrorSender mirrors, IReadOnlyDictionary<ListenerRole, IPEndPoint> bound, DynamicListeners dynamicListeners)
     {
         Telemetry = telemetry;
-        TcpTelemetry = new TcpTelemetry(telemetry.Metrics);
+        TcpTelemetry = tcpTelemetry;
         _mirrors = mirrors;
+        _dynamicListeners = dynamicListeners;
         Options = options;
         Node = node;
         _app = app;
@@ -73,6 +78,12 @@ public sealed class ProxyHost : IAsyncDisposable
     public IPEndPoint HealthEndpoint { get; }
 
     public IPEndPoint StatsEndpoint { get; }
+
+    /// <summary>
+    /// The LDS listeners the proxy bound sockets for (<c>bind_to_port</c>), by name, with the address each is bound to
+    /// (the port the OS chose when a listener asks for port 0).
+    /// </summary>
+    public IReadOnlyDictionary<string, EndPoint> BoundListeners => _dynamicListeners.Current;
 
     /// <summary>Whether a complete configuration is in force.</summary>
     public bool IsReady => State.IsReady;
@@ -148,12 +159,21 @@ public sealed class ProxyHost : IAsyncDisposable
             builder,
             loggerFactory.CreateLogger<XdsClient>());
 
+        var tcpTelemetry = new TcpTelemetry(telemetry.Metrics);
+        var endpoints = new ProxyEndpoints();
+        var random = options.Random ?? (() => (ulong)System.Random.Shared.NextInt64(long.MaxValue));
+        var tcp = new TcpProxy(options.Time, random, endpoints, new TcpConnectionEvents(loggerFactory.CreateLogger<TcpConnectionEvents>(), tcpTelemetry), loggerFactory.CreateLogger<TcpProxy>());
+        var pipeline = new ConnectionPipeline(state, tcp, options.Time, loggerFactory.CreateLogger<ConnectionPipeline>());
+        var dynamicListeners = new DynamicListeners(options.Time, options.DrainTimeout, loggerFactory);
+        dynamicListeners.Changed += bound => endpoints.SetBound(bound.OfType<IPEndPoint>());
+        state.Published += dynamicListeners.Apply;
         var listens = new Dictionary<ListenerRole, ListenOptions>();
         var web = WebApplication.CreateSlimBuilder();
         web.Logging.ClearProviders();
         web.Services.AddSingleton<ILoggerFactory>(new KestrelLogFilter(loggerFactory));
         web.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout);
         web.Services.AddHttpForwarder();
+        web.Services.AddSingleton<IConnectionListenerFactory>(dynamicListeners);
         web.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -181,17 +201,27 @@ public sealed class ProxyHost : IAsyncDisposable
                     });
                     if (role is ListenerRole.Outbound or ListenerRole.Inbound)
                     {
-                        listen.Use(next => connection => Http2Sniffing.OnConnectionAsync(connection, next));
+                        listen.Use(next => connection => pipeline.OnConnectionAsync(connection, next));
                     }
 
                     listens[role] = listen;
                 });
             }
+
+            kestrel.Listen(DynamicListenerEndPoint.Instance, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                var feature = new ListenerRoleFeature(ListenerRole.Dynamic);
+                listen.Use(next => connection =>
+                {
+                    connection.Features.Set(feature);
+                    return next(connection);
+                });
+                listen.Use(next => connection => pipeline.OnConnectionAsync(connection, next));
+            });
         });
 
         var app = web.Build();
-        var endpoints = new ProxyEndpoints();
-        var random = options.Random ?? (() => (ulong)System.Random.Shared.NextInt64(long.MaxValue));
         var mirrors = new MirrorSender(transports, options.Time, random, loggerFactory.CreateLogger<MirrorSender>());
         var router = new Router(transports, app.Services.GetRequiredService<IHttpForwarder>(), options.Time, random, endpoints, mirrors);
         var handler = new ProxyRequestHandler(state, router, telemetry, loggerFactory.CreateLogger<ProxyRequestHandler>(), options.RequestCompleted);
@@ -207,6 +237,7 @@ public sealed class ProxyHost : IAsyncDisposable
         {
             ListenerRole.Outbound => handler.HandleAsync(context, ListenerRole.Outbound),
             ListenerRole.Inbound => handler.HandleAsync(context, ListenerRole.Inbound),
+            ListenerRole.Dynamic => handler.HandleAsync(context, ListenerRole.Dynamic),
             ListenerRole.Admin => admin.HandleAsync(context),
             ListenerRole.Health => admin.HealthAsync(context),
             ListenerRole.Stats => admin.StatsAsync(context),
@@ -221,6 +252,7 @@ public sealed class ProxyHost : IAsyncDisposable
         {
             await app.DisposeAsync().ConfigureAwait(false);
             mirrors.Dispose();
+            await dynamicListeners.DisposeAsync().ConfigureAwait(false);
             transports.Dispose();
             await xds.DisposeAsync().ConfigureAwait(false);
             await logs.DisposeAsync().ConfigureAwait(false);
@@ -229,9 +261,13 @@ public sealed class ProxyHost : IAsyncDisposable
 
         var bound = listens.ToDictionary(l => l.Key, l => l.Value.IPEndPoint!);
         endpoints.Set([bound[ListenerRole.Outbound], bound[ListenerRole.Inbound]]);
-        host = new ProxyHost(options, node, app, xds, state, transports, telemetry, mirrors, bound);
+        host = new ProxyHost(options, node, app, xds, state, transports, telemetry, tcpTelemetry, mirrors, bound, dynamicListeners);
         return host;
     }
+
+    /// <summary>Completes once the bound LDS listeners satisfy <paramref name="condition"/> (they change with each configuration).</summary>
+    internal Task<IReadOnlyDictionary<string, EndPoint>> WaitForBoundListenersAsync(Func<IReadOnlyDictionary<string, EndPoint>, bool> condition, CancellationToken cancel = default) =>
+        _dynamicListeners.WaitAsync(condition, cancel);
 
     /// <summary>Completes when the first complete configuration is in force.</summary>
     public Task WaitUntilReadyAsync(CancellationToken cancel = default) => State.Ready.WaitAsync(cancel);
@@ -248,6 +284,7 @@ public sealed class ProxyHost : IAsyncDisposable
         try
         {
             await _app.StopAsync().ConfigureAwait(false);
+            await _dynamicListeners.StopAcceptingAsync().ConfigureAwait(false);
             await _stop.CancelAsync().ConfigureAwait(false);
             try
             {
@@ -258,6 +295,7 @@ public sealed class ProxyHost : IAsyncDisposable
             }
 
             await _app.DisposeAsync().ConfigureAwait(false);
+            await _dynamicListeners.DisposeAsync().ConfigureAwait(false);
             await _xds.DisposeAsync().ConfigureAwait(false);
             _mirrors.Dispose();
             _transports.Dispose();

@@ -17,21 +17,17 @@ internal static class Http2Sniffing
 {
     private static readonly byte[] Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
 
-    public static async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
+    /// <summary>
+    /// Waits for the first bytes and marks the connection as h2 when they are the preface.
+    /// </summary>
+    public static async ValueTask SniffAsync(ConnectionContext connection)
     {
         var input = connection.Transport.Input;
         while (true)
         {
-            ReadResult read;
-            try
-            {
-                read = await input.ReadAsync(connection.ConnectionClosed).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
+            // No cancellation on ConnectionClosed: Kestrel signals it on the client's FIN too, and a client may send
+            // its request and then finish sending; a closed connection completes the read anyway.
+            var read = await input.ReadAsync().ConfigureAwait(false);
             var buffer = read.Buffer;
             var verdict = Classify(buffer);
 
@@ -39,17 +35,21 @@ internal static class Http2Sniffing
             input.AdvanceTo(buffer.Start, verdict is null ? buffer.End : buffer.Start);
             if (verdict == true)
             {
-                connection.Features.Set<ITlsConnectionFeature>(Negotiated.H2);
-                connection.Features.Set<ITlsApplicationProtocolFeature>(Negotiated.H2);
+                MarkH2(connection);
             }
 
             if (verdict is not null || read.IsCompleted || read.IsCanceled)
             {
-                break;
+                return;
             }
         }
+    }
 
-        await next(connection).ConfigureAwait(false);
+    /// <summary>Makes Kestrel serve the connection as HTTP/2, as if TLS had negotiated h2.</summary>
+    public static void MarkH2(ConnectionContext connection)
+    {
+        connection.Features.Set<ITlsConnectionFeature>(Negotiated.H2);
+        connection.Features.Set<ITlsApplicationProtocolFeature>(Negotiated.H2);
     }
 
     /// <summary>True for the HTTP/2 preface, false for anything else, null while the bytes so far could still be it.</summary>

@@ -8,6 +8,9 @@ internal enum ListenerRole
     Admin,
     Health,
     Stats,
+
+    /// <summary>A socket bound for an LDS listener (<c>bind_to_port</c>).</summary>
+    Dynamic,
 }
 
 /// <summary>The role of a connection's socket, set by connection middleware when Kestrel accepts it.</summary>

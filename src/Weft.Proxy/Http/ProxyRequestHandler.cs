@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Weft.Proxy.Listeners;
 using Weft.Proxy.Snapshot;
 using Weft.Proxy.Snapshot.Listeners;
 using Weft.Proxy.Snapshot.Matching;
@@ -12,14 +13,17 @@ namespace Weft.Proxy.Http;
 
 /// <summary>
 /// The first stages of a request on the outbound or inbound listener, in Envoy's order: the listener its original
-/// destination is handed to (none for a port no listener takes: 404, no route), the filter chain, then the HTTP
-/// connection manager's processing (upgrade check, path
+/// destination is handed to (none for a port no listener takes: 404, no route), the filter chain (both already chosen
+/// for the connection when its destination was known when it was accepted), then the HTTP connection manager's processing (upgrade check, path
 /// normalization, Host port handling, forwarding headers, request id) before the router takes over. The snapshot is read
 /// once; everything after uses that one. Every request, whatever its outcome, is reported to telemetry once its
 /// response has been sent.
 /// </summary>
 internal sealed partial class ProxyRequestHandler(SnapshotState state, Router router, RequestTelemetry telemetry, ILogger<ProxyRequestHandler> log, Action<ProxyRequestInfo>? completed = null)
 {
+    private static readonly string[] Http11 = ["http/1.1"];
+    private static readonly string[] H2c = ["h2c"];
+
     public async Task HandleAsync(HttpContext context, ListenerRole role)
     {
         var info = new ProxyRequestInfo();
@@ -59,35 +63,54 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
 
         ListenerModel? listener;
         LocalDestination destination;
-        if (role == ListenerRole.Outbound)
+        FilterChainModel? chain;
+        if (context.Features.Get<ConnectionRoute>() is { } route)
         {
-            // Local mode has no capture: the per-port listener is the one the original destination would be handed to.
-            // virtualOutbound's own chains (TCP passthrough, its loop guard) exist for captured connections only.
-            destination = LocalDestination.Outbound(authority);
-            listener = snapshot.ListenerFor(destination.Address, destination.Port);
+            // The connection's listener chose the chain when it was accepted.
+            listener = route.Listener;
+            chain = route.Chain;
+            destination = route.Destination
+                ?? (listener.Direction == TrafficDirection.Inbound ? LocalDestination.Inbound(authority, listener) : LocalDestination.Outbound(authority));
         }
         else
         {
-            listener = snapshot.CaptureListener(TrafficDirection.Inbound, ResourceNames.VirtualInboundListener);
-            destination = listener is null ? LocalDestination.Outbound(authority) : LocalDestination.Inbound(authority, listener);
-        }
+            if (role == ListenerRole.Outbound)
+            {
+                // Local mode has no capture: the per-port listener is the one the original destination would be handed to.
+                // virtualOutbound's own chains (TCP passthrough, its loop guard) exist for captured connections only.
+                destination = LocalDestination.Outbound(authority);
+                listener = snapshot.ListenerFor(destination.Address, destination.Port);
+            }
+            else if (role == ListenerRole.Inbound)
+            {
+                listener = snapshot.CaptureListener(TrafficDirection.Inbound, ResourceNames.VirtualInboundListener);
+                destination = listener is null ? LocalDestination.Outbound(authority) : LocalDestination.Inbound(authority, listener);
+            }
+            else
+            {
+                // A bound listener's connection always has its chain; without one, nothing takes the request.
+                listener = null;
+                destination = LocalDestination.Outbound(authority);
+            }
 
-        if (listener is null)
-        {
-            await LocalReplies.SendAsync(context, StatusCodes.Status404NotFound, string.Empty, ResponseFlags.NoRoute).ConfigureAwait(false);
-            return;
+            if (listener is null)
+            {
+                await LocalReplies.SendAsync(context, StatusCodes.Status404NotFound, string.Empty, ResponseFlags.NoRoute).ConfigureAwait(false);
+                return;
+            }
+
+            var connection = context.Connection;
+            var facts = new ConnectionFacts(
+                destination.Address,
+                destination.Port,
+                connection.RemoteIpAddress ?? System.Net.IPAddress.Loopback,
+                connection.RemotePort,
+                "raw_buffer",
+                HttpProtocol.IsHttp2(context.Request.Protocol) ? H2c : Http11);
+            chain = listener.SelectChain(facts);
         }
 
         info.Listener = listener.Name;
-        var connection = context.Connection;
-        var facts = new ConnectionFacts(
-            destination.Address,
-            destination.Port,
-            connection.RemoteIpAddress ?? System.Net.IPAddress.Loopback,
-            connection.RemotePort,
-            "raw_buffer",
-            HttpProtocol.IsHttp2(context.Request.Protocol) ? "h2c" : "http/1.1");
-        var chain = listener.SelectChain(facts);
         info.FilterChain = chain?.Name ?? string.Empty;
         switch (chain?.Action)
         {
@@ -95,10 +118,12 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
                 await ServeAsync(context, snapshot, http.Manager, destination, info).ConfigureAwait(false);
                 break;
             case TcpChain tcp:
+                // An HTTP request (routed by its Host in local mode) for a port whose listener proxies TCP: the connection
+                // is already HTTP, so the TCP proxy cannot take it. CONNECT (or capture) reaches that chain.
                 await LocalReplies.SendAsync(
                     context,
                     StatusCodes.Status502BadGateway,
-                    $"weft proxy: {destination.Authority} reaches filter chain {chain.Name} of listener {listener.Name}, which proxies TCP to {tcp.Cluster}; TCP proxying is not implemented yet",
+                    $"weft proxy: {destination.Authority} reaches filter chain {chain.Name} of listener {listener.Name}, which proxies TCP to {tcp.Proxy.Clusters[0].Name}; open a tunnel with CONNECT {destination.Authority} to use it",
                     ResponseFlags.UpstreamConnectionFailure).ConfigureAwait(false);
                 break;
             case UnsupportedChain unsupported:
@@ -128,6 +153,13 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
             LogAuthorizationDenied(log, info.Listener, info.FilterChain);
             // Envoy's RBAC filter sets no response flag, only this body.
             await LocalReplies.SendAsync(context, StatusCodes.Status403Forbidden, "RBAC: access denied", string.Empty).ConfigureAwait(false);
+            return;
+        }
+
+        if (HttpMethods.IsConnect(context.Request.Method))
+        {
+            // Envoy answers CONNECT with 403 unless the connection manager's upgrade_configs allow it (never here).
+            await LocalReplies.SendAsync(context, StatusCodes.Status403Forbidden, string.Empty, string.Empty).ConfigureAwait(false);
             return;
         }
 

@@ -11,7 +11,11 @@ namespace Weft.Proxy.Http;
 /// </summary>
 internal static class UpstreamConnector
 {
-    public static async ValueTask<Stream> ConnectAsync(ConnectionSettings settings, DnsEndPoint target, CancellationToken cancel)
+    public static async ValueTask<Stream> ConnectAsync(ConnectionSettings settings, DnsEndPoint target, CancellationToken cancel) =>
+        new NetworkStream(await ConnectSocketAsync(settings, target, cancel).ConfigureAwait(false), ownsSocket: true);
+
+    /// <summary>The connected socket itself, for the TCP proxy (which half-closes it).</summary>
+    public static async ValueTask<Socket> ConnectSocketAsync(ConnectionSettings settings, DnsEndPoint target, CancellationToken cancel)
     {
         IPAddress[] addresses = IPAddress.TryParse(target.Host, out var literal)
             ? [literal]
@@ -33,7 +37,7 @@ internal static class UpstreamConnector
                 }
 
                 await socket.ConnectAsync(new IPEndPoint(address, target.Port), cancel).ConfigureAwait(false);
-                return new NetworkStream(socket, ownsSocket: true);
+                return socket;
             }
             catch (SocketException e)
             {

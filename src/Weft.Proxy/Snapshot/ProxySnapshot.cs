@@ -14,6 +14,7 @@ namespace Weft.Proxy.Snapshot;
 internal sealed class ProxySnapshot
 {
     private readonly FrozenDictionary<int, ListenerModel[]> _byPort;
+    private readonly FrozenDictionary<string, ListenerModel> _byName;
 
     public ProxySnapshot(
         long generation,
@@ -30,6 +31,7 @@ internal sealed class ProxySnapshot
         Clusters = clusters;
         CreatedAt = createdAt;
         _byPort = listeners.GroupBy(l => l.Port).ToFrozenDictionary(g => g.Key, g => g.ToArray());
+        _byName = listeners.DistinctBy(l => l.Name).ToFrozenDictionary(l => l.Name, StringComparer.Ordinal);
     }
 
     /// <summary>Counts the snapshots of this proxy: 1 for the first.</summary>
@@ -65,6 +67,9 @@ internal sealed class ProxySnapshot
 
         return Array.Find(candidates, l => l.IsWildcard);
     }
+
+    /// <summary>The listener of that name, or null.</summary>
+    public ListenerModel? ListenerNamed(string name) => _byName.GetValueOrDefault(name);
 
     /// <summary>The first listener of a direction that takes connections for any destination (<c>virtualOutbound</c>, <c>virtualInbound</c>).</summary>
     public ListenerModel? CaptureListener(TrafficDirection direction, string name) =>

@@ -78,8 +78,10 @@ public sealed class AbuseTests : IAsyncLifetime
     [InlineData("GET  HTTP/1.1\r\n")]
     public async Task Invalid_request_lines_are_refused(string line)
     {
+        // Bytes that do not read as HTTP are not taken for it: the listener's inspector finds no HTTP and the connection
+        // is closed (no chain takes it), or Kestrel refuses the line.
         var response = await ExchangeAsync(line + "Host: svc:8080\r\n\r\n");
-        Assert.Matches(@"^HTTP/1\.1 (400|505) ", response);
+        Assert.Matches(@"^(HTTP/1\.1 (400|505) |$)", response);
         Assert.Empty(_backend.Requests);
     }
 

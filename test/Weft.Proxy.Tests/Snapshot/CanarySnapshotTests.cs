@@ -21,7 +21,7 @@ public sealed class CanarySnapshotTests
     {
         var listener = Snapshot.ListenerFor(null, 8080);
         Assert.Equal("0.0.0.0_8080", listener?.Name);
-        var chain = listener!.SelectChain(new ConnectionFacts(null, 8080, IPAddress.Loopback, 50000, "raw_buffer", "http/1.1"));
+        var chain = listener!.SelectChain(new ConnectionFacts(null, 8080, IPAddress.Loopback, 50000, "raw_buffer", ["http/1.1"]));
         var manager = Assert.IsType<HttpChain>(chain!.Action).Manager;
         Assert.Equal("8080", manager.RouteConfigName);
         Assert.True(manager.NormalizePath);

@@ -91,7 +91,7 @@ public sealed class FilterChainTests
     private static string? Select(ListenerModel listener, int port, string alpn) => listener.SelectChain(Facts(port, alpn))?.Name;
 
     private static ConnectionFacts Facts(int port, string alpn, IPAddress? destination = null) =>
-        new(destination ?? Loopback, port, Loopback, 40000, alpn is "http/1.1" or "h2c" ? "raw_buffer" : "raw_buffer", alpn);
+        new(destination ?? Loopback, port, Loopback, 40000, "raw_buffer", [alpn]);
 
     private static FilterChain Chain(string name, FilterChainMatch? match)
     {

@@ -5,6 +5,7 @@ using Weft.Xds.Envoy.Config.Endpoint.V3;
 using Weft.Xds.Envoy.Config.Listener.V3;
 using Weft.Xds.Envoy.Config.Route.V3;
 using Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
+using Weft.Xds.Envoy.Extensions.Filters.Network.TcpProxy.V3;
 using Filter = Weft.Xds.Envoy.Config.Listener.V3.Filter;
 
 namespace Weft.Proxy.Tests.Support;
@@ -96,4 +97,40 @@ internal static class XdsResources
 
         return config;
     }
+
+    /// <summary>A listener with one match-all chain proxying TCP (Istio's <c>VIP_PORT</c> listener for a TCP service).</summary>
+    public static Listener TcpListener(string address, int port, TcpProxy proxy, bool bindToPort = false) => new()
+    {
+        Name = $"{address}_{port}",
+        Address = Address(address, port),
+        BindToPort = bindToPort,
+        TrafficDirection = TrafficDirection.Outbound,
+        FilterChains = { new FilterChain { Filters = { TcpProxyFilter(proxy) } } },
+    };
+
+    public static TcpProxy ToCluster(string cluster) => new() { StatPrefix = cluster, Cluster = cluster };
+
+    public static Filter TcpProxyFilter(TcpProxy proxy) => new() { Name = "envoy.filters.network.tcp_proxy", TypedConfig = Any.Pack(proxy) };
+
+    /// <summary>
+    /// Istio's <c>virtualOutbound</c>: its loop guard (its own port to BlackHoleCluster) and the catch-all chain to
+    /// PassthroughCluster, with the two clusters.
+    /// </summary>
+    public static IEnumerable<Google.Protobuf.IMessage> VirtualOutbound() =>
+    [
+        new Listener
+        {
+            Name = "virtualOutbound",
+            Address = Address("0.0.0.0", 15001),
+            UseOriginalDst = true,
+            TrafficDirection = TrafficDirection.Outbound,
+            FilterChains =
+            {
+                new FilterChain { Name = "virtualOutbound-blackhole", FilterChainMatch = new FilterChainMatch { DestinationPort = 15001 }, Filters = { TcpProxyFilter(ToCluster("BlackHoleCluster")) } },
+                new FilterChain { Name = "virtualOutbound-catchall-tcp", Filters = { TcpProxyFilter(ToCluster("PassthroughCluster")) } },
+            },
+        },
+        new Cluster { Name = "PassthroughCluster", Type = Cluster.Types.DiscoveryType.OriginalDst, LbPolicy = Cluster.Types.LbPolicy.ClusterProvided },
+        new Cluster { Name = "BlackHoleCluster", Type = Cluster.Types.DiscoveryType.Static },
+    ];
 }

@@ -107,7 +107,7 @@ public sealed partial class AccessLogTests : IDisposable
 
         await MetricsTests.Recorded(proxy, 1);
         Assert.Empty(proxy.Host.Telemetry.Logs.For(null));
-        Assert.Empty(proxy.Host.Telemetry.Logs.For(proxy.Host.State.Current!.Listeners.Select(l => l.SelectChain(new(System.Net.IPAddress.Any, 8080, System.Net.IPAddress.Loopback, 1, "raw_buffer", "http/1.1"))?.Action).OfType<Weft.Proxy.Snapshot.Listeners.HttpChain>().First().Manager));
+        Assert.Empty(proxy.Host.Telemetry.Logs.For(proxy.Host.State.Current!.Listeners.Select(l => l.SelectChain(new(System.Net.IPAddress.Any, 8080, System.Net.IPAddress.Loopback, 1, "raw_buffer", ["http/1.1"]))?.Action).OfType<Weft.Proxy.Snapshot.Listeners.HttpChain>().First().Manager));
         Assert.Equal(0, proxy.Host.Telemetry.Logs.Written.Value);
         Assert.Empty(Directory.GetFiles(_directory));
     }

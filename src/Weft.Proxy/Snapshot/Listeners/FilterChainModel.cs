@@ -8,7 +8,7 @@ internal abstract record ChainAction;
 
 internal sealed record HttpChain(ConnectionManagerModel Manager) : ChainAction;
 
-/// <summary>A TCP proxy chain (not served yet: the reason is given to the client).</summary>
-internal sealed record TcpChain(string Cluster) : ChainAction;
+/// <summary>A chain that proxies the connection's bytes to a cluster (<c>tcp_proxy</c>).</summary>
+internal sealed record TcpChain(TcpProxyModel Proxy) : ChainAction;
 
 internal sealed record UnsupportedChain(string Reason) : ChainAction;

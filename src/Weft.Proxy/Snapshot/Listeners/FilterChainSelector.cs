@@ -18,7 +18,7 @@ internal static class FilterChainSelector
         candidates = Narrow(candidates, c => c.Match.DestinationRanges.Count == 0, c => Longest(c.Match.DestinationRanges, facts.DestinationAddress));
         candidates = Narrow(candidates, c => c.Match.ServerNames.Count == 0, c => ServerName(c.Match.ServerNames, facts.ServerName));
         candidates = Narrow(candidates, c => c.Match.TransportProtocol.Length == 0, c => c.Match.TransportProtocol == facts.TransportProtocol ? 1 : -1);
-        candidates = Narrow(candidates, c => c.Match.ApplicationProtocols.Count == 0, c => c.Match.ApplicationProtocols.Contains(facts.ApplicationProtocol) ? 1 : -1);
+        candidates = Narrow(candidates, c => c.Match.ApplicationProtocols.Count == 0, c => Overlaps(c.Match.ApplicationProtocols, facts.ApplicationProtocols) ? 1 : -1);
         candidates = Narrow(candidates, c => c.Match.DirectSourceRanges.Count == 0, c => Longest(c.Match.DirectSourceRanges, facts.SourceAddress));
         var local = IPAddress.IsLoopback(facts.SourceAddress) || Equals(facts.SourceAddress, facts.DestinationAddress);
         candidates = Narrow(
@@ -63,6 +63,19 @@ internal static class FilterChainSelector
         }
 
         return specific.Count > 0 ? specific : wildcard;
+    }
+
+    private static bool Overlaps(IReadOnlyList<string> wanted, IReadOnlyList<string> offered)
+    {
+        foreach (var protocol in offered)
+        {
+            if (wanted.Contains(protocol))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int Longest(IReadOnlyList<CidrRange> ranges, IPAddress? address)

@@ -37,25 +37,20 @@ internal static class ListenerCompiler
             throw new XdsRejectedException("api_listener (a proxyless client's listener) is not for a sidecar");
         }
 
-        if (listener.Address?.SocketAddress is not { } socket)
+        var (ip, port, pipe) = Where(listener.Address);
+
+        if (listener.Transparent == true)
         {
-            throw new XdsRejectedException("the listener has no socket address");
+            throw new XdsRejectedException("transparent listeners (TPROXY interception) are not supported; weft proxy reads the original destination of REDIRECT captures");
         }
 
-        if (!IPAddress.TryParse(socket.Address, out var ip) || socket.PortSpecifierCase != SocketAddress.PortSpecifierOneofCase.PortValue || socket.PortValue > 65535)
+        if (listener.ListenerSpecifierCase == Listener.ListenerSpecifierOneofCase.InternalListener)
         {
-            throw new XdsRejectedException($"\"{socket.Address}:{socket.PortValue}\" is not an IP address and port");
-        }
-
-        foreach (var filter in listener.ListenerFilters)
-        {
-            if (filter.TypedConfig is { } any && !ListenerFilterTypes.Contains(any.TypeUrl))
-            {
-                throw new XdsRejectedException($"listener filter {filter.Name} ({any.TypeUrl}) is not supported");
-            }
+            throw new XdsRejectedException("internal listeners are not supported");
         }
 
         var bufferLimit = listener.PerConnectionBufferLimitBytes ?? ConnectionManagerModel.DefaultBufferLimit;
+        var inspection = Inspection(listener);
         var chains = new List<FilterChainModel>();
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < listener.FilterChains.Count; i++)
@@ -79,12 +74,88 @@ internal static class ListenerCompiler
         return new ListenerModel(
             listener.Name,
             ip,
-            (int)socket.PortValue,
+            port,
             listener.BindToPort ?? true,
             listener.UseOriginalDst ?? false,
             listener.TrafficDirection,
             chains,
-            fallback);
+            fallback)
+        {
+            Inspection = inspection,
+            Pipe = pipe,
+        };
+    }
+
+    /// <summary>An IP address and port, or a unix socket path (<c>@name</c> in the abstract namespace).</summary>
+    private static (IPAddress Address, int Port, string? Pipe) Where(Address? address)
+    {
+        if (address?.AddressCase == Address.AddressOneofCase.Pipe)
+        {
+            if (address.Pipe.Path.Length == 0)
+            {
+                throw new XdsRejectedException("the listener's unix socket has no path");
+            }
+
+            return (IPAddress.None, 0, address.Pipe.Path);
+        }
+
+        if (address?.SocketAddress is not { } socket)
+        {
+            throw new XdsRejectedException("the listener has no socket address");
+        }
+
+        if (!IPAddress.TryParse(socket.Address, out var ip) || socket.PortSpecifierCase != SocketAddress.PortSpecifierOneofCase.PortValue || socket.PortValue > 65535)
+        {
+            throw new XdsRejectedException($"\"{socket.Address}:{socket.PortValue}\" is not an IP address and port");
+        }
+
+        return (ip, (int)socket.PortValue, null);
+    }
+
+    /// <summary>
+    /// The listener filters: original_dst (the capture listeners read the original destination anyway), tls_inspector
+    /// and http_inspector with the ports they are off for, and the time they may wait for the client.
+    /// </summary>
+    private static ListenerInspection Inspection(Listener listener)
+    {
+        PortPredicate? tls = null;
+        PortPredicate? http = null;
+        foreach (var filter in listener.ListenerFilters)
+        {
+            if (filter.ConfigTypeCase == ListenerFilter.ConfigTypeOneofCase.ConfigDiscovery)
+            {
+                throw new XdsRejectedException($"listener filter {filter.Name} is discovered (ECDS), which is not supported");
+            }
+
+            var type = filter.TypedConfig?.TypeUrl ?? filter.Name switch
+            {
+                "envoy.filters.listener.tls_inspector" => TypeUrls.TlsInspector,
+                "envoy.filters.listener.http_inspector" => TypeUrls.HttpInspector,
+                "envoy.filters.listener.original_dst" => TypeUrls.OriginalDst,
+                _ => string.Empty,
+            };
+            if (!ListenerFilterTypes.Contains(type))
+            {
+                throw new XdsRejectedException($"listener filter {filter.Name} ({filter.TypedConfig?.TypeUrl ?? "no config"}) is not supported");
+            }
+
+            // A filter that is off everywhere might as well be absent; otherwise it runs except where its predicate holds.
+            var disabled = filter.FilterDisabled is { } predicate ? PortPredicate.Compile(predicate) : PortPredicate.Never;
+            switch (type)
+            {
+                case TypeUrls.TlsInspector:
+                    tls = disabled;
+                    break;
+                case TypeUrls.HttpInspector:
+                    http = disabled;
+                    break;
+            }
+        }
+
+        var timeout = listener.ListenerFiltersTimeout is { } set
+            ? (set.ToTimeSpan() == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : set.ToTimeSpan())
+            : ListenerInspection.DefaultTimeout;
+        return new ListenerInspection(tls, http, timeout, listener.ContinueOnListenerFiltersTimeout);
     }
 
     private static FilterChainModel Chain(FilterChain chain, int index, uint bufferLimit)
@@ -128,8 +199,7 @@ internal static class ListenerCompiler
                     break;
                 case TypeUrls.TcpProxy:
                     Terminal(filter, last);
-                    var tcp = Unpack<TcpProxy>(filter);
-                    action = new TcpChain(tcp.Cluster.Length > 0 ? tcp.Cluster : tcp.WeightedClusters?.Clusters.FirstOrDefault()?.Name ?? string.Empty);
+                    action = new TcpChain(TcpProxyCompiler.Compile(Unpack<TcpProxy>(filter)));
                     break;
                 case TypeUrls.NetworkRbac:
                     denyAll |= Enforces(Unpack<NetworkRbac>(filter).Rules);
@@ -216,11 +286,26 @@ internal static class ListenerCompiler
             StripMatchingHostPort = hcm.StripMatchingHostPort,
             StripTrailingHostDot = hcm.StripTrailingHostDot,
             Via = hcm.Via,
-            Upgrades = hcm.UpgradeConfigs.Where(u => u.Enabled ?? true).Select(u => u.UpgradeType).ToHashSet(StringComparer.OrdinalIgnoreCase),
+            Upgrades = Upgrades(hcm),
             DenyUnevaluatedAuthorization = denyAll,
             HttpFilters = filters,
             AccessLogs = AccessLogs(hcm),
         };
+    }
+
+    /// <summary>
+    /// The upgrade types the manager lets through. CONNECT is refused: a manager that allows it would have to terminate
+    /// or forward CONNECT requests, which this proxy does not do (it tunnels CONNECT only as an explicit proxy).
+    /// </summary>
+    private static HashSet<string> Upgrades(Hcm hcm)
+    {
+        var upgrades = hcm.UpgradeConfigs.Where(u => u.Enabled ?? true).Select(u => u.UpgradeType).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (upgrades.Contains("CONNECT"))
+        {
+            throw new XdsRejectedException("upgrade_configs CONNECT (terminating or forwarding CONNECT in a connection manager) is not supported");
+        }
+
+        return upgrades;
     }
 
     private static IReadOnlyList<Telemetry.AccessLog.AccessLogConfig> AccessLogs(Hcm hcm)

@@ -17,9 +17,18 @@ internal sealed record ListenerModel(
     IReadOnlyList<FilterChainModel> Chains,
     FilterChainModel? DefaultChain)
 {
+    /// <summary>The unix socket path the listener is bound to instead of an IP address and port (then 255.255.255.255:0).</summary>
+    public string? Pipe { get; init; }
+
+    /// <summary>Where it listens, as admin pages show it: <c>IP:PORT</c> or the socket path.</summary>
+    public string Where => Pipe ?? HostPort.Join(Address.ToString(), Port);
+
+    /// <summary>What the listener filters read from a connection before its chain is chosen.</summary>
+    public ListenerInspection Inspection { get; init; } = ListenerInspection.None;
+
     /// <summary>The chain for a connection, or the default chain when none matches, or null.</summary>
     public FilterChainModel? SelectChain(ConnectionFacts facts) => FilterChainSelector.Select(Chains, facts) ?? DefaultChain;
 
     /// <summary>Whether the listener takes every address (0.0.0.0 or ::).</summary>
-    public bool IsWildcard => Address.Equals(IPAddress.Any) || Address.Equals(IPAddress.IPv6Any);
+    public bool IsWildcard => Pipe is null && (Address.Equals(IPAddress.Any) || Address.Equals(IPAddress.IPv6Any));
 }

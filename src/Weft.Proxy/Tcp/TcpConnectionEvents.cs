@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging;
+
+namespace Weft.Proxy.Tcp;
+
+/// <summary>
+/// TELEMETRY HOOK for the TCP path, and its only one. <see cref="Opened"/> is called once per proxied connection when
+/// its upstream is settled: connected (cluster, endpoint and address on the record) or given up (the record's flags
+/// say why: NC, UH, UF); the bytes are counted as they move, on <see cref="TcpConnectionRecord.ReceivedBytes"/> (client
+/// to upstream) and <see cref="TcpConnectionRecord.SentBytes"/> (upstream to client), in
+/// <see cref="TcpProxy"/>'s two copy loops (the only places bytes move); <see cref="Closed"/> is called once when both
+/// sides are done. Istio's <c>istio_tcp_*</c> metrics and the TCP access log belong here.
+/// </summary>
+internal sealed partial class TcpConnectionEvents(ILogger<TcpConnectionEvents> log, Telemetry.TcpTelemetry? telemetry = null)
+{
+    public void Opened(TcpConnectionRecord connection)
+    {
+        if (telemetry is not null)
+        {
+            var role = connection.Direction == Weft.Xds.Envoy.Config.Core.V3.TrafficDirection.Inbound ? Http.ListenerRole.Inbound : Http.ListenerRole.Outbound;
+            connection.Report = telemetry.Opened(role, connection.ClusterModel, connection.Upstream, flags: connection.Flags);
+        }
+
+        if (log.IsEnabled(LogLevel.Debug))
+        {
+            var downstream = connection.DownstreamRemote?.ToString() ?? "-";
+            LogOpened(log, downstream, connection.Listener, connection.FilterChain, connection.Cluster);
+        }
+    }
+
+    public void Closed(TcpConnectionRecord connection)
+    {
+        if (connection.Report is { } report)
+        {
+            connection.Report = null;
+            report.Received(connection.ReceivedBytes);
+            report.Sent(connection.SentBytes);
+            report.Closed();
+        }
+
+        if (log.IsEnabled(LogLevel.Debug))
+        {
+            var downstream = connection.DownstreamRemote?.ToString() ?? "-";
+            var upstream = connection.UpstreamHost.Length > 0 ? connection.UpstreamHost : "-";
+            var flags = connection.Flags.Length > 0 ? connection.Flags : "-";
+            var duration = (long)connection.Duration.TotalMilliseconds;
+            LogClosed(log, downstream, connection.Cluster, upstream, connection.ReceivedBytes, connection.SentBytes, flags, duration);
+        }
+    }
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Debug, Message = "TCP connection from {Downstream} on listener {Listener} chain {Chain} to cluster {Cluster}")]
+    private static partial void LogOpened(ILogger log, string downstream, string listener, string chain, string cluster);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Debug, Message = "TCP connection from {Downstream} closed: cluster {Cluster}, upstream {Upstream}, {Received} bytes received, {Sent} bytes sent, flags {Flags}, {Duration} ms")]
+    private static partial void LogClosed(ILogger log, string downstream, string cluster, string upstream, long received, long sent, string flags, long duration);
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using Weft.Proxy.Snapshot.Clusters;
+using Weft.Xds.Envoy.Config.Core.V3;
+
+namespace Weft.Proxy.Tcp;
+
+/// <summary>
+/// One connection on the TCP path, as telemetry and access logs see it: where it came in (listener, chain, stat
+/// prefix, peers), where it went (cluster, upstream host), the bytes moved each way (live counters, readable while the
+/// connection is open, as Istio's periodic TCP reports need) and Envoy's response flags for how it ended.
+/// </summary>
+internal sealed class TcpConnectionRecord
+{
+    private long _received;
+    private long _sent;
+
+    public required string Listener { get; init; }
+
+    public required string FilterChain { get; init; }
+
+    public required string StatPrefix { get; init; }
+
+    /// <summary>The listener's direction: inbound connections report as the destination, others as the source.</summary>
+    public required TrafficDirection Direction { get; init; }
+
+    public required EndPoint? DownstreamRemote { get; init; }
+
+    public required EndPoint? DownstreamLocal { get; init; }
+
+    /// <summary>The connection's original destination (captured, CONNECT), when known.</summary>
+    public string? OriginalDestination { get; init; }
+
+    public required DateTimeOffset StartTime { get; init; }
+
+    /// <summary>The cluster drawn for the connection (it may not exist: then <see cref="ClusterModel"/> is null).</summary>
+    public string Cluster { get; set; } = string.Empty;
+
+    public ClusterModel? ClusterModel { get; set; }
+
+    /// <summary>The endpoint the cluster's balancer chose (null for an original destination, or when none was).</summary>
+    public UpstreamHost? Upstream { get; set; }
+
+    /// <summary>The upstream <c>host:port</c> once connected.</summary>
+    public string UpstreamHost { get; set; } = string.Empty;
+
+    /// <summary>Envoy's response flags (<c>UF</c>, <c>UH</c>, <c>NC</c>, <c>DT</c>, comma-separated); empty when none.</summary>
+    public string Flags { get; set; } = string.Empty;
+
+    /// <summary>Where the connection's Istio TCP metrics go, from when it opened until it closed.</summary>
+    internal Telemetry.TcpConnectionReport? Report { get; set; }
+
+    /// <summary>Bytes from the client, sent upstream.</summary>
+    public long ReceivedBytes => Volatile.Read(ref _received);
+
+    /// <summary>Bytes from upstream, sent to the client.</summary>
+    public long SentBytes => Volatile.Read(ref _sent);
+
+    public TimeSpan Duration { get; set; }
+
+    internal void AddReceived(long bytes) => Interlocked.Add(ref _received, bytes);
+
+    internal void AddSent(long bytes) => Interlocked.Add(ref _sent, bytes);
+}

@@ -1,0 +1,298 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Weft.Proxy.Http;
+using Weft.Proxy.Snapshot;
+using Weft.Proxy.Snapshot.Clusters;
+using Weft.Proxy.Snapshot.Listeners;
+
+namespace Weft.Proxy.Tcp;
+
+/// <summary>
+/// Envoy's <c>tcp_proxy</c> for one connection: draw the cluster (weighted clusters per connection), pick the upstream
+/// host with the cluster's load balancer (an ORIGINAL_DST cluster takes the connection's original destination; a
+/// cluster without hosts, as BlackHoleCluster, has none), connect within the cluster's connect timeout (up to
+/// <c>max_connect_attempts</c> hosts), then copy bytes both ways until both sides have finished. A FIN from one side is
+/// passed on as a FIN and the other direction keeps flowing; an error on either side closes both; so does the idle
+/// timeout (no bytes either way) and the maximum connection duration, both on the proxy's clock. A connection that
+/// cannot be proxied is closed.
+/// </summary>
+internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, ProxyEndpoints endpoints, TcpConnectionEvents events, ILogger<TcpProxy> log)
+{
+    private const int ReadSize = 32 * 1024;
+
+    /// <param name="destination">The connection's original destination, for ORIGINAL_DST clusters; null when unknown.</param>
+    public async Task ProxyAsync(ConnectionContext downstream, ProxySnapshot snapshot, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination)
+    {
+        record.Cluster = proxy.PickCluster(random());
+        var upstream = await ConnectAsync(snapshot, proxy, record, destination).ConfigureAwait(false);
+        events.Opened(record);
+        try
+        {
+            if (upstream is not null)
+            {
+                await PumpAsync(downstream, upstream, proxy, record).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            upstream?.Dispose();
+            record.Duration = time.GetUtcNow() - record.StartTime;
+            events.Closed(record);
+        }
+    }
+
+    private async Task<Socket?> ConnectAsync(ProxySnapshot snapshot, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination)
+    {
+        if (!snapshot.Clusters.TryGetValue(record.Cluster, out var cluster))
+        {
+            record.Flags = ResponseFlags.NoClusterFound;
+            LogNoCluster(log, record.Listener, record.FilterChain, record.Cluster);
+            return null;
+        }
+
+        record.ClusterModel = cluster.Model;
+        if (cluster.Model.Unsupported is { } unsupported)
+        {
+            record.Flags = ResponseFlags.UpstreamConnectionFailure;
+            LogUnsupportedCluster(log, unsupported);
+            return null;
+        }
+
+        var settings = cluster.Model.Connection;
+        for (var attempt = 1; attempt <= proxy.MaxConnectAttempts; attempt++)
+        {
+            if (Target(cluster, destination, record) is not { } target)
+            {
+                record.Flags = ResponseFlags.NoHealthyUpstream;
+                return null;
+            }
+
+            var authority = HostPort.Join(target.Host, target.Port);
+            if (endpoints.IsOwnListener(authority))
+            {
+                record.Flags = ResponseFlags.UpstreamConnectionFailure;
+                LogLoop(log, record.Listener, authority);
+                return null;
+            }
+
+            // The client may already have finished sending (its FIN is passed on once connected), so only the
+            // connect timeout ends the attempt.
+            using var deadline = settings.ConnectTimeout > TimeSpan.Zero ? new CancellationTokenSource(settings.ConnectTimeout, time) : new CancellationTokenSource();
+            try
+            {
+                var socket = await UpstreamConnector.ConnectSocketAsync(settings, target, deadline.Token).ConfigureAwait(false);
+                record.UpstreamHost = authority;
+                return socket;
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException)
+            {
+                LogConnectFailed(log, authority, record.Cluster, attempt, e.Message);
+            }
+        }
+
+        record.Flags = ResponseFlags.UpstreamConnectionFailure + ",URX";
+        return null;
+    }
+
+    /// <summary>Where to connect: the balancer's host, or for ORIGINAL_DST the original destination (with the port override).</summary>
+    private DnsEndPoint? Target(ClusterRuntime cluster, LocalDestination? destination, TcpConnectionRecord record)
+    {
+        if (cluster.Model.Kind == DiscoveryKind.OriginalDst)
+        {
+            return destination is null ? null : new DnsEndPoint(destination.Host, cluster.Model.UpstreamPortOverride ?? destination.Port);
+        }
+
+        record.Upstream = cluster.Balancer.Pick(random())?.Host;
+        return record.Upstream is { } host ? new DnsEndPoint(host.Address, host.Port) : null;
+    }
+
+    private async Task PumpAsync(ConnectionContext downstream, Socket upstream, TcpProxyModel proxy, TcpConnectionRecord record)
+    {
+        using var session = new Session(downstream, upstream, time, record, proxy.IdleTimeout);
+        using var lifetime = proxy.MaxConnectionDuration is { } max ? time.CreateTimer(static s => ((Session)s!).Expire(), session, max, Timeout.InfiniteTimeSpan) : null;
+        await Task.WhenAll(session.UpstreamAsync(), session.DownstreamAsync()).ConfigureAwait(false);
+        if (session.Expired)
+        {
+            record.Flags = "DT";
+        }
+    }
+
+    /// <summary>The two copy loops of one connection and what ends them.</summary>
+    private sealed class Session : IDisposable
+    {
+        private readonly ConnectionContext _downstream;
+        private readonly Socket _upstream;
+        private readonly TimeProvider _time;
+        private readonly TcpConnectionRecord _record;
+        private readonly TimeSpan _idleTimeout;
+        private readonly ITimer? _idle;
+        private readonly CancellationTokenSource _abort = new();
+        private readonly DownstreamWriter _client;
+        private long _lastActivity;
+        private int _aborted;
+
+        public Session(ConnectionContext downstream, Socket upstream, TimeProvider time, TcpConnectionRecord record, TimeSpan idleTimeout)
+        {
+            _downstream = downstream;
+            _upstream = upstream;
+            _time = time;
+            _record = record;
+            _client = new DownstreamWriter(downstream);
+            _lastActivity = time.GetTimestamp();
+            _idleTimeout = idleTimeout;
+            if (idleTimeout != Timeout.InfiniteTimeSpan)
+            {
+                // Armed only once the field is set, so the callback always finds it.
+                _idle = time.CreateTimer(static s => ((Session)s!).CheckIdle(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _idle.Change(idleTimeout, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        public bool Expired { get; private set; }
+
+        /// <summary>Client to upstream; the client's FIN becomes a FIN upstream.</summary>
+        public async Task UpstreamAsync()
+        {
+            var input = _downstream.Transport.Input;
+            try
+            {
+                while (true)
+                {
+                    var read = await input.ReadAsync(_abort.Token).ConfigureAwait(false);
+                    var buffer = read.Buffer;
+                    foreach (var segment in buffer)
+                    {
+                        await _upstream.SendAsync(segment, SocketFlags.None, _abort.Token).ConfigureAwait(false);
+                    }
+
+                    if (!buffer.IsEmpty)
+                    {
+                        _record.AddReceived(buffer.Length);
+                        Touch();
+                    }
+
+                    input.AdvanceTo(buffer.End);
+                    if (read.IsCompleted || read.IsCanceled)
+                    {
+                        break;
+                    }
+                }
+
+                _upstream.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Abort();
+            }
+        }
+
+        /// <summary>
+        /// Upstream to client; the upstream's FIN becomes a FIN to the client. A buffer is held only while bytes are
+        /// there to move (a zero-byte read waits for them), so an idle connection costs no buffer.
+        /// </summary>
+        public async Task DownstreamAsync()
+        {
+            try
+            {
+                while (true)
+                {
+                    await _upstream.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, _abort.Token).ConfigureAwait(false);
+                    var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
+                    try
+                    {
+                        var read = await _upstream.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, _abort.Token).ConfigureAwait(false);
+                        if (read == 0)
+                        {
+                            break;
+                        }
+
+                        _record.AddSent(read);
+                        Touch();
+                        await _client.SendAsync(buffer.AsMemory(0, read), _abort.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+                }
+
+                await _client.ShutdownSendAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Abort();
+            }
+        }
+
+        /// <summary>The idle timer fired: close if nothing moved for the whole timeout, else wait for the rest of it.</summary>
+        private void CheckIdle()
+        {
+            var quiet = _time.GetElapsedTime(Volatile.Read(ref _lastActivity));
+            if (quiet >= _idleTimeout)
+            {
+                Abort();
+                return;
+            }
+
+            try
+            {
+                _idle?.Change(_idleTimeout - quiet, Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+
+        public void Expire()
+        {
+            Expired = true;
+            Abort();
+        }
+
+        public void Dispose()
+        {
+            // Both loops are done: a timer that fires now has nothing left to close.
+            Interlocked.Exchange(ref _aborted, 1);
+            _idle?.Dispose();
+            _abort.Dispose();
+        }
+
+        private void Touch() => Volatile.Write(ref _lastActivity, _time.GetTimestamp());
+
+        /// <summary>Closes both sides and stops both loops.</summary>
+        private void Abort()
+        {
+            if (Interlocked.Exchange(ref _aborted, 1) != 0)
+            {
+                return;
+            }
+
+            try
+            {
+                _abort.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            _upstream.Dispose();
+            _downstream.Abort(new ConnectionAbortedException("the TCP proxy closed the connection"));
+        }
+    }
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "listener {Listener} chain {Chain} proxies TCP to the cluster {Cluster}, which the control plane did not send: connection closed")]
+    private static partial void LogNoCluster(ILogger log, string listener, string chain, string cluster);
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Warning, Message = "TCP connection closed: {Reason}")]
+    private static partial void LogUnsupportedCluster(ILogger log, string reason);
+
+    [LoggerMessage(EventId = 504, Level = LogLevel.Warning, Message = "listener {Listener}: {Upstream} is this proxy's own listener; proxying there would loop, connection closed")]
+    private static partial void LogLoop(ILogger log, string listener, string upstream);
+
+    [LoggerMessage(EventId = 505, Level = LogLevel.Debug, Message = "could not connect to {Upstream} (cluster {Cluster}, attempt {Attempt}): {Reason}")]
+    private static partial void LogConnectFailed(ILogger log, string upstream, string cluster, int attempt, string reason);
+}
