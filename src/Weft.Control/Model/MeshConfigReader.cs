@@ -17,7 +17,16 @@ public static partial class MeshConfigReader
 {
     public static MeshConfig Read(string text, string file, MeshConfig? baseline = null)
     {
-        var documents = YamlReader.Read(text, file).Where(d => d.Root is not null).ToArray();
+        YamlDocument[] documents;
+        try
+        {
+            documents = YamlReader.Read(text, file).Where(d => d.Root is not null).ToArray();
+        }
+        catch (YamlLoadException e)
+        {
+            throw new FormatException($"{e.Location}: {e.Message}", e);
+        }
+
         if (documents.Length != 1 || documents[0].Root is not MapNode root)
         {
             throw new FormatException($"{file}: a mesh config is one YAML object (MeshConfig, or the istio ConfigMap holding it under data.mesh)");
