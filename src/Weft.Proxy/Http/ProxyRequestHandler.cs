@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Weft.Proxy.Authorization;
 using Weft.Proxy.Snapshot;
 using Weft.Proxy.Snapshot.Listeners;
 using Weft.Proxy.Snapshot.Matching;
@@ -82,6 +83,11 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
         info.FilterChain = chain?.Name ?? string.Empty;
         switch (chain?.Action)
         {
+            case HttpChain guarded when !ConnectionAllowed(context, guarded.Authorization, facts, info):
+            case TcpChain tcp2 when !ConnectionAllowed(context, tcp2.Authorization, facts, info):
+                // Envoy closes a connection its network RBAC refuses.
+                context.Abort();
+                break;
             case HttpChain http:
                 await ServeAsync(context, snapshot, http.Manager, destination, info).ConfigureAwait(false);
                 break;
@@ -114,14 +120,6 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
             return Task.CompletedTask;
         }, (server, context));
 
-        if (manager.DenyUnevaluatedAuthorization)
-        {
-            LogAuthorizationDenied(log, info.Listener, info.FilterChain);
-            // Envoy's RBAC filter sets no response flag, only this body.
-            await LocalReplies.SendAsync(context, StatusCodes.Status403Forbidden, "RBAC: access denied", string.Empty).ConfigureAwait(false);
-            return;
-        }
-
         if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
             && !manager.Upgrades.Contains(context.Request.Headers.Upgrade.ToString()))
         {
@@ -148,7 +146,48 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
         }
 
         var isInternal = RequestHeaders.IsInternal(context.Connection.RemoteIpAddress);
+
+        // Taken before the connection manager appends the peer to X-Forwarded-For, as Envoy decides it.
+        var remote = manager.Authorization is null ? null : DownstreamAddress.Remote(context, manager);
         RequestHeaders.Apply(context, manager, isInternal);
+        var request = new RouteRequest
+        {
+            Method = context.Request.Method,
+            Authority = host,
+            Path = path,
+            Scheme = context.Request.Scheme,
+            Headers = context.Request.Headers,
+        };
+
+        // The authorization filters run after the connection manager's processing and before the router.
+        if (manager.Authorization is { } authorization)
+        {
+            var input = new AuthorizationInput
+            {
+                Request = request,
+                DirectRemoteAddress = context.Connection.RemoteIpAddress ?? System.Net.IPAddress.Loopback,
+                DirectRemotePort = context.Connection.RemotePort,
+                RemoteAddress = remote!,
+                DestinationAddress = destination.Address,
+                DestinationPort = destination.Port,
+                Peer = context.Features.Get<PeerIdentity>(),
+                Metadata = info.Metadata ??= new DynamicMetadata(),
+            };
+            var verdict = authorization.Evaluate(input, out var shadowDenied);
+            if (shadowDenied)
+            {
+                LogShadowDenied(log, request.Method, request.Path, info.Listener, info.FilterChain);
+            }
+
+            if (!verdict.Allowed)
+            {
+                LogDenied(log, request.Method, request.Path, info.Listener, info.FilterChain, verdict.Details);
+                info.Details = verdict.Details;
+                await LocalReplies.SendAsync(context, verdict.Status, verdict.Body, verdict.Flags).ConfigureAwait(false);
+                return;
+            }
+        }
+
         var routes = snapshot.RoutesFor(manager);
         if (routes is null)
         {
@@ -164,14 +203,6 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
             }
         }
 
-        var request = new RouteRequest
-        {
-            Method = context.Request.Method,
-            Authority = host,
-            Path = path,
-            Scheme = context.Request.Scheme,
-            Headers = context.Request.Headers,
-        };
         await router.RouteAsync(context, snapshot, manager, routes, request, destination, isInternal).ConfigureAwait(false);
     }
 
@@ -219,6 +250,30 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
     [LoggerMessage(EventId = 300, Level = LogLevel.Debug, Message = "no filter chain of listener {Listener} takes {Destination}")]
     private static partial void LogNoChain(ILogger log, string listener, string destination);
 
-    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "denied a request on listener {Listener} chain {Chain}: it carries authorization (RBAC) rules, which weft proxy does not evaluate yet")]
-    private static partial void LogAuthorizationDenied(ILogger log, string listener, string chain);
+    /// <summary>Checks a chain's network authorization (network RBAC before the terminal filter), if it has any.</summary>
+    private bool ConnectionAllowed(HttpContext context, NetworkAuthorization? authorization, ConnectionFacts facts, ProxyRequestInfo info)
+    {
+        if (authorization is null)
+        {
+            return true;
+        }
+
+        var input = NetworkAuthorization.Input(facts, context.Features.Get<PeerIdentity>());
+        if (authorization.Evaluate(input, out var policy))
+        {
+            return true;
+        }
+
+        LogConnectionDenied(log, facts.SourceAddress, info.Listener, info.FilterChain, policy ?? "none");
+        return false;
+    }
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Debug, Message = "authorization denied {Method} {Path} on listener {Listener} chain {Chain}: {Details}")]
+    private static partial void LogDenied(ILogger log, string method, string path, string listener, string chain, string details);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Debug, Message = "shadow (dry-run) authorization rules would deny {Method} {Path} on listener {Listener} chain {Chain}")]
+    private static partial void LogShadowDenied(ILogger log, string method, string path, string listener, string chain);
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Debug, Message = "network authorization closed a connection from {Source} on listener {Listener} chain {Chain} (policy {Policy})")]
+    private static partial void LogConnectionDenied(ILogger log, System.Net.IPAddress source, string listener, string chain, string policy);
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Weft.Proxy.Authorization;
 using Weft.Proxy.Snapshot.Routes;
 using Weft.Proxy.Xds;
 using Weft.Xds;
@@ -10,9 +11,6 @@ using Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Weft.Xds.Envoy.Extensions.Filters.Network.TcpProxy.V3;
 using SocketAddress = Weft.Xds.Envoy.Config.Core.V3.SocketAddress;
 using Hcm = Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3.HttpConnectionManager;
-using HttpRbac = Weft.Xds.Envoy.Extensions.Filters.Http.Rbac.V3.RBAC;
-using NetworkRbac = Weft.Xds.Envoy.Extensions.Filters.Network.Rbac.V3.RBAC;
-using RbacAction = Weft.Xds.Envoy.Config.Rbac.V3.RBAC.Types.Action;
 
 namespace Weft.Proxy.Snapshot.Listeners;
 
@@ -105,7 +103,7 @@ internal static class ListenerCompiler
             throw new XdsRejectedException("it has no filters");
         }
 
-        var denyAll = false;
+        var authorization = new List<Filter>();
         ChainAction? action = null;
         for (var i = 0; i < chain.Filters.Count; i++)
         {
@@ -120,16 +118,15 @@ internal static class ListenerCompiler
             {
                 case TypeUrls.HttpConnectionManager:
                     Terminal(filter, last);
-                    var manager = ConnectionManager(Unpack<Hcm>(filter));
-                    action = new HttpChain(denyAll ? manager with { DenyUnevaluatedAuthorization = true } : manager);
+                    action = new HttpChain(ConnectionManager(Unpack<Hcm>(filter)), NetworkAuthorization.Compile(authorization));
                     break;
                 case TypeUrls.TcpProxy:
                     Terminal(filter, last);
                     var tcp = Unpack<TcpProxy>(filter);
-                    action = new TcpChain(tcp.Cluster.Length > 0 ? tcp.Cluster : tcp.WeightedClusters?.Clusters.FirstOrDefault()?.Name ?? string.Empty);
+                    action = new TcpChain(tcp.Cluster.Length > 0 ? tcp.Cluster : tcp.WeightedClusters?.Clusters.FirstOrDefault()?.Name ?? string.Empty, NetworkAuthorization.Compile(authorization));
                     break;
-                case TypeUrls.NetworkRbac:
-                    denyAll |= Enforces(Unpack<NetworkRbac>(filter).Rules);
+                case var type when NetworkAuthorization.Handles(type):
+                    authorization.Add(filter);
                     break;
                 default:
                     throw new XdsRejectedException($"network filter {filter.Name} ({filter.TypedConfig?.TypeUrl ?? "no config"}) is not supported");
@@ -213,7 +210,7 @@ internal static class ListenerCompiler
             StripTrailingHostDot = hcm.StripTrailingHostDot,
             Via = hcm.Via,
             Upgrades = hcm.UpgradeConfigs.Where(u => u.Enabled ?? true).Select(u => u.UpgradeType).ToHashSet(StringComparer.OrdinalIgnoreCase),
-            DenyUnevaluatedAuthorization = HttpFilters(hcm),
+            Authorization = HttpFilters(hcm),
             AccessLogs = AccessLogs(hcm),
         };
     }
@@ -230,11 +227,11 @@ internal static class ListenerCompiler
         }
     }
 
-    /// <summary>Checks the HTTP filter chain; true when an RBAC filter holds rules this proxy would have to enforce.</summary>
-    private static bool HttpFilters(Hcm hcm)
+    /// <summary>Checks the HTTP filter chain and compiles its authorization filters (null when there are none).</summary>
+    private static HttpAuthorization? HttpFilters(Hcm hcm)
     {
-        var deny = false;
         var active = hcm.HttpFilters.Where(f => !f.Disabled).ToList();
+        var authorization = new List<HttpFilter>();
         for (var i = 0; i < active.Count; i++)
         {
             var filter = active[i];
@@ -260,9 +257,8 @@ internal static class ListenerCompiler
                     break;
                 case TypeUrls.HttpFault or TypeUrls.Cors:
                     break;
-                case TypeUrls.HttpRbac:
-                    var rbac = UnpackAny<HttpRbac>(filter.TypedConfig!, filter.Name);
-                    deny |= Enforces(rbac.Rules);
+                case var type when HttpAuthorization.Handles(type):
+                    authorization.Add(filter);
                     break;
                 default:
                     if (filter.IsOptional)
@@ -284,19 +280,8 @@ internal static class ListenerCompiler
             throw new XdsRejectedException("the connection manager has no HTTP filters (the router must be last)");
         }
 
-        return deny;
+        return HttpAuthorization.Compile(authorization, hcm.StatPrefix);
     }
-
-    /// <summary>
-    /// Whether RBAC rules could deny a request: ALLOW rules always can (no policy allows nothing), DENY rules when they
-    /// hold a policy; LOG rules never deny.
-    /// </summary>
-    private static bool Enforces(Weft.Xds.Envoy.Config.Rbac.V3.RBAC? rules) => rules is not null && rules.Action switch
-    {
-        RbacAction.Allow => true,
-        RbacAction.Deny => rules.Policies.Count > 0,
-        _ => false,
-    };
 
     private static T Unpack<T>(Filter filter)
         where T : class, IMessage<T>, new() => UnpackAny<T>(filter.TypedConfig!, filter.Name);

@@ -81,9 +81,11 @@ internal sealed class HeaderMatch
         return new HeaderMatch(name, match, range, present, matcher.InvertMatch, matcher.TreatMissingHeaderAsEmpty);
     }
 
-    public bool Matches(RouteRequest request)
+    public bool Matches(RouteRequest request) => Matches(request.Header(Name));
+
+    /// <summary>Matches a header's value as <see cref="RouteRequest.Header"/> gives it; null when the header is absent.</summary>
+    public bool Matches(string? value)
     {
-        var value = request.Header(Name);
         if (value is null && !MissingAsEmpty)
         {
             // Absent: only "must be absent" matches (present_match false, or present_match true inverted).
