@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 
 namespace Weft.Proxy.Authorization;
@@ -36,6 +37,11 @@ internal sealed class DynamicMetadata
 
     /// <summary>The validated JWT's payload (its claims), where RBAC's request-principal and claim matchers look.</summary>
     public void SetJwtPayload(Struct payload) => Set(JwtAuthnFilter, JwtPayloadKey, Value.ForStruct(payload));
+
+    /// <summary>Every namespace as JSON, in name order (logs, tests).</summary>
+    public override string ToString() => _namespaces is null
+        ? "{}"
+        : "{" + string.Join(",", _namespaces.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"\"{kv.Key}\":{JsonFormatter.Default.Format(kv.Value)}")) + "}";
 
     /// <summary>The value at a path of keys in a filter's namespace; null when any step is missing or not a struct.</summary>
     public Value? Find(string filter, IReadOnlyList<string> path)

@@ -1,15 +1,4 @@
-using Google.Protobuf;
-using Weft.Api.Documents;
-using Weft.Api.Loading;
-using Weft.Api.Validation;
-using Weft.Control.Config;
-using Weft.Control.Generators.Authorization;
-using Weft.Control.Model;
-using Weft.Control.Push;
-using Weft.Control.Registry;
 using Weft.Control.Tests.Support;
-using Weft.Xds.Envoy.Config.Listener.V3;
-using Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Xunit.Abstractions;
 
 namespace Weft.Control.Tests.Generators.Authorization;
@@ -23,18 +12,6 @@ namespace Weft.Control.Tests.Generators.Authorization;
 /// </summary>
 public sealed class AuthzRbacConformanceTests(ITestOutputHelper output)
 {
-    /// <summary>The service the manifest's extension providers point at.</summary>
-    private const string ExtAuthzService = """
-        apiVersion: networking.istio.io/v1
-        kind: ServiceEntry
-        metadata: {name: my-custom-ext-authz, namespace: foo}
-        spec:
-          hosts: [my-custom-ext-authz.foo.svc.cluster.local]
-          location: MESH_INTERNAL
-          resolution: STATIC
-          ports: [{number: 9000, name: grpc, protocol: GRPC}]
-        """;
-
     public static TheoryData<string> Cases => AuthzGoldenCase.Ids();
 
     [SkippableTheory]
@@ -69,40 +46,6 @@ public sealed class AuthzRbacConformanceTests(ITestOutputHelper output)
         Assert.Empty(failing);
     }
 
-    private static (IReadOnlyList<string> Expected, IReadOnlyList<string> Actual) Compare(AuthzGoldenCase golden)
-    {
-        var push = Push(golden);
-        var selected = push.AuthorizationPolicies.Select(AuthzGoldenCase.ProxyNamespace, AuthzGoldenCase.ProxyLabels);
-        var mesh = golden.MeshConfig is null ? MeshConfig.Default : MeshConfigReader.Read(golden.MeshConfig, MeshConfig.Default);
-        var trustDomains = golden.TrustDomain is { } td ? TrustDomainBundle.Of(td, golden.TrustDomainAliases) : TrustDomainBundle.Empty;
-        var options = new AuthorizationOptions(trustDomains, ExtAuthzProviders.Resolve(mesh.ExtensionProviders, push));
-        IEnumerable<IMessage> actual = golden.Tcp
-            ? AuthorizationFilterBuilder.Tcp(selected, golden.Custom, options)
-            : AuthorizationFilterBuilder.Http(selected, golden.Custom, options);
-        IEnumerable<IMessage> expected = golden.ExpectedPaths.Select(p => golden.Tcp ? (IMessage)YamlProto.ReadFile<Filter>(p)! : YamlProto.ReadFile<HttpFilter>(p)!);
-        return (expected.Select(YamlProto.Canonical).ToArray(), actual.Select(YamlProto.Canonical).ToArray());
-    }
-
-    /// <summary>
-    /// The input's policies and the provider's service as the resources in force. The policies are decoded without
-    /// Weft's validation, as Istio's builder test feeds them straight to the builder (some use values only the builder
-    /// sees, such as a lone <c>*</c> everywhere).
-    /// </summary>
-    private static PushContext Push(AuthzGoldenCase golden)
-    {
-        var resources = new Dictionary<ConfigKey, StoredResource>();
-        foreach (var (text, file) in new[] { (File.ReadAllText(golden.InputPath), golden.InputPath), (ExtAuthzService, "ext-authz-service.yaml") })
-        {
-            foreach (var document in YamlReader.Read(text, file).Where(d => d.Root is MapNode))
-            {
-                var diagnostics = new List<Diagnostic>();
-                var resource = ResourceDecoder.Decode((MapNode)document.Root!, diagnostics) ?? throw new InvalidOperationException(string.Join("; ", diagnostics));
-                var key = new ConfigKey(resource.Kind, resource.Namespace, resource.Name);
-                resources[key] = new StoredResource(key, resource, file, 1, key.ToString());
-            }
-        }
-
-        var snapshot = new ConfigSnapshot(1, resources, []);
-        return new PushContext(snapshot, LocalRegistry.Build(snapshot), MeshConfig.Default, 1, "authz");
-    }
+    private static (IReadOnlyList<string> Expected, IReadOnlyList<string> Actual) Compare(AuthzGoldenCase golden) =>
+        (AuthzGoldenGeneration.Expected(golden).Select(YamlProto.Canonical).ToArray(), AuthzGoldenGeneration.Generate(golden).Select(YamlProto.Canonical).ToArray());
 }
