@@ -180,4 +180,30 @@ public sealed class InboundAuthorizationTests
         var names = rbac.Rules.Policies.Single().Value.Principals[0].AndIds.Ids[0].OrIds.Ids.Select(i => i.Authenticated.PrincipalName.Exact);
         Assert.Equal(["spiffe://new.td/ns/default/sa/productpage", "spiffe://old.td/ns/default/sa/productpage"], names);
     }
+
+    [Fact]
+    public void Gateways_carry_the_policies_that_select_them_on_their_http_connection_managers()
+    {
+        var push = NewPush("""
+            apiVersion: networking.istio.io/v1
+            kind: Gateway
+            metadata: {name: web, namespace: istio-system}
+            spec:
+              selector: {istio: ingressgateway}
+              servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
+            ---
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: ingress-deny, namespace: istio-system}
+            spec:
+              selector: {matchLabels: {istio: ingressgateway}}
+              action: DENY
+              rules: [{from: [{source: {remoteIpBlocks: [203.0.113.0/24]}}]}]
+            """);
+        var listener = ListenerOf(Router(), push, "0.0.0.0_80");
+
+        var filters = Hcm(Assert.Single(listener.FilterChains))!.HttpFilters;
+        Assert.Equal(["envoy.filters.http.rbac", "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"], filters.Select(f => f.Name));
+        Assert.Equal(["ns[istio-system]-policy[ingress-deny]-rule[0]"], filters[0].TypedConfig.Unpack<HttpRbac>().Rules.Policies.Keys);
+    }
 }
