@@ -29,6 +29,7 @@ public static class TypeUrls
     public const string HttpConnectionManager = P + "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
     public const string TcpProxy = P + "envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy";
     public const string NetworkRbac = P + "envoy.extensions.filters.network.rbac.v3.RBAC";
+    public const string NetworkExtAuthz = P + "envoy.extensions.filters.network.ext_authz.v3.ExtAuthz";
 
     // HTTP filters ("envoy.filters.http.*") and their per-route configs.
     public const string Router = P + "envoy.extensions.filters.http.router.v3.Router";
@@ -37,6 +38,10 @@ public static class TypeUrls
     public const string CorsPolicy = P + "envoy.extensions.filters.http.cors.v3.CorsPolicy";
     public const string HttpRbac = P + "envoy.extensions.filters.http.rbac.v3.RBAC";
     public const string HttpRbacPerRoute = P + "envoy.extensions.filters.http.rbac.v3.RBACPerRoute";
+    public const string HttpExtAuthz = P + "envoy.extensions.filters.http.ext_authz.v3.ExtAuthz";
+
+    /// <summary>An RBAC permission's <c>uri_template</c> ("envoy.path.match.uri_template.uri_template_matcher").</summary>
+    public const string UriTemplateMatch = P + "envoy.extensions.path.match.uri_template.v3.UriTemplateMatchConfig";
 
     /// <summary>A <c>typed_per_filter_config</c> value wrapped to be optional or disabled.</summary>
     public const string RouteFilterConfig = P + "envoy.config.route.v3.FilterConfig";

@@ -103,6 +103,19 @@ public sealed class FieldNumberTests
         { Principal.Descriptor.FullName, "remote_ip", 11 },
         { Permission.Descriptor.FullName, "url_path", 10 },
         { StringMatcher.Descriptor.FullName, "ignore_case", 6 },
+        { Permission.Descriptor.FullName, "uri_template", 13 },
+        { Principal.Descriptor.FullName, "direct_remote_ip", 10 },
+        { ValueMatcher.Descriptor.FullName, "or_match", 7 },
+        { "envoy.extensions.filters.http.ext_authz.v3.ExtAuthz", "http_service", 3 },
+        { "envoy.extensions.filters.http.ext_authz.v3.ExtAuthz", "transport_api_version", 12 },
+        { "envoy.extensions.filters.http.ext_authz.v3.ExtAuthz", "status_on_error", 7 },
+        { "envoy.extensions.filters.http.ext_authz.v3.ExtAuthz", "filter_enabled_metadata", 14 },
+        { "envoy.extensions.filters.http.ext_authz.v3.ExtAuthz", "allowed_headers", 17 },
+        { "envoy.extensions.filters.http.ext_authz.v3.HttpService", "authorization_response", 8 },
+        { "envoy.extensions.filters.http.ext_authz.v3.AuthorizationResponse", "allowed_client_headers_on_success", 4 },
+        { "envoy.extensions.filters.network.ext_authz.v3.ExtAuthz", "filter_enabled_metadata", 6 },
+        { "envoy.extensions.filters.network.ext_authz.v3.ExtAuthz", "transport_api_version", 5 },
+        { "envoy.type.v3.HttpStatus", "code", 1 },
         // envoy/service/discovery/v3/discovery.proto
         { DiscoveryRequest.Descriptor.FullName, "error_detail", 6 },
         { DiscoveryResponse.Descriptor.FullName, "nonce", 5 },
@@ -172,6 +185,7 @@ public sealed class FieldNumberTests
         Assert.Equal(2, (int)Envoy.Type.V3.FractionalPercent.Types.DenominatorType.Million);
         Assert.Equal(4, (int)TlsParameters.Types.TlsProtocol.Tlsv13);
         Assert.Equal(2, (int)RBAC.Types.Action.Log);
+        Assert.Equal(403, (int)Envoy.Type.V3.StatusCode.Forbidden);
     }
 
     [Fact]

@@ -51,6 +51,10 @@ internal static class ControlCommand
         {
             Description = "Certificate requests must also carry \"authorization: Bearer TOKEN\" equal to STATE_DIR/tokens/NAMESPACE/NAME.",
         };
+        var meshConfig = new Option<string?>("--mesh-config")
+        {
+            Description = "Istio MeshConfig YAML (or the istio ConfigMap holding it): root namespace, trust domain and aliases, outbound policy, extension providers for CUSTOM authorization.",
+        };
         var logLevel = new Option<string>("--log-level")
         {
             Description = "Least severe log level shown: debug, info (default), warn or error.",
@@ -68,6 +72,7 @@ internal static class ControlCommand
             caCerts,
             certTtl,
             requireTokens,
+            meshConfig,
             logLevel,
         };
         command.SetAction(async (parsed, cancel) =>
@@ -92,6 +97,9 @@ internal static class ControlCommand
             ControlPlane plane;
             try
             {
+                var mesh = parsed.GetValue(meshConfig) is { } meshFile
+                    ? Weft.Control.Model.MeshConfigReader.Read(await ReadMeshConfigAsync(meshFile, cancel), meshFile)
+                    : Weft.Control.Model.MeshConfig.Default;
                 plane = await ControlPlane.StartAsync(new ControlPlaneOptions
                 {
                     ConfigDirectory = directory,
@@ -102,11 +110,17 @@ internal static class ControlCommand
                     CaCertsDirectory = parsed.GetValue(caCerts),
                     WorkloadCertTtl = Durations.ParsePositive(parsed.GetValue(certTtl)!, "--workload-cert-ttl"),
                     RequireTokens = parsed.GetValue(requireTokens),
+                    Mesh = mesh,
                 }, loggers, cancel);
             }
             catch (FormatException e)
             {
                 stderr.WriteLine($"weft control: {e.Message}");
+                return WeftCommand.ExitUsage;
+            }
+            catch (FileNotFoundException e)
+            {
+                stderr.WriteLine($"weft control: mesh config {e.FileName} does not exist");
                 return WeftCommand.ExitUsage;
             }
             catch (CaException e)
@@ -139,4 +153,7 @@ internal static class ControlCommand
         });
         return command;
     }
+
+    private static Task<string> ReadMeshConfigAsync(string path, CancellationToken cancel) =>
+        File.Exists(path) ? File.ReadAllTextAsync(path, cancel) : throw new FileNotFoundException("no such file", path);
 }

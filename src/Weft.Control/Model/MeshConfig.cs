@@ -13,6 +13,15 @@ public sealed record MeshConfig
 
     public string TrustDomain { get; init; } = "cluster.local";
 
+    /// <summary>
+    /// <c>trustDomainAliases</c>: trust domains treated as this one, so identities under an old trust domain keep
+    /// matching AuthorizationPolicy principals during a migration.
+    /// </summary>
+    public IReadOnlyList<string> TrustDomainAliases { get; init; } = [];
+
+    /// <summary><c>extensionProviders</c>: the external authorization services CUSTOM AuthorizationPolicies name.</summary>
+    public IReadOnlyList<ExtensionProvider> ExtensionProviders { get; init; } = [];
+
     /// <summary>ALLOW_ANY (default) sends unknown destinations to PassthroughCluster; REGISTRY_ONLY blocks them.</summary>
     public bool AllowAny { get; init; } = true;
 

@@ -42,6 +42,7 @@ public sealed class PushContext
         _anyRuleSelects = _destinationRules.Any(r => r.Spec.WorkloadSelector?.MatchLabels is { Count: > 0 });
         _sidecars = config.OfKind("Sidecar");
         Gateways = config.OfKind("Gateway");
+        AuthorizationPolicies = AuthorizationPolicyIndex.Build(config, mesh.RootNamespace);
         LabelsMatter = ProxyClasses.LabelsMatter(config, mesh);
         AnyHeadless = registry.Services.Any(s => s.Resolution == Resolution.Passthrough && s.Addresses.Count == 0);
         if (previous is not null && changedKinds is not null && ReferenceEquals(previous.Registry, registry) && ReferenceEquals(previous.Mesh, mesh)
@@ -97,6 +98,9 @@ public sealed class PushContext
     public VirtualServiceIndex VirtualServices { get; }
 
     public IReadOnlyList<StoredResource> Gateways { get; }
+
+    /// <summary>The AuthorizationPolicies in force, by namespace, and which apply to a workload.</summary>
+    internal AuthorizationPolicyIndex AuthorizationPolicies { get; }
 
     /// <summary>Services with this exact host, one per declaring namespace.</summary>
     public IReadOnlyList<MeshService> ServicesByHost(string host) => _servicesByHost.TryGetValue(host, out var list) ? list : [];

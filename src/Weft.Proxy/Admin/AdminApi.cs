@@ -107,6 +107,7 @@ internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, 
     {
         var text = new StringBuilder(4096);
         telemetry.Metrics.Render(text);
+        Authorization.AuthorizationStats.Render(text, state.Current);
         text.Append("# TYPE weft_access_log_dropped_total counter\n")
             .Append("weft_access_log_dropped_total ").Append(telemetry.Logs.Dropped).Append('\n');
         return WriteAsync(context, 200, PrometheusText.ContentType, text.ToString());

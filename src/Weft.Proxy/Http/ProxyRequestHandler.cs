@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Weft.Proxy.Listeners;
+using Weft.Proxy.Authorization;
 using Weft.Proxy.Snapshot;
 using Weft.Proxy.Snapshot.Listeners;
 using Weft.Proxy.Snapshot.Matching;
@@ -64,11 +65,32 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
         ListenerModel? listener;
         LocalDestination destination;
         FilterChainModel? chain;
+
+        // Known when the chain is chosen per request; a chain chosen for the connection had its network authorization then.
+        ConnectionFacts? facts = null;
         if (context.Features.Get<ConnectionRoute>() is { } route)
         {
-            // The connection's listener chose the chain when it was accepted.
-            listener = route.Listener;
-            chain = route.Chain;
+            // The connection's listener chose the chain when it was accepted; after a configuration change the request
+            // chooses again by the same facts (and passes the new chain's network authorization).
+            if (route.Snapshot == snapshot)
+            {
+                listener = route.Listener;
+                chain = route.Chain;
+            }
+            else
+            {
+                listener = snapshot.ListenerNamed(route.Listener.Name);
+                if (listener is null)
+                {
+                    context.Response.Headers.Connection = "close";
+                    await LocalReplies.SendAsync(context, StatusCodes.Status404NotFound, string.Empty, ResponseFlags.NoRoute).ConfigureAwait(false);
+                    return;
+                }
+
+                chain = listener.SelectChain(route.Facts);
+                facts = route.Facts;
+            }
+
             destination = route.Destination
                 ?? (listener.Direction == TrafficDirection.Inbound ? LocalDestination.Inbound(authority, listener) : LocalDestination.Outbound(authority));
         }
@@ -100,7 +122,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
             }
 
             var connection = context.Connection;
-            var facts = new ConnectionFacts(
+            facts = new ConnectionFacts(
                 destination.Address,
                 destination.Port,
                 connection.RemoteIpAddress ?? System.Net.IPAddress.Loopback,
@@ -114,6 +136,11 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
         info.FilterChain = chain?.Name ?? string.Empty;
         switch (chain?.Action)
         {
+            case HttpChain guarded when !ConnectionAllowed(context, guarded.Authorization, facts, info):
+            case TcpChain tcp2 when !ConnectionAllowed(context, tcp2.Authorization, facts, info):
+                // Envoy closes a connection its network RBAC refuses.
+                context.Abort();
+                break;
             case HttpChain http:
                 await ServeAsync(context, snapshot, http.Manager, destination, info).ConfigureAwait(false);
                 break;
@@ -148,14 +175,6 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
             return Task.CompletedTask;
         }, (server, context));
 
-        if (manager.DenyUnevaluatedAuthorization)
-        {
-            LogAuthorizationDenied(log, info.Listener, info.FilterChain);
-            // Envoy's RBAC filter sets no response flag, only this body.
-            await LocalReplies.SendAsync(context, StatusCodes.Status403Forbidden, "RBAC: access denied", string.Empty).ConfigureAwait(false);
-            return;
-        }
-
         if (HttpMethods.IsConnect(context.Request.Method))
         {
             // Envoy answers CONNECT with 403 unless the connection manager's upgrade_configs allow it (never here).
@@ -189,7 +208,48 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
         }
 
         var isInternal = RequestHeaders.IsInternalRequest(context, manager);
+
+        // Taken before the connection manager appends the peer to X-Forwarded-For, as Envoy decides it.
+        var remote = manager.Authorization is null ? null : DownstreamAddress.Remote(context, manager);
         RequestHeaders.Apply(context, manager, isInternal);
+        var request = new RouteRequest
+        {
+            Method = context.Request.Method,
+            Authority = host,
+            Path = path,
+            Scheme = context.Request.Scheme,
+            Headers = context.Request.Headers,
+        };
+
+        // The authorization filters run after the connection manager's processing and before the router.
+        if (manager.Authorization is { } authorization)
+        {
+            var input = new AuthorizationInput
+            {
+                Request = request,
+                DirectRemoteAddress = context.Connection.RemoteIpAddress ?? System.Net.IPAddress.Loopback,
+                DirectRemotePort = context.Connection.RemotePort,
+                RemoteAddress = remote!,
+                DestinationAddress = destination.Address,
+                DestinationPort = destination.Port,
+                Peer = context.Features.Get<PeerIdentity>(),
+                Metadata = info.Metadata ??= new DynamicMetadata(),
+            };
+            var verdict = authorization.Evaluate(input, out var shadowDenied);
+            if (shadowDenied)
+            {
+                LogShadowDenied(log, request.Method, request.Path, info.Listener, info.FilterChain);
+            }
+
+            if (!verdict.Allowed)
+            {
+                LogDenied(log, request.Method, request.Path, info.Listener, info.FilterChain, verdict.Details);
+                info.Details = verdict.Details;
+                await LocalReplies.SendAsync(context, verdict.Status, verdict.Body, verdict.Flags).ConfigureAwait(false);
+                return;
+            }
+        }
+
         var routes = snapshot.RoutesFor(manager);
         if (routes is null)
         {
@@ -202,14 +262,6 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
             RequestHeaders.RemoveInternalOnly(context.Request.Headers, routes.InternalOnlyHeaders);
         }
 
-        var request = new RouteRequest
-        {
-            Method = context.Request.Method,
-            Authority = host,
-            Path = path,
-            Scheme = context.Request.Scheme,
-            Headers = context.Request.Headers,
-        };
         await router.RouteAsync(context, snapshot, manager, routes, request, destination, isInternal).ConfigureAwait(false);
     }
 
@@ -257,6 +309,30 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
     [LoggerMessage(EventId = 300, Level = LogLevel.Debug, Message = "no filter chain of listener {Listener} takes {Destination}")]
     private static partial void LogNoChain(ILogger log, string listener, string destination);
 
-    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "denied a request on listener {Listener} chain {Chain}: it carries authorization (RBAC) rules, which weft proxy does not evaluate yet")]
-    private static partial void LogAuthorizationDenied(ILogger log, string listener, string chain);
+    /// <summary>Checks a chain's network authorization (network RBAC before the terminal filter), if it has any.</summary>
+    private bool ConnectionAllowed(HttpContext context, NetworkAuthorization? authorization, ConnectionFacts? facts, ProxyRequestInfo info)
+    {
+        if (authorization is null || facts is null)
+        {
+            return true;
+        }
+
+        var input = NetworkAuthorization.Input(facts, context.Features.Get<PeerIdentity>());
+        if (authorization.Evaluate(input, out var policy))
+        {
+            return true;
+        }
+
+        LogConnectionDenied(log, facts.SourceAddress, info.Listener, info.FilterChain, policy ?? "none");
+        return false;
+    }
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Debug, Message = "authorization denied {Method} {Path} on listener {Listener} chain {Chain}: {Details}")]
+    private static partial void LogDenied(ILogger log, string method, string path, string listener, string chain, string details);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Debug, Message = "shadow (dry-run) authorization rules would deny {Method} {Path} on listener {Listener} chain {Chain}")]
+    private static partial void LogShadowDenied(ILogger log, string method, string path, string listener, string chain);
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Debug, Message = "network authorization closed a connection from {Source} on listener {Listener} chain {Chain} (policy {Policy})")]
+    private static partial void LogConnectionDenied(ILogger log, System.Net.IPAddress source, string listener, string chain, string policy);
 }

@@ -38,6 +38,12 @@ internal sealed class ProxyRequestInfo
     /// <summary>Envoy's <c>%RESPONSE_CODE_DETAILS%</c> when whoever answered knows it; otherwise derived from the flag.</summary>
     public string Details { get; set; } = string.Empty;
 
+    /// <summary>
+    /// The request's dynamic metadata, created by the first filter that writes any (JWT authentication must leave the
+    /// token's claims here before authorization runs); null while none has.
+    /// </summary>
+    public Authorization.DynamicMetadata? Metadata { get; set; }
+
     // What telemetry keeps between the start and the end of the request.
     internal HttpContext? Context { get; set; }
 

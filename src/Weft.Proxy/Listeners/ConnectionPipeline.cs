@@ -216,10 +216,18 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
             detected.ApplicationProtocols,
             detected.ServerName);
         var chain = listener.SelectChain(facts);
+        var authorization = chain?.Action switch { HttpChain h => h.Authorization, TcpChain t => t.Authorization, _ => null };
+        if (authorization is not null && !authorization.Allows(facts, connection.Features.Get<Authorization.PeerIdentity>()))
+        {
+            // Envoy closes a connection its network RBAC refuses.
+            LogConnectionDenied(log, listener.Name, chain!.Name, destination.Authority);
+            return;
+        }
+
         switch (chain?.Action)
         {
             case HttpChain:
-                connection.Features.Set(new ConnectionRoute(listener, chain, requestsNameDestination ? null : destination));
+                connection.Features.Set(new ConnectionRoute(listener, chain!, requestsNameDestination ? null : destination, facts, snapshot));
                 await HttpAsync(connection, next, detected).ConfigureAwait(false);
                 break;
             case TcpChain proxy:
@@ -269,6 +277,9 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
         var address = local?.Address ?? IPAddress.Loopback;
         return new LocalDestination(address.ToString(), address, capture?.Port ?? local?.Port ?? 0);
     }
+
+    [LoggerMessage(EventId = 404, Level = LogLevel.Debug, Message = "listener {Listener} chain {Chain}: network authorization refused the connection to {Destination}; closed")]
+    private static partial void LogConnectionDenied(ILogger log, string listener, string chain, string destination);
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Debug, Message = "no filter chain of listener {Listener} takes the connection to {Destination} (transport {Transport}, server name {ServerName}): closed")]
     private static partial void LogNoChain(ILogger log, string listener, string destination, string transport, string serverName);

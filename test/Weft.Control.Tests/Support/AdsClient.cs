@@ -92,6 +92,20 @@ internal sealed class AdsClient : IAsyncDisposable
 
     public async Task<DiscoveryResponse> ReceiveAsync() => await _responses.Reader.ReadAsync().AsTask().WaitAsync(Wait);
 
+    /// <summary>The next response if one comes within <paramref name="quiet"/>; null when none does (nothing was pushed).</summary>
+    public async Task<DiscoveryResponse?> ReceiveWithinAsync(TimeSpan quiet)
+    {
+        using var timeout = new CancellationTokenSource(quiet);
+        try
+        {
+            return await _responses.Reader.ReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     public Task SendDeltaAsync(DeltaDiscoveryRequest request)
     {
         request.Node ??= Node;

@@ -1,3 +1,4 @@
+using Weft.Control.Generators.Authorization;
 using Weft.Control.Generators.Listeners;
 using Weft.Control.Model;
 using Weft.Control.Push;
@@ -23,6 +24,7 @@ internal static class GatewayListeners
         var chainsByListener = new Dictionary<string, (string Bind, int Port, List<ChainOptions> Chains)>(StringComparer.Ordinal);
         var order = new List<string>();
         var sniHostsByPort = new Dictionary<int, Dictionary<string, string>>();
+        var authorization = AuthorizationFilters.For(proxy, push);
         foreach (var port in merged.Ports)
         {
             var servers = merged.Servers(port);
@@ -37,13 +39,13 @@ internal static class GatewayListeners
             var chains = new List<ChainOptions>();
             if (Protocols.Parse(port.Protocol).IsHttp())
             {
-                chains.AddRange(GatewayChains.Http(servers[0]));
+                chains.AddRange(GatewayChains.Http(servers[0]).Select(c => Authorized(c, authorization)));
             }
             else
             {
                 foreach (var server in servers)
                 {
-                    chains.AddRange(server.IsHttpsTermination ? GatewayChains.Https(server) : GatewayChains.Tcp(proxy, push, server, sniHosts));
+                    chains.AddRange((server.IsHttpsTermination ? GatewayChains.Https(server) : GatewayChains.Tcp(proxy, push, server, sniHosts)).Select(c => Authorized(c, authorization)));
                 }
             }
 
@@ -66,6 +68,29 @@ internal static class GatewayListeners
                 yield return Write(name, bind, port, chains);
             }
         }
+    }
+
+    /// <summary>
+    /// A chain with the gateway's authorization filters, as Istio puts them on gateways too: before fault, CORS and the
+    /// router in a connection manager, before the network filters of a TCP chain.
+    /// </summary>
+    private static ChainOptions Authorized(ChainOptions chain, AuthorizationFilters authorization)
+    {
+        if (ReferenceEquals(authorization, AuthorizationFilters.None))
+        {
+            return chain;
+        }
+
+        if (chain.Http is { } manager)
+        {
+            var own = manager.HttpFilters.ToArray();
+            manager.HttpFilters.Clear();
+            manager.HttpFilters.AddRange(authorization.Http);
+            manager.HttpFilters.AddRange(own);
+            return chain;
+        }
+
+        return chain with { NetworkFilters = [.. authorization.Tcp, .. chain.NetworkFilters] };
     }
 
     private static Listener Write(string name, string bind, int port, List<ChainOptions> chains)

@@ -1,3 +1,4 @@
+using Weft.Control.Generators.Authorization;
 using Weft.Control.Registry;
 using Weft.Xds;
 using Http2ProtocolOptions = Weft.Xds.Envoy.Config.Core.V3.Http2ProtocolOptions;
@@ -22,14 +23,14 @@ internal static class InboundFilters
 
     public static Filter Tcp(InboundChainConfig config) => TcpProxies.ToCluster(config.Cluster);
 
-    public static Filter Http(InboundChainConfig config)
+    /// <summary>The connection manager; the workload's authorization filters go before fault, CORS and the router.</summary>
+    public static Filter Http(InboundChainConfig config, AuthorizationFilters authorization)
     {
         var manager = new HttpConnectionManager
         {
             StatPrefix = config.StatPrefix,
             CodecType = HttpConnectionManager.Types.CodecType.Auto,
             RouteConfig = RouteConfiguration(config),
-            HttpFilters = { HttpFilters.Fault(), HttpFilters.Cors(), HttpFilters.Router() },
             ServerName = ConnectionManagers.InboundServerName,
             ForwardClientCertDetails = HttpConnectionManager.Types.ForwardClientCertDetails.AppendForward,
             SetCurrentClientCertDetails = new HttpConnectionManager.Types.SetCurrentClientCertDetails { Subject = true, Uri = true, Dns = true },
@@ -38,6 +39,10 @@ internal static class InboundFilters
             PathWithEscapedSlashesAction = HttpConnectionManager.Types.PathWithEscapedSlashesAction.KeepUnchanged,
             UpgradeConfigs = { new HttpConnectionManager.Types.UpgradeConfig { UpgradeType = "websocket" } },
         };
+        manager.HttpFilters.AddRange(authorization.Http);
+        manager.HttpFilters.Add(HttpFilters.Fault());
+        manager.HttpFilters.Add(HttpFilters.Cors());
+        manager.HttpFilters.Add(HttpFilters.Router());
         if (config.Port.Protocol is Protocol.Http2 or Protocol.Grpc or Protocol.GrpcWeb)
         {
             manager.Http2ProtocolOptions = new Http2ProtocolOptions();

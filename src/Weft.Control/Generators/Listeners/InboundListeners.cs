@@ -1,3 +1,4 @@
+using Weft.Control.Generators.Authorization;
 using Weft.Control.Model;
 using Weft.Control.Push;
 using Weft.Control.Registry;
@@ -19,11 +20,12 @@ internal static class InboundListeners
     public static IEnumerable<Listener> Build(ProxyNode proxy, PushContext push)
     {
         var addresses = ProxyAddresses.For(proxy);
+        var authorization = AuthorizationFilters.For(proxy, push);
         var virtualChains = new List<FilterChain>();
         var bound = new List<Listener>();
         foreach (var config in InboundChainConfigs.Build(proxy, push))
         {
-            var chains = Chains(config);
+            var chains = Chains(config, authorization);
             if (config.BindToPort)
             {
                 bound.Add(Listener(config.Name(ListenerProtocol.Tcp), Envoy.SocketAddress(config.Bind, config.TargetPort), chains, bindToPort: true, proxy, push.Mesh));
@@ -37,11 +39,12 @@ internal static class InboundListeners
         if (!ProxyAddresses.NoInterception(proxy))
         {
             var all = new List<FilterChain> { Blackhole(push.Mesh) };
-            all.AddRange(Chains(new InboundChainConfig(
+            var passthrough = new InboundChainConfig(
                 ResourceNames.InboundPassthroughCluster, new ServicePort(ResourceNames.VirtualInboundListener, 0, Protocol.Unsupported), 0, string.Empty, BindToPort: false, string.Empty)
             {
                 Passthrough = true,
-            }));
+            };
+            all.AddRange(Chains(passthrough, authorization));
             all.AddRange(virtualChains);
             yield return Listener(
                 ResourceNames.VirtualInboundListener, Envoy.SocketAddress(addresses.Wildcard, push.Mesh.ProxyInboundListenPort), all, bindToPort: false, proxy, push.Mesh);
@@ -53,7 +56,8 @@ internal static class InboundListeners
         }
     }
 
-    private static List<FilterChain> Chains(InboundChainConfig config)
+    /// <summary>A port's chains; authorization applies to every one of them, the passthrough chains included.</summary>
+    private static List<FilterChain> Chains(InboundChainConfig config, AuthorizationFilters authorization)
     {
         var chains = new List<FilterChain>();
         foreach (var option in InboundMatchOption.Plaintext(ListenerProtocols.Of(config.Port.Protocol)))
@@ -65,13 +69,18 @@ internal static class InboundListeners
                 match.DestinationPort = (uint)config.TargetPort;
             }
 
-            chains.Add(new FilterChain
+            var chain = new FilterChain { Name = config.Name(option.Protocol), FilterChainMatch = match, Metadata = config.Metadata };
+            if (option.Protocol == ListenerProtocol.Http)
             {
-                Name = config.Name(option.Protocol),
-                FilterChainMatch = match,
-                Metadata = config.Metadata,
-                Filters = { option.Protocol == ListenerProtocol.Http ? InboundFilters.Http(config) : InboundFilters.Tcp(config) },
-            });
+                chain.Filters.Add(InboundFilters.Http(config, authorization));
+            }
+            else
+            {
+                chain.Filters.AddRange(authorization.Tcp);
+                chain.Filters.Add(InboundFilters.Tcp(config));
+            }
+
+            chains.Add(chain);
         }
 
         return chains;

@@ -54,11 +54,8 @@ internal sealed record ConnectionManagerModel
     /// <summary>Upgrade types (e.g. "websocket") the manager lets through.</summary>
     public IReadOnlySet<string> Upgrades { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>
-    /// Set when the filter chain holds an authorization (RBAC) filter with rules: this proxy cannot evaluate them yet and
-    /// denies instead of letting requests through unchecked.
-    /// </summary>
-    public bool DenyUnevaluatedAuthorization { get; init; }
+    /// <summary>The manager's authorization filters (RBAC, ext_authz) in order; null when it has none.</summary>
+    public Authorization.HttpAuthorization? Authorization { get; init; }
 
     /// <summary>The file access logs the manager writes its requests to (<c>access_log</c>).</summary>
     public IReadOnlyList<Telemetry.AccessLog.AccessLogConfig> AccessLogs { get; init; } = [];

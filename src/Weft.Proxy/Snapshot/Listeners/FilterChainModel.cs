@@ -6,9 +6,11 @@ internal sealed record FilterChainModel(string Name, ChainMatch Match, ChainActi
 /// <summary>What a chain does: serve HTTP through a connection manager, proxy TCP, or something this proxy cannot do yet.</summary>
 internal abstract record ChainAction;
 
-internal sealed record HttpChain(ConnectionManagerModel Manager) : ChainAction;
+/// <param name="Authorization">Network authorization filters before the connection manager; null when none.</param>
+internal sealed record HttpChain(ConnectionManagerModel Manager, Authorization.NetworkAuthorization? Authorization = null) : ChainAction;
 
 /// <summary>A chain that proxies the connection's bytes to a cluster (<c>tcp_proxy</c>).</summary>
-internal sealed record TcpChain(TcpProxyModel Proxy) : ChainAction;
+/// <param name="Authorization">Network RBAC / ext_authz to check a connection with before proxying it; null when none.</param>
+internal sealed record TcpChain(TcpProxyModel Proxy, Authorization.NetworkAuthorization? Authorization = null) : ChainAction;
 
 internal sealed record UnsupportedChain(string Reason) : ChainAction;

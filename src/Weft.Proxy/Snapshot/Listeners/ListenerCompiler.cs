@@ -2,6 +2,7 @@ using System.Net;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Weft.Proxy.Snapshot.Filters;
+using Weft.Proxy.Authorization;
 using Weft.Proxy.Snapshot.Routes;
 using Weft.Proxy.Xds;
 using Weft.Xds;
@@ -179,7 +180,7 @@ internal static class ListenerCompiler
             throw new XdsRejectedException("it has no filters");
         }
 
-        var denyAll = false;
+        var authorization = new List<Filter>();
         ChainAction? action = null;
         for (var i = 0; i < chain.Filters.Count; i++)
         {
@@ -195,14 +196,14 @@ internal static class ListenerCompiler
                 case TypeUrls.HttpConnectionManager:
                     Terminal(filter, last);
                     var manager = ConnectionManager(Unpack<Hcm>(filter)) with { BufferLimit = bufferLimit };
-                    action = new HttpChain(denyAll ? manager with { DenyUnevaluatedAuthorization = true } : manager);
+                    action = new HttpChain(manager, NetworkAuthorization.Compile(authorization));
                     break;
                 case TypeUrls.TcpProxy:
                     Terminal(filter, last);
-                    action = new TcpChain(TcpProxyCompiler.Compile(Unpack<TcpProxy>(filter)));
+                    action = new TcpChain(TcpProxyCompiler.Compile(Unpack<TcpProxy>(filter)), NetworkAuthorization.Compile(authorization));
                     break;
-                case TypeUrls.NetworkRbac:
-                    denyAll |= Enforces(Unpack<NetworkRbac>(filter).Rules);
+                case var type when NetworkAuthorization.Handles(type):
+                    authorization.Add(filter);
                     break;
                 default:
                     throw new XdsRejectedException($"network filter {filter.Name} ({filter.TypedConfig?.TypeUrl ?? "no config"}) is not supported");
@@ -228,7 +229,7 @@ internal static class ListenerCompiler
 
     private static ConnectionManagerModel ConnectionManager(Hcm hcm)
     {
-        var (denyAll, filters) = HttpFilters(hcm);
+        var (authorization, filters) = HttpFilters(hcm);
         string? rds = null;
         RouteTable? inline = null;
         switch (hcm.RouteSpecifierCase)
@@ -287,7 +288,7 @@ internal static class ListenerCompiler
             StripTrailingHostDot = hcm.StripTrailingHostDot,
             Via = hcm.Via,
             Upgrades = Upgrades(hcm),
-            DenyUnevaluatedAuthorization = denyAll,
+            Authorization = authorization,
             HttpFilters = filters,
             AccessLogs = AccessLogs(hcm),
         };
@@ -321,12 +322,11 @@ internal static class ListenerCompiler
     }
 
     /// <summary>
-    /// Checks the HTTP filter chain: whether an RBAC filter holds rules this proxy would have to enforce, and the fault
-    /// and CORS filters in order (disabled ones too, since a route may enable them).
+    /// Checks the HTTP filter chain and compiles what runs before the router: its authorization filters (null when there
+    /// are none) and the fault and CORS filters in order (disabled ones too, since a route may enable them).
     /// </summary>
-    private static (bool Deny, IReadOnlyList<HttpFilterModel> Filters) HttpFilters(Hcm hcm)
+    private static (HttpAuthorization? Authorization, IReadOnlyList<HttpFilterModel> Filters) HttpFilters(Hcm hcm)
     {
-        var deny = false;
         var models = new List<HttpFilterModel>();
         foreach (var filter in hcm.HttpFilters)
         {
@@ -342,6 +342,7 @@ internal static class ListenerCompiler
         }
 
         var active = hcm.HttpFilters.Where(f => !f.Disabled).ToList();
+        var authorization = new List<HttpFilter>();
         for (var i = 0; i < active.Count; i++)
         {
             var filter = active[i];
@@ -367,9 +368,8 @@ internal static class ListenerCompiler
                     break;
                 case TypeUrls.HttpFault or TypeUrls.Cors:
                     break;
-                case TypeUrls.HttpRbac:
-                    var rbac = UnpackAny<HttpRbac>(filter.TypedConfig!, filter.Name);
-                    deny |= Enforces(rbac.Rules);
+                case var type when HttpAuthorization.Handles(type):
+                    authorization.Add(filter);
                     break;
                 default:
                     if (filter.IsOptional)
@@ -391,7 +391,7 @@ internal static class ListenerCompiler
             throw new XdsRejectedException("the connection manager has no HTTP filters (the router must be last)");
         }
 
-        return (deny, models);
+        return (HttpAuthorization.Compile(authorization, hcm.StatPrefix), models);
     }
 
     private static FaultPolicy Fault(HttpFilter filter)
@@ -405,17 +405,6 @@ internal static class ListenerCompiler
             throw new XdsRejectedException($"HTTP filter {filter.Name}: {e.Message}");
         }
     }
-
-    /// <summary>
-    /// Whether RBAC rules could deny a request: ALLOW rules always can (no policy allows nothing), DENY rules when they
-    /// hold a policy; LOG rules never deny.
-    /// </summary>
-    private static bool Enforces(Weft.Xds.Envoy.Config.Rbac.V3.RBAC? rules) => rules is not null && rules.Action switch
-    {
-        RbacAction.Allow => true,
-        RbacAction.Deny => rules.Policies.Count > 0,
-        _ => false,
-    };
 
     private static T Unpack<T>(Filter filter)
         where T : class, IMessage<T>, new() => UnpackAny<T>(filter.TypedConfig!, filter.Name);

@@ -86,6 +86,9 @@ internal sealed class HeaderMatch
 
     public bool Matches(RouteRequest request) => MatchesValue(request.Header(Name));
 
+    /// <summary>Matches a header's value as found (request headers, response headers); null when the header is absent.</summary>
+    public bool Matches(string? value) => MatchesValue(value);
+
     /// <summary>Matches the header's value as found elsewhere (response headers, say); null when the header is absent.</summary>
     public bool MatchesValue(string? value)
     {

@@ -1,0 +1,189 @@
+using System.Globalization;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Weft.Api.Documents;
+
+namespace Weft.Control.Model;
+
+/// <summary>
+/// Reads Istio's MeshConfig from YAML (the <c>mesh</c> file istiod reads, or the <c>istio</c> ConfigMap holding it under
+/// <c>data.mesh</c>) into <see cref="MeshConfig"/>, on top of Istio's defaults. Read: <c>rootNamespace</c>,
+/// <c>trustDomain</c>, <c>trustDomainAliases</c>, <c>outboundTrafficPolicy.mode</c>, <c>inboundTrafficPolicy.mode</c>,
+/// <c>connectTimeout</c>, <c>protocolDetectionTimeout</c>, <c>enableAutoMtls</c>, <c>h2UpgradePolicy</c> and the
+/// ext_authz kinds of <c>extensionProviders</c> (other kinds keep their name). Other MeshConfig fields are accepted and
+/// not used. A value of the wrong type is a <see cref="FormatException"/> naming the file, line and field.
+/// </summary>
+public static partial class MeshConfigReader
+{
+    public static MeshConfig Read(string text, string file, MeshConfig? baseline = null)
+    {
+        YamlDocument[] documents;
+        try
+        {
+            documents = YamlReader.Read(text, file).Where(d => d.Root is not null).ToArray();
+        }
+        catch (YamlLoadException e)
+        {
+            throw new FormatException($"{e.Location}: {e.Message}", e);
+        }
+
+        if (documents.Length != 1 || documents[0].Root is not MapNode root)
+        {
+            throw new FormatException($"{file}: a mesh config is one YAML object (MeshConfig, or the istio ConfigMap holding it under data.mesh)");
+        }
+
+        if (root["data"] is MapNode data && data["mesh"] is ScalarNode { Kind: ScalarKind.String } mesh)
+        {
+            return Read(mesh.Text, file, baseline);
+        }
+
+        return Read(root, baseline ?? MeshConfig.Default);
+    }
+
+    /// <summary>A MeshConfig object already parsed.</summary>
+    public static MeshConfig Read(MapNode root, MeshConfig baseline)
+    {
+        var mesh = baseline;
+        foreach (var entry in root.Entries)
+        {
+            var field = entry.Key;
+            var value = entry.Value;
+            mesh = field switch
+            {
+                "rootNamespace" => mesh with { RootNamespace = String(value, field) },
+                "trustDomain" => mesh with { TrustDomain = String(value, field) },
+                "trustDomainAliases" => mesh with { TrustDomainAliases = Strings(value, field) },
+                "outboundTrafficPolicy" => mesh with { AllowAny = Mode(value, field) != "REGISTRY_ONLY" },
+                "inboundTrafficPolicy" => mesh with { InboundToLocalhost = Mode(value, field) == "LOCALHOST" },
+                "connectTimeout" => mesh with { ConnectTimeout = Duration(value, field).ToTimeSpan() },
+                "protocolDetectionTimeout" => mesh with { ProtocolDetectionTimeout = Duration(value, field).ToTimeSpan() },
+                "enableAutoMtls" => mesh with { EnableAutoMtls = Bool(value, field) },
+                "h2UpgradePolicy" => mesh with { H2Upgrade = String(value, field) == "UPGRADE" },
+                "extensionProviders" => mesh with { ExtensionProviders = Items(value, field).Select((n, i) => Provider(n, $"{field}[{i}]")).ToArray() },
+                _ => mesh,
+            };
+        }
+
+        return mesh;
+    }
+
+    private static ExtensionProvider Provider(Node node, string path)
+    {
+        var map = Map(node, path);
+        var provider = new ExtensionProvider { Name = map["name"] is { } name ? String(name, path + ".name") : string.Empty };
+        foreach (var entry in map.Entries.Where(e => e.Key != "name"))
+        {
+            var at = path + "." + entry.Key;
+            provider = entry.Key switch
+            {
+                "envoyExtAuthzHttp" => provider with { Kind = entry.Key, EnvoyExtAuthzHttp = Http(Map(entry.Value, at), at) },
+                "envoyExtAuthzGrpc" => provider with { Kind = entry.Key, EnvoyExtAuthzGrpc = Grpc(Map(entry.Value, at), at) },
+                _ => provider with { Kind = entry.Key },
+            };
+        }
+
+        return provider;
+    }
+
+    private static ExtAuthzHttpProvider Http(MapNode map, string path)
+    {
+        var http = Common(new ExtAuthzHttpProvider(), map, path);
+        foreach (var entry in map.Entries)
+        {
+            var at = path + "." + entry.Key;
+            http = entry.Key switch
+            {
+                "pathPrefix" => http with { PathPrefix = String(entry.Value, at) },
+                "includeRequestHeadersInCheck" => http with { IncludeRequestHeadersInCheck = Strings(entry.Value, at) },
+                "includeHeadersInCheck" => http with { IncludeHeadersInCheck = Strings(entry.Value, at) },
+                "includeAdditionalHeadersInCheck" => http with
+                {
+                    IncludeAdditionalHeadersInCheck = Map(entry.Value, at).Entries.ToDictionary(e => e.Key, e => String(e.Value, at + "." + e.Key), StringComparer.Ordinal),
+                },
+                "headersToUpstreamOnAllow" => http with { HeadersToUpstreamOnAllow = Strings(entry.Value, at) },
+                "headersToDownstreamOnDeny" => http with { HeadersToDownstreamOnDeny = Strings(entry.Value, at) },
+                "headersToDownstreamOnAllow" => http with { HeadersToDownstreamOnAllow = Strings(entry.Value, at) },
+                _ => http,
+            };
+        }
+
+        return http;
+    }
+
+    private static ExtAuthzGrpcProvider Grpc(MapNode map, string path) => Common(new ExtAuthzGrpcProvider(), map, path);
+
+    private static T Common<T>(T provider, MapNode map, string path)
+        where T : ExtAuthzProvider
+    {
+        foreach (var entry in map.Entries)
+        {
+            var at = path + "." + entry.Key;
+            provider = entry.Key switch
+            {
+                "service" => provider with { Service = String(entry.Value, at) },
+                "port" => provider with { Port = (uint)Math.Clamp(Long(entry.Value, at), 0, uint.MaxValue) },
+                "timeout" => provider with { Timeout = Duration(entry.Value, at) },
+                "failOpen" => provider with { FailOpen = Bool(entry.Value, at) },
+                "statusOnError" => provider with { StatusOnError = String(entry.Value, at) },
+                "includeRequestBodyInCheck" => provider with { IncludeRequestBodyInCheck = Body(Map(entry.Value, at), at) },
+                _ => provider,
+            };
+        }
+
+        return provider;
+    }
+
+    private static ExtAuthzRequestBody Body(MapNode map, string path) => new(
+        map["maxRequestBytes"] is { } max ? (uint)Math.Clamp(Long(max, path + ".maxRequestBytes"), 0, uint.MaxValue) : 0,
+        map["allowPartialMessage"] is { } partial && Bool(partial, path + ".allowPartialMessage"),
+        map["packAsBytes"] is { } bytes && Bool(bytes, path + ".packAsBytes"));
+
+    private static string Mode(Node node, string path) => Map(node, path)["mode"] is { } mode ? String(mode, path + ".mode") : string.Empty;
+
+    private static MapNode Map(Node node, string path) => node as MapNode ?? throw Wrong(node, path, "an object");
+
+    private static IReadOnlyList<Node> Items(Node node, string path) => node switch
+    {
+        ListNode list => list.Items,
+        ScalarNode { IsNull: true } => [],
+        _ => throw Wrong(node, path, "a list"),
+    };
+
+    private static IReadOnlyList<string> Strings(Node node, string path) => Items(node, path).Select((n, i) => String(n, $"{path}[{i}]")).ToArray();
+
+    /// <summary>Any scalar as its text: Istio's JSON decoding takes <c>statusOnError: 403</c> as well as <c>"403"</c>.</summary>
+    private static string String(Node node, string path) => node is ScalarNode { IsNull: false } s ? s.Text : throw Wrong(node, path, "a string");
+
+    private static long Long(Node node, string path) => node is ScalarNode { Kind: ScalarKind.Int } s
+        ? s.AsLong()
+        : node is ScalarNode { Kind: ScalarKind.String } t && long.TryParse(t.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed)
+            ? parsed
+            : throw Wrong(node, path, "an integer");
+
+    private static bool Bool(Node node, string path) => node is ScalarNode { Kind: ScalarKind.Bool } s ? s.AsBool() : throw Wrong(node, path, "true or false");
+
+    /// <summary>A protobuf JSON duration: seconds with up to nine decimals and an <c>s</c>, e.g. <c>10s</c> or <c>0.002s</c>.</summary>
+    private static Duration Duration(Node node, string path)
+    {
+        var text = String(node, path);
+        if (!DurationSyntax().IsMatch(text))
+        {
+            throw Wrong(node, path, "a duration such as 10s or 0.5s");
+        }
+
+        try
+        {
+            return Google.Protobuf.WellKnownTypes.Duration.Parser.ParseJson("\"" + text + "\"");
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            throw Wrong(node, path, "a duration such as 10s or 0.5s");
+        }
+    }
+
+    private static FormatException Wrong(Node node, string path, string expected) =>
+        new($"{node.Location}: {path}: expected {expected}, found {node.TypeName}");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^-?[0-9]+(\.[0-9]{1,9})?s$")]
+    private static partial System.Text.RegularExpressions.Regex DurationSyntax();
+}

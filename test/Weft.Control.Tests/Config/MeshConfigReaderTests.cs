@@ -1,0 +1,60 @@
+using Weft.Control.Model;
+
+namespace Weft.Control.Tests.Config;
+
+/// <summary>Istio's mesh config as <c>weft control --mesh-config</c> reads it.</summary>
+public sealed class MeshConfigReaderTests
+{
+    [Fact]
+    public void Reads_the_fields_weft_uses_over_istios_defaults()
+    {
+        var mesh = MeshConfigReader.Read("""
+            rootNamespace: mesh-root
+            trustDomain: example.org
+            trustDomainAliases: [old.example.org]
+            outboundTrafficPolicy: {mode: REGISTRY_ONLY}
+            connectTimeout: 2.5s
+            defaultConfig: {concurrency: 2}
+            extensionProviders:
+            - name: opa
+              envoyExtAuthzGrpc: {service: opa.policy.svc.cluster.local, port: 9191, timeout: 0.5s, failOpen: true, statusOnError: "503"}
+            - name: zipkin
+              zipkin: {service: zipkin.istio-system.svc.cluster.local, port: 9411}
+            """, "mesh.yaml");
+
+        Assert.Equal("mesh-root", mesh.RootNamespace);
+        Assert.Equal("example.org", mesh.TrustDomain);
+        Assert.Equal(["old.example.org"], mesh.TrustDomainAliases);
+        Assert.False(mesh.AllowAny);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), mesh.ConnectTimeout);
+        Assert.True(mesh.EnableAutoMtls);
+        var opa = mesh.ExtensionProviders[0].EnvoyExtAuthzGrpc!;
+        Assert.Equal(("opa.policy.svc.cluster.local", 9191u, 500L, true, "503"), (opa.Service, opa.Port, (long)opa.Timeout!.ToTimeSpan().TotalMilliseconds, opa.FailOpen, opa.StatusOnError));
+        Assert.Equal(("zipkin", "zipkin"), (mesh.ExtensionProviders[1].Name, mesh.ExtensionProviders[1].Kind));
+        Assert.Null(mesh.ExtensionProviders[1].EnvoyExtAuthzGrpc);
+    }
+
+    [Fact]
+    public void Reads_the_mesh_out_of_the_istio_config_map()
+    {
+        var mesh = MeshConfigReader.Read("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: istio, namespace: istio-system}
+            data:
+              mesh: |-
+                trustDomain: corp.local
+            """, "istio.yaml");
+        Assert.Equal("corp.local", mesh.TrustDomain);
+    }
+
+    [Theory]
+    [InlineData("trustDomainAliases: old.td", "mesh.yaml:1: trustDomainAliases: expected a list, found string")]
+    [InlineData("connectTimeout: 10 seconds", "mesh.yaml:1: connectTimeout: expected a duration such as 10s or 0.5s, found string")]
+    [InlineData("extensionProviders: [{name: a, envoyExtAuthzHttp: {port: many}}]", "extensionProviders[0].envoyExtAuthzHttp.port: expected an integer, found string")]
+    public void A_value_of_the_wrong_type_is_one_sentence_with_file_line_and_field(string yaml, string message)
+    {
+        var error = Assert.Throws<FormatException>(() => MeshConfigReader.Read(yaml, "mesh.yaml"));
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+}
