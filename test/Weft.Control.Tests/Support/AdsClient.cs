@@ -132,8 +132,9 @@ internal sealed class AdsClient : IAsyncDisposable
         {
             await _reader.WaitAsync(TimeSpan.FromSeconds(5));
         }
-        catch (Exception e) when (e is RpcException or TimeoutException or OperationCanceledException)
+        catch (Exception e) when (e is RpcException or TimeoutException or OperationCanceledException or ObjectDisposedException)
         {
+            // The reader ends however the disposed call makes it end; a call disposed mid-read throws ObjectDisposedException.
         }
 
         _channel.Dispose();
