@@ -37,6 +37,16 @@ else
   echo "test.sh: node/npm NOT found; grpc-js-xds interop tests will be SKIPPED"
 fi
 
+# The proxy's capture test installs an iptables REDIRECT rule (as Istio's init does); it needs root and iptables.
+# Without them it skips and says so; as root on Debian we try to install iptables first.
+if ! command -v iptables >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  if (apt-get install -y -q iptables >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q iptables >/dev/null 2>&1; }); then
+    echo "test.sh: installed iptables for the proxy's capture test"
+  else
+    echo "test.sh: could not install iptables; the proxy's capture test will be SKIPPED"
+  fi
+fi
+
 dotnet restore Weft.slnx -v q
 dotnet build Weft.slnx -c Release --no-restore -v q -nologo -clp:ErrorsOnly
 
