@@ -54,7 +54,7 @@ public sealed class DeltaXdsTests : IAsyncLifetime
         Assert.Equal(TypeUrls.ClusterLoadAssignment, added.TypeUrl);
         Assert.Equal(["outbound|80||c"], added.ResourceNamesSubscribe);
         Assert.Empty(added.ResourceNamesUnsubscribe);
-        await WaitFor(() => consumer.Last.Clusters.Resources.Count == 3, "the third cluster is added to the two held");
+        await XdsClientRun.WaitFor(() => consumer.Last.Clusters.Resources.Count == 3, "the third cluster is added to the two held");
         Assert.Equal("2", consumer.Last.Clusters.Version);
 
         // Removing a cluster drops it and unsubscribes its endpoints.
@@ -64,7 +64,7 @@ public sealed class DeltaXdsTests : IAsyncLifetime
         Assert.Equal(TypeUrls.ClusterLoadAssignment, dropped.TypeUrl);
         Assert.Empty(dropped.ResourceNamesSubscribe);
         Assert.Equal(["outbound|80||a"], dropped.ResourceNamesUnsubscribe);
-        await WaitFor(() => consumer.Last.Clusters.Resources.Count == 2, "the removed cluster is gone");
+        await XdsClientRun.WaitFor(() => consumer.Last.Clusters.Resources.Count == 2, "the removed cluster is gone");
         Assert.Equal(["outbound|80||b", "outbound|80||c"], consumer.Last.Clusters.Resources.Keys.Order(StringComparer.Ordinal));
     }
 
@@ -86,7 +86,7 @@ public sealed class DeltaXdsTests : IAsyncLifetime
         Assert.Equal(refused.Nonce, nack.ResponseNonce);
         Assert.NotNull(nack.ErrorDetail);
         Assert.Contains("CDS bad: cannot use this one", nack.ErrorDetail.Message, StringComparison.Ordinal);
-        await WaitFor(() => consumer.Last.Clusters.LastRejection is not null, "the refusal is recorded");
+        await XdsClientRun.WaitFor(() => consumer.Last.Clusters.LastRejection is not null, "the refusal is recorded");
         Assert.Equal(["good"], consumer.Last.Clusters.Resources.Keys.ToArray());
         Assert.Equal("1", consumer.Last.Clusters.Version);
     }
@@ -104,7 +104,7 @@ public sealed class DeltaXdsTests : IAsyncLifetime
         await stream.NextRequestAsync(); // LDS
         await stream.RespondAsync(TypeUrls.ClusterLoadAssignment, "7", [], XdsResources.Assignment("outbound|80||a", ("127.0.0.1", 9)));
         await stream.NextRequestAsync(); // ACK
-        await WaitFor(() => consumer.Last.Endpoints.Received, "endpoints are held");
+        await XdsClientRun.WaitFor(() => consumer.Last.Endpoints.Received, "endpoints are held");
 
         await _server.StopAsync();
         await _server.RestartAsync();
@@ -141,7 +141,7 @@ public sealed class DeltaXdsTests : IAsyncLifetime
         // Before the edit one answer in ten is v2; fifty in a row (a chance of 1e-50 at 90/10) says the edit arrived.
         mesh.SetWeights(0, 100);
         var run = 0;
-        await WaitFor(
+        await XdsClientRun.WaitFor(
             async () =>
             {
                 run = await (await proxy.GetAsync(CanaryMesh.Host)).Content.ReadAsStringAsync() == "v2" ? run + 1 : 0;
@@ -150,7 +150,7 @@ public sealed class DeltaXdsTests : IAsyncLifetime
             "fifty answers in a row come from v2");
     }
 
-    private ClientRun Run(RecordingConsumer consumer) => new(new XdsClient(
+    private XdsClientRun Run(RecordingConsumer consumer) => new(new XdsClient(
         new XdsClientOptions
         {
             Address = _server.Address,
@@ -162,41 +162,4 @@ public sealed class DeltaXdsTests : IAsyncLifetime
         },
         consumer,
         NullLogger<XdsClient>.Instance));
-
-    private static Task WaitFor(Func<bool> condition, string what) => WaitFor(() => Task.FromResult(condition()), what);
-
-    private static async Task WaitFor(Func<Task<bool>> condition, string what)
-    {
-        using var timeout = new CancellationTokenSource(FakeAdsServer.Wait);
-        while (!await condition())
-        {
-            if (timeout.IsCancellationRequested)
-            {
-                throw new TimeoutException("timed out waiting until " + what);
-            }
-
-            await Task.Delay(10);
-        }
-    }
-
-    private sealed class ClientRun : IAsyncDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
-        private readonly XdsClient _client;
-
-        public ClientRun(XdsClient client)
-        {
-            _client = client;
-            _loop = client.RunAsync(_stop.Token);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            await _loop.WaitAsync(FakeAdsServer.Wait);
-            await _client.DisposeAsync();
-            _stop.Dispose();
-        }
-    }
 }

@@ -54,7 +54,7 @@ public sealed class XdsClientTests : IAsyncLifetime
         Assert.Equal(TypeUrls.RouteConfiguration, rds.TypeUrl);
         Assert.Equal(["80", "8080"], rds.ResourceNames);
 
-        await WaitFor(() => consumer.Last.Listeners.Received, "listeners handed on");
+        await XdsClientRun.WaitFor(() => consumer.Last.Listeners.Received, "listeners handed on");
         Assert.Equal(
             ["endpoints (EDS) of 2 cluster(s) not received: outbound|80||a, outbound|80||b", "route configuration(s) (RDS) not received: 80, 8080"],
             consumer.Last.Missing());
@@ -67,7 +67,7 @@ public sealed class XdsClientTests : IAsyncLifetime
         var routes = await stream.RespondAsync(TypeUrls.RouteConfiguration, "v1", XdsResources.Routes("80"), XdsResources.Routes("8080"));
         AssertAck(await stream.NextRequestAsync(), routes);
 
-        await WaitFor(() => consumer.Last.Routes.Received, "the routes are handed on");
+        await XdsClientRun.WaitFor(() => consumer.Last.Routes.Received, "the routes are handed on");
         var last = consumer.Last;
         Assert.Empty(last.Missing());
         Assert.Equal(3, last.Clusters.Resources.Count);
@@ -98,7 +98,7 @@ public sealed class XdsClientTests : IAsyncLifetime
         Assert.Equal(["b"], eds.ResourceNames);
         Assert.Equal(endpoints.Nonce, eds.ResponseNonce);
         Assert.Equal("e1", eds.VersionInfo);
-        await WaitFor(() => consumer.Last.Endpoints.Resources.Count == 0, "a's endpoints are forgotten");
+        await XdsClientRun.WaitFor(() => consumer.Last.Endpoints.Resources.Count == 0, "a's endpoints are forgotten");
 
         // A new listener names a new route configuration.
         var listeners = await stream.RespondAsync(TypeUrls.Listener, "l1", XdsResources.HttpListener(9090));
@@ -120,7 +120,7 @@ public sealed class XdsClientTests : IAsyncLifetime
 
         var bad = await stream.RespondAsync(TypeUrls.Cluster, "v2", XdsResources.StaticCluster("ok2", ("127.0.0.1", 1)), XdsResources.StaticCluster("broken", ("127.0.0.1", 2)));
         var nack = await stream.NextRequestAsync();
-        await WaitFor(() => consumer.Last.Clusters.LastRejection is not null, "the rejection is recorded");
+        await XdsClientRun.WaitFor(() => consumer.Last.Clusters.LastRejection is not null, "the rejection is recorded");
         Assert.Equal(TypeUrls.Cluster, nack.TypeUrl);
         Assert.Equal(bad.Nonce, nack.ResponseNonce);
         Assert.Equal("v1", nack.VersionInfo); // the version still in force
@@ -135,7 +135,7 @@ public sealed class XdsClientTests : IAsyncLifetime
         // The next good response is taken and the rejection cleared.
         var fixedUp = await stream.RespondAsync(TypeUrls.Cluster, "v3", XdsResources.StaticCluster("ok3", ("127.0.0.1", 1)));
         AssertAck(await stream.NextRequestAsync(), fixedUp);
-        await WaitFor(() => consumer.Last.Clusters.Version == "v3", "v3 accepted");
+        await XdsClientRun.WaitFor(() => consumer.Last.Clusters.Version == "v3", "v3 accepted");
         Assert.Null(consumer.Last.Clusters.LastRejection);
     }
 
@@ -152,7 +152,7 @@ public sealed class XdsClientTests : IAsyncLifetime
         await stream.NextRequestAsync(); // LDS
         var endpoints = await stream.RespondAsync(TypeUrls.ClusterLoadAssignment, "e1", XdsResources.Assignment("a"), XdsResources.Assignment("zzz"));
         AssertAck(await stream.NextRequestAsync(), endpoints);
-        await WaitFor(() => consumer.Last.Endpoints.Received, "EDS accepted");
+        await XdsClientRun.WaitFor(() => consumer.Last.Endpoints.Received, "EDS accepted");
         Assert.Equal(["a"], consumer.Last.Endpoints.Resources.Keys.ToArray());
     }
 
@@ -175,13 +175,13 @@ public sealed class XdsClientTests : IAsyncLifetime
         await stream.NextRequestAsync(); // RDS [80]
         await stream.RespondAsync(TypeUrls.RouteConfiguration, "r1", XdsResources.Routes("80", ("a.example", "a")));
         await stream.NextRequestAsync();
-        await WaitFor(() => consumer.Last.Routes.Received, "routes accepted");
+        await XdsClientRun.WaitFor(() => consumer.Last.Routes.Received, "routes accepted");
 
         // The control plane goes away; nothing is retried until the (fake) clock passes the backoff.
         await _server.StopAsync();
         await _server.RestartAsync();
         var reconnect = _server.NextStreamAsync();
-        await WaitFor(() => run.Client.Status is { Connected: false, RetryAt: not null }, "the client notices and backs off");
+        await XdsClientRun.WaitFor(() => run.Client.Status is { Connected: false, RetryAt: not null }, "the client notices and backs off");
         Assert.False(reconnect.IsCompleted, "reconnected before the backoff elapsed");
         using (var bound = new CancellationTokenSource(FakeAdsServer.Wait))
         {
@@ -220,7 +220,7 @@ public sealed class XdsClientTests : IAsyncLifetime
         Assert.Null(request.ErrorDetail);
     }
 
-    private ClientRun Run(RecordingConsumer consumer, TimeProvider? time = null)
+    private XdsClientRun Run(RecordingConsumer consumer, TimeProvider? time = null)
     {
         var client = new XdsClient(
             new XdsClientOptions
@@ -234,42 +234,6 @@ public sealed class XdsClientTests : IAsyncLifetime
             },
             consumer,
             NullLogger<XdsClient>.Instance);
-        return new ClientRun(client);
-    }
-
-    private static async Task WaitFor(Func<bool> condition, string what)
-    {
-        using var timeout = new CancellationTokenSource(FakeAdsServer.Wait);
-        while (!condition())
-        {
-            if (timeout.IsCancellationRequested)
-            {
-                throw new TimeoutException("timed out waiting until " + what);
-            }
-
-            await Task.Delay(10);
-        }
-    }
-
-    private sealed class ClientRun : IAsyncDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
-
-        public ClientRun(XdsClient client)
-        {
-            Client = client;
-            _loop = client.RunAsync(_stop.Token);
-        }
-
-        public XdsClient Client { get; }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            await _loop.WaitAsync(FakeAdsServer.Wait);
-            await Client.DisposeAsync();
-            _stop.Dispose();
-        }
+        return new XdsClientRun(client);
     }
 }
