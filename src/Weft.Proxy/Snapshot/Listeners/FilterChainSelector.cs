@@ -11,59 +11,81 @@ namespace Weft.Proxy.Snapshot.Listeners;
 /// </summary>
 internal static class FilterChainSelector
 {
-    public static FilterChainModel? Select(IReadOnlyList<FilterChainModel> chains, ConnectionFacts facts)
+    /// <summary>Up to this many chains are narrowed in stack memory; listeners with more take one array per selection.</summary>
+    private const int StackChains = 128;
+
+    /// <summary>The score of a chain that leaves the criterion open (real scores are -1 or more).</summary>
+    private const int Open = int.MinValue;
+
+    private enum Criterion
     {
-        IReadOnlyList<FilterChainModel> candidates = chains;
-        candidates = Narrow(candidates, c => c.Match.DestinationPort is null, c => c.Match.DestinationPort == facts.DestinationPort ? 1 : -1);
-        candidates = Narrow(candidates, c => c.Match.DestinationRanges.Count == 0, c => Longest(c.Match.DestinationRanges, facts.DestinationAddress));
-        candidates = Narrow(candidates, c => c.Match.ServerNames.Count == 0, c => ServerName(c.Match.ServerNames, facts.ServerName));
-        candidates = Narrow(candidates, c => c.Match.TransportProtocol.Length == 0, c => c.Match.TransportProtocol == facts.TransportProtocol ? 1 : -1);
-        candidates = Narrow(candidates, c => c.Match.ApplicationProtocols.Count == 0, c => Overlaps(c.Match.ApplicationProtocols, facts.ApplicationProtocols) ? 1 : -1);
-        candidates = Narrow(candidates, c => c.Match.DirectSourceRanges.Count == 0, c => Longest(c.Match.DirectSourceRanges, facts.SourceAddress));
-        var local = IPAddress.IsLoopback(facts.SourceAddress) || Equals(facts.SourceAddress, facts.DestinationAddress);
-        candidates = Narrow(
-            candidates,
-            c => c.Match.SourceType == FilterChainMatch.Types.ConnectionSourceType.Any,
-            c => c.Match.SourceType == (local ? FilterChainMatch.Types.ConnectionSourceType.SameIpOrLoopback : FilterChainMatch.Types.ConnectionSourceType.External) ? 1 : -1);
-        candidates = Narrow(candidates, c => c.Match.SourceRanges.Count == 0, c => Longest(c.Match.SourceRanges, facts.SourceAddress));
-        candidates = Narrow(candidates, c => c.Match.SourcePorts.Count == 0, c => c.Match.SourcePorts.Contains((uint)facts.SourcePort) ? 1 : -1);
-        return candidates.Count > 0 ? candidates[0] : null;
+        DestinationPort,
+        DestinationRange,
+        ServerName,
+        TransportProtocol,
+        ApplicationProtocol,
+        DirectSourceRange,
+        SourceType,
+        SourceRange,
+        SourcePort,
     }
 
     /// <summary>
-    /// Keeps the chains that name the value with the highest score (≥ 0), or, when none does, the chains that leave the
-    /// criterion open.
+    /// Narrows the chains criterion by criterion: those that name the value with the highest score (≥ 0) stay, or, when
+    /// none does, those that leave the criterion open. Runs for every connection (and request on the origin-form path), so it marks survivors in place rather than
+    /// building lists.
     /// </summary>
-    private static IReadOnlyList<FilterChainModel> Narrow(IReadOnlyList<FilterChainModel> candidates, Func<FilterChainModel, bool> open, Func<FilterChainModel, int> score)
+    public static FilterChainModel? Select(IReadOnlyList<FilterChainModel> chains, ConnectionFacts facts)
     {
-        var best = -1;
-        List<FilterChainModel> specific = [];
-        List<FilterChainModel> wildcard = [];
-        foreach (var chain in candidates)
+        var count = chains.Count;
+        if (count == 0)
         {
-            if (open(chain))
-            {
-                wildcard.Add(chain);
-                continue;
-            }
-
-            var s = score(chain);
-            if (s < 0 || s < best)
-            {
-                continue;
-            }
-
-            if (s > best)
-            {
-                best = s;
-                specific.Clear();
-            }
-
-            specific.Add(chain);
+            return null;
         }
 
-        return specific.Count > 0 ? specific : wildcard;
+        Span<int> scores = count <= StackChains ? stackalloc int[StackChains] : new int[count];
+        Span<bool> alive = count <= StackChains ? stackalloc bool[StackChains] : new bool[count];
+        scores = scores[..count];
+        alive = alive[..count];
+        alive.Fill(true);
+        var local = IPAddress.IsLoopback(facts.SourceAddress) || Equals(facts.SourceAddress, facts.DestinationAddress);
+        for (var criterion = Criterion.DestinationPort; criterion <= Criterion.SourcePort; criterion++)
+        {
+            var best = -1;
+            for (var i = 0; i < count; i++)
+            {
+                if (alive[i])
+                {
+                    scores[i] = Score(chains[i].Match, criterion, facts, local);
+                    best = Math.Max(best, scores[i]);
+                }
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                alive[i] = alive[i] && (best >= 0 ? scores[i] == best : scores[i] == Open);
+            }
+        }
+
+        var first = alive.IndexOf(true);
+        return first >= 0 ? chains[first] : null;
     }
+
+    /// <summary>How specifically a chain names the connection's value for one criterion: <see cref="Open"/> when it names none, -1 when it names others.</summary>
+    private static int Score(ChainMatch match, Criterion criterion, ConnectionFacts facts, bool local) => criterion switch
+    {
+        Criterion.DestinationPort => match.DestinationPort is not { } port ? Open : port == facts.DestinationPort ? 1 : -1,
+        Criterion.DestinationRange => match.DestinationRanges.Count == 0 ? Open : Longest(match.DestinationRanges, facts.DestinationAddress),
+        Criterion.ServerName => match.ServerNames.Count == 0 ? Open : ServerName(match.ServerNames, facts.ServerName),
+        Criterion.TransportProtocol => match.TransportProtocol.Length == 0 ? Open : match.TransportProtocol == facts.TransportProtocol ? 1 : -1,
+        Criterion.ApplicationProtocol => match.ApplicationProtocols.Count == 0 ? Open : Overlaps(match.ApplicationProtocols, facts.ApplicationProtocols) ? 1 : -1,
+        Criterion.DirectSourceRange => match.DirectSourceRanges.Count == 0 ? Open : Longest(match.DirectSourceRanges, facts.SourceAddress),
+        Criterion.SourceType => match.SourceType == FilterChainMatch.Types.ConnectionSourceType.Any
+            ? Open
+            : match.SourceType == (local ? FilterChainMatch.Types.ConnectionSourceType.SameIpOrLoopback : FilterChainMatch.Types.ConnectionSourceType.External) ? 1 : -1,
+        Criterion.SourceRange => match.SourceRanges.Count == 0 ? Open : Longest(match.SourceRanges, facts.SourceAddress),
+        _ => match.SourcePorts.Count == 0 ? Open : match.SourcePorts.Contains((uint)facts.SourcePort) ? 1 : -1,
+    };
 
     private static bool Overlaps(IReadOnlyList<string> wanted, IReadOnlyList<string> offered)
     {
