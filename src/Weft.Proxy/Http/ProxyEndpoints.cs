@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Weft.Proxy.Snapshot;
 
@@ -19,13 +20,22 @@ internal sealed class ProxyEndpoints
 
     public bool IsOwnListener(string authority)
     {
-        var (host, port) = HostPort.Split(authority, 80);
+        // Most upstreams are on other ports: that answer needs no parsing of the host.
+        IPEndPoint[] fixedListeners = _fixed, bound = _bound;
+        var at = HostPort.PortStart(authority);
+        var port = at == authority.Length ? 80 : int.Parse(authority.AsSpan(at + 1), NumberStyles.None, CultureInfo.InvariantCulture);
+        if (!HasPort(fixedListeners, port) && !HasPort(bound, port))
+        {
+            return false;
+        }
+
+        var (host, _) = HostPort.Split(authority, 80);
         if (!IPAddress.TryParse(host, out var address))
         {
             return false;
         }
 
-        return Any(_fixed, address, port) || Any(_bound, address, port);
+        return Any(fixedListeners, address, port) || Any(bound, address, port);
     }
 
     private static bool Any(IPEndPoint[] listeners, IPAddress address, int port)
@@ -34,6 +44,19 @@ internal sealed class ProxyEndpoints
         {
             if (listener.Port == port
                 && (listener.Address.Equals(address) || IPAddress.IsLoopback(address) && (IPAddress.IsLoopback(listener.Address) || listener.Address.Equals(IPAddress.Any) || listener.Address.Equals(IPAddress.IPv6Any))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasPort(IPEndPoint[] listeners, int port)
+    {
+        foreach (var listener in listeners)
+        {
+            if (listener.Port == port)
             {
                 return true;
             }

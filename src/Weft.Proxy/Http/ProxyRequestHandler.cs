@@ -288,22 +288,32 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
         return raw;
     }
 
-    /// <summary>The Host after the manager's port and trailing-dot handling.</summary>
+    /// <summary>The Host after the manager's port and trailing-dot handling; the same string when neither changes it.</summary>
     private static string Host(string host, ConnectionManagerModel manager, int destinationPort)
     {
-        var withoutPort = HostPort.StripPort(host);
-        var port = host[withoutPort.Length..];
-        if (manager.StripTrailingHostDot && withoutPort.EndsWith('.'))
+        var at = HostPort.PortStart(host);
+        var name = host.AsSpan(0, at);
+        var port = host.AsSpan(at);
+        var dropDot = manager.StripTrailingHostDot && name.EndsWith('.');
+        var dropPort = port.Length > 0 && (manager.StripAnyHostPort || (manager.StripMatchingHostPort && IsPort(port[1..], destinationPort)));
+        if (!dropDot && !dropPort)
         {
-            withoutPort = withoutPort[..^1];
+            return host;
         }
 
-        if (manager.StripAnyHostPort || (manager.StripMatchingHostPort && port == ":" + destinationPort.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        if (dropDot)
         {
-            port = string.Empty;
+            name = name[..^1];
         }
 
-        return withoutPort + port;
+        return dropPort ? name.ToString() : string.Concat(name, port);
+    }
+
+    /// <summary>Whether the digits are the port as the proxy writes it (":08080" is not port 8080 here, as in Envoy's string compare).</summary>
+    private static bool IsPort(ReadOnlySpan<char> digits, int port)
+    {
+        Span<char> text = stackalloc char[11];
+        return port.TryFormat(text, out var length, default, System.Globalization.CultureInfo.InvariantCulture) && digits.SequenceEqual(text[..length]);
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Debug, Message = "no filter chain of listener {Listener} takes {Destination}")]

@@ -9,19 +9,26 @@ internal static class HostPort
     /// <summary>The host without a numeric port (Envoy's stripPortFromHost); IPv6 keeps its brackets.</summary>
     public static string StripPort(string host)
     {
+        var at = PortStart(host);
+        return at == host.Length ? host : host[..at];
+    }
+
+    /// <summary>Where the <c>:port</c> of a host begins (the colon), or the host's length when it has no numeric port.</summary>
+    public static int PortStart(string host)
+    {
         var colon = host.LastIndexOf(':');
         if (colon < 0 || (host.StartsWith('[') && host.LastIndexOf(']') > colon))
         {
-            return host;
+            return host.Length;
         }
 
         if (!host.StartsWith('[') && host.IndexOf(':', StringComparison.Ordinal) != colon)
         {
-            return host; // An unbracketed IPv6 address has no port.
+            return host.Length; // An unbracketed IPv6 address has no port.
         }
 
         var port = host.AsSpan(colon + 1);
-        return port.Length > 0 && int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? host[..colon] : host;
+        return port.Length > 0 && int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? colon : host.Length;
     }
 
     /// <summary>Splits an authority into host (without brackets) and port; the port is <paramref name="defaultPort"/> when absent.</summary>

@@ -13,7 +13,11 @@ internal sealed record UpstreamHost(string Address, int Port, uint Weight, Healt
 
     public bool IsDegraded => Health == HealthStatus.Degraded;
 
-    public string Authority => HostPort.Join(Address, Port);
+    /// <summary>
+    /// <c>address:port</c>, made once: the router reads it for every request. It follows from Address and Port, so equal
+    /// hosts keep equal authorities (a <c>with</c> that changes either would copy a stale one: build a new host instead).
+    /// </summary>
+    public string Authority { get; } = HostPort.Join(Address, Port);
 
     /// <summary>The workload behind the endpoint (Istio's endpoint metadata), for telemetry; null when unknown.</summary>
     public Telemetry.WorkloadMetadata? Workload { get; init; }

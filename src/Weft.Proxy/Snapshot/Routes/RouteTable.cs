@@ -24,15 +24,8 @@ internal sealed record RouteTable(
     public IReadOnlyList<MirrorPolicy> Mirrors { get; init; } = [];
 
     /// <summary>The virtual host for a Host value (lower-cased here; the port removed first when the table ignores it).</summary>
-    public VirtualHostEntry? FindVirtualHost(string host)
-    {
-        if (IgnorePortInHostMatching)
-        {
-            host = HostPort.StripPort(host);
-        }
-
-        return Hosts.Find(host);
-    }
+    public VirtualHostEntry? FindVirtualHost(string host) =>
+        IgnorePortInHostMatching ? Hosts.Find(host.AsSpan(0, HostPort.PortStart(host))) : Hosts.Find(host);
 
     /// <summary>Every cluster the table's routes name (for warnings about clusters that do not exist).</summary>
     public IEnumerable<string> ClusterNames() => VirtualHosts

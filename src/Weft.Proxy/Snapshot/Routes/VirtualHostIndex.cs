@@ -53,9 +53,12 @@ internal sealed class VirtualHostIndex
         _prefixes.Sort((a, b) => b.Prefix.Length.CompareTo(a.Prefix.Length));
     }
 
-    public VirtualHostEntry? Find(string host)
+    public VirtualHostEntry? Find(string host) => Find(host.AsSpan());
+
+    /// <summary>The virtual host for a Host given as characters (a part of the header, such as the host without its port).</summary>
+    public VirtualHostEntry? Find(ReadOnlySpan<char> host)
     {
-        if (_exact.TryGetValue(host, out var exact))
+        if (_exact.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(host, out var exact))
         {
             return exact;
         }
