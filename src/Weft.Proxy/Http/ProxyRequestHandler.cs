@@ -167,13 +167,12 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
     private async Task ServeAsync(HttpContext context, ProxySnapshot snapshot, ConnectionManagerModel manager, LocalDestination destination, ProxyRequestInfo info)
     {
         info.Manager = manager;
-        var server = ServerHeader.For(manager);
         context.Response.OnStarting(static s =>
         {
-            var (header, ctx) = ((ServerHeader, HttpContext))s;
-            header.Apply(ctx);
+            var request = (ProxyRequestInfo)s;
+            ServerHeader.Apply(request.Manager!, request.Context!);
             return Task.CompletedTask;
-        }, (server, context));
+        }, info);
 
         if (HttpMethods.IsConnect(context.Request.Method))
         {

@@ -5,26 +5,24 @@ using Weft.Proxy.Snapshot.Listeners;
 namespace Weft.Proxy.Http;
 
 /// <summary>The connection manager's response header policy: Server (overwrite, add if absent, or pass through) and Via.</summary>
-internal sealed record ServerHeader(string Name, ServerHeaderMode Mode, string Via)
+internal static class ServerHeader
 {
-    public static ServerHeader For(ConnectionManagerModel manager) => new(manager.ServerName, manager.ServerHeader, manager.Via);
-
-    public void Apply(HttpContext context)
+    public static void Apply(ConnectionManagerModel manager, HttpContext context)
     {
         var headers = context.Response.Headers;
-        switch (Mode)
+        switch (manager.ServerHeader)
         {
             case ServerHeaderMode.Overwrite:
-                headers.Server = Name;
+                headers.Server = manager.ServerName;
                 break;
             case ServerHeaderMode.AppendIfAbsent when StringValues.IsNullOrEmpty(headers.Server):
-                headers.Server = Name;
+                headers.Server = manager.ServerName;
                 break;
         }
 
-        if (Via.Length > 0)
+        if (manager.Via.Length > 0)
         {
-            headers.Via = StringValues.Concat(headers.Via, Via);
+            headers.Via = StringValues.Concat(headers.Via, manager.Via);
         }
     }
 }
