@@ -168,7 +168,10 @@ public sealed class ProxyHost : IAsyncDisposable
         dynamicListeners.Changed += bound => endpoints.SetBound(bound.OfType<IPEndPoint>());
         state.Published += dynamicListeners.Apply;
         var listens = new Dictionary<ListenerRole, ListenOptions>();
-        var web = WebApplication.CreateSlimBuilder();
+        // Configured by its options and xDS alone: the slim builder also read appsettings.json and the environment
+        // (binding a Kestrel section found there) and kept a thread watching the working directory for changes.
+        var web = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        web.WebHost.UseKestrelCore();
         web.Logging.ClearProviders();
         web.Services.AddSingleton<ILoggerFactory>(new KestrelLogFilter(loggerFactory));
         web.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout);
