@@ -78,7 +78,7 @@ internal static class RequestHeaders
         if (manager.GenerateRequestId
             && (StringValues.IsNullOrEmpty(headers[RequestId]) || (manager.UseRemoteAddress && !isInternal && !manager.PreserveExternalRequestId)))
         {
-            headers[RequestId] = Guid.NewGuid().ToString("D", CultureInfo.InvariantCulture);
+            headers[RequestId] = RequestIds.Next();
         }
 
         if (manager.Via.Length > 0)
