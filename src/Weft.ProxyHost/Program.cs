@@ -1,0 +1,3 @@
+using Weft.Cli;
+
+return WeftCommand.Run(args, Console.Out, Console.Error);
