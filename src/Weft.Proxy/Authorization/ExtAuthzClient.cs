@@ -35,7 +35,15 @@ internal sealed partial class ExtAuthzClient(UpstreamTransports transports, Time
         "transfer-encoding", "connection", "keep-alive", "content-length",
     };
 
-    public async Task<ExtAuthzResult> CheckAsync(ExtAuthzHttpService service, ProxySnapshot snapshot, RouteRequest request, byte[]? body, CancellationToken cancel)
+    /// <summary>Asks the service about a request; <paramref name="body"/> is what the filter sends of the body, if anything.</summary>
+    public Task<ExtAuthzResult> CheckAsync(ExtAuthzService service, ProxySnapshot snapshot, ExtAuthzCheck check, byte[]? body, CancellationToken cancel) => service switch
+    {
+        ExtAuthzHttpService http => CheckAsync(http, snapshot, check.Request, body, cancel),
+        ExtAuthzGrpcService grpc => CheckAsync(grpc, snapshot, check, body, cancel),
+        _ => Task.FromResult(ExtAuthzResult.Error("unknown kind of authorization service")),
+    };
+
+    private async Task<ExtAuthzResult> CheckAsync(ExtAuthzHttpService service, ProxySnapshot snapshot, RouteRequest request, byte[]? body, CancellationToken cancel)
     {
         if (!snapshot.Clusters.TryGetValue(service.Cluster, out var cluster))
         {
@@ -51,7 +59,7 @@ internal sealed partial class ExtAuthzClient(UpstreamTransports transports, Time
         {
             using var lease = transports.Acquire(cluster.Model);
             using var message = Build(service, request, host, body);
-            using var timeout = new CancellationTokenSource(service.Timeout, time);
+            using var timeout = new CancellationTokenSource(Limit(service), time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, timeout.Token);
             using var response = await lease.Invoker.SendAsync(message, linked.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
@@ -81,7 +89,9 @@ internal sealed partial class ExtAuthzClient(UpstreamTransports transports, Time
         }
     }
 
-    private ExtAuthzResult Failed(ExtAuthzHttpService service, string reason)
+    private static TimeSpan Limit(ExtAuthzService service) => service.Timeout == TimeSpan.Zero ? System.Threading.Timeout.InfiniteTimeSpan : service.Timeout;
+
+    private ExtAuthzResult Failed(ExtAuthzService service, string reason)
     {
         LogError(log, service.Cluster, reason);
         return ExtAuthzResult.Error(reason);
@@ -104,17 +114,17 @@ internal sealed partial class ExtAuthzClient(UpstreamTransports transports, Time
                 continue;
             }
 
-            if (ExtAuthzHttpService.Any(service.UpstreamHeaders, name))
+            if (ExtAuthzService.Any(service.UpstreamHeaders, name))
             {
                 (upstream ??= []).Add(KeyValuePair.Create(name, value));
             }
 
-            if (ExtAuthzHttpService.Any(service.UpstreamHeadersToAppend, name))
+            if (ExtAuthzService.Any(service.UpstreamHeadersToAppend, name))
             {
                 (append ??= []).Add(KeyValuePair.Create(name, value));
             }
 
-            if (ExtAuthzHttpService.Any(service.ClientHeadersOnSuccess, name))
+            if (ExtAuthzService.Any(service.ClientHeadersOnSuccess, name))
             {
                 (client ??= []).Add(KeyValuePair.Create(name, value));
             }

@@ -2,12 +2,13 @@ namespace Weft.Proxy.Authorization;
 
 /// <summary>
 /// Envoy's ext_authz filter. It runs only for what <c>filter_enabled_metadata</c> selects (for Istio's CUSTOM action, the
-/// requests a CUSTOM policy's rules matched) and asks its HTTP authorization service (<see cref="Service"/>). A service
-/// that cannot be asked (or a gRPC service, which weft proxy does not call yet) is an error: the request is let through
+/// requests a CUSTOM policy's rules matched) and asks its HTTP or gRPC authorization service (<see cref="Service"/>). A
+/// service that cannot be asked (or, on the network filter, any service: connections are not checked yet) is an error:
+/// the request is let through
 /// when <c>failure_mode_allow</c> is set, otherwise answered with <c>status_on_error</c> (403 by default). Denials and
 /// errors carry flag UAEX.
 /// </summary>
-internal sealed class ExtAuthzFilter(MetadataValueMatch? enabled, bool failureModeAllow, bool failureModeAllowHeaderAdd, int statusOnError, ExtAuthzHttpService? service, ExtAuthzCounters counters)
+internal sealed class ExtAuthzFilter(MetadataValueMatch? enabled, bool failureModeAllow, bool failureModeAllowHeaderAdd, int statusOnError, ExtAuthzService? service, ExtAuthzCounters counters)
 {
     public const string HttpName = "envoy.filters.http.ext_authz";
     public const string NetworkName = "envoy.filters.network.ext_authz";
@@ -20,8 +21,8 @@ internal sealed class ExtAuthzFilter(MetadataValueMatch? enabled, bool failureMo
 
     public int StatusOnError { get; } = statusOnError == 0 ? 403 : statusOnError;
 
-    /// <summary>The HTTP service to ask; null for a gRPC service, which is not called yet.</summary>
-    public ExtAuthzHttpService? Service { get; } = service;
+    /// <summary>The service to ask; null where checks are not made (the network filter).</summary>
+    public ExtAuthzService? Service { get; } = service;
 
     public ExtAuthzCounters Counters { get; } = counters;
 

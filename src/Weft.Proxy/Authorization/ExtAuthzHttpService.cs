@@ -10,7 +10,7 @@ namespace Weft.Proxy.Authorization;
 /// its <c>server_uri</c>, the path prefix, which request headers go to it, which of its answer's headers reach the
 /// upstream request or the client, and whether the request body is sent along.
 /// </summary>
-internal sealed class ExtAuthzHttpService
+internal sealed class ExtAuthzHttpService : ExtAuthzService
 {
     /// <summary>Request headers that always go to the service (with <c>:method</c>, <c>:path</c> and <c>:authority</c>).</summary>
     private static readonly StringMatch[] AlwaysSent = [StringMatch.Exact("authorization")];
@@ -18,11 +18,6 @@ internal sealed class ExtAuthzHttpService
     /// <summary>Headers a denial always passes to the client once <c>allowed_client_headers</c> names any.</summary>
     private static readonly StringMatch[] AlwaysToClient =
         [StringMatch.Exact("content-length"), StringMatch.Exact("www-authenticate"), StringMatch.Exact("location")];
-
-    public required string Cluster { get; init; }
-
-    /// <summary>How long the call may take; past it the call is an error.</summary>
-    public required TimeSpan Timeout { get; init; }
 
     public string PathPrefix { get; init; } = string.Empty;
 
@@ -47,12 +42,6 @@ internal sealed class ExtAuthzHttpService
     /// <summary>Headers of an allowing answer added to the client's response (<c>allowed_client_headers_on_success</c>).</summary>
     public IReadOnlyList<StringMatch> ClientHeadersOnSuccess { get; init; } = [];
 
-    /// <summary>The request body sent along (<c>with_request_body</c>): at most this many bytes; null sends none.</summary>
-    public int? MaxRequestBytes { get; init; }
-
-    /// <summary>Whether a longer body is cut at <see cref="MaxRequestBytes"/> rather than refused with 413.</summary>
-    public bool AllowPartialBody { get; init; }
-
     public bool SendsHeader(string name) =>
         (Any(AlwaysSent, name) || Any(RequestHeaders, name)) && !Any(DisallowedHeaders, name);
 
@@ -60,20 +49,7 @@ internal sealed class ExtAuthzHttpService
         ? !string.Equals(name, "host", StringComparison.OrdinalIgnoreCase)
         : Any(ClientHeaders, name) || Any(AlwaysToClient, name);
 
-    public static bool Any(IReadOnlyList<StringMatch> matchers, string name)
-    {
-        foreach (var matcher in matchers)
-        {
-            if (matcher.Matches(name))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Compiles the filter's HTTP service; Envoy's rules: a cluster and a positive timeout are required.</summary>
+    /// <summary>Compiles the filter's HTTP service; Envoy's rules: a cluster and a timeout are required (0 waits without limit).</summary>
     public static ExtAuthzHttpService Compile(HttpExtAuthz filter)
     {
         var service = filter.HttpService;
@@ -83,9 +59,9 @@ internal sealed class ExtAuthzHttpService
             throw new XdsRejectedException("http_service.server_uri.cluster is required");
         }
 
-        if (uri.Timeout is not { } timeout || timeout.ToTimeSpan() <= TimeSpan.Zero)
+        if (uri.Timeout is not { } timeout || timeout.ToTimeSpan() < TimeSpan.Zero)
         {
-            throw new XdsRejectedException("http_service.server_uri.timeout must be greater than 0");
+            throw new XdsRejectedException("http_service.server_uri.timeout is required (0 or more)");
         }
 
         if (service.PathPrefix.Length > 0 && !service.PathPrefix.StartsWith('/'))
@@ -96,12 +72,6 @@ internal sealed class ExtAuthzHttpService
         // The filter's own allowed_headers, when set, replaces the older authorization_request.allowed_headers.
         var allowed = filter.AllowedHeaders ?? service.AuthorizationRequest?.AllowedHeaders;
         var response = service.AuthorizationResponse;
-        var body = filter.WithRequestBody;
-        if (body is { MaxRequestBytes: 0 })
-        {
-            throw new XdsRejectedException("with_request_body.max_request_bytes must be greater than 0");
-        }
-
         return new ExtAuthzHttpService
         {
             Cluster = uri.Cluster,
@@ -116,11 +86,9 @@ internal sealed class ExtAuthzHttpService
             UpstreamHeadersToAppend = Compile(response?.AllowedUpstreamHeadersToAppend),
             ClientHeaders = response?.AllowedClientHeaders is { Patterns.Count: > 0 } client ? Compile(client) : null,
             ClientHeadersOnSuccess = Compile(response?.AllowedClientHeadersOnSuccess),
-            MaxRequestBytes = body is null ? null : (int)Math.Min(body.MaxRequestBytes, int.MaxValue),
-            AllowPartialBody = body?.AllowPartialMessage ?? false,
+            MaxRequestBytes = MaxBody(filter),
+            AllowPartialBody = filter.WithRequestBody?.AllowPartialMessage ?? false,
         };
     }
 
-    private static StringMatch[] Compile(ListStringMatcher? list) =>
-        list is null ? [] : list.Patterns.Select(StringMatch.Compile).ToArray();
 }

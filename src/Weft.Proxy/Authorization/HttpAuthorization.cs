@@ -57,7 +57,12 @@ internal sealed class HttpAuthorization
                         extAuthz.FailureModeAllow,
                         extAuthz.FailureModeAllowHeaderAdd,
                         (int)(extAuthz.StatusOnError?.Code ?? 0),
-                        extAuthz.ServicesCase == HttpExtAuthz.ServicesOneofCase.HttpService ? ExtAuthzHttpService.Compile(extAuthz) : null,
+                        extAuthz.ServicesCase switch
+                        {
+                            HttpExtAuthz.ServicesOneofCase.HttpService => ExtAuthzHttpService.Compile(extAuthz),
+                            HttpExtAuthz.ServicesOneofCase.GrpcService => ExtAuthzGrpcService.Compile(extAuthz),
+                            _ => throw new XdsRejectedException("ext_authz names no service (grpc_service or http_service)"),
+                        },
                         new ExtAuthzCounters("http." + managerStatPrefix + "." + (extAuthz.StatPrefix.Length > 0 ? extAuthz.StatPrefix + "." : string.Empty)))));
                     break;
             }
@@ -72,7 +77,7 @@ internal sealed class HttpAuthorization
     /// <paramref name="check"/>. The allowing answers of the services are returned in <paramref name="allowed"/> for the
     /// caller to apply (header edits), with whether a failed check let the request through.
     /// </summary>
-    public async ValueTask<AuthorizationVerdict> EvaluateAsync(AuthorizationInput input, Func<ExtAuthzHttpService, Task<ExtAuthzResult>> check, AuthorizationOutcomes outcomes)
+    public async ValueTask<AuthorizationVerdict> EvaluateAsync(AuthorizationInput input, Func<ExtAuthzService, Task<ExtAuthzResult>> check, AuthorizationOutcomes outcomes)
     {
         foreach (var filter in _filters)
         {
@@ -89,7 +94,7 @@ internal sealed class HttpAuthorization
             {
                 var result = extAuthz.Service is { } service
                     ? await check(service).ConfigureAwait(false)
-                    : ExtAuthzResult.Error("the ext_authz filter's gRPC service is not called by weft proxy yet");
+                    : ExtAuthzResult.Error("the ext_authz filter has no service to ask");
                 extAuthz.Counters.Count(result.Outcome, extAuthz.AllowsWithoutService);
                 switch (result.Outcome)
                 {

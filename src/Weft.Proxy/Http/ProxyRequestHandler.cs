@@ -279,7 +279,8 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
                 }
 
                 var sent = service.MaxRequestBytes is { } limit && body is not null ? body[..Math.Min(body.Length, limit)] : null;
-                return await extAuthz.CheckAsync(service, snapshot, request, sent, context.RequestAborted).ConfigureAwait(false);
+                var check = new ExtAuthzCheck(request, input, context.Request.Protocol, context.Request.Headers["x-request-id"].ToString(), context.Request.ContentLength ?? -1);
+                return await extAuthz.CheckAsync(service, snapshot, check, sent, context.RequestAborted).ConfigureAwait(false);
             }, outcomes).ConfigureAwait(false);
         }
         else
