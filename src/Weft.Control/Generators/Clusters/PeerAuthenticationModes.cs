@@ -67,8 +67,22 @@ internal static class PeerAuthenticationModes
     /// The mode a workload's port accepts: mesh, then namespace, then the workload's own policy (and its port-level entry
     /// for <paramref name="port"/>), each overriding the one above unless UNSET; PERMISSIVE when nothing is set.
     /// </summary>
-    public static MutualTlsMode ForWorkload(PushContext push, string ns, IReadOnlyDictionary<string, string> labels, int port)
+    public static MutualTlsMode ForWorkload(PushContext push, string ns, IReadOnlyDictionary<string, string> labels, int port) =>
+        ForWorkload(push, ns, labels).ForPort(port);
+
+    /// <summary>
+    /// A workload's modes (Istio's ComposePeerAuthentication): mesh, then namespace, then the workload's own policy (the
+    /// first whose selector its labels satisfy), each overriding the one above unless UNSET; PERMISSIVE when nothing is
+    /// set. The workload policy's <c>portLevelMtls</c> (keyed by the port the workload receives on) overrides per port,
+    /// an UNSET entry taking the workload's mode. Policies with a selector in the root namespace select nothing.
+    /// </summary>
+    public static WorkloadPeerAuthentication ForWorkload(PushContext push, string ns, IReadOnlyDictionary<string, string> labels)
     {
+        if (!push.Config.OfKind("PeerAuthentication").Any())
+        {
+            return WorkloadPeerAuthentication.Permissive;
+        }
+
         var mode = MutualTlsMode.Permissive;
         foreach (var level in new[] { FirstWide(push, push.Mesh.RootNamespace), ns == push.Mesh.RootNamespace ? null : FirstWide(push, ns) })
         {
@@ -85,7 +99,7 @@ internal static class PeerAuthenticationModes
             .FirstOrDefault();
         if (workload is null)
         {
-            return mode;
+            return new WorkloadPeerAuthentication(mode, new Dictionary<int, MutualTlsMode>());
         }
 
         if (Parse(workload.Mtls?.Mode) is var own && own != MutualTlsMode.Unknown)
@@ -93,13 +107,16 @@ internal static class PeerAuthenticationModes
             mode = own;
         }
 
-        if (workload.PortLevelMtls?.TryGetValue(port.ToString(CultureInfo.InvariantCulture), out var portLevel) == true
-            && Parse(portLevel.Mode) is var perPort && perPort != MutualTlsMode.Unknown)
+        var perPort = new Dictionary<int, MutualTlsMode>();
+        foreach (var (key, portLevel) in workload.PortLevelMtls ?? new Dictionary<string, MutualTLS>())
         {
-            mode = perPort;
+            if (int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+            {
+                perPort[port] = Parse(portLevel?.Mode) is var perMode && perMode != MutualTlsMode.Unknown ? perMode : mode;
+            }
         }
 
-        return mode;
+        return new WorkloadPeerAuthentication(mode, perPort);
     }
 
     private static PeerAuthenticationSpec? FirstWide(PushContext push, string ns) =>
