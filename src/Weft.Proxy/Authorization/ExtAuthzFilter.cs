@@ -21,7 +21,7 @@ internal sealed class ExtAuthzFilter(MetadataValueMatch? enabled, bool failureMo
 
     public int StatusOnError { get; } = statusOnError == 0 ? 403 : statusOnError;
 
-    /// <summary>The service to ask; null where checks are not made (the network filter).</summary>
+    /// <summary>The service to ask; null where checks are not made (the network filter, a filter naming no service).</summary>
     public ExtAuthzService? Service { get; } = service;
 
     public ExtAuthzCounters Counters { get; } = counters;

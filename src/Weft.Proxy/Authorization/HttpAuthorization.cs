@@ -61,7 +61,8 @@ internal sealed class HttpAuthorization
                         {
                             HttpExtAuthz.ServicesOneofCase.HttpService => ExtAuthzHttpService.Compile(extAuthz),
                             HttpExtAuthz.ServicesOneofCase.GrpcService => ExtAuthzGrpcService.Compile(extAuthz),
-                            _ => throw new XdsRejectedException("ext_authz names no service (grpc_service or http_service)"),
+                            // No service to ask: every check it applies to is an error (fail closed unless failure_mode_allow).
+                            _ => null,
                         },
                         new ExtAuthzCounters("http." + managerStatPrefix + "." + (extAuthz.StatPrefix.Length > 0 ? extAuthz.StatPrefix + "." : string.Empty)))));
                     break;
