@@ -43,6 +43,7 @@ public sealed class PushContext
         _sidecars = config.OfKind("Sidecar");
         Gateways = config.OfKind("Gateway");
         AuthorizationPolicies = AuthorizationPolicyIndex.Build(config, mesh.RootNamespace);
+        RequestAuthentications = RequestAuthenticationIndex.Build(config, mesh.RootNamespace);
         LabelsMatter = ProxyClasses.LabelsMatter(config, mesh);
         AnyHeadless = registry.Services.Any(s => s.Resolution == Resolution.Passthrough && s.Addresses.Count == 0);
         if (previous is not null && changedKinds is not null && ReferenceEquals(previous.Registry, registry) && ReferenceEquals(previous.Mesh, mesh)
@@ -101,6 +102,12 @@ public sealed class PushContext
 
     /// <summary>The AuthorizationPolicies in force, by namespace, and which apply to a workload.</summary>
     internal AuthorizationPolicyIndex AuthorizationPolicies { get; }
+
+    /// <summary>The RequestAuthentications in force, by namespace, and which apply to a workload.</summary>
+    internal RequestAuthenticationIndex RequestAuthentications { get; }
+
+    /// <summary>Where JWKS named by <c>jwksUri</c> (or an issuer's discovery document) are fetched and cached, as istiod does.</summary>
+    public Generators.Authentication.JwksResolver Jwks { get; init; } = Generators.Authentication.JwksResolver.Offline;
 
     /// <summary>Services with this exact host, one per declaring namespace.</summary>
     public IReadOnlyList<MeshService> ServicesByHost(string host) => _servicesByHost.TryGetValue(host, out var list) ? list : [];
