@@ -1,15 +1,17 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Weft.Proxy.Authentication;
 using Weft.Proxy.Xds;
 using Weft.Xds;
 using Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using HttpExtAuthz = Weft.Xds.Envoy.Extensions.Filters.Http.ExtAuthz.V3.ExtAuthz;
 using HttpRbac = Weft.Xds.Envoy.Extensions.Filters.Http.Rbac.V3.RBAC;
+using JwtAuthentication = Weft.Xds.Envoy.Extensions.Filters.Http.JwtAuthn.V3.JwtAuthentication;
 
 namespace Weft.Proxy.Authorization;
 
 /// <summary>
-/// The authorization filters of a connection manager (RBAC and ext_authz), compiled once per configuration and run in
+/// The authentication and authorization filters of a connection manager (jwt_authn, RBAC and ext_authz), compiled once per configuration and run in
 /// the order of its <c>http_filters</c>, after the connection manager has processed the request and before routing.
 /// The first filter that refuses decides; shadow rules are only counted and recorded.
 /// </summary>
@@ -22,8 +24,14 @@ internal sealed class HttpAuthorization
     /// <summary>The RBAC filters' counters, for the stats endpoint.</summary>
     public IEnumerable<RbacCounters> Counters => _filters.OfType<RbacFilter>().Select(f => f.Counters);
 
-    /// <summary>Whether a filter is one this compiles (RBAC, ext_authz).</summary>
-    public static bool Handles(string? typeUrl) => typeUrl is TypeUrls.HttpRbac or TypeUrls.HttpExtAuthz;
+    /// <summary>Whether a filter is one this compiles (jwt_authn, RBAC, ext_authz).</summary>
+    public static bool Handles(string? typeUrl) => typeUrl is TypeUrls.HttpRbac or TypeUrls.HttpExtAuthz or TypeUrls.JwtAuthentication;
+
+    /// <summary>The clock JWT expiry is judged by (tests set their own).</summary>
+    internal static TimeProvider JwtClock { get; set; } = TimeProvider.System;
+
+    /// <summary>Whether a jwt_authn filter is among these (then <see cref="EvaluateAsync"/> must be used).</summary>
+    public bool Authenticates => _filters.Any(f => f is JwtAuthnFilter);
 
     /// <summary>The authorization of a connection manager's filters (in order); null when it has none.</summary>
     public static HttpAuthorization? Compile(IEnumerable<HttpFilter> filters, string managerStatPrefix)
@@ -42,6 +50,10 @@ internal sealed class HttpAuthorization
                         rbac.ShadowRulesStatPrefix,
                         new RbacCounters("http." + managerStatPrefix + ".", rbac.RulesStatPrefix, rbac.ShadowRulesStatPrefix))));
                     break;
+                case TypeUrls.JwtAuthentication:
+                    var jwt = Unpack<JwtAuthentication>(filter.TypedConfig, filter.Name);
+                    compiled.Add(Named(filter.Name, () => JwtAuthnFilter.Compile(jwt, JwtClock)));
+                    break;
                 case TypeUrls.HttpExtAuthz:
                     var extAuthz = Unpack<HttpExtAuthz>(filter.TypedConfig, filter.Name);
                     compiled.Add(Named(filter.Name, () => new ExtAuthzFilter(
@@ -55,11 +67,54 @@ internal sealed class HttpAuthorization
         return compiled.Count == 0 ? null : new HttpAuthorization(compiled.ToArray());
     }
 
-    /// <summary>Runs the filters on a request.</summary>
+    /// <summary>Runs the filters on a request, JWT authentication included (it may fetch a remote JWKS).</summary>
+    public async ValueTask<(AuthorizationVerdict Verdict, bool ShadowDenied)> EvaluateAsync(AuthorizationInput input, CancellationToken cancel)
+    {
+        var shadowDenied = false;
+        foreach (var filter in _filters)
+        {
+            if (filter is JwtAuthnFilter jwt)
+            {
+                var status = await jwt.RunAsync(input.Request!, input.Metadata, cancel).ConfigureAwait(false);
+                if (status != JwtStatus.Ok)
+                {
+                    var message = status.Message();
+                    return (new AuthorizationVerdict(false, status.HttpStatus(), message, $"jwt_authn_access_denied{{{message.Replace(' ', '_')}}}", string.Empty)
+                    {
+                        WwwAuthenticate = JwtAuthnFilter.Challenge(input.Request!, status),
+                    }, shadowDenied);
+                }
+
+                continue;
+            }
+
+            if (Step(filter, input, ref shadowDenied) is { } verdict)
+            {
+                return (verdict, shadowDenied);
+            }
+        }
+
+        return (AuthorizationVerdict.Allow, shadowDenied);
+    }
+
+    /// <summary>Runs the filters on a request that needs no JWT authentication.</summary>
     public AuthorizationVerdict Evaluate(AuthorizationInput input, out bool shadowDenied)
     {
         shadowDenied = false;
         foreach (var filter in _filters)
+        {
+            if (Step(filter, input, ref shadowDenied) is { } verdict)
+            {
+                return verdict;
+            }
+        }
+
+        return AuthorizationVerdict.Allow;
+    }
+
+    /// <summary>One RBAC or ext_authz filter: its refusal, or null to go on.</summary>
+    private static AuthorizationVerdict? Step(object filter, AuthorizationInput input, ref bool shadowDenied)
+    {
         {
             if (filter is RbacFilter rbac)
             {
@@ -76,7 +131,7 @@ internal sealed class HttpAuthorization
             }
         }
 
-        return AuthorizationVerdict.Allow;
+        return null;
     }
 
     private static T Named<T>(string name, Func<T> compile)

@@ -234,7 +234,9 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
                 Peer = context.Features.Get<PeerIdentity>(),
                 Metadata = info.Metadata ??= new DynamicMetadata(),
             };
-            var verdict = authorization.Evaluate(input, out var shadowDenied);
+            var (verdict, shadowDenied) = authorization.Authenticates
+                ? await authorization.EvaluateAsync(input, context.RequestAborted).ConfigureAwait(false)
+                : (authorization.Evaluate(input, out var shadow), shadow);
             if (shadowDenied)
             {
                 LogShadowDenied(log, request.Method, request.Path, info.Listener, info.FilterChain);
@@ -244,6 +246,11 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
             {
                 LogDenied(log, request.Method, request.Path, info.Listener, info.FilterChain, verdict.Details);
                 info.Details = verdict.Details;
+                if (verdict.WwwAuthenticate is { } challenge)
+                {
+                    context.Response.Headers.WWWAuthenticate = challenge;
+                }
+
                 await LocalReplies.SendAsync(context, verdict.Status, verdict.Body, verdict.Flags).ConfigureAwait(false);
                 return;
             }
