@@ -4,7 +4,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Weft.Control.Config;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Weft.Control.Generators.Authentication;
+using Weft.Control.Hosting;
+using Weft.Control.Tests.Support;
 using Weft.Control.Model;
 using Weft.Control.Push;
 using Weft.Control.Registry;
@@ -191,6 +195,39 @@ public sealed class RequestAuthenticationFilterTests
     }
 
     [Fact]
+    public async Task Rotated_keys_are_refetched_when_due_and_pushed_to_the_proxies()
+    {
+        await using var server = await JwksServer.StartAsync(Jwks);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var directory = new TempConfigDirectory();
+        directory.Write("mesh.yaml", Workload + Policy("served", "default", $"  jwtRules:\n    - issuer: https://served.example\n      jwksUri: {server.Uri}\n"));
+        await using var plane = await ControlPlane.StartAsync(
+            new ControlPlaneOptions { ConfigDirectory = directory.Path, XdsAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0", Time = time },
+            NullLoggerFactory.Instance);
+
+        string Inlined(PushContext push) =>
+            JwtConfig(Hcm(Chain(ListenerOf(Sidecar(push: push), push, "virtualInbound"), "0.0.0.0_8080"))!)!.Providers["origins-0"].LocalJwks.InlineString;
+
+        Assert.Equal(Jwks, Inlined(plane.Xds.Current));
+
+        const string Rotated = """{"keys":[{"kty":"EC","kid":"k2","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}""";
+        server.Body = Rotated;
+        var pushed = new TaskCompletionSource<PushContext>(TaskCreationOptions.RunContinuationsAsynchronously);
+        plane.Controller.Pushed += p => pushed.TrySetResult(p);
+
+        // The refresh loop waits on the plane's clock: move it a minute at a time until the refresh has pushed (bounded).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!pushed.Task.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            time.Advance(TimeSpan.FromMinutes(1));
+            await Task.WhenAny(pushed.Task, Task.Delay(100));
+        }
+
+        Assert.True(pushed.Task.IsCompleted, "no push after the JWKS changed");
+        Assert.Equal(Rotated, Inlined(await pushed.Task));
+    }
+
+    [Fact]
     public void A_resolver_that_cannot_fetch_says_why()
     {
         var result = JwksResolver.Offline.Resolve("https://issuer.example", "http://127.0.0.1:1/keys", TimeSpan.FromSeconds(1));
@@ -215,16 +252,19 @@ public sealed class RequestAuthenticationFilterTests
 
         public int Fetches => Volatile.Read(ref _fetches);
 
+        /// <summary>What the server answers (a test changes it to rotate keys).</summary>
+        public string Body { get; set; } = string.Empty;
+
         public static async Task<JwksServer> StartAsync(string jwks)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
             var app = builder.Build();
-            var server = new JwksServer(app);
+            var server = new JwksServer(app) { Body = jwks };
             app.MapGet("/keys", () =>
             {
                 Interlocked.Increment(ref server._fetches);
-                return Results.Text(jwks, "application/json", Encoding.UTF8);
+                return Results.Text(server.Body, "application/json", Encoding.UTF8);
             });
             await app.StartAsync();
             server.Uri = app.Urls.First() + "/keys";
