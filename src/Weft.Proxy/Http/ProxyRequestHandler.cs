@@ -256,6 +256,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
             }
         }
 
+        request.Metadata = info.Metadata;
         var routes = snapshot.RoutesFor(manager);
         if (routes is null)
         {
