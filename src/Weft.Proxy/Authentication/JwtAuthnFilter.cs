@@ -22,8 +22,9 @@ internal sealed class JwtAuthnFilter
     private readonly bool _bypassCorsPreflight;
     private readonly TimeProvider _time;
 
-    private JwtAuthnFilter(FrozenDictionary<string, JwtProviderModel> providers, (RouteCondition, JwtRequirementModel?)[] rules, bool bypassCorsPreflight, TimeProvider time)
+    private JwtAuthnFilter(FrozenDictionary<string, JwtProviderModel> providers, (RouteCondition, JwtRequirementModel?)[] rules, bool bypassCorsPreflight, TimeProvider time, JwtAuthnCounters counters)
     {
+        Counters = counters;
         _providers = providers;
         _rules = rules;
         _bypassCorsPreflight = bypassCorsPreflight;
@@ -32,7 +33,10 @@ internal sealed class JwtAuthnFilter
 
     public IReadOnlyCollection<JwtProviderModel> Providers => _providers.Values;
 
-    public static JwtAuthnFilter Compile(JwtAuthentication config, TimeProvider time)
+    public JwtAuthnCounters Counters { get; }
+
+    /// <param name="statPrefix">The connection manager's stats prefix (<c>http.PREFIX.</c>), for the filter's counters.</param>
+    public static JwtAuthnFilter Compile(JwtAuthentication config, TimeProvider time, string statPrefix = "http.")
     {
         var providers = config.Providers.ToFrozenDictionary(p => p.Key, p => JwtProviderModel.Compile(p.Key, p.Value, time), StringComparer.Ordinal);
         var named = config.RequirementMap.ToDictionary(r => r.Key, r => JwtRequirementModel.Compile(r.Value, providers, $"requirement_map[{r.Key}]"), StringComparer.Ordinal);
@@ -56,15 +60,23 @@ internal sealed class JwtAuthnFilter
             rules.Add((RouteCondition.Compile(rule.Match), requires));
         }
 
-        return new JwtAuthnFilter(providers, rules.ToArray(), config.BypassCorsPreflight, time);
+        return new JwtAuthnFilter(providers, rules.ToArray(), config.BypassCorsPreflight, time, new JwtAuthnCounters(statPrefix));
     }
 
     /// <summary>Verifies the request; <see cref="JwtStatus.Ok"/> lets it go on to the next filter.</summary>
     public async ValueTask<JwtStatus> RunAsync(RouteRequest request, DynamicMetadata metadata, CancellationToken cancel)
     {
+        var status = await DecideAsync(request, metadata, cancel).ConfigureAwait(false);
+        Counters.Decided(status == JwtStatus.Ok);
+        return status;
+    }
+
+    private async ValueTask<JwtStatus> DecideAsync(RouteRequest request, DynamicMetadata metadata, CancellationToken cancel)
+    {
         if (_bypassCorsPreflight && HttpMethods.IsOptions(request.Method)
             && request.Headers.ContainsKey("origin") && request.Headers.ContainsKey("access-control-request-method"))
         {
+            Counters.CorsPreflightBypassed();
             return JwtStatus.Ok;
         }
 

@@ -24,6 +24,9 @@ internal sealed class HttpAuthorization
     /// <summary>The RBAC filters' counters, for the stats endpoint.</summary>
     public IEnumerable<RbacCounters> Counters => _filters.OfType<RbacFilter>().Select(f => f.Counters);
 
+    /// <summary>The jwt_authn filters' counters, for the stats endpoint.</summary>
+    public IEnumerable<JwtAuthnCounters> JwtCounters => _filters.OfType<JwtAuthnFilter>().Select(f => f.Counters);
+
     /// <summary>Whether a filter is one this compiles (jwt_authn, RBAC, ext_authz).</summary>
     public static bool Handles(string? typeUrl) => typeUrl is TypeUrls.HttpRbac or TypeUrls.HttpExtAuthz or TypeUrls.JwtAuthentication;
 
@@ -52,7 +55,7 @@ internal sealed class HttpAuthorization
                     break;
                 case TypeUrls.JwtAuthentication:
                     var jwt = Unpack<JwtAuthentication>(filter.TypedConfig, filter.Name);
-                    compiled.Add(Named(filter.Name, () => JwtAuthnFilter.Compile(jwt, JwtClock)));
+                    compiled.Add(Named(filter.Name, () => JwtAuthnFilter.Compile(jwt, JwtClock, "http." + managerStatPrefix + ".")));
                     break;
                 case TypeUrls.HttpExtAuthz:
                     var extAuthz = Unpack<HttpExtAuthz>(filter.TypedConfig, filter.Name);

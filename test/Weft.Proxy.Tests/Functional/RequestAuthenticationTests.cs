@@ -105,6 +105,10 @@ public sealed class RequestAuthenticationTests
         }
 
         Assert.Equal(reached, mesh.V1.Requests.Count);
+        var stats = await client.GetStringAsync(new Uri($"http://{proxy.Host.StatsEndpoint}/stats/prometheus"));
+        var denied = System.Text.RegularExpressions.Regex.Match(stats, @"weft_jwt_authn_total\{stat=""http\.inbound_0\.0\.0\.0_\d+;\.jwt_authn\.denied""\} (\d+)");
+        Assert.True(denied.Success, stats);
+        Assert.True(int.Parse(denied.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= refused.Length, denied.Value);
 
         var missing = await SendAsync(client, proxy, "/");
         Assert.Equal(HttpStatusCode.OK, missing.Status);
