@@ -19,7 +19,11 @@ internal sealed class HttpAuthorization
 {
     private readonly object[] _filters;
 
-    private HttpAuthorization(object[] filters) => _filters = filters;
+    private HttpAuthorization(object[] filters)
+    {
+        _filters = filters;
+        Authenticates = filters.Any(f => f is JwtAuthnFilter);
+    }
 
     /// <summary>The RBAC filters' counters, for the stats endpoint.</summary>
     public IEnumerable<RbacCounters> Counters => _filters.OfType<RbacFilter>().Select(f => f.Counters);
@@ -34,7 +38,7 @@ internal sealed class HttpAuthorization
     internal static TimeProvider JwtClock { get; set; } = TimeProvider.System;
 
     /// <summary>Whether a jwt_authn filter is among these (then <see cref="EvaluateAsync"/> must be used).</summary>
-    public bool Authenticates => _filters.Any(f => f is JwtAuthnFilter);
+    public bool Authenticates { get; }
 
     /// <summary>The authorization of a connection manager's filters (in order); null when it has none.</summary>
     public static HttpAuthorization? Compile(IEnumerable<HttpFilter> filters, string managerStatPrefix)
