@@ -43,6 +43,7 @@ public sealed class PushContext
         _sidecars = config.OfKind("Sidecar");
         Gateways = config.OfKind("Gateway");
         AuthorizationPolicies = AuthorizationPolicyIndex.Build(config, mesh.RootNamespace);
+        PeerAuthentications = PeerAuthenticationIndex.Build(config);
         RequestAuthentications = RequestAuthenticationIndex.Build(config, mesh.RootNamespace);
         LabelsMatter = ProxyClasses.LabelsMatter(config, mesh);
         AnyHeadless = registry.Services.Any(s => s.Resolution == Resolution.Passthrough && s.Addresses.Count == 0);
@@ -102,6 +103,9 @@ public sealed class PushContext
 
     /// <summary>The AuthorizationPolicies in force, by namespace, and which apply to a workload.</summary>
     internal AuthorizationPolicyIndex AuthorizationPolicies { get; }
+
+    /// <summary>The PeerAuthentications in force, by namespace.</summary>
+    internal PeerAuthenticationIndex PeerAuthentications { get; }
 
     /// <summary>The RequestAuthentications in force, by namespace, and which apply to a workload.</summary>
     internal RequestAuthenticationIndex RequestAuthentications { get; }

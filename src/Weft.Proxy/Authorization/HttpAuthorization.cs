@@ -17,16 +17,25 @@ namespace Weft.Proxy.Authorization;
 /// </summary>
 internal sealed class HttpAuthorization
 {
+    private static readonly Task<ExtAuthzResult> Unreachable = Task.FromResult(ExtAuthzResult.Error("no authorization service is asked"));
+
     private readonly object[] _filters;
 
     private HttpAuthorization(object[] filters)
     {
         _filters = filters;
         Authenticates = filters.Any(f => f is JwtAuthnFilter);
+        HasExtAuthz = filters.Any(f => f is ExtAuthzFilter);
     }
 
     /// <summary>The RBAC filters' counters, for the stats endpoint.</summary>
     public IEnumerable<RbacCounters> Counters => _filters.OfType<RbacFilter>().Select(f => f.Counters);
+
+    /// <summary>The ext_authz filters' counters, for the stats endpoint.</summary>
+    public IEnumerable<ExtAuthzCounters> ExtAuthzCounters => _filters.OfType<ExtAuthzFilter>().Select(f => f.Counters);
+
+    /// <summary>The largest request body any ext_authz filter sends to its service; null when none sends one.</summary>
+    public int? MaxCheckedBody { get; private init; }
 
     /// <summary>The jwt_authn filters' counters, for the stats endpoint.</summary>
     public IEnumerable<JwtAuthnCounters> JwtCounters => _filters.OfType<JwtAuthnFilter>().Select(f => f.Counters);
@@ -37,7 +46,7 @@ internal sealed class HttpAuthorization
     /// <summary>The clock JWT expiry is judged by (tests set their own).</summary>
     internal static TimeProvider JwtClock { get; set; } = TimeProvider.System;
 
-    /// <summary>Whether a jwt_authn filter is among these (then <see cref="EvaluateAsync"/> must be used).</summary>
+    /// <summary>Whether a jwt_authn filter is among these (its evaluation may wait for a remote JWKS).</summary>
     public bool Authenticates { get; }
 
     /// <summary>The authorization of a connection manager's filters (in order); null when it has none.</summary>
@@ -66,18 +75,31 @@ internal sealed class HttpAuthorization
                     compiled.Add(Named(filter.Name, () => new ExtAuthzFilter(
                         extAuthz.FilterEnabledMetadata is { } enabled ? MetadataValueMatch.Compile(enabled) : null,
                         extAuthz.FailureModeAllow,
-                        (int)(extAuthz.StatusOnError?.Code ?? 0))));
+                        extAuthz.FailureModeAllowHeaderAdd,
+                        (int)(extAuthz.StatusOnError?.Code ?? 0),
+                        extAuthz.ServicesCase switch
+                        {
+                            HttpExtAuthz.ServicesOneofCase.HttpService => ExtAuthzHttpService.Compile(extAuthz),
+                            HttpExtAuthz.ServicesOneofCase.GrpcService => ExtAuthzGrpcService.Compile(extAuthz),
+                            _ => throw new XdsRejectedException("ext_authz names no service (grpc_service or http_service)"),
+                        },
+                        new ExtAuthzCounters("http." + managerStatPrefix + "." + (extAuthz.StatPrefix.Length > 0 ? extAuthz.StatPrefix + "." : string.Empty)))));
                     break;
             }
         }
 
-        return compiled.Count == 0 ? null : new HttpAuthorization(compiled.ToArray());
+        var bodies = compiled.OfType<ExtAuthzFilter>().Select(f => f.Service?.MaxRequestBytes).Where(b => b is not null).ToArray();
+        return compiled.Count == 0 ? null : new HttpAuthorization(compiled.ToArray()) { MaxCheckedBody = bodies.Length == 0 ? null : bodies.Max() };
     }
 
-    /// <summary>Runs the filters on a request, JWT authentication included (it may fetch a remote JWKS).</summary>
-    public async ValueTask<(AuthorizationVerdict Verdict, bool ShadowDenied)> EvaluateAsync(AuthorizationInput input, CancellationToken cancel)
+    /// <summary>
+    /// Runs the filters on a request, in order; an ext_authz filter that applies asks its service through
+    /// <paramref name="check"/>. The allowing answers of the services are returned in <paramref name="allowed"/> for the
+    /// caller to apply (header edits), with whether a failed check let the request through.
+    /// </summary>
+    public async ValueTask<AuthorizationVerdict> EvaluateAsync(
+        AuthorizationInput input, Func<ExtAuthzService, Task<ExtAuthzResult>> check, AuthorizationOutcomes outcomes, CancellationToken cancel = default)
     {
-        var shadowDenied = false;
         foreach (var filter in _filters)
         {
             if (filter is JwtAuthnFilter jwt)
@@ -86,60 +108,61 @@ internal sealed class HttpAuthorization
                 if (status != JwtStatus.Ok)
                 {
                     var message = status.Message();
-                    return (new AuthorizationVerdict(false, status.HttpStatus(), message, $"jwt_authn_access_denied{{{message.Replace(' ', '_')}}}", string.Empty)
+                    return new AuthorizationVerdict(false, status.HttpStatus(), message, $"jwt_authn_access_denied{{{message.Replace(' ', '_')}}}", string.Empty)
                     {
-                        WwwAuthenticate = JwtAuthnFilter.Challenge(input.Request!, status),
-                    }, shadowDenied);
+                        Headers = [new("www-authenticate", JwtAuthnFilter.Challenge(input.Request!, status))],
+                    };
                 }
-
-                continue;
             }
-
-            if (Step(filter, input, ref shadowDenied) is { } verdict)
+            else if (filter is RbacFilter rbac)
             {
-                return (verdict, shadowDenied);
+                var allowed = rbac.Allows(input, out var policy, out var shadow);
+                outcomes.ShadowDenied |= shadow;
+                if (!allowed)
+                {
+                    return AuthorizationVerdict.RbacDenied(policy);
+                }
             }
-        }
-
-        return (AuthorizationVerdict.Allow, shadowDenied);
-    }
-
-    /// <summary>Runs the filters on a request that needs no JWT authentication.</summary>
-    public AuthorizationVerdict Evaluate(AuthorizationInput input, out bool shadowDenied)
-    {
-        shadowDenied = false;
-        foreach (var filter in _filters)
-        {
-            if (Step(filter, input, ref shadowDenied) is { } verdict)
+            else if (filter is ExtAuthzFilter extAuthz && extAuthz.AppliesTo(input))
             {
-                return verdict;
+                var result = extAuthz.Service is { } service
+                    ? await check(service).ConfigureAwait(false)
+                    : ExtAuthzResult.Error("the ext_authz filter has no service to ask");
+                extAuthz.Counters.Count(result.Outcome, extAuthz.AllowsWithoutService);
+                switch (result.Outcome)
+                {
+                    case ExtAuthzOutcome.Ok:
+                        outcomes.Allowed.Add(result);
+                        break;
+                    case ExtAuthzOutcome.Denied:
+                        return new AuthorizationVerdict(false, result.Status, result.Body, "ext_authz_denied", ExtAuthzFilter.Flag) { Headers = result.ClientHeaders };
+                    case ExtAuthzOutcome.Error when extAuthz.AllowsWithoutService:
+                        outcomes.FailureModeAllowed |= extAuthz.MarksFailureModeAllowed;
+                        break;
+                    default:
+                        return new AuthorizationVerdict(false, extAuthz.StatusOnError, string.Empty, "ext_authz_error", ExtAuthzFilter.Flag);
+                }
             }
         }
 
         return AuthorizationVerdict.Allow;
     }
 
-    /// <summary>One RBAC or ext_authz filter: its refusal, or null to go on.</summary>
-    private static AuthorizationVerdict? Step(object filter, AuthorizationInput input, ref bool shadowDenied)
+    /// <summary>
+    /// Runs the filters without asking any authorization service: an ext_authz check that applies fails as a service
+    /// out of reach does (offline decisions, such as the behaviour tables of the tests).
+    /// </summary>
+    public AuthorizationVerdict Evaluate(AuthorizationInput input, out bool shadowDenied)
     {
-        {
-            if (filter is RbacFilter rbac)
-            {
-                var allowed = rbac.Allows(input, out var policy, out var shadow);
-                shadowDenied |= shadow;
-                if (!allowed)
-                {
-                    return AuthorizationVerdict.RbacDenied(policy);
-                }
-            }
-            else if (filter is ExtAuthzFilter extAuthz && extAuthz.AppliesTo(input) && !extAuthz.AllowsWithoutService)
-            {
-                return new AuthorizationVerdict(false, extAuthz.StatusOnError, string.Empty, "ext_authz_error", ExtAuthzFilter.Flag);
-            }
-        }
-
-        return null;
+        var outcomes = new AuthorizationOutcomes();
+        var evaluation = EvaluateAsync(input, static _ => Unreachable, outcomes);
+        var verdict = evaluation.IsCompleted ? evaluation.Result : evaluation.AsTask().GetAwaiter().GetResult();
+        shadowDenied = outcomes.ShadowDenied;
+        return verdict;
     }
+
+    /// <summary>Whether any filter here is an ext_authz filter (whose evaluation may have to wait for a service).</summary>
+    public bool HasExtAuthz { get; }
 
     private static T Named<T>(string name, Func<T> compile)
     {
