@@ -39,6 +39,7 @@ public static class TypeUrls
     public const string HttpRbac = P + "envoy.extensions.filters.http.rbac.v3.RBAC";
     public const string HttpRbacPerRoute = P + "envoy.extensions.filters.http.rbac.v3.RBACPerRoute";
     public const string HttpExtAuthz = P + "envoy.extensions.filters.http.ext_authz.v3.ExtAuthz";
+    public const string JwtAuthentication = P + "envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication";
 
     /// <summary>An RBAC permission's <c>uri_template</c> ("envoy.path.match.uri_template.uri_template_matcher").</summary>
     public const string UriTemplateMatch = P + "envoy.extensions.path.match.uri_template.v3.UriTemplateMatchConfig";

@@ -26,9 +26,12 @@ public sealed partial class ConfigController : IDisposable
     private readonly object _reloading = new();
     private long _pushVersion;
     private HashSet<string> _reported = new(StringComparer.Ordinal);
+    private readonly Generators.Authentication.JwksResolver _jwks;
 
-    public ConfigController(string directory, ConfigStore store, XdsServer xds, MeshConfig mesh, Metrics.ControlMetrics metrics, TimeProvider time, ILogger<ConfigController> log, TimeSpan debounce, TimeSpan debounceMax)
+    public ConfigController(string directory, ConfigStore store, XdsServer xds, MeshConfig mesh, Metrics.ControlMetrics metrics, TimeProvider time, ILogger<ConfigController> log, TimeSpan debounce, TimeSpan debounceMax,
+        Generators.Authentication.JwksResolver? jwks = null)
     {
+        _jwks = jwks ?? Generators.Authentication.JwksResolver.Online(time, log);
         _source = new DirectorySource(directory);
         _store = store;
         _xds = xds;
@@ -67,8 +70,11 @@ public sealed partial class ConfigController : IDisposable
         _watcher.EnableRaisingEvents = true;
     }
 
-    /// <summary>Runs the debounced reload loop until cancelled.</summary>
-    public Task RunAsync(CancellationToken cancel) => _debouncer.RunAsync(_ =>
+    /// <summary>The JWKS fetched for RequestAuthentications' <c>jwksUri</c>, as pushes inline them.</summary>
+    public Generators.Authentication.JwksResolver Jwks => _jwks;
+
+    /// <summary>Runs the debounced reload loop and the JWKS refresh until cancelled.</summary>
+    public Task RunAsync(CancellationToken cancel) => Task.WhenAll(_debouncer.RunAsync(_ =>
     {
         try
         {
@@ -80,7 +86,68 @@ public sealed partial class ConfigController : IDisposable
         }
 
         return Task.CompletedTask;
-    }, cancel);
+    }, cancel), RefreshJwksAsync(cancel));
+
+    /// <summary>
+    /// Refetches cached JWKS when due (every 20 minutes, every minute after a failure, as istiod does) and pushes when
+    /// any of them changed, so that proxies learn rotated keys, or the real keys once an unreachable server answers.
+    /// </summary>
+    private async Task RefreshJwksAsync(CancellationToken cancel)
+    {
+        while (!cancel.IsCancellationRequested)
+        {
+            var due = _jwks.NextDue() is { } next ? next - _time.GetUtcNow() : _jwks.RetryInterval;
+            var wait = due < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : due > _jwks.RetryInterval ? _jwks.RetryInterval : due;
+            try
+            {
+                await Task.Delay(wait, _time, cancel).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                if (await Task.Run(_jwks.RefreshDue, cancel).ConfigureAwait(false))
+                {
+                    Repush("JWKS");
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogReloadFailed(_log, e.Message);
+            }
+        }
+    }
+
+    /// <summary>Pushes the configuration in force again (something outside the directory, such as a JWKS, changed).</summary>
+    public void Repush(string reason)
+    {
+        lock (_reloading)
+        {
+            if (_pushVersion == 0)
+            {
+                return;
+            }
+
+            var previous = _xds.Current;
+            var version = Interlocked.Increment(ref _pushVersion);
+            var push = new PushContext(_store.Current, previous.Registry, _mesh, version,
+                _time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) + "/" + version.ToString(CultureInfo.InvariantCulture),
+                previous, new HashSet<string>(StringComparer.Ordinal) { "RequestAuthentication" })
+            {
+                Jwks = _jwks,
+            };
+            _xds.Push(push);
+            LogRepushed(_log, version, reason);
+            Pushed?.Invoke(push);
+        }
+    }
 
     /// <summary>Asks for a rescan as a file event would (for callers that know they changed something).</summary>
     public void Poke() => _debouncer.Signal();
@@ -115,7 +182,10 @@ public sealed partial class ConfigController : IDisposable
             var registry = previous?.Registry is LocalRegistry kept && !kinds.Any(LocalRegistry.IsMadeOf) ? kept : LocalRegistry.Build(snapshot);
             var push = new PushContext(snapshot, registry, _mesh, version,
                 _time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) + "/" + version.ToString(CultureInfo.InvariantCulture),
-                previous, kinds);
+                previous, kinds)
+            {
+                Jwks = _jwks,
+            };
             _metrics.Services.Set(push.Registry.Services.Count);
             _metrics.VirtualServices.Set(push.VirtualServices.All.Count);
             foreach (var kind in changed.Select(k => k.Kind).Distinct())
@@ -163,6 +233,9 @@ public sealed partial class ConfigController : IDisposable
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "push {Version}: {Changed} resource(s) changed, {Services} service(s), {Proxies} proxy connection(s)")]
     private static partial void LogPushed(ILogger log, long version, int changed, int services, int proxies);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "push {Version}: {Reason} changed")]
+    private static partial void LogRepushed(ILogger log, long version, string reason);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "config reload failed: {Message}")]
     private static partial void LogReloadFailed(ILogger log, string message);

@@ -14,7 +14,7 @@ namespace Weft.Control.Push;
 /// </summary>
 internal sealed class AuthorizationPolicyIndex
 {
-    public const string GatewayNameLabel = "gateway.networking.k8s.io/gateway-name";
+    public const string GatewayNameLabel = PolicyAttachment.GatewayNameLabel;
 
     private readonly FrozenDictionary<string, AuthorizationPolicyView[]> _byNamespace;
 
@@ -56,28 +56,6 @@ internal sealed class AuthorizationPolicyIndex
         return SelectedAuthorizationPolicies.Of(selected);
     }
 
-    private static bool Applies(AuthorizationPolicyView policy, string ns, IReadOnlyDictionary<string, string> labels)
-    {
-        var targets = policy.Spec.TargetRefs is { Count: > 0 } refs ? refs
-            : policy.Spec.TargetRef is { } single ? [single]
-            : [];
-        if (!labels.TryGetValue(GatewayNameLabel, out var gateway))
-        {
-            return targets.Count == 0 && Selected(policy, labels);
-        }
-
-        if (targets.Count == 0)
-        {
-            // Istio's ENABLE_SELECTOR_BASED_K8S_GATEWAY_POLICY, on by default.
-            return Selected(policy, labels);
-        }
-
-        return policy.Namespace == ns && targets.Any(t =>
-            (t.Namespace is null or "" || t.Namespace == ns)
-            && t.Group == "gateway.networking.k8s.io" && t.Kind == "Gateway" && t.Name == gateway);
-    }
-
-    private static bool Selected(AuthorizationPolicyView policy, IReadOnlyDictionary<string, string> labels) =>
-        policy.Spec.Selector?.MatchLabels is not { Count: > 0 } selector
-        || selector.All(kv => labels.TryGetValue(kv.Key, out var value) && value == kv.Value);
+    private static bool Applies(AuthorizationPolicyView policy, string ns, IReadOnlyDictionary<string, string> labels) =>
+        PolicyAttachment.Applies(policy.Namespace, policy.Spec.Selector, policy.Spec.TargetRef, policy.Spec.TargetRefs, ns, labels);
 }

@@ -44,6 +44,7 @@ public sealed class PushContext
         Gateways = config.OfKind("Gateway");
         AuthorizationPolicies = AuthorizationPolicyIndex.Build(config, mesh.RootNamespace);
         PeerAuthentications = PeerAuthenticationIndex.Build(config);
+        RequestAuthentications = RequestAuthenticationIndex.Build(config, mesh.RootNamespace);
         LabelsMatter = ProxyClasses.LabelsMatter(config, mesh);
         AnyHeadless = registry.Services.Any(s => s.Resolution == Resolution.Passthrough && s.Addresses.Count == 0);
         if (previous is not null && changedKinds is not null && ReferenceEquals(previous.Registry, registry) && ReferenceEquals(previous.Mesh, mesh)
@@ -105,6 +106,12 @@ public sealed class PushContext
 
     /// <summary>The PeerAuthentications in force, by namespace.</summary>
     internal PeerAuthenticationIndex PeerAuthentications { get; }
+
+    /// <summary>The RequestAuthentications in force, by namespace, and which apply to a workload.</summary>
+    internal RequestAuthenticationIndex RequestAuthentications { get; }
+
+    /// <summary>Where JWKS named by <c>jwksUri</c> (or an issuer's discovery document) are fetched and cached, as istiod does.</summary>
+    public Generators.Authentication.JwksResolver Jwks { get; init; } = Generators.Authentication.JwksResolver.Offline;
 
     /// <summary>Services with this exact host, one per declaring namespace.</summary>
     public IReadOnlyList<MeshService> ServicesByHost(string host) => _servicesByHost.TryGetValue(host, out var list) ? list : [];

@@ -31,6 +31,9 @@ internal static class AuthorizationStats
             TcpChain tcp => tcp.Authorization?.ExtAuthzCounters ?? [],
             _ => [],
         }).SelectMany(c => c.Values()));
+        Render(text, "weft_jwt_authn_total", chains.SelectMany(chain => chain.Action is HttpChain http
+            ? http.Manager.Authorization?.JwtCounters ?? []
+            : []).SelectMany(c => c.Values()));
     }
 
     private static void Render(StringBuilder text, string metric, IEnumerable<(string Name, long Value)> counters)

@@ -2,7 +2,7 @@ namespace Weft.Proxy.Authorization;
 
 /// <summary>
 /// What the authorization filters decided: let the request through, or answer it locally with a status, a body, Envoy's
-/// response code details and response flag (RBAC sets none; ext_authz sets UAEX).
+/// response code details and response flag (RBAC sets none; ext_authz sets UAEX); jwt_authn answers 401 with a challenge header.
 /// </summary>
 internal readonly record struct AuthorizationVerdict(bool Allowed, int Status, string Body, string Details, string Flags)
 {

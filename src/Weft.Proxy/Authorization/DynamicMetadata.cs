@@ -8,10 +8,10 @@ namespace Weft.Proxy.Authorization;
 /// writes its shadow results here (<c>envoy.filters.http.rbac</c>), and ext_authz reads them to decide whether to run.
 /// </summary>
 /// <remarks>
-/// JWT authentication (RequestAuthentication, not built yet) must leave the validated token's claims under
-/// <see cref="JwtAuthnFilter"/> with <see cref="SetJwtPayload"/>, as Envoy's jwt_authn filter does with Istio's
-/// <c>payload_in_metadata: payload</c>; the request principal, audiences, presenter and claims of AuthorizationPolicy
-/// are matched there. It runs before RBAC, on <see cref="Http.ProxyRequestInfo.Metadata"/> of the request.
+/// JWT authentication (<see cref="Authentication.JwtAuthnFilter"/>) leaves a validated token's claims under
+/// <see cref="JwtAuthnFilter"/>, key <c>payload</c> (Istio's <c>payload_in_metadata</c>), as Envoy's jwt_authn filter
+/// does; the request principal, audiences, presenter and claims of AuthorizationPolicy are matched there. It runs before
+/// RBAC, on <see cref="Http.ProxyRequestInfo.Metadata"/> of the request.
 /// </remarks>
 internal sealed class DynamicMetadata
 {

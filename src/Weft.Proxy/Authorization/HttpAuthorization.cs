@@ -1,15 +1,17 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Weft.Proxy.Authentication;
 using Weft.Proxy.Xds;
 using Weft.Xds;
 using Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using HttpExtAuthz = Weft.Xds.Envoy.Extensions.Filters.Http.ExtAuthz.V3.ExtAuthz;
 using HttpRbac = Weft.Xds.Envoy.Extensions.Filters.Http.Rbac.V3.RBAC;
+using JwtAuthentication = Weft.Xds.Envoy.Extensions.Filters.Http.JwtAuthn.V3.JwtAuthentication;
 
 namespace Weft.Proxy.Authorization;
 
 /// <summary>
-/// The authorization filters of a connection manager (RBAC and ext_authz), compiled once per configuration and run in
+/// The authentication and authorization filters of a connection manager (jwt_authn, RBAC and ext_authz), compiled once per configuration and run in
 /// the order of its <c>http_filters</c>, after the connection manager has processed the request and before routing.
 /// The first filter that refuses decides; shadow rules are only counted and recorded.
 /// </summary>
@@ -19,7 +21,12 @@ internal sealed class HttpAuthorization
 
     private readonly object[] _filters;
 
-    private HttpAuthorization(object[] filters) => _filters = filters;
+    private HttpAuthorization(object[] filters)
+    {
+        _filters = filters;
+        Authenticates = filters.Any(f => f is JwtAuthnFilter);
+        HasExtAuthz = filters.Any(f => f is ExtAuthzFilter);
+    }
 
     /// <summary>The RBAC filters' counters, for the stats endpoint.</summary>
     public IEnumerable<RbacCounters> Counters => _filters.OfType<RbacFilter>().Select(f => f.Counters);
@@ -30,8 +37,17 @@ internal sealed class HttpAuthorization
     /// <summary>The largest request body any ext_authz filter sends to its service; null when none sends one.</summary>
     public int? MaxCheckedBody { get; private init; }
 
-    /// <summary>Whether a filter is one this compiles (RBAC, ext_authz).</summary>
-    public static bool Handles(string? typeUrl) => typeUrl is TypeUrls.HttpRbac or TypeUrls.HttpExtAuthz;
+    /// <summary>The jwt_authn filters' counters, for the stats endpoint.</summary>
+    public IEnumerable<JwtAuthnCounters> JwtCounters => _filters.OfType<JwtAuthnFilter>().Select(f => f.Counters);
+
+    /// <summary>Whether a filter is one this compiles (jwt_authn, RBAC, ext_authz).</summary>
+    public static bool Handles(string? typeUrl) => typeUrl is TypeUrls.HttpRbac or TypeUrls.HttpExtAuthz or TypeUrls.JwtAuthentication;
+
+    /// <summary>The clock JWT expiry is judged by (tests set their own).</summary>
+    internal static TimeProvider JwtClock { get; set; } = TimeProvider.System;
+
+    /// <summary>Whether a jwt_authn filter is among these (its evaluation may wait for a remote JWKS).</summary>
+    public bool Authenticates { get; }
 
     /// <summary>The authorization of a connection manager's filters (in order); null when it has none.</summary>
     public static HttpAuthorization? Compile(IEnumerable<HttpFilter> filters, string managerStatPrefix)
@@ -49,6 +65,10 @@ internal sealed class HttpAuthorization
                         rbac.ShadowRules is null ? null : RbacEngine.Compile(rbac.ShadowRules),
                         rbac.ShadowRulesStatPrefix,
                         new RbacCounters("http." + managerStatPrefix + ".", rbac.RulesStatPrefix, rbac.ShadowRulesStatPrefix))));
+                    break;
+                case TypeUrls.JwtAuthentication:
+                    var jwt = Unpack<JwtAuthentication>(filter.TypedConfig, filter.Name);
+                    compiled.Add(Named(filter.Name, () => JwtAuthnFilter.Compile(jwt, JwtClock, "http." + managerStatPrefix + ".")));
                     break;
                 case TypeUrls.HttpExtAuthz:
                     var extAuthz = Unpack<HttpExtAuthz>(filter.TypedConfig, filter.Name);
@@ -78,11 +98,24 @@ internal sealed class HttpAuthorization
     /// <paramref name="check"/>. The allowing answers of the services are returned in <paramref name="allowed"/> for the
     /// caller to apply (header edits), with whether a failed check let the request through.
     /// </summary>
-    public async ValueTask<AuthorizationVerdict> EvaluateAsync(AuthorizationInput input, Func<ExtAuthzService, Task<ExtAuthzResult>> check, AuthorizationOutcomes outcomes)
+    public async ValueTask<AuthorizationVerdict> EvaluateAsync(
+        AuthorizationInput input, Func<ExtAuthzService, Task<ExtAuthzResult>> check, AuthorizationOutcomes outcomes, CancellationToken cancel = default)
     {
         foreach (var filter in _filters)
         {
-            if (filter is RbacFilter rbac)
+            if (filter is JwtAuthnFilter jwt)
+            {
+                var status = await jwt.RunAsync(input.Request!, input.Metadata, cancel).ConfigureAwait(false);
+                if (status != JwtStatus.Ok)
+                {
+                    var message = status.Message();
+                    return new AuthorizationVerdict(false, status.HttpStatus(), message, $"jwt_authn_access_denied{{{message.Replace(' ', '_')}}}", string.Empty)
+                    {
+                        Headers = [new("www-authenticate", JwtAuthnFilter.Challenge(input.Request!, status))],
+                    };
+                }
+            }
+            else if (filter is RbacFilter rbac)
             {
                 var allowed = rbac.Allows(input, out var policy, out var shadow);
                 outcomes.ShadowDenied |= shadow;
@@ -130,7 +163,7 @@ internal sealed class HttpAuthorization
     }
 
     /// <summary>Whether any filter here is an ext_authz filter (whose evaluation may have to wait for a service).</summary>
-    public bool HasExtAuthz => _filters.Any(f => f is ExtAuthzFilter);
+    public bool HasExtAuthz { get; }
 
     private static T Named<T>(string name, Func<T> compile)
     {

@@ -240,6 +240,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
             }
         }
 
+        request.Metadata = info.Metadata;
         var routes = snapshot.RoutesFor(manager);
         if (routes is null)
         {
@@ -264,7 +265,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
     {
         var outcomes = new AuthorizationOutcomes();
         AuthorizationVerdict verdict;
-        if (authorization.HasExtAuthz)
+        if (authorization.HasExtAuthz || authorization.Authenticates)
         {
             byte[]? body = null;
             verdict = await authorization.EvaluateAsync(input, async service =>
@@ -281,7 +282,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
                 var sent = service.MaxRequestBytes is { } limit && body is not null ? body[..Math.Min(body.Length, limit)] : null;
                 var check = new ExtAuthzCheck(request, input, context.Request.Protocol, context.Request.Headers["x-request-id"].ToString(), context.Request.ContentLength ?? -1);
                 return await extAuthz.CheckAsync(service, snapshot, check, sent, context.RequestAborted).ConfigureAwait(false);
-            }, outcomes).ConfigureAwait(false);
+            }, outcomes, context.RequestAborted).ConfigureAwait(false);
         }
         else
         {

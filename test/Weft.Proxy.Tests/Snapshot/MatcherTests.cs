@@ -98,11 +98,32 @@ public sealed class MatcherTests
     }
 
     [Fact]
-    public void Dynamic_metadata_is_empty_so_only_absence_matches()
+    public void Dynamic_metadata_matchers_read_the_validated_claims_and_a_missing_value_matches_only_absence()
     {
         var claim = new MetadataMatcher { Filter = "envoy.filters.http.jwt_authn", Value = new ValueMatcher { StringMatch = new StringMatcher { Exact = "admin" } } };
-        Assert.False(MetadataMatch.Compile(claim).Matches());
+        claim.Path.Add(new MetadataMatcher.Types.PathSegment { Key = "payload" });
+        claim.Path.Add(new MetadataMatcher.Types.PathSegment { Key = "group" });
+        Assert.False(MetadataMatch.Compile(claim).Matches(null));
+
+        var metadata = new Weft.Proxy.Authorization.DynamicMetadata();
+        var payload = new Google.Protobuf.WellKnownTypes.Struct();
+        payload.Fields["group"] = Google.Protobuf.WellKnownTypes.Value.ForString("admin");
+        metadata.SetJwtPayload(payload);
+        Assert.True(MetadataMatch.Compile(claim).Matches(metadata));
+        payload.Fields["group"] = Google.Protobuf.WellKnownTypes.Value.ForString("dev");
+        Assert.False(MetadataMatch.Compile(claim).Matches(metadata));
+
         claim.Invert = true;
-        Assert.True(MetadataMatch.Compile(claim).Matches());
+        Assert.True(MetadataMatch.Compile(claim).Matches(null));
+        Assert.True(MetadataMatch.Compile(claim).Matches(metadata));
+
+        var request = RouteRequest.For("/");
+        request.Metadata = metadata;
+        claim.Invert = false;
+        payload.Fields["group"] = Google.Protobuf.WellKnownTypes.Value.ForString("admin");
+        var match = new RouteMatch { Prefix = "/" };
+        match.DynamicMetadata.Add(claim);
+        Assert.True(RouteCondition.Compile(match).Matches(request, 0));
+        Assert.False(RouteCondition.Compile(match).Matches(RouteRequest.For("/"), 0));
     }
 }

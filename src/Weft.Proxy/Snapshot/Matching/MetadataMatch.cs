@@ -1,18 +1,19 @@
+using Weft.Proxy.Authorization;
 using Weft.Xds.Envoy.Type.Matcher.V3;
 
 namespace Weft.Proxy.Snapshot.Matching;
 
 /// <summary>
-/// A route's <c>dynamic_metadata</c> matcher. Dynamic metadata is written by filters this proxy does not run yet (JWT
-/// authentication writes the claims Istio routes on), so it is always empty here and a matcher is judged against a
-/// missing value, as Envoy would judge it: only <c>present_match: false</c> (or an <c>or_match</c> holding one) matches
-/// a missing value, and <c>invert</c> flips the answer.
+/// A route's <c>dynamic_metadata</c> matcher, judged on what earlier filters wrote for the request (jwt_authn writes the
+/// claims Istio routes on, <c>@request.auth.claims</c>). A missing value is judged as Envoy judges it: only
+/// <c>present_match: false</c> (or an <c>or_match</c> holding one) matches it, and <c>invert</c> flips the answer.
 /// </summary>
-internal sealed class MetadataMatch(bool result)
+internal sealed class MetadataMatch(MetadataValueMatch value, string filter, string[] path, bool whenMissing)
 {
-    public static MetadataMatch Compile(MetadataMatcher matcher) => new(MatchesMissing(matcher.Value) != matcher.Invert);
+    public static MetadataMatch Compile(MetadataMatcher matcher) => new(
+        MetadataValueMatch.Compile(matcher), matcher.Filter, matcher.Path.Select(p => p.Key).ToArray(), MatchesMissing(matcher.Value) != matcher.Invert);
 
-    public bool Matches() => result;
+    public bool Matches(DynamicMetadata? metadata) => metadata?.Find(filter, path) is null ? whenMissing : value.Matches(metadata);
 
     private static bool MatchesMissing(ValueMatcher? value) => value?.MatchPatternCase switch
     {

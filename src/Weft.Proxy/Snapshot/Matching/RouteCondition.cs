@@ -92,7 +92,7 @@ internal sealed class RouteCondition
 
         foreach (var metadata in _metadata)
         {
-            if (!metadata.Matches())
+            if (!metadata.Matches(request.Metadata))
             {
                 return false;
             }

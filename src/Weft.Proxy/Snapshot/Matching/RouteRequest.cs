@@ -23,6 +23,9 @@ internal sealed class RouteRequest
 
     public required IHeaderDictionary Headers { get; init; }
 
+    /// <summary>What the filters before the router wrote (the validated JWT's claims); null when none wrote anything.</summary>
+    public Authorization.DynamicMetadata? Metadata { get; set; }
+
     /// <summary>The path without its query or fragment: what path matchers compare.</summary>
     public string PathOnly => _pathOnly ??= PathWithoutQuery(Path);
 

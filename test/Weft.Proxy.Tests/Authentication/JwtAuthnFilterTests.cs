@@ -1,0 +1,235 @@
+using System.Net;
+using System.Text;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
+using Weft.Proxy.Authentication;
+using Weft.Proxy.Authorization;
+using Weft.Proxy.Snapshot.Matching;
+using Weft.Proxy.Tests.Support;
+using Weft.Proxy.Xds;
+using Weft.Xds.Envoy.Config.Core.V3;
+using Weft.Xds.Envoy.Config.Route.V3;
+using Weft.Xds.Envoy.Extensions.Filters.Http.JwtAuthn.V3;
+using RemoteJwks = Weft.Xds.Envoy.Extensions.Filters.Http.JwtAuthn.V3.RemoteJwks;
+
+namespace Weft.Proxy.Tests.Authentication;
+
+/// <summary>
+/// The jwt_authn filter on its own: requirement semantics Istio relies on (several providers sharing a location), keys
+/// fetched from <c>remote_jwks</c> over real HTTP and cached for <c>cache_duration</c>, the payload left in dynamic
+/// metadata, and configurations it cannot apply refused with the reason.
+/// </summary>
+public sealed class JwtAuthnFilterTests
+{
+    private static RouteRequest Request(params (string Name, string Value)[] headers)
+    {
+        var dictionary = new HeaderDictionary();
+        foreach (var (name, value) in headers)
+        {
+            dictionary[name] = value;
+        }
+
+        return new RouteRequest { Method = "GET", Authority = "app", Path = "/", Headers = dictionary };
+    }
+
+    private static JwtProvider Inline(string issuer, string jwks) => new()
+    {
+        Issuer = issuer,
+        PayloadInMetadata = "payload",
+        LocalJwks = new DataSource { InlineString = jwks },
+    };
+
+    private static JwtRequirement OrMissing(string provider) => new()
+    {
+        RequiresAny = new JwtRequirementOrList { Requirements = { new JwtRequirement { ProviderName = provider }, new JwtRequirement { AllowMissing = new Empty() } } },
+    };
+
+    /// <summary>Istio's requirement for two rules: any provider, or each provider accepting or finding nothing.</summary>
+    private static JwtAuthentication TwoProviders(JwtProvider first, JwtProvider second)
+    {
+        var config = new JwtAuthentication { Providers = { ["origins-0"] = first, ["origins-1"] = second } };
+        config.Rules.Add(new RequirementRule
+        {
+            Match = new RouteMatch { Prefix = "/" },
+            Requires = new JwtRequirement
+            {
+                RequiresAny = new JwtRequirementOrList
+                {
+                    Requirements =
+                    {
+                        new JwtRequirement { ProviderName = "origins-0" },
+                        new JwtRequirement { ProviderName = "origins-1" },
+                        new JwtRequirement { RequiresAll = new JwtRequirementAndList { Requirements = { OrMissing("origins-0"), OrMissing("origins-1") } } },
+                    },
+                },
+            },
+        });
+        return config;
+    }
+
+    [Fact]
+    public async Task With_two_issuers_on_the_same_header_either_token_is_accepted_an_unknown_issuer_is_not_and_no_token_passes()
+    {
+        using var a = new TokenIssuer("https://a.example");
+        using var b = new TokenIssuer("https://b.example");
+        using var c = new TokenIssuer("https://c.example");
+        var filter = JwtAuthnFilter.Compile(TwoProviders(Inline(a.Issuer, a.Jwks), Inline(b.Issuer, b.Jwks)), TimeProvider.System);
+
+        foreach (var issuer in new[] { a, b })
+        {
+            var metadata = new DynamicMetadata();
+            Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(("authorization", "Bearer " + issuer.Token("alice"))), metadata, default));
+            Assert.Equal(issuer.Issuer, metadata.Find(DynamicMetadata.JwtAuthnFilter, ["payload", "iss"])!.StringValue);
+        }
+
+        Assert.Equal(JwtStatus.UnknownIssuer, await filter.RunAsync(Request(("authorization", "Bearer " + c.Token("alice"))), new DynamicMetadata(), default));
+        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(), new DynamicMetadata(), default));
+        Assert.Equal(JwtStatus.Expired, await filter.RunAsync(
+            Request(("authorization", "Bearer " + a.Token("alice", claims: new Dictionary<string, object> { ["exp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 3600 }))),
+            new DynamicMetadata(), default));
+    }
+
+    [Fact]
+    public async Task A_remote_jwks_is_fetched_when_first_needed_cached_for_its_duration_and_fetched_again_after()
+    {
+        using var issuer = new TokenIssuer("https://issuer.example");
+        await using var server = await KeyServer.StartAsync(issuer.Jwks);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var config = new JwtAuthentication
+        {
+            Providers =
+            {
+                ["remote"] = new JwtProvider
+                {
+                    Issuer = issuer.Issuer,
+                    RemoteJwks = new RemoteJwks
+                    {
+                        HttpUri = new HttpUri { Uri = server.Uri, Cluster = "outbound|80||keys.example", Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(5)) },
+                        CacheDuration = Duration.FromTimeSpan(TimeSpan.FromMinutes(5)),
+                    },
+                },
+            },
+            Rules = { new RequirementRule { Match = new RouteMatch { Prefix = "/" }, Requires = new JwtRequirement { ProviderName = "remote" } } },
+        };
+        var filter = JwtAuthnFilter.Compile(config, time);
+        var token = "Bearer " + issuer.Sign("RS256", new Dictionary<string, object> { ["iss"] = issuer.Issuer, ["sub"] = "alice" });
+
+        Assert.Equal(0, server.Fetches);
+        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(("authorization", token)), new DynamicMetadata(), default));
+        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(("authorization", token)), new DynamicMetadata(), default));
+        Assert.Equal(1, server.Fetches);
+
+        time.Advance(TimeSpan.FromMinutes(6));
+        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(("authorization", token)), new DynamicMetadata(), default));
+        Assert.Equal(2, server.Fetches);
+
+        // Required and missing: 401 "Jwt is missing", challenged without error="invalid_token".
+        var missing = await filter.RunAsync(Request(), new DynamicMetadata(), default);
+        Assert.Equal((JwtStatus.Missing, 401, "Jwt is missing"), (missing, missing.HttpStatus(), missing.Message()));
+        Assert.Equal("Bearer realm=\"http://app/\"", JwtAuthnFilter.Challenge(Request(), missing));
+    }
+
+    [Fact]
+    public async Task An_unreachable_remote_jwks_refuses_tokens_as_a_failed_fetch()
+    {
+        using var issuer = new TokenIssuer("https://issuer.example");
+        var config = new JwtAuthentication
+        {
+            Providers =
+            {
+                ["remote"] = new JwtProvider
+                {
+                    Issuer = issuer.Issuer,
+                    RemoteJwks = new RemoteJwks { HttpUri = new HttpUri { Uri = "http://127.0.0.1:1/keys", Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(2)) } },
+                },
+            },
+            Rules = { new RequirementRule { Match = new RouteMatch { Prefix = "/" }, Requires = new JwtRequirement { ProviderName = "remote" } } },
+        };
+        var filter = JwtAuthnFilter.Compile(config, TimeProvider.System);
+        var status = await filter.RunAsync(Request(("authorization", "Bearer " + issuer.Token("alice"))), new DynamicMetadata(), default);
+        Assert.Equal(JwtStatus.JwksFetchFailed, status);
+        Assert.Equal("Jwks remote fetch is failed", status.Message());
+    }
+
+    [Fact]
+    public void Configurations_that_cannot_be_applied_are_refused_with_the_reason()
+    {
+        var noKeys = new JwtAuthentication { Providers = { ["p"] = new JwtProvider { Issuer = "https://issuer.example" } } };
+        Assert.Contains("neither local_jwks nor remote_jwks", Assert.Throws<XdsRejectedException>(() => JwtAuthnFilter.Compile(noKeys, TimeProvider.System)).Message, StringComparison.Ordinal);
+
+        var badJwks = new JwtAuthentication { Providers = { ["p"] = Inline("https://issuer.example", "{not json") } };
+        var message = Assert.Throws<XdsRejectedException>(() => JwtAuthnFilter.Compile(badJwks, TimeProvider.System)).Message;
+        Assert.Contains("provider p (issuer \"https://issuer.example\"): local_jwks", message, StringComparison.Ordinal);
+
+        var unknown = new JwtAuthentication
+        {
+            Providers = { ["p"] = Inline("https://issuer.example", "{\"keys\":[]}") },
+            Rules = { new RequirementRule { Match = new RouteMatch { Prefix = "/" }, Requires = new JwtRequirement { ProviderName = "q" } } },
+        };
+        Assert.Contains("provider \"q\" is not defined", Assert.Throws<XdsRejectedException>(() => JwtAuthnFilter.Compile(unknown, TimeProvider.System)).Message, StringComparison.Ordinal);
+
+        var relative = new JwtAuthentication
+        {
+            Providers = { ["p"] = new JwtProvider { RemoteJwks = new RemoteJwks { HttpUri = new HttpUri { Uri = "/keys" } } } },
+        };
+        Assert.Contains("not an absolute http(s) URI", Assert.Throws<XdsRejectedException>(() => JwtAuthnFilter.Compile(relative, TimeProvider.System)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Paths_outside_every_rule_are_not_checked_and_cors_preflights_pass()
+    {
+        using var issuer = new TokenIssuer("https://issuer.example");
+        var config = new JwtAuthentication
+        {
+            Providers = { ["p"] = Inline(issuer.Issuer, issuer.Jwks) },
+            Rules = { new RequirementRule { Match = new RouteMatch { Prefix = "/api" }, Requires = new JwtRequirement { ProviderName = "p" } } },
+            BypassCorsPreflight = true,
+        };
+        var filter = JwtAuthnFilter.Compile(config, TimeProvider.System);
+        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(), new DynamicMetadata(), default));
+        var api = new RouteRequest { Method = "GET", Authority = "app", Path = "/api/x", Headers = new HeaderDictionary() };
+        Assert.Equal(JwtStatus.Missing, await filter.RunAsync(api, new DynamicMetadata(), default));
+        var preflight = new RouteRequest
+        {
+            Method = "OPTIONS",
+            Authority = "app",
+            Path = "/api/x",
+            Headers = new HeaderDictionary { ["origin"] = "https://site.example", ["access-control-request-method"] = "POST" },
+        };
+        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(preflight, new DynamicMetadata(), default));
+    }
+
+    /// <summary>A real HTTP server answering a JWKS on <c>/keys</c>, counting fetches.</summary>
+    private sealed class KeyServer : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private int _fetches;
+
+        private KeyServer(WebApplication app) => _app = app;
+
+        public string Uri { get; private set; } = string.Empty;
+
+        public int Fetches => Volatile.Read(ref _fetches);
+
+        public static async Task<KeyServer> StartAsync(string jwks)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+            var app = builder.Build();
+            var server = new KeyServer(app);
+            app.MapGet("/keys", () =>
+            {
+                Interlocked.Increment(ref server._fetches);
+                return Results.Text(jwks, "application/json", Encoding.UTF8);
+            });
+            await app.StartAsync();
+            server.Uri = app.Urls.First() + "/keys";
+            return server;
+        }
+
+        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    }
+}
