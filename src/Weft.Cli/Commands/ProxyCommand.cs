@@ -22,8 +22,28 @@ internal static class ProxyCommand
         };
         var xds = new Option<string>("--xds-address")
         {
-            Description = "The control plane's plaintext xDS address (HOST:PORT), as weft control --xds-address.",
-            Required = true,
+            Description = "The control plane's plaintext xDS address (HOST:PORT), as weft control --xds-address. Or use --secure-xds-address.",
+        };
+        var secureXds = new Option<string?>("--secure-xds-address")
+        {
+            Description = "The control plane's TLS port for xDS and its CA (HOST:PORT), as weft control --secure-xds-address (Istio's 15012). The proxy then gets a workload certificate and speaks Istio mTLS. Needs --root-cert.",
+        };
+        var rootCert = new Option<string?>("--root-cert")
+        {
+            Description = "The control plane's root certificate (PEM, e.g. STATE_DIR/ca/root-cert.pem): the only trust --secure-xds-address accepts.",
+        };
+        var tokenFile = new Option<string?>("--token-file")
+        {
+            Description = "A file holding the workload's bearer token, sent to the control plane and its CA (weft control --require-tokens). Read again for each request.",
+        };
+        var trustDomain = new Option<string>("--trust-domain")
+        {
+            Description = "The SPIFFE trust domain of the workload's identity, spiffe://TRUST_DOMAIN/ns/NAMESPACE/sa/SERVICE_ACCOUNT.",
+            DefaultValueFactory = _ => "cluster.local",
+        };
+        var certTtl = new Option<TimeSpan?>("--workload-cert-ttl")
+        {
+            Description = "The lifetime to ask the CA for (e.g. 24:00:00); by default the CA's own (weft control --workload-cert-ttl).",
         };
         var outbound = Address("--outbound-address", "127.0.0.1:15001", "Outbound listener: HTTP requests routed by Host or absolute-form URI (use it as http_proxy).");
         var inbound = Address("--inbound-address", "127.0.0.1:15006", "Inbound listener: requests for this proxy's workload.");
@@ -71,6 +91,11 @@ internal static class ProxyCommand
         {
             nodeId,
             xds,
+            secureXds,
+            rootCert,
+            tokenFile,
+            trustDomain,
+            certTtl,
             protocol,
             outbound,
             inbound,
@@ -111,7 +136,12 @@ internal static class ProxyCommand
                     AccessLogPath = parsed.GetValue(accessLog),
                     AccessLogEncoding = parsed.GetValue(accessLogEncoding) == "json" ? AccessLogEncoding.Json : AccessLogEncoding.Text,
                     NodeId = parsed.GetValue(nodeId)!,
-                    XdsAddress = parsed.GetValue(xds)!,
+                    XdsAddress = parsed.GetValue(xds),
+                    SecureXdsAddress = parsed.GetValue(secureXds),
+                    RootCertFile = parsed.GetValue(rootCert),
+                    TokenFile = parsed.GetValue(tokenFile),
+                    TrustDomain = parsed.GetValue(trustDomain)!,
+                    WorkloadCertTtl = parsed.GetValue(certTtl),
                     XdsProtocol = parsed.GetValue(protocol) == "sotw" ? XdsProtocol.StateOfTheWorld : XdsProtocol.Delta,
                     OutboundAddress = parsed.GetValue(outbound)!,
                     InboundAddress = parsed.GetValue(inbound)!,
@@ -139,7 +169,7 @@ internal static class ProxyCommand
 
             await using (proxy)
             {
-                stdout.WriteLine($"weft proxy: {proxy.Node.Id} from xDS {parsed.GetValue(xds)} ({parsed.GetValue(protocol)}); outbound {proxy.OutboundEndpoint}, inbound {proxy.InboundEndpoint}, admin {proxy.AdminEndpoint}, health {proxy.HealthEndpoint}, stats {proxy.StatsEndpoint}");
+                stdout.WriteLine($"weft proxy: {proxy.Node.Id} from xDS {parsed.GetValue(xds) ?? parsed.GetValue(secureXds) + " (TLS)"} ({parsed.GetValue(protocol)}); outbound {proxy.OutboundEndpoint}, inbound {proxy.InboundEndpoint}, admin {proxy.AdminEndpoint}, health {proxy.HealthEndpoint}, stats {proxy.StatsEndpoint}");
                 stdout.Flush();
                 try
                 {

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Weft.Proxy.Admin;
 using Weft.Proxy.Http;
 using Weft.Proxy.Http.Mirroring;
+using Weft.Proxy.Identity;
 using Weft.Proxy.Listeners;
 using Weft.Proxy.Snapshot;
 using Weft.Proxy.Tcp;
@@ -41,11 +42,14 @@ public sealed class ProxyHost : IAsyncDisposable
     private readonly DynamicListeners _dynamicListeners;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _xdsLoop;
+    private readonly Task _identityLoop;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposing;
 
-    private ProxyHost(ProxyOptions options, NodeIdentity node, WebApplication app, XdsClient xds, SnapshotState state, UpstreamTransports transports, RequestTelemetry telemetry, TcpTelemetry tcpTelemetry, MirrorSender mirrors, IReadOnlyDictionary<ListenerRole, IPEndPoint> bound, DynamicListeners dynamicListeners)
+    private ProxyHost(ProxyOptions options, NodeIdentity node, WebApplication app, XdsClient xds, SnapshotState state, UpstreamTransports transports, RequestTelemetry telemetry, TcpTelemetry tcpTelemetry, MirrorSender mirrors, IReadOnlyDictionary<ListenerRole, IPEndPoint> bound, DynamicListeners dynamicListeners, SecretStore secrets, CertificateRotator? rotator)
     {
+        Secrets = secrets;
+        _identityLoop = rotator is null ? Task.CompletedTask : Task.Run(() => rotator.RunAsync(_stop.Token));
         Telemetry = telemetry;
         TcpTelemetry = tcpTelemetry;
         _mirrors = mirrors;
@@ -85,8 +89,14 @@ public sealed class ProxyHost : IAsyncDisposable
     /// </summary>
     public IReadOnlyDictionary<string, EndPoint> BoundListeners => _dynamicListeners.Current;
 
-    /// <summary>Whether a complete configuration is in force.</summary>
-    public bool IsReady => State.IsReady;
+    /// <summary>The service account a workload has when none is given (Kubernetes' <c>default</c>).</summary>
+    public const string DefaultServiceAccount = "default";
+
+    /// <summary>Whether a complete configuration is in force (and, in secure mode, the workload certificate is in hand).</summary>
+    public bool IsReady => State.IsReady && Secrets.HasIdentity;
+
+    /// <summary>The workload certificate, trust bundle and file secrets TLS contexts use.</summary>
+    internal SecretStore Secrets { get; }
 
     /// <summary>Completes once the proxy has stopped, by <see cref="DisposeAsync"/> or by <c>/quitquitquit</c>.</summary>
     public Task Completion => _completion.Task;
@@ -118,7 +128,8 @@ public sealed class ProxyHost : IAsyncDisposable
             ClusterId = options.ClusterId,
             ServiceAccount = options.ServiceAccount,
         };
-        var xdsAddress = ListenAddress.ParseRemote(options.XdsAddress, "--xds-address");
+        var (xdsAddress, security) = ControlPlane(options);
+        var secrets = new SecretStore(options.Time, identityExpected: security is not null);
         var addresses = new Dictionary<ListenerRole, IPEndPoint>
         {
             [ListenerRole.Outbound] = ListenAddress.Parse(options.OutboundAddress, "--outbound-address"),
@@ -150,6 +161,7 @@ public sealed class ProxyHost : IAsyncDisposable
             new XdsClientOptions
             {
                 Address = xdsAddress,
+                Security = security,
                 Node = node,
                 Delta = options.XdsProtocol == XdsProtocol.Delta,
                 Time = options.Time,
@@ -158,6 +170,14 @@ public sealed class ProxyHost : IAsyncDisposable
             },
             builder,
             loggerFactory.CreateLogger<XdsClient>());
+
+        CertificateRotator? rotator = null;
+        if (security is not null)
+        {
+            var spiffe = $"spiffe://{options.TrustDomain}/ns/{node.Namespace}/sa/{options.ServiceAccount ?? DefaultServiceAccount}";
+            var ca = new Weft.Xds.Istio.Security.V1Alpha1.IstioCertificateService.IstioCertificateServiceClient(ControlPlaneSecurity.Channel(xdsAddress, security));
+            rotator = new CertificateRotator(new CertificateClient(ca, node, spiffe, security, options.WorkloadCertTtl, options.Time), secrets, options.Time, loggerFactory.CreateLogger<CertificateRotator>());
+        }
 
         var tcpTelemetry = new TcpTelemetry(telemetry.Metrics);
         var endpoints = new ProxyEndpoints();
@@ -235,7 +255,8 @@ public sealed class ProxyHost : IAsyncDisposable
             () => xds.Status,
             () => host?.IsStopping == true,
             () => _ = Task.Run(async () => await host!.DisposeAsync().ConfigureAwait(false)),
-            transports);
+            transports,
+            secrets);
         app.Run(context => (context.Features.Get<ListenerRoleFeature>()?.Role) switch
         {
             ListenerRole.Outbound => handler.HandleAsync(context, ListenerRole.Outbound),
@@ -264,7 +285,7 @@ public sealed class ProxyHost : IAsyncDisposable
 
         var bound = listens.ToDictionary(l => l.Key, l => l.Value.IPEndPoint!);
         endpoints.Set([bound[ListenerRole.Outbound], bound[ListenerRole.Inbound]]);
-        host = new ProxyHost(options, node, app, xds, state, transports, telemetry, tcpTelemetry, mirrors, bound, dynamicListeners);
+        host = new ProxyHost(options, node, app, xds, state, transports, telemetry, tcpTelemetry, mirrors, bound, dynamicListeners, secrets, rotator);
         return host;
     }
 
@@ -273,7 +294,11 @@ public sealed class ProxyHost : IAsyncDisposable
         _dynamicListeners.WaitAsync(condition, cancel);
 
     /// <summary>Completes when the first complete configuration is in force.</summary>
-    public Task WaitUntilReadyAsync(CancellationToken cancel = default) => State.Ready.WaitAsync(cancel);
+    public async Task WaitUntilReadyAsync(CancellationToken cancel = default)
+    {
+        await State.Ready.WaitAsync(cancel).ConfigureAwait(false);
+        await Secrets.IdentityReady.WaitAsync(cancel).ConfigureAwait(false);
+    }
 
     /// <summary>Stops accepting connections, finishes requests in flight (within the drain timeout), and closes.</summary>
     public async ValueTask DisposeAsync()
@@ -292,6 +317,7 @@ public sealed class ProxyHost : IAsyncDisposable
             try
             {
                 await _xdsLoop.ConfigureAwait(false);
+                await _identityLoop.ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -314,6 +340,40 @@ public sealed class ProxyHost : IAsyncDisposable
         {
             _completion.TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// The control plane's address and, for the secure port, how to trust it: exactly one of <c>--xds-address</c> and
+    /// <c>--secure-xds-address</c>, the latter with <c>--root-cert</c>. A <see cref="FormatException"/> says what is wrong.
+    /// </summary>
+    private static (string Address, ControlPlaneSecurity? Security) ControlPlane(ProxyOptions options)
+    {
+        if (options.SecureXdsAddress is { Length: > 0 } secure)
+        {
+            if (options.XdsAddress is { Length: > 0 })
+            {
+                throw new FormatException("--xds-address and --secure-xds-address are alternatives: give one");
+            }
+
+            if (options.RootCertFile is not { Length: > 0 } root)
+            {
+                throw new FormatException("--secure-xds-address needs --root-cert FILE (the control plane's root certificate, e.g. STATE_DIR/ca/root-cert.pem)");
+            }
+
+            return (ListenAddress.ParseRemote(secure, "--secure-xds-address"), ControlPlaneSecurity.Load(root, options.TokenFile));
+        }
+
+        if (options.XdsAddress is not { Length: > 0 } plain)
+        {
+            throw new FormatException("the control plane's address is missing: give --xds-address HOST:PORT or --secure-xds-address HOST:PORT with --root-cert FILE");
+        }
+
+        if (options.TokenFile is not null)
+        {
+            throw new FormatException("--token-file is only sent over TLS: use it with --secure-xds-address");
+        }
+
+        return (ListenAddress.ParseRemote(plain, "--xds-address"), null);
     }
 
     private static Task NotFound(HttpContext context)
