@@ -18,7 +18,7 @@ namespace Weft.Proxy.Admin;
 /// <c>/listeners</c> and <c>/clusters</c> (text, or JSON with <c>?format=json</c>), <c>/stats/prometheus</c>, and
 /// <c>/quitquitquit</c> (POST).
 /// </summary>
-internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, Func<XdsConnectionStatus> xds, Func<bool> draining, Action stop, UpstreamTransports? transports = null, Identity.SecretStore? secrets = null)
+internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, Func<XdsConnectionStatus> xds, Func<bool> draining, Action stop, UpstreamTransports? transports = null, Identity.SecretStore? secrets = null, Tls.TlsCounters? tlsCounters = null)
 {
     private static readonly string[] Commands =
     [
@@ -114,6 +114,7 @@ internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, 
         var text = new StringBuilder(4096);
         telemetry.Metrics.Render(text);
         Authorization.AuthorizationStats.Render(text, state.Current);
+        tlsCounters?.Render(text);
         text.Append("# TYPE weft_access_log_dropped_total counter\n")
             .Append("weft_access_log_dropped_total ").Append(telemetry.Logs.Dropped).Append('\n');
         return WriteAsync(context, 200, PrometheusText.ContentType, text.ToString());

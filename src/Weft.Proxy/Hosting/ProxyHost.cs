@@ -46,9 +46,10 @@ public sealed class ProxyHost : IAsyncDisposable
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposing;
 
-    private ProxyHost(ProxyOptions options, NodeIdentity node, WebApplication app, XdsClient xds, SnapshotState state, UpstreamTransports transports, RequestTelemetry telemetry, TcpTelemetry tcpTelemetry, MirrorSender mirrors, IReadOnlyDictionary<ListenerRole, IPEndPoint> bound, DynamicListeners dynamicListeners, SecretStore secrets, CertificateRotator? rotator)
+    private ProxyHost(ProxyOptions options, NodeIdentity node, WebApplication app, XdsClient xds, SnapshotState state, UpstreamTransports transports, RequestTelemetry telemetry, TcpTelemetry tcpTelemetry, MirrorSender mirrors, IReadOnlyDictionary<ListenerRole, IPEndPoint> bound, DynamicListeners dynamicListeners, SecretStore secrets, CertificateRotator? rotator, Weft.Proxy.Tls.TlsCounters tlsCounters)
     {
         Secrets = secrets;
+        TlsCounters = tlsCounters;
         _identityLoop = rotator is null ? Task.CompletedTask : Task.Run(() => rotator.RunAsync(_stop.Token));
         Telemetry = telemetry;
         TcpTelemetry = tcpTelemetry;
@@ -97,6 +98,9 @@ public sealed class ProxyHost : IAsyncDisposable
 
     /// <summary>The workload certificate, trust bundle and file secrets TLS contexts use.</summary>
     internal SecretStore Secrets { get; }
+
+    /// <summary>TLS handshakes made and failed, upstream per cluster and downstream per listener.</summary>
+    internal Weft.Proxy.Tls.TlsCounters TlsCounters { get; }
 
     /// <summary>Completes once the proxy has stopped, by <see cref="DisposeAsync"/> or by <c>/quitquitquit</c>.</summary>
     public Task Completion => _completion.Task;
@@ -154,7 +158,9 @@ public sealed class ProxyHost : IAsyncDisposable
 
         var telemetry = new RequestTelemetry(new IstioMetrics(local), new PeerMetadataExchange(node.Id, node.Name, local), logs, options.Time);
         var state = new SnapshotState();
-        var transports = new UpstreamTransports();
+        var tlsCounters = new Weft.Proxy.Tls.TlsCounters();
+        var origination = new Weft.Proxy.Tls.TlsOrigination(secrets, tlsCounters, loggerFactory.CreateLogger<Weft.Proxy.Tls.TlsOrigination>());
+        var transports = new UpstreamTransports(origination);
         state.Published += snapshot => transports.Keep(snapshot.Clusters.Keys.ToHashSet(StringComparer.Ordinal));
         var builder = new SnapshotBuilder(state, options.Time, loggerFactory.CreateLogger<SnapshotBuilder>(), options.Random);
         var xds = new XdsClient(
@@ -182,8 +188,9 @@ public sealed class ProxyHost : IAsyncDisposable
         var tcpTelemetry = new TcpTelemetry(telemetry.Metrics);
         var endpoints = new ProxyEndpoints();
         var random = options.Random ?? (() => (ulong)System.Random.Shared.NextInt64(long.MaxValue));
-        var tcp = new TcpProxy(options.Time, random, endpoints, new TcpConnectionEvents(loggerFactory.CreateLogger<TcpConnectionEvents>(), tcpTelemetry), loggerFactory.CreateLogger<TcpProxy>());
-        var pipeline = new ConnectionPipeline(state, tcp, options.Time, loggerFactory.CreateLogger<ConnectionPipeline>());
+        var tcp = new TcpProxy(options.Time, random, endpoints, new TcpConnectionEvents(loggerFactory.CreateLogger<TcpConnectionEvents>(), tcpTelemetry), loggerFactory.CreateLogger<TcpProxy>(), origination);
+        var termination = new Weft.Proxy.Tls.TlsTermination(secrets, tlsCounters, options.Time, loggerFactory.CreateLogger<Weft.Proxy.Tls.TlsTermination>());
+        var pipeline = new ConnectionPipeline(state, tcp, options.Time, loggerFactory.CreateLogger<ConnectionPipeline>(), termination);
         var dynamicListeners = new DynamicListeners(options.Time, options.DrainTimeout, loggerFactory);
         dynamicListeners.Changed += bound => endpoints.SetBound(bound.OfType<IPEndPoint>());
         state.Published += dynamicListeners.Apply;
@@ -256,7 +263,8 @@ public sealed class ProxyHost : IAsyncDisposable
             () => host?.IsStopping == true,
             () => _ = Task.Run(async () => await host!.DisposeAsync().ConfigureAwait(false)),
             transports,
-            secrets);
+            secrets,
+            tlsCounters);
         app.Run(context => (context.Features.Get<ListenerRoleFeature>()?.Role) switch
         {
             ListenerRole.Outbound => handler.HandleAsync(context, ListenerRole.Outbound),
@@ -285,7 +293,7 @@ public sealed class ProxyHost : IAsyncDisposable
 
         var bound = listens.ToDictionary(l => l.Key, l => l.Value.IPEndPoint!);
         endpoints.Set([bound[ListenerRole.Outbound], bound[ListenerRole.Inbound]]);
-        host = new ProxyHost(options, node, app, xds, state, transports, telemetry, tcpTelemetry, mirrors, bound, dynamicListeners, secrets, rotator);
+        host = new ProxyHost(options, node, app, xds, state, transports, telemetry, tcpTelemetry, mirrors, bound, dynamicListeners, secrets, rotator, tlsCounters);
         return host;
     }
 

@@ -165,7 +165,7 @@ internal static class ListenerCompiler
         try
         {
             var match = ChainMatch.Compile(chain.FilterChainMatch);
-            return new FilterChainModel(name, match, Action(chain, bufferLimit));
+            return new FilterChainModel(name, match, Action(chain, bufferLimit)) { Tls = Tls.DownstreamTls.Compile(chain.TransportSocket) };
         }
         catch (XdsRejectedException e)
         {
@@ -208,12 +208,6 @@ internal static class ListenerCompiler
                 default:
                     throw new XdsRejectedException($"network filter {filter.Name} ({filter.TypedConfig?.TypeUrl ?? "no config"}) is not supported");
             }
-        }
-
-        if (chain.TransportSocket is { } socket && socket.TypedConfig?.TypeUrl != TypeUrls.RawBuffer)
-        {
-            // Its match may still be chosen (for TLS traffic this proxy does not see yet); it answers with the reason.
-            return new UnsupportedChain("TLS termination on filter chains is not implemented yet");
         }
 
         return action!;
@@ -287,6 +281,8 @@ internal static class ListenerCompiler
             StripMatchingHostPort = hcm.StripMatchingHostPort,
             StripTrailingHostDot = hcm.StripTrailingHostDot,
             Via = hcm.Via,
+            ForwardClientCert = hcm.ForwardClientCertDetails,
+            ClientCertDetails = hcm.SetCurrentClientCertDetails,
             Upgrades = Upgrades(hcm),
             Authorization = authorization,
             HttpFilters = filters,
