@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
+using Weft.Control.Hosting;
 using Weft.Proxy.Hosting;
 using Weft.Proxy.Telemetry.AccessLog;
 using Weft.Proxy.Xds;
@@ -28,6 +29,10 @@ internal static class ProxyCommand
         {
             Description = "The control plane's TLS port for xDS and its CA (HOST:PORT), as weft control --secure-xds-address (Istio's 15012). The proxy then gets a workload certificate and speaks Istio mTLS. Needs --root-cert.",
         };
+        var caAddress = new Option<string?>("--ca-address")
+        {
+            Description = "Where to ask for the workload certificate (Istio's CA_ADDR, HOST:PORT, over TLS); by default --secure-xds-address. Needs --root-cert.",
+        };
         var rootCert = new Option<string?>("--root-cert")
         {
             Description = "The control plane's root certificate (PEM, e.g. STATE_DIR/ca/root-cert.pem): the only trust --secure-xds-address accepts.",
@@ -41,9 +46,9 @@ internal static class ProxyCommand
             Description = "The SPIFFE trust domain of the workload's identity, spiffe://TRUST_DOMAIN/ns/NAMESPACE/sa/SERVICE_ACCOUNT.",
             DefaultValueFactory = _ => "cluster.local",
         };
-        var certTtl = new Option<TimeSpan?>("--workload-cert-ttl")
+        var certTtl = new Option<string?>("--workload-cert-ttl")
         {
-            Description = "The lifetime to ask the CA for (e.g. 24:00:00); by default the CA's own (weft control --workload-cert-ttl).",
+            Description = "The certificate lifetime to ask the CA for (for example 24h, 90m); by default the CA's own (weft control --workload-cert-ttl).",
         };
         var outbound = Address("--outbound-address", "127.0.0.1:15001", "Outbound listener: HTTP requests routed by Host or absolute-form URI (use it as http_proxy).");
         var inbound = Address("--inbound-address", "127.0.0.1:15006", "Inbound listener: requests for this proxy's workload.");
@@ -92,6 +97,7 @@ internal static class ProxyCommand
             nodeId,
             xds,
             secureXds,
+            caAddress,
             rootCert,
             tokenFile,
             trustDomain,
@@ -139,9 +145,10 @@ internal static class ProxyCommand
                     XdsAddress = parsed.GetValue(xds),
                     SecureXdsAddress = parsed.GetValue(secureXds),
                     RootCertFile = parsed.GetValue(rootCert),
+                    CaAddress = parsed.GetValue(caAddress),
                     TokenFile = parsed.GetValue(tokenFile),
                     TrustDomain = parsed.GetValue(trustDomain)!,
-                    WorkloadCertTtl = parsed.GetValue(certTtl),
+                    WorkloadCertTtl = parsed.GetValue(certTtl) is { } ttl ? Durations.ParsePositive(ttl, "--workload-cert-ttl") : null,
                     XdsProtocol = parsed.GetValue(protocol) == "sotw" ? XdsProtocol.StateOfTheWorld : XdsProtocol.Delta,
                     OutboundAddress = parsed.GetValue(outbound)!,
                     InboundAddress = parsed.GetValue(inbound)!,

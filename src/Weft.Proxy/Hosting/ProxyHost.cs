@@ -132,8 +132,8 @@ public sealed class ProxyHost : IAsyncDisposable
             ClusterId = options.ClusterId,
             ServiceAccount = options.ServiceAccount,
         };
-        var (xdsAddress, security) = ControlPlane(options);
-        var secrets = new SecretStore(options.Time, identityExpected: security is not null);
+        var (xdsAddress, security, caAddress, caSecurity) = ControlPlane(options);
+        var secrets = new SecretStore(options.Time, identityExpected: caAddress is not null);
         var addresses = new Dictionary<ListenerRole, IPEndPoint>
         {
             [ListenerRole.Outbound] = ListenAddress.Parse(options.OutboundAddress, "--outbound-address"),
@@ -178,11 +178,11 @@ public sealed class ProxyHost : IAsyncDisposable
             loggerFactory.CreateLogger<XdsClient>());
 
         CertificateRotator? rotator = null;
-        if (security is not null)
+        if (caAddress is not null && caSecurity is not null)
         {
             var spiffe = $"spiffe://{options.TrustDomain}/ns/{node.Namespace}/sa/{options.ServiceAccount ?? DefaultServiceAccount}";
-            var ca = new Weft.Xds.Istio.Security.V1Alpha1.IstioCertificateService.IstioCertificateServiceClient(ControlPlaneSecurity.Channel(xdsAddress, security));
-            rotator = new CertificateRotator(new CertificateClient(ca, node, spiffe, security, options.WorkloadCertTtl, options.Time), secrets, options.Time, loggerFactory.CreateLogger<CertificateRotator>());
+            var ca = new Weft.Xds.Istio.Security.V1Alpha1.IstioCertificateService.IstioCertificateServiceClient(ControlPlaneSecurity.Channel(caAddress, caSecurity));
+            rotator = new CertificateRotator(new CertificateClient(ca, node, spiffe, caSecurity, options.WorkloadCertTtl, options.Time), secrets, options.Time, loggerFactory.CreateLogger<CertificateRotator>());
         }
 
         var tcpTelemetry = new TcpTelemetry(telemetry.Metrics);
@@ -354,34 +354,39 @@ public sealed class ProxyHost : IAsyncDisposable
     /// The control plane's address and, for the secure port, how to trust it: exactly one of <c>--xds-address</c> and
     /// <c>--secure-xds-address</c>, the latter with <c>--root-cert</c>. A <see cref="FormatException"/> says what is wrong.
     /// </summary>
-    private static (string Address, ControlPlaneSecurity? Security) ControlPlane(ProxyOptions options)
+    private static (string Address, ControlPlaneSecurity? XdsSecurity, string? CaAddress, ControlPlaneSecurity? CaSecurity) ControlPlane(ProxyOptions options)
     {
-        if (options.SecureXdsAddress is { Length: > 0 } secure)
+        var secure = options.SecureXdsAddress is { Length: > 0 } s ? s : null;
+        var plain = options.XdsAddress is { Length: > 0 } p ? p : null;
+        var ca = options.CaAddress is { Length: > 0 } c ? c : secure;
+        if (secure is not null && plain is not null)
         {
-            if (options.XdsAddress is { Length: > 0 })
-            {
-                throw new FormatException("--xds-address and --secure-xds-address are alternatives: give one");
-            }
-
-            if (options.RootCertFile is not { Length: > 0 } root)
-            {
-                throw new FormatException("--secure-xds-address needs --root-cert FILE (the control plane's root certificate, e.g. STATE_DIR/ca/root-cert.pem)");
-            }
-
-            return (ListenAddress.ParseRemote(secure, "--secure-xds-address"), ControlPlaneSecurity.Load(root, options.TokenFile));
+            throw new FormatException("--xds-address and --secure-xds-address are alternatives: give one");
         }
 
-        if (options.XdsAddress is not { Length: > 0 } plain)
+        if (secure is null && plain is null)
         {
             throw new FormatException("the control plane's address is missing: give --xds-address HOST:PORT or --secure-xds-address HOST:PORT with --root-cert FILE");
         }
 
-        if (options.TokenFile is not null)
+        ControlPlaneSecurity? security = null;
+        if (ca is not null)
         {
-            throw new FormatException("--token-file is only sent over TLS: use it with --secure-xds-address");
+            if (options.RootCertFile is not { Length: > 0 } root)
+            {
+                throw new FormatException($"{(secure is not null ? "--secure-xds-address" : "--ca-address")} needs --root-cert FILE (the control plane's root certificate, e.g. STATE_DIR/ca/root-cert.pem)");
+            }
+
+            security = ControlPlaneSecurity.Load(root, options.TokenFile);
+        }
+        else if (options.TokenFile is not null)
+        {
+            throw new FormatException("--token-file is only sent over TLS: use it with --secure-xds-address or --ca-address");
         }
 
-        return (ListenAddress.ParseRemote(plain, "--xds-address"), null);
+        var address = secure is not null ? ListenAddress.ParseRemote(secure, "--secure-xds-address") : ListenAddress.ParseRemote(plain!, "--xds-address");
+        var caAddress = ca is null ? null : ListenAddress.ParseRemote(ca, options.CaAddress is { Length: > 0 } ? "--ca-address" : "--secure-xds-address");
+        return (address, secure is not null ? security : null, caAddress, security);
     }
 
     private static Task NotFound(HttpContext context)

@@ -20,6 +20,13 @@ public sealed record ProxyOptions
     /// </summary>
     public string? SecureXdsAddress { get; init; }
 
+    /// <summary>
+    /// Where to ask for the workload certificate (Istio's <c>CA_ADDR</c>), over TLS verified with <see cref="RootCertFile"/>;
+    /// by default <see cref="SecureXdsAddress"/>. Given with a plaintext <see cref="XdsAddress"/>, configuration comes in
+    /// plaintext and the certificate from this CA.
+    /// </summary>
+    public string? CaAddress { get; init; }
+
     /// <summary>The control plane's root certificate (PEM), the only trust the secure connection accepts.</summary>
     public string? RootCertFile { get; init; }
 
