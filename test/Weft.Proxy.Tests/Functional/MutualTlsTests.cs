@@ -112,11 +112,14 @@ public sealed class MutualTlsTests
 
         // Signed by the mesh's own root, for the right identity, but expired.
         using var meshRoot = X509Certificate2.CreateFromPemFile(ca.RootCertFile, Path.Combine(Path.GetDirectoryName(ca.RootCertFile)!, "root-key.pem"));
-        using var expired = TestCertificates.Leaf(meshRoot, MeshCa.ClientId, DateTimeOffset.UtcNow.AddHours(-2), DateTimeOffset.UtcNow.AddHours(-1));
+        // (The root is new, backdated two minutes: the expired certificate lived 30 seconds from the root's start.)
+        var rootStart = new DateTimeOffset(meshRoot.NotBefore.ToUniversalTime(), TimeSpan.Zero);
+        Assert.True(rootStart < DateTimeOffset.UtcNow.AddSeconds(-40));
+        using var expired = TestCertificates.Leaf(meshRoot, MeshCa.ClientId, rootStart, rootStart.AddSeconds(30));
         Assert.False(await TestCertificates.HandshakeSucceedsAsync(inbound, expired, root));
 
         // The same, valid: accepted (so the two above failed for their trust and their dates).
-        using var valid = TestCertificates.Leaf(meshRoot, MeshCa.ClientId, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+        using var valid = TestCertificates.Leaf(meshRoot, MeshCa.ClientId, rootStart, DateTimeOffset.UtcNow.AddHours(1));
         Assert.True(await TestCertificates.HandshakeSucceedsAsync(inbound, valid, root));
 
         // Plaintext finds no chain (STRICT): closed without an answer.

@@ -27,7 +27,7 @@ public sealed class SecureXdsTests
         Assert.True(proxy.Host.XdsStatus.Connected);
         var certificate = proxy.Host.Secrets.Workload!;
         Assert.Equal([MeshCa.ClientId], certificate.UriSans);
-        Assert.Equal(ECCurve.NamedCurves.nistP256.Oid.FriendlyName, certificate.Leaf.GetECDsaPublicKey()!.ExportParameters(false).Curve.Oid.FriendlyName);
+        Assert.Equal("1.2.840.10045.3.1.7", certificate.Leaf.GetECDsaPublicKey()!.ExportParameters(false).Curve.Oid.Value); // P-256
         var root = proxy.Host.Secrets.Roots!;
         Assert.Equal(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(ca.RootCertFile)).Thumbprint, root.Roots[0].Thumbprint);
 
@@ -104,7 +104,8 @@ public sealed class SecureXdsTests
     [Fact]
     public void Renewal_is_due_at_half_the_observed_lifetime_moved_by_at_most_one_percent()
     {
-        var received = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var now = DateTimeOffset.UtcNow;
+        var received = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var root = TestCertificates.Root(key, "r");
         using var leaf = TestCertificates.Leaf(root, MeshCa.ClientId, received.AddMinutes(-2), received.AddHours(24));
