@@ -8,6 +8,22 @@ namespace Weft.Cli.Tests;
 /// <summary><c>weft proxy --secure-xds-address --root-cert --token-file</c> as a real process against a control plane that requires tokens.</summary>
 public sealed partial class ProxyCommandTests
 {
+    [Theory]
+    [InlineData("24h", 24 * 3600)]
+    [InlineData("1h30m", 5400)]
+    [InlineData("4s", 4)]
+    [InlineData("1500ms", 1.5)]
+    public void Certificate_lifetimes_are_go_durations(string value, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), Weft.Cli.Commands.ProxyCommand.ParseDuration(value, "--workload-cert-ttl"));
+
+    [Fact]
+    public void A_malformed_certificate_lifetime_is_a_usage_error()
+    {
+        var run = Run(["proxy", "--node-id", "sidecar~127.0.0.1~a.default~default.svc.cluster.local", "--xds-address", "127.0.0.1:15010", "--workload-cert-ttl", "a day"]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("weft proxy: --workload-cert-ttl \"a day\" is not a duration", run.Stderr);
+    }
+
     [Fact]
     public void The_secure_address_without_a_root_certificate_is_a_usage_error()
     {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
-using Weft.Control.Hosting;
 using Weft.Proxy.Hosting;
 using Weft.Proxy.Telemetry.AccessLog;
 using Weft.Proxy.Xds;
@@ -148,7 +147,7 @@ internal static class ProxyCommand
                     CaAddress = parsed.GetValue(caAddress),
                     TokenFile = parsed.GetValue(tokenFile),
                     TrustDomain = parsed.GetValue(trustDomain)!,
-                    WorkloadCertTtl = parsed.GetValue(certTtl) is { } ttl ? Durations.ParsePositive(ttl, "--workload-cert-ttl") : null,
+                    WorkloadCertTtl = parsed.GetValue(certTtl) is { } ttl ? ParseDuration(ttl, "--workload-cert-ttl") : null,
                     XdsProtocol = parsed.GetValue(protocol) == "sotw" ? XdsProtocol.StateOfTheWorld : XdsProtocol.Delta,
                     OutboundAddress = parsed.GetValue(outbound)!,
                     InboundAddress = parsed.GetValue(inbound)!,
@@ -208,6 +207,35 @@ internal static class ProxyCommand
         }
 
         return labels;
+    }
+
+    /// <summary>
+    /// A positive duration as Go (and <c>weft control</c>) write them: numbers with units <c>h</c>, <c>m</c>, <c>s</c>,
+    /// <c>ms</c>, concatenated (<c>24h</c>, <c>1h30m</c>, <c>90s</c>). Here rather than shared with the control plane because
+    /// the NativeAOT proxy host compiles this file without it.
+    /// </summary>
+    internal static TimeSpan ParseDuration(string value, string flag)
+    {
+        var total = TimeSpan.Zero;
+        var parts = System.Text.RegularExpressions.Regex.Matches(value, @"(\d+(?:\.\d+)?)(ms|h|m|s)");
+        if (parts.Count == 0 || string.Concat(parts.Select(p => p.Value)) != value)
+        {
+            throw new FormatException($"{flag} \"{value}\" is not a duration (for example 24h, 90m or 1h30m)");
+        }
+
+        foreach (System.Text.RegularExpressions.Match part in parts)
+        {
+            var number = double.Parse(part.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            total += part.Groups[2].Value switch
+            {
+                "h" => TimeSpan.FromHours(number),
+                "m" => TimeSpan.FromMinutes(number),
+                "s" => TimeSpan.FromSeconds(number),
+                _ => TimeSpan.FromMilliseconds(number),
+            };
+        }
+
+        return total > TimeSpan.Zero ? total : throw new FormatException($"{flag} \"{value}\" must be above zero");
     }
 
     private static Option<string> Address(string name, string defaultValue, string description) => new(name)

@@ -129,6 +129,18 @@ internal sealed class SecretStore
         throw new SecretUnavailableException($"secret {name} is not one this proxy can serve (ROOTCA, file-root:PATH)");
     }
 
+    /// <summary>
+    /// Null when the store can serve a secret of this name (<c>default</c>, <c>ROOTCA</c>, <c>file-cert:</c>,
+    /// <c>file-root:</c>); otherwise why not (credentials the control plane would send over SDS, such as
+    /// <c>kubernetes://NAME</c>, are not fetched by this proxy).
+    /// </summary>
+    public static string? CannotServe(string name) =>
+        name is ResourceNames.DefaultSecret or ResourceNames.RootCaSecret
+        || name.StartsWith(FileCertPrefix, StringComparison.Ordinal)
+        || name.StartsWith(FileRootPrefix, StringComparison.Ordinal)
+            ? null
+            : $"secret {name} comes from the control plane's SDS, which this proxy does not fetch (it serves default, ROOTCA, file-cert: and file-root:)";
+
     /// <summary>Every secret held, for <c>/config_dump</c>: the workload's two and the files read so far.</summary>
     public IEnumerable<(string Name, object Secret)> All()
     {

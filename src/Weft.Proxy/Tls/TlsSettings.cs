@@ -31,6 +31,11 @@ internal sealed record TlsSettings
     /// <summary>Server: a client certificate is required (<c>require_client_certificate</c>).</summary>
     public bool RequireClientCertificate { get; init; }
 
+    /// <summary>Why a secret it names cannot be served by this proxy; null when all can.</summary>
+    public string? Unservable =>
+        (Certificate?.SecretName is { } certificate ? Identity.SecretStore.CannotServe(certificate) : null)
+        ?? (Trust.SecretName is { } trust ? Identity.SecretStore.CannotServe(trust) : null);
+
     /// <summary>Whether presenting <see cref="Certificate"/> needs the workload's own identity (<c>default</c>).</summary>
     public bool NeedsWorkloadIdentity => Certificate?.NeedsWorkloadIdentity == true;
 }

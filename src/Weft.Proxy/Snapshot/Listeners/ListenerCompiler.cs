@@ -165,7 +165,11 @@ internal static class ListenerCompiler
         try
         {
             var match = ChainMatch.Compile(chain.FilterChainMatch);
-            return new FilterChainModel(name, match, Action(chain, bufferLimit)) { Tls = Tls.DownstreamTls.Compile(chain.TransportSocket) };
+            var tls = Tls.DownstreamTls.Compile(chain.TransportSocket);
+            var action = Action(chain, bufferLimit);
+
+            // Its match may still be chosen; the connection is then closed with the reason logged.
+            return new FilterChainModel(name, match, tls?.Unservable is { } reason ? new UnsupportedChain(reason) : action) { Tls = tls?.Unservable is null ? tls : null };
         }
         catch (XdsRejectedException e)
         {
