@@ -56,7 +56,8 @@ internal sealed partial class TlsTermination(SecretStore secrets, TlsCounters co
                 : null;
             var negotiated = ssl.NegotiatedApplicationProtocol == default ? null : ssl.NegotiatedApplicationProtocol.ToString();
             var local = certificate.UriSans is [var uri, ..] ? uri : string.Empty;
-            connection.Features.Set(new DownstreamTlsFeature(peer, local, negotiated));
+            var stream = ssl;
+            connection.Features.Set(new DownstreamTlsFeature(peer, local, negotiated) { ShutdownSend = () => new ValueTask(stream.ShutdownAsync()) });
             if (peer is not null)
             {
                 connection.Features.Set(new PeerIdentity(SubjectAltNames.Uris(peer), SubjectAltNames.Dns(peer), peer.Subject));

@@ -80,6 +80,30 @@ public sealed class MutualTlsTests
     }
 
     [Fact]
+    public async Task Half_close_crosses_the_mutual_tls_hop_in_both_directions()
+    {
+        await using var backend = TcpBackend.FinishFirst("finisher");
+        await using var ca = await MeshCa.StartAsync();
+        await using var pair = await SidecarPair.StartAsync(ca, backend.Port, tcp: true);
+
+        using var tunnel = await RawConnection.TunnelAsync(pair.Client.Host.OutboundEndpoint, $"{MtlsResources.ServiceHost}:9080");
+
+        // The backend's FIN reaches the client while the client's side stays open...
+        Assert.Equal("finisher done", await tunnel.ReadToEndAsync().WaitAsync(RawConnection.Wait));
+
+        // ...and what the client sends afterwards, then its FIN, still reach the backend.
+        await tunnel.SendAsync("late words");
+        tunnel.ShutdownSend();
+        using var deadline = new CancellationTokenSource(RawConnection.Wait);
+        while (backend.Received.IsEmpty && !deadline.IsCancellationRequested)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(["late words"], backend.Received);
+    }
+
+    [Fact]
     public async Task A_server_with_another_spiffe_id_is_refused_by_the_client_as_an_upstream_connect_failure()
     {
         await using var backend = await Backend.StartAsync("server");
