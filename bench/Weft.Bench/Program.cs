@@ -32,6 +32,8 @@ if (mode == "proxy")
     {
         var results = await Weft.Bench.ProxyLoad.ProxyLoadScenario.RunAsync(options, Console.Error, CancellationToken.None);
         Weft.Bench.ProxyLoad.ProxyLoadReport.Write(results, options, Console.Out);
+        Console.Out.WriteLine();
+        Weft.Bench.ProxyLoad.ProxyLoadReport.WriteMutualTls(results, Console.Out);
         return 0;
     }
     catch (Exception e) when (e is TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception)

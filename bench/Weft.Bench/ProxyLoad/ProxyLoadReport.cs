@@ -21,6 +21,23 @@ internal static class ProxyLoadReport
         }
     }
 
+    /// <summary>What mutual TLS costs between two proxies: each mTLS pair against the plaintext pair of the same run.</summary>
+    public static void WriteMutualTls(IReadOnlyList<ProxyLoadResult> results, TextWriter o)
+    {
+        var pairs = new[] { ("weft-pair", "weft-pair-mtls", "kept-alive connections"), ("weft-pair-newconn", "weft-pair-mtls-newconn", "a new connection (and TLS handshake) per request") };
+        foreach (var (plainName, mtlsName, what) in pairs)
+        {
+            var plain = results.FirstOrDefault(r => r.Name == plainName);
+            var mtls = results.FirstOrDefault(r => r.Name == mtlsName);
+            if (plain is null || mtls is null)
+            {
+                continue;
+            }
+
+            o.WriteLine(F($"mTLS between two proxies, {what}: {mtls.RequestsPerSecond:N0} requests/s against {plain.RequestsPerSecond:N0} plaintext ({mtls.RequestsPerSecond / plain.RequestsPerSecond:F2}x, a cost of {(1 - (mtls.RequestsPerSecond / plain.RequestsPerSecond)) * 100:F1}%); p99 at the fixed rate {mtls.FixedRate.P99Ms:F3} ms against {plain.FixedRate.P99Ms:F3} ms (+{mtls.FixedRate.P99Ms - plain.FixedRate.P99Ms:F3} ms); CPU {mtls.FixedRate.CpuPerThousand:F3} against {plain.FixedRate.CpuPerThousand:F3} s per 1,000 requests."));
+        }
+    }
+
     private static string Ratio(double value, double? baseline) => baseline is > 0 ? F($"{value / baseline.Value:F2}x") : "";
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

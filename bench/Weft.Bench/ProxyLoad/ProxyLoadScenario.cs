@@ -16,14 +16,15 @@ internal static class ProxyLoadScenario
         var results = new List<ProxyLoadResult>();
         await using var backend = await servers.BackendAsync(cancel).ConfigureAwait(false);
         progress.WriteLine($"backend: nginx on {backend.Address}, {options.BodyBytes} bytes per response; work directory {work}");
-        foreach (var name in new[] { "direct", "nginx", "haproxy", "weft" }.Where(options.Only.Contains))
+        foreach (var name in ProxyLoadOptions.Candidates.Where(options.Only.Contains))
         {
             var candidate = name switch
             {
                 "direct" => backend,
                 "nginx" => await servers.NginxAsync(backend, cancel).ConfigureAwait(false),
                 "haproxy" => await servers.HaproxyAsync(backend, cancel).ConfigureAwait(false),
-                _ => await servers.WeftAsync(backend, progress, cancel).ConfigureAwait(false),
+                "weft" => await servers.WeftAsync(backend, progress, cancel).ConfigureAwait(false),
+                _ => await servers.WeftPairAsync(name, backend, mtls: name.Contains("mtls", StringComparison.Ordinal), newConnections: name.EndsWith("-newconn", StringComparison.Ordinal), progress, cancel).ConfigureAwait(false),
             };
             if (candidate is null)
             {

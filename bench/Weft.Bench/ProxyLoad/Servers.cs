@@ -137,6 +137,103 @@ internal sealed class Servers(string work, ProxyLoadOptions options)
         }
     }
 
+    /// <summary>
+    /// Two <c>weft proxy</c>es in a row, as between two meshed workloads: a client sidecar, and a server sidecar whose
+    /// Sidecar ingress listener binds the backend's endpoint port and forwards to the backend. With <paramref name="mtls"/>
+    /// the mesh is STRICT and both proxies take certificates from <c>weft control</c>'s CA (xDS over TLS); without, the
+    /// mesh is DISABLE and both talk plaintext. <paramref name="newConnections"/> makes every request open a new
+    /// connection between the proxies (DestinationRule <c>maxRequestsPerConnection: 1</c>), so under mTLS each request
+    /// is a full TLS handshake. Both proxies' processes count.
+    /// </summary>
+    public async Task<Candidate?> WeftPairAsync(string name, Candidate backend, bool mtls, bool newConnections, TextWriter progress, CancellationToken cancel)
+    {
+        if (!await HasProxyCommandAsync(cancel).ConfigureAwait(false))
+        {
+            progress.WriteLine($"{name}: {options.Weft} has no `proxy` command yet; not measured");
+            return null;
+        }
+
+        var dir = Directory.CreateDirectory(Path.Combine(work, name)).FullName;
+        var config = Directory.CreateDirectory(Path.Combine(dir, "config")).FullName;
+        var state = Path.Combine(dir, "state");
+        var backendPort = backend.Address[(backend.Address.LastIndexOf(':') + 1)..];
+        var sidecarPort = FreePort();
+        File.WriteAllText(Path.Combine(config, "mesh.yaml"), $$$"""
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: backend, namespace: default}
+            spec:
+              hosts: [backend.default.svc.cluster.local]
+              location: MESH_INTERNAL
+              ports: [{number: 8080, name: http, protocol: HTTP}]
+              resolution: STATIC
+              workloadSelector: {labels: {app: backend}}
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: WorkloadEntry
+            metadata: {name: backend, namespace: default}
+            spec: {address: 127.0.0.1, ports: {http: {{{sidecarPort}}}}, labels: {app: backend}, serviceAccount: backend}
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: WorkloadEntry
+            metadata: {name: bench-client, namespace: default}
+            spec: {address: 127.0.0.1, labels: {app: bench-client}, serviceAccount: bench-client}
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: Sidecar
+            metadata: {name: backend, namespace: default}
+            spec:
+              workloadSelector: {labels: {app: backend}}
+              ingress:
+              - port: {number: {{{sidecarPort}}}, protocol: HTTP, name: http}
+                captureMode: NONE
+                defaultEndpoint: 127.0.0.1:{{{backendPort}}}
+            ---
+            apiVersion: security.istio.io/v1
+            kind: PeerAuthentication
+            metadata: {name: default, namespace: istio-system}
+            spec: {mtls: {mode: {{{(mtls ? "STRICT" : "DISABLE")}}}}}
+            """ + (newConnections ? """
+
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: backend, namespace: default}
+            spec:
+              host: backend.default.svc.cluster.local
+              trafficPolicy: {connectionPool: {http: {maxRequestsPerConnection: 1}}}
+            """ : string.Empty));
+        var xds = Address(FreePort());
+        var secure = Address(FreePort());
+        var control = Start(options.Weft, ["control", "--config", config, "--xds-address", xds, "--http-address", Address(FreePort()), "--state-dir", state, "--secure-xds-address", secure, "--log-level", "warn"], dir);
+        string[] Connection(string serviceAccount) => mtls
+            ? ["--secure-xds-address", secure, "--root-cert", Path.Combine(state, "ca", "root-cert.pem"), "--service-account", serviceAccount]
+            : ["--xds-address", xds];
+
+        var serverHealth = Address(FreePort());
+        var server = Start(options.Weft, ["proxy", "--node-id", "sidecar~127.0.0.1~backend.default~default.svc.cluster.local", .. Connection("backend"),
+            "--outbound-address", Address(FreePort()), "--inbound-address", Address(FreePort()), "--admin-address", Address(FreePort()),
+            "--stats-address", Address(FreePort()), "--health-address", serverHealth], dir, "proxy-server");
+        var outbound = Address(FreePort());
+        var clientHealth = Address(FreePort());
+        var client = Start(options.Weft, ["proxy", "--node-id", "sidecar~127.0.0.1~bench-client.default~default.svc.cluster.local", .. Connection("bench-client"),
+            "--outbound-address", outbound, "--inbound-address", Address(FreePort()), "--admin-address", Address(FreePort()),
+            "--stats-address", Address(FreePort()), "--health-address", clientHealth], dir, "proxy-client");
+        var candidate = new Candidate(name, outbound, ServiceHost, [control, server, client], () => [.. ProcessStats.Tree(client.Id), .. ProcessStats.Tree(server.Id)]);
+        try
+        {
+            await WaitForAsync(serverHealth, null, server, cancel, "/healthz/ready", also: control).ConfigureAwait(false);
+            await WaitForAsync(clientHealth, null, client, cancel, "/healthz/ready", also: control).ConfigureAwait(false);
+            await WaitForAsync(outbound, ServiceHost, client, cancel, also: server).ConfigureAwait(false);
+            return candidate;
+        }
+        catch
+        {
+            await candidate.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <summary>Whether <c>weft proxy --help</c> describes the proxy (a weft without it prints its general help instead).</summary>
     private async Task<bool> HasProxyCommandAsync(CancellationToken cancel)
     {
@@ -165,7 +262,7 @@ internal sealed class Servers(string work, ProxyLoadOptions options)
         }
         """;
 
-    private static Process Start(string file, IReadOnlyList<string> args, string dir)
+    private static Process Start(string file, IReadOnlyList<string> args, string dir, string? logName = null)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -181,7 +278,7 @@ internal sealed class Servers(string work, ProxyLoadOptions options)
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
         // weft's control plane and proxy share a directory: a log per command.
-        var log = File.AppendText(Path.Combine(dir, Path.GetFileName(file) + (args.Count > 0 && !args[0].StartsWith('-') ? "-" + args[0] : string.Empty) + ".log"));
+        var log = File.AppendText(Path.Combine(dir, (logName ?? Path.GetFileName(file) + (args.Count > 0 && !args[0].StartsWith('-') ? "-" + args[0] : string.Empty)) + ".log"));
         log.AutoFlush = true;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };

@@ -14,6 +14,15 @@ namespace Weft.Cli.Up;
 /// </summary>
 internal sealed record UpPlan(IReadOnlyList<PlannedWorkload> Workloads, IReadOnlyList<TrafficTarget> Targets, IReadOnlyList<string> Notes, IReadOnlyList<string> Errors)
 {
+    /// <summary>The WorkloadEntry that gives the client proxy a workload identity (and so a certificate) when it exists.</summary>
+    public const string ClientWorkload = "weft-up-client";
+
+    /// <summary>The client's identity: the service account of WorkloadEntry default/weft-up-client; null when there is none.</summary>
+    public string? ClientServiceAccount { get; init; }
+
+    /// <summary>Whether any proxy needs a workload certificate, so the control plane must run its CA.</summary>
+    public bool NeedsCertificates => ClientServiceAccount is not null || Workloads.Any(w => w.Sidecar is not null);
+
     /// <param name="directory">The directory as the user named it: files are shown under it (<c>examples/canary/service.yaml</c>).</param>
     public static UpPlan From(ConfigSnapshot config, string directory)
     {
@@ -28,7 +37,11 @@ internal sealed record UpPlan(IReadOnlyList<PlannedWorkload> Workloads, IReadOnl
 
         var workloads = PlanWorkloads(config, Shown, notes, errors);
         var targets = PlanTargets(config, Shown, notes);
-        return new UpPlan(workloads, targets, notes, errors);
+        var client = config.OfKind("WorkloadEntry").FirstOrDefault(w => w.Key.Namespace == "default" && w.Key.Name == ClientWorkload);
+        return new UpPlan(workloads, targets, notes, errors)
+        {
+            ClientServiceAccount = client is null ? null : client.Spec<WorkloadEntrySpec>().ServiceAccount is { Length: > 0 } account ? account : "default",
+        };
     }
 
     private static List<PlannedWorkload> PlanWorkloads(ConfigSnapshot config, Func<string, string> shown, List<string> notes, List<string> errors)
@@ -39,6 +52,12 @@ internal sealed record UpPlan(IReadOnlyList<PlannedWorkload> Workloads, IReadOnl
         {
             var spec = stored.Spec<WorkloadEntrySpec>();
             var name = $"WorkloadEntry {stored.Key.Namespace}/{stored.Key.Name}";
+            if (stored.Key.Namespace == "default" && stored.Key.Name == ClientWorkload)
+            {
+                // The client's identity, not a workload to run.
+                continue;
+            }
+
             if (spec.Address is not ("127.0.0.1" or "localhost"))
             {
                 notes.Add($"not starting {name}: its address {spec.Address ?? "(none)"} is not on this machine (127.0.0.1 or localhost)");
@@ -59,18 +78,76 @@ internal sealed record UpPlan(IReadOnlyList<PlannedWorkload> Workloads, IReadOnl
                 labels.TryGetValue("app", out var app) ? app : stored.Key.Name,
                 labels.TryGetValue("version", out var version) ? version : "latest",
                 new IPEndPoint(IPAddress.Loopback, port),
-                shown(stored.File));
+                shown(stored.File))
+            {
+                Labels = labels,
+                ServiceAccount = spec.ServiceAccount is { Length: > 0 } account ? account : "default",
+                Sidecar = SidecarFor(config, stored.Key.Namespace, labels, port, name, notes),
+            };
             if (byPort.TryGetValue(port, out var other))
             {
                 errors.Add($"{name} ({workload.File}) and WorkloadEntry {other.Namespace}/{other.Name} ({other.File}) both listen on 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}; give each its own port");
                 continue;
             }
 
+            if (workload.Sidecar is { } sidecar && (sidecar.AppAddress.Port == port || byPort.ContainsKey(sidecar.AppAddress.Port)))
+            {
+                errors.Add($"{name} ({workload.File}): its sidecar forwards to 127.0.0.1:{sidecar.AppAddress.Port.ToString(CultureInfo.InvariantCulture)} ({sidecar.Resource}), a port another listener of this configuration takes; give the defaultEndpoint its own port");
+                continue;
+            }
+
             byPort[port] = workload;
+            if (workload.Sidecar is { } behind)
+            {
+                byPort[behind.AppAddress.Port] = workload;
+            }
+
             planned.Add(workload);
         }
 
         return planned;
+    }
+
+    /// <summary>
+    /// The sidecar of a workload: a Sidecar resource of its namespace whose selector matches its labels and whose ingress
+    /// listener binds the workload's endpoint port (<c>captureMode: NONE</c>) and forwards to a local defaultEndpoint.
+    /// </summary>
+    private static PlannedSidecar? SidecarFor(ConfigSnapshot config, string ns, IReadOnlyDictionary<string, string> labels, int port, string workload, List<string> notes)
+    {
+        foreach (var stored in config.OfKind("Sidecar").Where(s => s.Key.Namespace == ns))
+        {
+            var spec = stored.Spec<SidecarSpec>();
+            var selector = spec.WorkloadSelector?.Labels;
+            if (selector is null || !selector.All(kv => labels.TryGetValue(kv.Key, out var value) && value == kv.Value))
+            {
+                continue;
+            }
+
+            foreach (var ingress in spec.Ingress ?? [])
+            {
+                if (ingress.Port?.Number != port)
+                {
+                    continue;
+                }
+
+                var resource = $"Sidecar {stored.Key.Namespace}/{stored.Key.Name}";
+                if (ingress.CaptureMode != "NONE")
+                {
+                    notes.Add($"not running a sidecar for {workload}: the ingress listener of {resource} on port {port.ToString(CultureInfo.InvariantCulture)} needs captureMode: NONE (weft up captures no traffic)");
+                    return null;
+                }
+
+                if (ingress.DefaultEndpoint is not { } endpoint || !IPEndPoint.TryParse(endpoint, out var app) || !IPAddress.IsLoopback(app.Address) || app.Port == 0)
+                {
+                    notes.Add($"not running a sidecar for {workload}: the ingress listener of {resource} on port {port.ToString(CultureInfo.InvariantCulture)} must forward to a defaultEndpoint 127.0.0.1:PORT");
+                    return null;
+                }
+
+                return new PlannedSidecar(resource, app);
+            }
+        }
+
+        return null;
     }
 
     private static List<TrafficTarget> PlanTargets(ConfigSnapshot config, Func<string, string> shown, List<string> notes)

@@ -32,6 +32,9 @@ internal sealed class UpSession
     private readonly TimeProvider _time;
     private readonly Queue<string> _messages = new();
     private readonly List<(string What, Func<ValueTask> Stop)> _running = [];
+
+    /// <summary>The control plane's CA for this run only: a fresh root, removed when the run stops.</summary>
+    private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "weft-up-" + Guid.NewGuid().ToString("N")[..12]);
     private volatile LiveView? _view;
 
     /// <param name="terminalWidth">The terminal's width when standard output is one; null otherwise (no view is drawn).</param>
@@ -99,6 +102,17 @@ internal sealed class UpSession
         foreach (var workload in plan.Workloads)
         {
             workloads.Add(await StartWorkloadAsync(workload, cancel).ConfigureAwait(false));
+            if (workload.Sidecar is { } sidecar)
+            {
+                var sidecarPorts = LoopbackPorts.Free(5);
+                var sidecarLaunch = new ProxyLaunch(workload.NodeId, plane.XdsEndpoint, sidecarPorts[0], sidecarPorts[1], sidecarPorts[2], sidecarPorts[3], sidecarPorts[4])
+                {
+                    Labels = workload.Labels,
+                    Secure = Secure(plane, workload.ServiceAccount),
+                };
+                await StartProxyAsync(sidecarLaunch, $"sidecar of {workload.Name}", cancel).ConfigureAwait(false);
+                Say($"sidecar of {workload.Name}: {workload.Address} ({sidecar.Resource}) in front of {workload.AppAddress}, mTLS identity {Identity(workload.Namespace, workload.ServiceAccount)}");
+            }
         }
 
         var ports = LoopbackPorts.Free(5);
@@ -106,8 +120,14 @@ internal sealed class UpSession
         var launch = new ProxyLaunch(ClientNodeId, plane.XdsEndpoint, ports[0], ports[1], ports[2], ports[3], ports[4])
         {
             Labels = new Dictionary<string, string> { ["app"] = "weft-up-client" },
+            Secure = plan.ClientServiceAccount is { } account ? Secure(plane, account) : null,
         };
-        var proxy = await StartProxyAsync(launch, cancel).ConfigureAwait(false);
+        if (plan.ClientServiceAccount is null && plan.Workloads.Any(w => w.Sidecar is not null))
+        {
+            Say($"the client proxy has no workload identity (no WorkloadEntry default/{UpPlan.ClientWorkload}), so it cannot speak mTLS to the sidecars; STRICT workloads will refuse it");
+        }
+
+        var proxy = await StartProxyAsync(launch, "client proxy", cancel).ConfigureAwait(false);
 
         if (plan.Targets.Count == 0)
         {
@@ -142,6 +162,8 @@ internal sealed class UpSession
                 ConfigDirectory = _options.Directory,
                 XdsAddress = _options.XdsAddress,
                 HttpAddress = _options.HttpAddress,
+                StateDirectory = _stateDirectory,
+                SecureXdsAddress = "127.0.0.1:0",
                 Time = _time,
             }, loggers, cancel).ConfigureAwait(false);
         }
@@ -151,7 +173,11 @@ internal sealed class UpSession
             throw new UpException($"the control plane cannot listen: {e.Message.TrimEnd('.')}; choose other addresses with --xds-address and --http-address");
         }
 
-        _running.Add(("control plane", () => plane.DisposeAsync()));
+        _running.Add(("control plane", async () =>
+        {
+            await plane.DisposeAsync().ConfigureAwait(false);
+            Directory.Delete(_stateDirectory, recursive: true);
+        }));
         return plane;
     }
 
@@ -160,12 +186,12 @@ internal sealed class UpSession
         SampleWorkload sample;
         try
         {
-            sample = await SampleWorkload.StartAsync(new SampleWorkloadOptions(workload.Service, workload.Version, workload.Name, workload.Address), cancel).ConfigureAwait(false);
+            sample = await SampleWorkload.StartAsync(new SampleWorkloadOptions(workload.Service, workload.Version, workload.Name, workload.AppAddress), cancel).ConfigureAwait(false);
         }
         catch (IOException e)
         {
-            throw new UpException($"WorkloadEntry {workload.Namespace}/{workload.Name} ({workload.File}) cannot run: {ListenFailure.Describe(e, workload.Address)}; "
-                + $"stop what holds port {Number(workload.Address.Port)} or give the WorkloadEntry another port");
+            throw new UpException($"WorkloadEntry {workload.Namespace}/{workload.Name} ({workload.File}) cannot run: {ListenFailure.Describe(e, workload.AppAddress)}; "
+                + $"stop what holds port {Number(workload.AppAddress.Port)} or give the WorkloadEntry another port");
         }
 
         _running.Add(($"workload {workload.Name}", () => sample.DisposeAsync()));
@@ -173,7 +199,7 @@ internal sealed class UpSession
         return sample;
     }
 
-    private async Task<IRunningProxy> StartProxyAsync(ProxyLaunch launch, CancellationToken cancel)
+    private async Task<IRunningProxy> StartProxyAsync(ProxyLaunch launch, string what, CancellationToken cancel)
     {
         IRunningProxy proxy;
         try
@@ -182,19 +208,25 @@ internal sealed class UpSession
         }
         catch (ProxyStartException e)
         {
-            throw new UpException($"cannot start the client proxy: {e.Message}");
+            throw new UpException($"cannot start the {what}: {e.Message}");
         }
 
-        _running.Add(("client proxy", () => proxy.DisposeAsync()));
-        Say($"client proxy {launch.NodeId} ({proxy.Description}): outbound {launch.OutboundAddress}, admin {launch.AdminAddress}; waiting for http://{launch.HealthAddress}/healthz/ready");
+        _running.Add((what, () => proxy.DisposeAsync()));
+        var xds = launch.Secure is { } secure ? $"xDS and certificate over TLS from {secure.Address}" : $"xDS {launch.XdsAddress}";
+        Say($"{what} {launch.NodeId} ({proxy.Description}, {xds}): outbound {launch.OutboundAddress}, admin {launch.AdminAddress}; waiting for http://{launch.HealthAddress}/healthz/ready");
         var waited = _time.GetTimestamp();
-        await WaitReadyAsync(launch.HealthAddress, proxy, cancel).ConfigureAwait(false);
-        Say($"client proxy ready after {_time.GetElapsedTime(waited).TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
+        await WaitReadyAsync(launch.HealthAddress, proxy, what, cancel).ConfigureAwait(false);
+        Say($"{what} ready after {_time.GetElapsedTime(waited).TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
         return proxy;
     }
 
+    private SecureXds Secure(ControlPlane plane, string serviceAccount) =>
+        new(plane.SecureXdsEndpoint ?? throw new UpException("the control plane runs no CA, so no proxy can get a certificate"), new Weft.Control.Ca.CaPaths(_stateDirectory).RootCert, serviceAccount);
+
+    private static string Identity(string ns, string serviceAccount) => $"spiffe://cluster.local/ns/{ns}/sa/{serviceAccount}";
+
     /// <summary>Asks the proxy's health endpoint every 100 ms until it answers 200, the proxy stops, or <see cref="ReadyTimeout"/> passes.</summary>
-    private async Task WaitReadyAsync(IPEndPoint health, IRunningProxy proxy, CancellationToken cancel)
+    private async Task WaitReadyAsync(IPEndPoint health, IRunningProxy proxy, string what, CancellationToken cancel)
     {
         using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(2) };
         var url = new Uri($"http://{health}/healthz/ready");
@@ -204,7 +236,7 @@ internal sealed class UpSession
         {
             if (proxy.Stopped.IsCompleted)
             {
-                throw new UpException($"the client proxy stopped before it was ready: {await proxy.Stopped.ConfigureAwait(false)}");
+                throw new UpException($"the {what} stopped before it was ready: {await proxy.Stopped.ConfigureAwait(false)}");
             }
 
             try
@@ -224,7 +256,7 @@ internal sealed class UpSession
 
             if (_time.GetElapsedTime(started) > ReadyTimeout)
             {
-                throw new UpException($"the client proxy was not ready within {ReadyTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s ({url}: {last})");
+                throw new UpException($"the {what} was not ready within {ReadyTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s ({url}: {last})");
             }
 
             await Task.WhenAny(proxy.Stopped, Task.Delay(TimeSpan.FromMilliseconds(100), _time, cancel)).ConfigureAwait(false);

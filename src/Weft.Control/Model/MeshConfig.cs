@@ -19,6 +19,18 @@ public sealed record MeshConfig
     /// </summary>
     public IReadOnlyList<string> TrustDomainAliases { get; init; } = [];
 
+    /// <summary>
+    /// <c>caCertificates[].trustDomains</c>: further trust domains whose identities inbound mTLS accepts, besides
+    /// <see cref="TrustDomain"/> and its aliases.
+    /// </summary>
+    public IReadOnlyList<string> CaCertificateTrustDomains { get; init; } = [];
+
+    /// <summary><c>meshMTLS.minProtocolVersion: TLSV1_3</c>: inbound mTLS refuses TLS 1.2 (the default accepts 1.2 and 1.3).</summary>
+    public bool MeshMtlsRequiresTls13 { get; init; }
+
+    /// <summary><c>meshMTLS.cipherSuites</c>: the ciphers inbound mTLS offers instead of Istio's list; null when not set.</summary>
+    public IReadOnlyList<string>? MeshMtlsCipherSuites { get; init; }
+
     /// <summary><c>extensionProviders</c>: the external authorization services CUSTOM AuthorizationPolicies name.</summary>
     public IReadOnlyList<ExtensionProvider> ExtensionProviders { get; init; } = [];
 

@@ -9,7 +9,8 @@ namespace Weft.Control.Model;
 /// Reads Istio's MeshConfig from YAML (the <c>mesh</c> file istiod reads, or the <c>istio</c> ConfigMap holding it under
 /// <c>data.mesh</c>) into <see cref="MeshConfig"/>, on top of Istio's defaults. Read: <c>rootNamespace</c>,
 /// <c>trustDomain</c>, <c>trustDomainAliases</c>, <c>outboundTrafficPolicy.mode</c>, <c>inboundTrafficPolicy.mode</c>,
-/// <c>connectTimeout</c>, <c>protocolDetectionTimeout</c>, <c>enableAutoMtls</c>, <c>h2UpgradePolicy</c> and the
+/// <c>connectTimeout</c>, <c>protocolDetectionTimeout</c>, <c>enableAutoMtls</c>, <c>h2UpgradePolicy</c>,
+/// <c>meshMTLS.minProtocolVersion</c> and <c>cipherSuites</c>, <c>caCertificates[].trustDomains</c> and the
 /// ext_authz kinds of <c>extensionProviders</c> (other kinds keep their name). Other MeshConfig fields are accepted and
 /// not used. A value of the wrong type is a <see cref="FormatException"/> naming the file, line and field.
 /// </summary>
@@ -59,7 +60,38 @@ public static partial class MeshConfigReader
                 "protocolDetectionTimeout" => mesh with { ProtocolDetectionTimeout = Duration(value, field).ToTimeSpan() },
                 "enableAutoMtls" => mesh with { EnableAutoMtls = Bool(value, field) },
                 "h2UpgradePolicy" => mesh with { H2Upgrade = String(value, field) == "UPGRADE" },
+                "meshMTLS" => MeshMtls(mesh, Map(value, field), field),
+                "caCertificates" => mesh with
+                {
+                    CaCertificateTrustDomains = Items(value, field)
+                        .SelectMany((n, i) => Map(n, $"{field}[{i}]")["trustDomains"] is { } tds ? Strings(tds, $"{field}[{i}].trustDomains") : [])
+                        .ToArray(),
+                },
                 "extensionProviders" => mesh with { ExtensionProviders = Items(value, field).Select((n, i) => Provider(n, $"{field}[{i}]")).ToArray() },
+                _ => mesh,
+            };
+        }
+
+        return mesh;
+    }
+
+    private static MeshConfig MeshMtls(MeshConfig mesh, MapNode map, string path)
+    {
+        foreach (var entry in map.Entries)
+        {
+            var at = path + "." + entry.Key;
+            mesh = entry.Key switch
+            {
+                "minProtocolVersion" => mesh with
+                {
+                    MeshMtlsRequiresTls13 = String(entry.Value, at) switch
+                    {
+                        "TLSV1_3" => true,
+                        "TLS_AUTO" or "TLSV1_2" => false,
+                        var other => throw new FormatException($"{entry.Value.Location}: {at}: expected one of TLS_AUTO, TLSV1_2, TLSV1_3, found \"{other}\""),
+                    },
+                },
+                "cipherSuites" => mesh with { MeshMtlsCipherSuites = Strings(entry.Value, at) },
                 _ => mesh,
             };
         }

@@ -43,6 +43,7 @@ public sealed class PushContext
         _sidecars = config.OfKind("Sidecar");
         Gateways = config.OfKind("Gateway");
         AuthorizationPolicies = AuthorizationPolicyIndex.Build(config, mesh.RootNamespace);
+        PeerAuthentications = PeerAuthenticationIndex.Build(config);
         LabelsMatter = ProxyClasses.LabelsMatter(config, mesh);
         AnyHeadless = registry.Services.Any(s => s.Resolution == Resolution.Passthrough && s.Addresses.Count == 0);
         if (previous is not null && changedKinds is not null && ReferenceEquals(previous.Registry, registry) && ReferenceEquals(previous.Mesh, mesh)
@@ -101,6 +102,9 @@ public sealed class PushContext
 
     /// <summary>The AuthorizationPolicies in force, by namespace, and which apply to a workload.</summary>
     internal AuthorizationPolicyIndex AuthorizationPolicies { get; }
+
+    /// <summary>The PeerAuthentications in force, by namespace.</summary>
+    internal PeerAuthenticationIndex PeerAuthentications { get; }
 
     /// <summary>Services with this exact host, one per declaring namespace.</summary>
     public IReadOnlyList<MeshService> ServicesByHost(string host) => _servicesByHost.TryGetValue(host, out var list) ? list : [];

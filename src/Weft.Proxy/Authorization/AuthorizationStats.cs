@@ -18,19 +18,27 @@ internal static class AuthorizationStats
             return;
         }
 
-        var totals = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var chain in snapshot.Listeners.SelectMany(l => l.DefaultChain is { } d ? l.Chains.Append(d) : l.Chains))
+        var chains = snapshot.Listeners.SelectMany(l => l.DefaultChain is { } d ? l.Chains.Append(d) : l.Chains).ToArray();
+        Render(text, "weft_rbac_total", chains.SelectMany(chain => chain.Action switch
         {
-            var counters = chain.Action switch
-            {
-                HttpChain http => (http.Manager.Authorization?.Counters ?? []).Concat(http.Authorization?.Counters ?? []),
-                TcpChain tcp => tcp.Authorization?.Counters ?? [],
-                _ => [],
-            };
-            foreach (var (name, value) in counters.SelectMany(c => c.Values()))
-            {
-                totals[name] = totals.GetValueOrDefault(name) + value;
-            }
+            HttpChain http => (http.Manager.Authorization?.Counters ?? []).Concat(http.Authorization?.Counters ?? []),
+            TcpChain tcp => tcp.Authorization?.Counters ?? [],
+            _ => [],
+        }).SelectMany(c => c.Values()));
+        Render(text, "weft_ext_authz_total", chains.SelectMany(chain => chain.Action switch
+        {
+            HttpChain http => (http.Manager.Authorization?.ExtAuthzCounters ?? []).Concat(http.Authorization?.ExtAuthzCounters ?? []),
+            TcpChain tcp => tcp.Authorization?.ExtAuthzCounters ?? [],
+            _ => [],
+        }).SelectMany(c => c.Values()));
+    }
+
+    private static void Render(StringBuilder text, string metric, IEnumerable<(string Name, long Value)> counters)
+    {
+        var totals = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (name, value) in counters)
+        {
+            totals[name] = totals.GetValueOrDefault(name) + value;
         }
 
         if (totals.Count == 0)
@@ -38,10 +46,10 @@ internal static class AuthorizationStats
             return;
         }
 
-        text.Append("# TYPE weft_rbac_total counter\n");
+        text.Append("# TYPE ").Append(metric).Append(" counter\n");
         foreach (var (name, value) in totals)
         {
-            text.Append("weft_rbac_total{stat=\"").Append(name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)).Append("\"} ").Append(value).Append('\n');
+            text.Append(metric).Append("{stat=\"").Append(name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)).Append("\"} ").Append(value).Append('\n');
         }
     }
 }

@@ -8,7 +8,23 @@ internal readonly record struct AuthorizationVerdict(bool Allowed, int Status, s
 {
     public static AuthorizationVerdict Allow { get; } = new(true, 0, string.Empty, string.Empty, string.Empty);
 
+    /// <summary>Headers for the local reply of a denial (an ext_authz service's); none for RBAC.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
     /// <summary>Envoy's RBAC denial: 403 <c>RBAC: access denied</c>, details naming the policy that decided (or none).</summary>
     public static AuthorizationVerdict RbacDenied(string? policy) =>
         new(false, 403, "RBAC: access denied", $"rbac_access_denied_matched_policy[{policy ?? "none"}]", string.Empty);
+}
+
+/// <summary>What the authorization filters left for the request besides their verdict.</summary>
+internal sealed class AuthorizationOutcomes
+{
+    /// <summary>Whether a shadow (dry-run) rule would have denied the request.</summary>
+    public bool ShadowDenied { get; set; }
+
+    /// <summary>Whether a failed ext_authz check let the request through and asked for it to be marked.</summary>
+    public bool FailureModeAllowed { get; set; }
+
+    /// <summary>The allowing answers of ext_authz services, with the header edits they ask for.</summary>
+    public List<ExtAuthzResult> Allowed { get; } = [];
 }

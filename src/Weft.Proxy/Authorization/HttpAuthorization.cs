@@ -15,12 +15,20 @@ namespace Weft.Proxy.Authorization;
 /// </summary>
 internal sealed class HttpAuthorization
 {
+    private static readonly Task<ExtAuthzResult> Unreachable = Task.FromResult(ExtAuthzResult.Error("no authorization service is asked"));
+
     private readonly object[] _filters;
 
     private HttpAuthorization(object[] filters) => _filters = filters;
 
     /// <summary>The RBAC filters' counters, for the stats endpoint.</summary>
     public IEnumerable<RbacCounters> Counters => _filters.OfType<RbacFilter>().Select(f => f.Counters);
+
+    /// <summary>The ext_authz filters' counters, for the stats endpoint.</summary>
+    public IEnumerable<ExtAuthzCounters> ExtAuthzCounters => _filters.OfType<ExtAuthzFilter>().Select(f => f.Counters);
+
+    /// <summary>The largest request body any ext_authz filter sends to its service; null when none sends one.</summary>
+    public int? MaxCheckedBody { get; private init; }
 
     /// <summary>Whether a filter is one this compiles (RBAC, ext_authz).</summary>
     public static bool Handles(string? typeUrl) => typeUrl is TypeUrls.HttpRbac or TypeUrls.HttpExtAuthz;
@@ -47,37 +55,81 @@ internal sealed class HttpAuthorization
                     compiled.Add(Named(filter.Name, () => new ExtAuthzFilter(
                         extAuthz.FilterEnabledMetadata is { } enabled ? MetadataValueMatch.Compile(enabled) : null,
                         extAuthz.FailureModeAllow,
-                        (int)(extAuthz.StatusOnError?.Code ?? 0))));
+                        extAuthz.FailureModeAllowHeaderAdd,
+                        (int)(extAuthz.StatusOnError?.Code ?? 0),
+                        extAuthz.ServicesCase switch
+                        {
+                            HttpExtAuthz.ServicesOneofCase.HttpService => ExtAuthzHttpService.Compile(extAuthz),
+                            HttpExtAuthz.ServicesOneofCase.GrpcService => ExtAuthzGrpcService.Compile(extAuthz),
+                            _ => throw new XdsRejectedException("ext_authz names no service (grpc_service or http_service)"),
+                        },
+                        new ExtAuthzCounters("http." + managerStatPrefix + "." + (extAuthz.StatPrefix.Length > 0 ? extAuthz.StatPrefix + "." : string.Empty)))));
                     break;
             }
         }
 
-        return compiled.Count == 0 ? null : new HttpAuthorization(compiled.ToArray());
+        var bodies = compiled.OfType<ExtAuthzFilter>().Select(f => f.Service?.MaxRequestBytes).Where(b => b is not null).ToArray();
+        return compiled.Count == 0 ? null : new HttpAuthorization(compiled.ToArray()) { MaxCheckedBody = bodies.Length == 0 ? null : bodies.Max() };
     }
 
-    /// <summary>Runs the filters on a request.</summary>
-    public AuthorizationVerdict Evaluate(AuthorizationInput input, out bool shadowDenied)
+    /// <summary>
+    /// Runs the filters on a request, in order; an ext_authz filter that applies asks its service through
+    /// <paramref name="check"/>. The allowing answers of the services are returned in <paramref name="allowed"/> for the
+    /// caller to apply (header edits), with whether a failed check let the request through.
+    /// </summary>
+    public async ValueTask<AuthorizationVerdict> EvaluateAsync(AuthorizationInput input, Func<ExtAuthzService, Task<ExtAuthzResult>> check, AuthorizationOutcomes outcomes)
     {
-        shadowDenied = false;
         foreach (var filter in _filters)
         {
             if (filter is RbacFilter rbac)
             {
                 var allowed = rbac.Allows(input, out var policy, out var shadow);
-                shadowDenied |= shadow;
+                outcomes.ShadowDenied |= shadow;
                 if (!allowed)
                 {
                     return AuthorizationVerdict.RbacDenied(policy);
                 }
             }
-            else if (filter is ExtAuthzFilter extAuthz && extAuthz.AppliesTo(input) && !extAuthz.AllowsWithoutService)
+            else if (filter is ExtAuthzFilter extAuthz && extAuthz.AppliesTo(input))
             {
-                return new AuthorizationVerdict(false, extAuthz.StatusOnError, string.Empty, "ext_authz_error", ExtAuthzFilter.Flag);
+                var result = extAuthz.Service is { } service
+                    ? await check(service).ConfigureAwait(false)
+                    : ExtAuthzResult.Error("the ext_authz filter has no service to ask");
+                extAuthz.Counters.Count(result.Outcome, extAuthz.AllowsWithoutService);
+                switch (result.Outcome)
+                {
+                    case ExtAuthzOutcome.Ok:
+                        outcomes.Allowed.Add(result);
+                        break;
+                    case ExtAuthzOutcome.Denied:
+                        return new AuthorizationVerdict(false, result.Status, result.Body, "ext_authz_denied", ExtAuthzFilter.Flag) { Headers = result.ClientHeaders };
+                    case ExtAuthzOutcome.Error when extAuthz.AllowsWithoutService:
+                        outcomes.FailureModeAllowed |= extAuthz.MarksFailureModeAllowed;
+                        break;
+                    default:
+                        return new AuthorizationVerdict(false, extAuthz.StatusOnError, string.Empty, "ext_authz_error", ExtAuthzFilter.Flag);
+                }
             }
         }
 
         return AuthorizationVerdict.Allow;
     }
+
+    /// <summary>
+    /// Runs the filters without asking any authorization service: an ext_authz check that applies fails as a service
+    /// out of reach does (offline decisions, such as the behaviour tables of the tests).
+    /// </summary>
+    public AuthorizationVerdict Evaluate(AuthorizationInput input, out bool shadowDenied)
+    {
+        var outcomes = new AuthorizationOutcomes();
+        var evaluation = EvaluateAsync(input, static _ => Unreachable, outcomes);
+        var verdict = evaluation.IsCompleted ? evaluation.Result : evaluation.AsTask().GetAwaiter().GetResult();
+        shadowDenied = outcomes.ShadowDenied;
+        return verdict;
+    }
+
+    /// <summary>Whether any filter here is an ext_authz filter (whose evaluation may have to wait for a service).</summary>
+    public bool HasExtAuthz => _filters.Any(f => f is ExtAuthzFilter);
 
     private static T Named<T>(string name, Func<T> compile)
     {

@@ -27,6 +27,8 @@ internal sealed class NetworkAuthorization
 
     public IEnumerable<RbacCounters> Counters => _filters.OfType<RbacFilter>().Select(f => f.Counters);
 
+    public IEnumerable<ExtAuthzCounters> ExtAuthzCounters => _filters.OfType<ExtAuthzFilter>().Select(f => f.Counters);
+
     /// <summary>Whether a network filter is one this compiles (RBAC, ext_authz).</summary>
     public static bool Handles(string? typeUrl) => typeUrl is TypeUrls.NetworkRbac or TypeUrls.NetworkExtAuthz;
 
@@ -51,8 +53,14 @@ internal sealed class NetworkAuthorization
                         break;
                     case TypeUrls.NetworkExtAuthz:
                         var extAuthz = filter.TypedConfig.Unpack<NetworkExtAuthz>();
+                        // The network filter only speaks gRPC, which is not called yet: its checks fail as if unreachable.
                         compiled.Add(new ExtAuthzFilter(
-                            extAuthz.FilterEnabledMetadata is { } enabled ? MetadataValueMatch.Compile(enabled) : null, extAuthz.FailureModeAllow, 0));
+                            extAuthz.FilterEnabledMetadata is { } enabled ? MetadataValueMatch.Compile(enabled) : null,
+                            extAuthz.FailureModeAllow,
+                            failureModeAllowHeaderAdd: false,
+                            statusOnError: 0,
+                            service: null,
+                            new ExtAuthzCounters(extAuthz.StatPrefix + ".")));
                         break;
                 }
             }
@@ -83,9 +91,13 @@ internal sealed class NetworkAuthorization
                 return false;
             }
 
-            if (filter is ExtAuthzFilter extAuthz && extAuthz.AppliesTo(input) && !extAuthz.AllowsWithoutService)
+            if (filter is ExtAuthzFilter extAuthz && extAuthz.AppliesTo(input))
             {
-                return false;
+                extAuthz.Counters.Count(ExtAuthzOutcome.Error, extAuthz.AllowsWithoutService);
+                if (!extAuthz.AllowsWithoutService)
+                {
+                    return false;
+                }
             }
         }
 

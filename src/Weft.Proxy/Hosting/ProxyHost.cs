@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Weft.Proxy.Admin;
+using Weft.Proxy.Authorization;
 using Weft.Proxy.Http;
 using Weft.Proxy.Http.Mirroring;
 using Weft.Proxy.Identity;
@@ -254,7 +255,8 @@ public sealed class ProxyHost : IAsyncDisposable
         var app = web.Build();
         var mirrors = new MirrorSender(transports, options.Time, random, loggerFactory.CreateLogger<MirrorSender>());
         var router = new Router(transports, app.Services.GetRequiredService<IHttpForwarder>(), options.Time, random, endpoints, mirrors);
-        var handler = new ProxyRequestHandler(state, router, telemetry, loggerFactory.CreateLogger<ProxyRequestHandler>(), options.RequestCompleted);
+        var extAuthz = new ExtAuthzClient(transports, options.Time, random, loggerFactory.CreateLogger<ExtAuthzClient>());
+        var handler = new ProxyRequestHandler(state, router, telemetry, extAuthz, loggerFactory.CreateLogger<ProxyRequestHandler>(), options.RequestCompleted);
         ProxyHost? host = null;
         var admin = new AdminApi(
             state,

@@ -15,7 +15,8 @@ internal static class LocalReplies
     /// <summary>Envoy's body when a circuit breaker refuses a request.</summary>
     public const string Overflow = "upstream connect error or disconnect/reset before headers. reset reason: overflow";
 
-    public static Task SendAsync(HttpContext context, int status, string body, string flag, int? grpcStatus = null)
+    /// <param name="headers">Headers the reply carries (an ext_authz service's denial); a content-type among them replaces text/plain.</param>
+    public static Task SendAsync(HttpContext context, int status, string body, string flag, int? grpcStatus = null, IReadOnlyList<KeyValuePair<string, string>>? headers = null)
     {
         context.Features.Get<ProxyRequestInfo>()?.AddFlag(flag);
 
@@ -40,6 +41,13 @@ internal static class LocalReplies
         }
 
         response.StatusCode = status;
+        var typed = false;
+        foreach (var (name, value) in headers ?? [])
+        {
+            response.Headers.Append(name, value);
+            typed |= string.Equals(name, "content-type", StringComparison.OrdinalIgnoreCase);
+        }
+
         if (body.Length == 0)
         {
             response.ContentLength = 0;
@@ -47,7 +55,11 @@ internal static class LocalReplies
         }
 
         var bytes = Encoding.UTF8.GetBytes(body);
-        response.ContentType = "text/plain";
+        if (!typed)
+        {
+            response.ContentType = "text/plain";
+        }
+
         response.ContentLength = bytes.Length;
         return response.Body.WriteAsync(bytes).AsTask();
     }

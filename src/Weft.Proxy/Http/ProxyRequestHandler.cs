@@ -20,7 +20,7 @@ namespace Weft.Proxy.Http;
 /// once; everything after uses that one. Every request, whatever its outcome, is reported to telemetry once its
 /// response has been sent.
 /// </summary>
-internal sealed partial class ProxyRequestHandler(SnapshotState state, Router router, RequestTelemetry telemetry, ILogger<ProxyRequestHandler> log, Action<ProxyRequestInfo>? completed = null)
+internal sealed partial class ProxyRequestHandler(SnapshotState state, Router router, RequestTelemetry telemetry, ExtAuthzClient extAuthz, ILogger<ProxyRequestHandler> log, Action<ProxyRequestInfo>? completed = null)
 {
     private static readonly string[] Http11 = ["http/1.1"];
     private static readonly string[] H2c = ["h2c"];
@@ -234,17 +234,8 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
                 Peer = context.Features.Get<PeerIdentity>(),
                 Metadata = info.Metadata ??= new DynamicMetadata(),
             };
-            var verdict = authorization.Evaluate(input, out var shadowDenied);
-            if (shadowDenied)
+            if (!await AuthorizeAsync(context, snapshot, authorization, input, request, info).ConfigureAwait(false))
             {
-                LogShadowDenied(log, request.Method, request.Path, info.Listener, info.FilterChain);
-            }
-
-            if (!verdict.Allowed)
-            {
-                LogDenied(log, request.Method, request.Path, info.Listener, info.FilterChain, verdict.Details);
-                info.Details = verdict.Details;
-                await LocalReplies.SendAsync(context, verdict.Status, verdict.Body, verdict.Flags).ConfigureAwait(false);
                 return;
             }
         }
@@ -262,6 +253,57 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
         }
 
         await router.RouteAsync(context, snapshot, manager, routes, request, destination, isInternal).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs the connection manager's authorization filters (RBAC, ext_authz) and applies what they decided: a denial is
+    /// answered here (false); an ext_authz service's allowing answer edits the request's headers before it is routed and
+    /// may add headers to the response.
+    /// </summary>
+    private async Task<bool> AuthorizeAsync(HttpContext context, ProxySnapshot snapshot, HttpAuthorization authorization, AuthorizationInput input, RouteRequest request, ProxyRequestInfo info)
+    {
+        var outcomes = new AuthorizationOutcomes();
+        AuthorizationVerdict verdict;
+        if (authorization.HasExtAuthz)
+        {
+            byte[]? body = null;
+            verdict = await authorization.EvaluateAsync(input, async service =>
+            {
+                if (service.MaxRequestBytes is { } max)
+                {
+                    body ??= await BufferedBody.ReadAsync(context.Request, authorization.MaxCheckedBody ?? max).ConfigureAwait(false);
+                    if (body.Length > max && !service.AllowPartialBody)
+                    {
+                        return ExtAuthzResult.Denied(StatusCodes.Status413PayloadTooLarge, "Payload Too Large", []);
+                    }
+                }
+
+                var sent = service.MaxRequestBytes is { } limit && body is not null ? body[..Math.Min(body.Length, limit)] : null;
+                var check = new ExtAuthzCheck(request, input, context.Request.Protocol, context.Request.Headers["x-request-id"].ToString(), context.Request.ContentLength ?? -1);
+                return await extAuthz.CheckAsync(service, snapshot, check, sent, context.RequestAborted).ConfigureAwait(false);
+            }, outcomes).ConfigureAwait(false);
+        }
+        else
+        {
+            verdict = authorization.Evaluate(input, out var shadowDenied);
+            outcomes.ShadowDenied = shadowDenied;
+        }
+
+        if (outcomes.ShadowDenied)
+        {
+            LogShadowDenied(log, request.Method, request.Path, info.Listener, info.FilterChain);
+        }
+
+        if (!verdict.Allowed)
+        {
+            LogDenied(log, request.Method, request.Path, info.Listener, info.FilterChain, verdict.Details);
+            info.Details = verdict.Details;
+            await LocalReplies.SendAsync(context, verdict.Status, verdict.Body, verdict.Flags, headers: verdict.Headers).ConfigureAwait(false);
+            return false;
+        }
+
+        ExtAuthzEdits.Apply(context, outcomes);
+        return true;
     }
 
     /// <summary>

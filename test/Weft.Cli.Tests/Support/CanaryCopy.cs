@@ -6,22 +6,34 @@ using Weft.Cli.Up;
 namespace Weft.Cli.Tests.Support;
 
 /// <summary>
-/// A copy of examples/canary in a temporary directory, its WorkloadEntries moved to ports that are free now, so tests can
-/// run <c>weft up</c> on it side by side and edit it as a user would.
+/// A copy of examples/canary (or examples/canary-mtls) in a temporary directory, every port of its workloads (and
+/// sidecars) moved to one that is free now, so tests can run <c>weft up</c> on it side by side and edit it as a user
+/// would.
 /// </summary>
 internal sealed partial class CanaryCopy : IDisposable
 {
-    public CanaryCopy()
+    /// <summary>The ports each example's files name, in the order <see cref="V1Port"/>, <see cref="V2Port"/>, then the rest.</summary>
+    private static readonly Dictionary<string, int[]> ExamplePorts = new(StringComparer.Ordinal)
+    {
+        ["canary"] = [18081, 18082],
+        ["canary-mtls"] = [18181, 18182, 28181, 28182],
+    };
+
+    public CanaryCopy(string example = "canary")
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("weft-up-").FullName;
-        var ports = LoopbackPorts.Free(2);
+        var original = ExamplePorts[example];
+        var ports = LoopbackPorts.Free(original.Length);
         V1Port = ports[0].Port;
         V2Port = ports[1].Port;
-        foreach (var file in System.IO.Directory.GetFiles(Path.Combine(CliRun.RepositoryRoot, "examples", "canary"), "*.yaml"))
+        foreach (var file in System.IO.Directory.GetFiles(Path.Combine(CliRun.RepositoryRoot, "examples", example), "*.yaml"))
         {
-            var text = File.ReadAllText(file)
-                .Replace("http: 18081", "http: " + V1Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-                .Replace("http: 18082", "http: " + V2Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            var text = File.ReadAllText(file);
+            for (var i = 0; i < original.Length; i++)
+            {
+                text = text.Replace(original[i].ToString(CultureInfo.InvariantCulture), ports[i].Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            }
+
             File.WriteAllText(Path.Combine(Directory, Path.GetFileName(file)), text);
         }
 

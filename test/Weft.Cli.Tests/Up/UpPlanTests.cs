@@ -28,10 +28,13 @@ public sealed class UpPlanTests
         Assert.Empty(plan.Errors);
         Assert.Equal(
             [
-                new PlannedWorkload("product-catalog-v1", "default", "product-catalog", "v1", new IPEndPoint(IPAddress.Loopback, 18081), "examples/canary/service.yaml"),
-                new PlannedWorkload("product-catalog-v2", "default", "product-catalog", "v2", new IPEndPoint(IPAddress.Loopback, 18082), "examples/canary/service.yaml"),
+                ("product-catalog-v1", "default", "product-catalog", "v1", "127.0.0.1:18081", "examples/canary/service.yaml", "product-catalog"),
+                ("product-catalog-v2", "default", "product-catalog", "v2", "127.0.0.1:18082", "examples/canary/service.yaml", "product-catalog"),
             ],
-            plan.Workloads);
+            plan.Workloads.Select(Shape));
+        Assert.All(plan.Workloads, w => Assert.Null(w.Sidecar));
+        Assert.Null(plan.ClientServiceAccount);
+        Assert.False(plan.NeedsCertificates);
         var target = Assert.Single(plan.Targets);
         Assert.Equal("product-catalog.default.svc.cluster.local:8080", target.Authority);
         Assert.Equal("examples/canary/virtual-service.yaml", target.File);
@@ -121,7 +124,7 @@ public sealed class UpPlanTests
               ports: {http: 19080, metrics: 19090}
             """));
 
-        Assert.Equal(new PlannedWorkload("bare", "default", "bare", "latest", new IPEndPoint(IPAddress.Loopback, 19080), "./we.yaml"), Assert.Single(plan.Workloads));
+        Assert.Equal(("bare", "default", "bare", "latest", "127.0.0.1:19080", "./we.yaml", "default"), Shape(Assert.Single(plan.Workloads)));
         Assert.Equal(
             [
                 "not starting WorkloadEntry default/portless: it names no ports, so no sample workload knows where to listen",
@@ -153,4 +156,26 @@ public sealed class UpPlanTests
 
         Assert.Equal("WorkloadEntry default/b (./we.yaml) and WorkloadEntry default/a (./we.yaml) both listen on 127.0.0.1:19080; give each its own port", Assert.Single(plan.Errors));
     }
+
+    [Fact]
+    public void The_mtls_canary_runs_each_version_behind_its_sidecar_and_gives_the_client_an_identity()
+    {
+        var config = Load(Directory.GetFiles(Path.Combine(CliRun.RepositoryRoot, "examples", "canary-mtls"), "*.yaml")
+            .Select(f => (Path.Combine("examples", "canary-mtls", Path.GetFileName(f)), File.ReadAllText(f))).ToArray());
+        var plan = UpPlan.From(config, "examples/canary-mtls");
+
+        Assert.Empty(plan.Errors);
+        Assert.Equal(
+            [
+                ("product-catalog-v1", "127.0.0.1:18181", "127.0.0.1:28181", "Sidecar default/product-catalog-v1", "product-catalog"),
+                ("product-catalog-v2", "127.0.0.1:18182", "127.0.0.1:28182", "Sidecar default/product-catalog-v2", "product-catalog"),
+            ],
+            plan.Workloads.Select(w => (w.Name, w.Address.ToString(), w.AppAddress.ToString(), w.Sidecar?.Resource, w.ServiceAccount)));
+        Assert.Equal("weft-up-client", plan.ClientServiceAccount);
+        Assert.True(plan.NeedsCertificates);
+        Assert.Equal("sidecar~127.0.0.1~product-catalog-v1.default~default.svc.cluster.local", plan.Workloads[0].NodeId);
+    }
+
+    private static (string, string, string, string, string, string, string) Shape(PlannedWorkload w) =>
+        (w.Name, w.Namespace, w.Service, w.Version, w.Address.ToString(), w.File, w.ServiceAccount);
 }

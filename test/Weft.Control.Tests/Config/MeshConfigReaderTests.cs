@@ -48,7 +48,26 @@ public sealed class MeshConfigReaderTests
         Assert.Equal("corp.local", mesh.TrustDomain);
     }
 
+    [Fact]
+    public void Reads_mesh_mtls_and_the_trust_domains_of_extra_ca_certificates()
+    {
+        var mesh = MeshConfigReader.Read("""
+            meshMTLS: {minProtocolVersion: TLSV1_3, cipherSuites: [ECDHE-ECDSA-AES256-GCM-SHA384]}
+            caCertificates:
+            - {pem: "-----BEGIN CERTIFICATE-----", trustDomains: [a.example, b.example]}
+            - {certSigners: [clusterissuers.cert-manager.io/istio-ca]}
+            """, "mesh.yaml");
+
+        Assert.True(mesh.MeshMtlsRequiresTls13);
+        Assert.Equal(["ECDHE-ECDSA-AES256-GCM-SHA384"], mesh.MeshMtlsCipherSuites);
+        Assert.Equal(["a.example", "b.example"], mesh.CaCertificateTrustDomains);
+        Assert.False(MeshConfig.Default.MeshMtlsRequiresTls13);
+        Assert.Null(MeshConfig.Default.MeshMtlsCipherSuites);
+    }
+
     [Theory]
+    [InlineData("meshMTLS: {minProtocolVersion: TLSV1_1}", "mesh.yaml:1: meshMTLS.minProtocolVersion: expected one of TLS_AUTO, TLSV1_2, TLSV1_3, found \"TLSV1_1\"")]
+    [InlineData("caCertificates: [{trustDomains: x.example}]", "caCertificates[0].trustDomains: expected a list, found string")]
     [InlineData("trustDomainAliases: old.td", "mesh.yaml:1: trustDomainAliases: expected a list, found string")]
     [InlineData("connectTimeout: 10 seconds", "mesh.yaml:1: connectTimeout: expected a duration such as 10s or 0.5s, found string")]
     [InlineData("extensionProviders: [{name: a, envoyExtAuthzHttp: {port: many}}]", "extensionProviders[0].envoyExtAuthzHttp.port: expected an integer, found string")]

@@ -7,8 +7,8 @@ namespace Weft.Control.Tests.Simulation;
 /// <summary>
 /// Envoy's filter chain match: criteria are applied in order (destination port, destination IP, server name, transport
 /// protocol, application protocols); at each step the chains that match the criterion most specifically are kept, and
-/// chains that leave it empty are kept only when none names it. No chain left means the default chain (if any). Source
-/// criteria are not simulated (a call has no source).
+/// chains that leave it empty are kept only when none names it (for ALPN, the client's first value any chain names
+/// wins). No chain left means the default chain (if any). Source criteria are not simulated (a call has no source).
 /// </summary>
 internal static class FilterChainSelector
 {
@@ -19,7 +19,7 @@ internal static class FilterChainSelector
         chains = Narrow(chains, m => m.PrefixRanges.Count > 0, m => m.PrefixRanges.Select(r => PrefixLength(r, facts.DestinationIp)).DefaultIfEmpty(-1).Max());
         chains = Narrow(chains, m => m.ServerNames.Count > 0, m => m.ServerNames.Select(n => ServerNameScore(n, facts.ServerName)).DefaultIfEmpty(-1).Max());
         chains = Narrow(chains, m => m.TransportProtocol.Length > 0, m => m.TransportProtocol == facts.TransportProtocol ? 0 : -1);
-        chains = Narrow(chains, m => m.ApplicationProtocols.Count > 0, m => m.ApplicationProtocols.Any(facts.ApplicationProtocols.Contains) ? 0 : -1);
+        chains = Narrow(chains, m => m.ApplicationProtocols.Count > 0, m => AlpnScore(m, facts.ApplicationProtocols));
         return chains.Count switch
         {
             1 => (chains[0], Failure.None, null),
@@ -59,6 +59,23 @@ internal static class FilterChainSelector
         }
 
         return specific.Count > 0 ? specific : general;
+    }
+
+    /// <summary>
+    /// Envoy takes the client's ALPN values in the client's order, and the first one any chain lists decides: the earlier
+    /// the first of the client's values a chain lists, the higher its score; -1 when it lists none.
+    /// </summary>
+    private static int AlpnScore(FilterChainMatch match, IReadOnlyList<string> offered)
+    {
+        for (var i = 0; i < offered.Count; i++)
+        {
+            if (match.ApplicationProtocols.Contains(offered[i]))
+            {
+                return offered.Count - i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>The prefix length when the range holds the address, else -1.</summary>

@@ -89,9 +89,21 @@ internal static class ListenerTestSupport
             : tcp.Cluster;
     }
 
-    public static FilterChain Chain(Listener listener, string name) =>
-        listener.FilterChains.SingleOrDefault(c => c.Name == name)
-        ?? throw new Xunit.Sdk.XunitException($"no chain {name} in {listener.Name}; have {string.Join(", ", listener.FilterChains.Select(c => c.Name))}");
+    /// <summary>
+    /// The chain named <paramref name="name"/>; where inbound chains of one port share the name (PeerAuthentication
+    /// PERMISSIVE gives a port mTLS and plaintext chains), the one that takes plaintext connections.
+    /// </summary>
+    public static FilterChain Chain(Listener listener, string name)
+    {
+        var named = listener.FilterChains.Where(c => c.Name == name).ToArray();
+        if (named.Length > 1)
+        {
+            named = named.Where(c => c.FilterChainMatch?.TransportProtocol != "tls").ToArray();
+        }
+
+        return named.Length == 1 ? named[0]
+            : throw new Xunit.Sdk.XunitException($"{named.Length} plaintext chains {name} in {listener.Name}; have {string.Join(", ", listener.FilterChains.Select(c => c.Name))}");
+    }
 
     /// <summary>The message as JSON, with every Envoy type this repository defines resolvable inside <c>Any</c> fields.</summary>
     public static string Json(IMessage message) => Formatter.Format(message);

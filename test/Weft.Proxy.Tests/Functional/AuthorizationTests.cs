@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.AspNetCore.Http;
 using Weft.Proxy.Tests.Support;
 
 namespace Weft.Proxy.Tests.Functional;
@@ -74,9 +75,102 @@ public sealed class AuthorizationTests
         Assert.Equal(HttpStatusCode.OK, open.StatusCode);
     }
 
-    private static Task<HttpResponseMessage> SendAsync(HttpClient client, RunningProxy proxy, HttpMethod method, string path)
+    [Fact]
+    public async Task A_custom_policy_asks_the_mesh_configs_http_authorization_service_for_the_paths_it_names()
+    {
+        // The authorization service: a real HTTP server, a mesh service by its ServiceEntry, allowing x-user: alice.
+        await using var authz = await Backend.StartAsync("ext-authz", respond: context =>
+        {
+            var allowed = context.Request.Headers["x-user"] == "alice";
+            context.Response.StatusCode = allowed ? 200 : 403;
+            if (allowed)
+            {
+                context.Response.Headers["x-authz-checked"] = "yes";
+            }
+
+            return allowed ? Task.CompletedTask : context.Response.WriteAsync("denied by ext-authz");
+        });
+        var meshConfig = Weft.Control.Model.MeshConfigReader.Read("""
+            extensionProviders:
+            - name: sample-ext-authz
+              envoyExtAuthzHttp:
+                service: ext-authz.default.svc.cluster.local
+                port: 8000
+                timeout: 2s
+                includeRequestHeadersInCheck: [x-user]
+                headersToUpstreamOnAllow: [x-authz-checked]
+            """, "mesh.yaml");
+        await using var mesh = await CanaryMesh.StartAsync(meshConfig: meshConfig);
+        mesh.Write("ext-authz.yaml", $$"""
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata:
+              name: ext-authz
+              namespace: default
+            spec:
+              hosts: [ext-authz.default.svc.cluster.local]
+              location: MESH_INTERNAL
+              ports:
+              - {number: 8000, name: http, protocol: HTTP, targetPort: {{authz.Port}}}
+              resolution: STATIC
+              endpoints:
+              - address: 127.0.0.1
+            ---
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata:
+              name: admin-via-ext-authz
+              namespace: default
+            spec:
+              selector:
+                matchLabels:
+                  app: product-catalog
+              action: CUSTOM
+              provider:
+                name: sample-ext-authz
+              rules:
+              - to:
+                - operation:
+                    paths: ["/admin/*"]
+            """);
+        await using var proxy = await RunningProxy.StartAsync(mesh.XdsAddress, nodeId: Workload);
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+
+        await EventuallyAsync(() => StatusAsync(client, proxy, "/admin/x", HttpStatusCode.Forbidden), "the CUSTOM policy reaches the proxy");
+        using (var denied = await SendAsync(client, proxy, HttpMethod.Get, "/admin/x"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+            Assert.Equal("denied by ext-authz", await denied.Content.ReadAsStringAsync());
+        }
+
+        var reached = mesh.V1.Requests.Count;
+        using (var allowed = await SendAsync(client, proxy, HttpMethod.Get, "/admin/x", ("x-user", "alice")))
+        {
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+
+        Assert.Equal(reached + 1, mesh.V1.Requests.Count);
+        Assert.Equal("yes", mesh.V1.Requests.Last().Headers["x-authz-checked"]);
+
+        // Paths the policy does not name never go to the service.
+        var checks = authz.Requests.Count;
+        using (var open = await SendAsync(client, proxy, HttpMethod.Get, "/catalog"))
+        {
+            Assert.Equal(HttpStatusCode.OK, open.StatusCode);
+        }
+
+        Assert.Equal(checks, authz.Requests.Count);
+        Assert.All(authz.Requests, r => Assert.StartsWith("/admin/", r.Target, StringComparison.Ordinal));
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, RunningProxy proxy, HttpMethod method, string path, params (string Name, string Value)[] headers)
     {
         var request = new HttpRequestMessage(method, $"http://{proxy.Host.InboundEndpoint}{path}");
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
         request.Headers.Host = CanaryMesh.Host;
         return client.SendAsync(request);
     }

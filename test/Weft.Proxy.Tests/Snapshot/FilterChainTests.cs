@@ -66,6 +66,29 @@ public sealed class FilterChainTests
     }
 
     [Fact]
+    public void Of_two_chains_naming_offered_protocols_the_one_naming_the_clients_first_choice_wins_whatever_the_chain_order()
+    {
+        // Istio's auto-detected port under PERMISSIVE: an mTLS HTTP chain and an mTLS TCP chain; a sidecar offers
+        // [istio-http/1.1, istio, http/1.1], which both chains name, and Envoy goes by the client's first choice.
+        var listener = ListenerCompiler.Compile(new Listener
+        {
+            Name = "l",
+            Address = XdsResources.Address("0.0.0.0", 15006),
+            FilterChains =
+            {
+                Chain("tcp", new FilterChainMatch { DestinationPort = 80, TransportProtocol = "tls", ApplicationProtocols = { "istio-peer-exchange", "istio" } }),
+                Chain("http", new FilterChainMatch { DestinationPort = 80, TransportProtocol = "tls", ApplicationProtocols = { "istio-http/1.0", "istio-http/1.1", "istio-h2" } }),
+            },
+        });
+        ConnectionFacts Offering(params string[] alpn) => new(Loopback, 80, Loopback, 40000, "tls", alpn);
+
+        Assert.Equal("http", listener.SelectChain(Offering("istio-http/1.1", "istio", "http/1.1"))!.Name);
+        Assert.Equal("tcp", listener.SelectChain(Offering("istio-peer-exchange", "istio"))!.Name);
+        Assert.Equal("tcp", listener.SelectChain(Offering("istio", "istio-h2"))!.Name);
+        Assert.Null(listener.SelectChain(Offering("h2", "http/1.1")));
+    }
+
+    [Fact]
     public void Two_chains_with_the_same_match_are_refused()
     {
         var e = Assert.Throws<XdsRejectedException>(() => ListenerCompiler.Compile(new Listener

@@ -50,11 +50,12 @@ public sealed class ListenerCompilerTests
         // Istio's default protocolDetectionTimeout is 0: detection waits for the client as long as it takes.
         Assert.Equal(Timeout.InfiniteTimeSpan, model.Inspection.Timeout);
         Assert.True(model.Inspection.ContinueOnTimeout);
-        // Plaintext chains only: no TLS inspector. HTTP detection serves the passthrough chains, not the declared HTTP
-        // port (its chain takes any raw_buffer connection) nor the loop guard.
-        Assert.Equal(new Inspectors(Tls: false, Http: false), model.Inspection.For(18081));
+        // PERMISSIVE (no PeerAuthentication): every port but the loop guard has mTLS chains, so TLS detection runs there.
+        // HTTP detection serves the passthrough chains, not the declared HTTP port (its plaintext chain takes any
+        // raw_buffer connection) nor the loop guard.
+        Assert.Equal(new Inspectors(Tls: true, Http: false), model.Inspection.For(18081));
         Assert.Equal(new Inspectors(Tls: false, Http: false), model.Inspection.For(15006));
-        Assert.Equal(new Inspectors(Tls: false, Http: true), model.Inspection.For(9999));
+        Assert.Equal(new Inspectors(Tls: true, Http: true), model.Inspection.For(9999));
     }
 
     [Fact]

@@ -28,16 +28,19 @@ internal sealed class CanaryMesh : IAsyncDisposable
 
     public ControlPlane? Plane { get; private set; }
 
+    /// <summary>The mesh config the control plane runs with (Istio's defaults unless the test gives one).</summary>
+    public Weft.Control.Model.MeshConfig MeshConfig { get; private init; } = Weft.Control.Model.MeshConfig.Default;
+
     public string XdsAddress => Plane?.XdsEndpoint.ToString() ?? throw new InvalidOperationException("the control plane is not running");
 
     /// <summary>Copies the example, starts the backends and (unless told not to) the control plane on an OS-chosen port.</summary>
-    public static async Task<CanaryMesh> StartAsync(bool startPlane = true)
+    public static async Task<CanaryMesh> StartAsync(bool startPlane = true, Weft.Control.Model.MeshConfig? meshConfig = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "weft-canary-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(directory);
         var v1 = await Backend.StartAsync("v1");
         var v2 = await Backend.StartAsync("v2");
-        var mesh = new CanaryMesh(directory, v1, v2);
+        var mesh = new CanaryMesh(directory, v1, v2) { MeshConfig = meshConfig ?? Weft.Control.Model.MeshConfig.Default };
         foreach (var file in System.IO.Directory.GetFiles(Path.Combine(Golden.RepositoryRoot(), "examples", "canary"), "*.yaml"))
         {
             var text = File.ReadAllText(file)
@@ -63,7 +66,7 @@ internal sealed class CanaryMesh : IAsyncDisposable
         {
             try
             {
-                Plane = await ControlPlane.StartAsync(new ControlPlaneOptions { ConfigDirectory = Directory, XdsAddress = xdsAddress, HttpAddress = "127.0.0.1:0" }, NullLoggerFactory.Instance);
+                Plane = await ControlPlane.StartAsync(new ControlPlaneOptions { ConfigDirectory = Directory, XdsAddress = xdsAddress, HttpAddress = "127.0.0.1:0", Mesh = MeshConfig }, NullLoggerFactory.Instance);
                 return;
             }
             catch (IOException) when (!timeout.IsCancellationRequested)

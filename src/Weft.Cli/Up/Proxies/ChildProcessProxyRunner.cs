@@ -17,7 +17,9 @@ internal sealed class ChildProcessProxyRunner : IProxyRunner
         [
             "proxy",
             "--node-id", launch.NodeId,
-            "--xds-address", Text(launch.XdsAddress),
+            .. launch.Secure is { } secure
+                ? ["--secure-xds-address", Text(secure.Address), "--root-cert", secure.RootCert, "--service-account", secure.ServiceAccount]
+                : new[] { "--xds-address", Text(launch.XdsAddress) },
             "--outbound-address", Text(launch.OutboundAddress),
             "--inbound-address", Text(launch.InboundAddress),
             "--admin-address", Text(launch.AdminAddress),

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Weft.Api.Model.Networking;
 using Weft.Api.Model.Security;
-using Weft.Control.Config;
 using Weft.Control.Push;
 using Weft.Control.Registry;
 
@@ -44,14 +43,14 @@ internal static class PeerAuthenticationModes
     public static MutualTlsMode ForNamespace(PushContext push, string ns)
     {
         // A mesh-wide policy left UNSET still counts as PERMISSIVE; no mesh-wide policy at all stays Unknown.
-        var mesh = FirstWide(push, push.Mesh.RootNamespace);
+        var mesh = push.PeerAuthentications.Wide(push.Mesh.RootNamespace);
         var meshMode = mesh is null ? MutualTlsMode.Unknown : OrPermissive(Parse(mesh.Mtls?.Mode));
         if (ns == push.Mesh.RootNamespace)
         {
             return meshMode;
         }
 
-        var own = FirstWide(push, ns);
+        var own = push.PeerAuthentications.Wide(ns);
         if (own is null)
         {
             return meshMode;
@@ -67,10 +66,25 @@ internal static class PeerAuthenticationModes
     /// The mode a workload's port accepts: mesh, then namespace, then the workload's own policy (and its port-level entry
     /// for <paramref name="port"/>), each overriding the one above unless UNSET; PERMISSIVE when nothing is set.
     /// </summary>
-    public static MutualTlsMode ForWorkload(PushContext push, string ns, IReadOnlyDictionary<string, string> labels, int port)
+    public static MutualTlsMode ForWorkload(PushContext push, string ns, IReadOnlyDictionary<string, string> labels, int port) =>
+        ForWorkload(push, ns, labels).ForPort(port);
+
+    /// <summary>
+    /// A workload's modes (Istio's ComposePeerAuthentication): mesh, then namespace, then the workload's own policy (the
+    /// first whose selector its labels satisfy), each overriding the one above unless UNSET; PERMISSIVE when nothing is
+    /// set. The workload policy's <c>portLevelMtls</c> (keyed by the port the workload receives on) overrides per port,
+    /// an UNSET entry taking the workload's mode. Policies with a selector in the root namespace select nothing.
+    /// </summary>
+    public static WorkloadPeerAuthentication ForWorkload(PushContext push, string ns, IReadOnlyDictionary<string, string> labels)
     {
+        var index = push.PeerAuthentications;
+        if (index.IsEmpty)
+        {
+            return WorkloadPeerAuthentication.Permissive;
+        }
+
         var mode = MutualTlsMode.Permissive;
-        foreach (var level in new[] { FirstWide(push, push.Mesh.RootNamespace), ns == push.Mesh.RootNamespace ? null : FirstWide(push, ns) })
+        foreach (var level in new[] { index.Wide(push.Mesh.RootNamespace), ns == push.Mesh.RootNamespace ? null : index.Wide(ns) })
         {
             if (Parse(level?.Mtls?.Mode) is var parsed && parsed != MutualTlsMode.Unknown)
             {
@@ -78,14 +92,10 @@ internal static class PeerAuthenticationModes
             }
         }
 
-        var workload = ns == push.Mesh.RootNamespace ? null : Specs(push)
-            .Where(p => p.Key.Namespace == ns && p.Spec.Selector?.MatchLabels is { Count: > 0 } selector
-                && selector.All(kv => labels.TryGetValue(kv.Key, out var v) && v == kv.Value))
-            .Select(p => p.Spec)
-            .FirstOrDefault();
+        var workload = ns == push.Mesh.RootNamespace ? null : index.Selecting(ns, labels);
         if (workload is null)
         {
-            return mode;
+            return new WorkloadPeerAuthentication(mode, new Dictionary<int, MutualTlsMode>());
         }
 
         if (Parse(workload.Mtls?.Mode) is var own && own != MutualTlsMode.Unknown)
@@ -93,23 +103,17 @@ internal static class PeerAuthenticationModes
             mode = own;
         }
 
-        if (workload.PortLevelMtls?.TryGetValue(port.ToString(CultureInfo.InvariantCulture), out var portLevel) == true
-            && Parse(portLevel.Mode) is var perPort && perPort != MutualTlsMode.Unknown)
+        var perPort = new Dictionary<int, MutualTlsMode>();
+        foreach (var (key, portLevel) in workload.PortLevelMtls ?? new Dictionary<string, MutualTLS>())
         {
-            mode = perPort;
+            if (int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+            {
+                perPort[port] = Parse(portLevel?.Mode) is var perMode && perMode != MutualTlsMode.Unknown ? perMode : mode;
+            }
         }
 
-        return mode;
+        return new WorkloadPeerAuthentication(mode, perPort);
     }
-
-    private static PeerAuthenticationSpec? FirstWide(PushContext push, string ns) =>
-        Specs(push).Where(p => p.Key.Namespace == ns && p.Spec.Selector?.MatchLabels is not { Count: > 0 }).Select(p => p.Spec).FirstOrDefault();
-
-    private static IEnumerable<(ConfigKey Key, PeerAuthenticationSpec Spec)> Specs(PushContext push) =>
-        push.Config.OfKind("PeerAuthentication")
-            .OrderBy(r => r.Key.Namespace, StringComparer.Ordinal)
-            .ThenBy(r => r.Key.Name, StringComparer.Ordinal)
-            .Select(r => (r.Key, r.Spec<PeerAuthenticationSpec>()));
 
     private static MutualTlsMode Parse(string? mode) => mode switch
     {

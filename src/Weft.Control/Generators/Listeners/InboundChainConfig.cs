@@ -10,7 +10,10 @@ namespace Weft.Control.Generators.Listeners;
 /// </summary>
 /// <param name="Cluster">Where its traffic goes: <c>inbound|PORT||</c>, or InboundPassthroughCluster.</param>
 /// <param name="Port">The service-facing port (number and protocol); the number names the virtual host.</param>
-/// <param name="TargetPort">The port connections arrive on; 0 for passthrough chains.</param>
+/// <param name="TargetPort">
+/// The port connections arrive on; 0 for the passthrough chains of any port, a port number for those of a port only
+/// PeerAuthentication <c>portLevelMtls</c> names.
+/// </param>
 /// <param name="Bind">The address that, with the target port, names the chain (and the listener when it binds).</param>
 /// <param name="BindToPort">A real listener bound to the port, instead of a chain of virtualInbound.</param>
 /// <param name="Hostname">The service the port belongs to (Sidecar ingress: <c>SIDECAR.NAMESPACE</c>), for decorators.</param>

@@ -1,4 +1,5 @@
 using Weft.Control.Generators.Authorization;
+using Weft.Control.Generators.Clusters;
 using Weft.Control.Model;
 using Weft.Control.Push;
 using Weft.Control.Registry;
@@ -13,7 +14,9 @@ namespace Weft.Control.Generators.Listeners;
 /// <c>proxyInboundListenPort</c>, 15006) receives redirected connections and holds, in order, a loop guard, the
 /// passthrough chains for undeclared ports, and the chains of each declared port (<c>0.0.0.0_PORT</c>, matched by
 /// destination port, ascending); a port that binds for real (Sidecar ingress with <c>captureMode: NONE</c>, or a proxy
-/// without interception) is its own listener <c>BIND_PORT</c> instead. Chains are built for plaintext traffic.
+/// without interception) is its own listener <c>BIND_PORT</c> instead. Each port gets the chains of its PeerAuthentication
+/// mode (<see cref="InboundMatchOption.For"/>); the passthrough chains take the workload's mode, and a port its
+/// <c>portLevelMtls</c> names that nothing declares gets passthrough chains of its own, matched by destination port.
 /// </summary>
 internal static class InboundListeners
 {
@@ -21,11 +24,13 @@ internal static class InboundListeners
     {
         var addresses = ProxyAddresses.For(proxy);
         var authorization = AuthorizationFilters.For(proxy, push);
+        var peer = PeerAuthenticationModes.ForWorkload(push, proxy.Namespace, proxy.Labels);
         var virtualChains = new List<FilterChain>();
         var bound = new List<Listener>();
-        foreach (var config in InboundChainConfigs.Build(proxy, push))
+        var configs = InboundChainConfigs.Build(proxy, push);
+        foreach (var config in configs)
         {
-            var chains = Chains(config, authorization);
+            var chains = Chains(config, peer.ForPort(config.TargetPort), authorization, push.Mesh);
             if (config.BindToPort)
             {
                 bound.Add(Listener(config.Name(ListenerProtocol.Tcp), Envoy.SocketAddress(config.Bind, config.TargetPort), chains, bindToPort: true, proxy, push.Mesh));
@@ -39,12 +44,11 @@ internal static class InboundListeners
         if (!ProxyAddresses.NoInterception(proxy))
         {
             var all = new List<FilterChain> { Blackhole(push.Mesh) };
-            var passthrough = new InboundChainConfig(
-                ResourceNames.InboundPassthroughCluster, new ServicePort(ResourceNames.VirtualInboundListener, 0, Protocol.Unsupported), 0, string.Empty, BindToPort: false, string.Empty)
+            foreach (var port in PassthroughPorts(peer, configs))
             {
-                Passthrough = true,
-            };
-            all.AddRange(Chains(passthrough, authorization));
+                all.AddRange(Chains(Passthrough(port), peer.ForPort(port), authorization, push.Mesh));
+            }
+
             all.AddRange(virtualChains);
             yield return Listener(
                 ResourceNames.VirtualInboundListener, Envoy.SocketAddress(addresses.Wildcard, push.Mesh.ProxyInboundListenPort), all, bindToPort: false, proxy, push.Mesh);
@@ -56,11 +60,30 @@ internal static class InboundListeners
         }
     }
 
-    /// <summary>A port's chains; authorization applies to every one of them, the passthrough chains included.</summary>
-    private static List<FilterChain> Chains(InboundChainConfig config, AuthorizationFilters authorization)
+    /// <summary>
+    /// The ports passthrough chains are built for (Istio's ForPassthrough): 0 (any port) first, then, ascending, each
+    /// port of the workload's <c>portLevelMtls</c> that no declared port (service target port or Sidecar ingress) covers.
+    /// </summary>
+    private static IEnumerable<int> PassthroughPorts(WorkloadPeerAuthentication peer, IReadOnlyList<InboundChainConfig> configs)
+    {
+        yield return 0;
+        foreach (var port in peer.PerPort.Keys.Where(p => p > 0 && configs.All(c => c.TargetPort != p)).Order())
+        {
+            yield return port;
+        }
+    }
+
+    private static InboundChainConfig Passthrough(int port) => new(
+        ResourceNames.InboundPassthroughCluster, new ServicePort(ResourceNames.VirtualInboundListener, 0, Protocol.Unsupported), port, string.Empty, BindToPort: false, string.Empty)
+    {
+        Passthrough = true,
+    };
+
+    /// <summary>A port's chains for its mTLS mode; authorization applies to every one of them, the passthrough chains included.</summary>
+    private static List<FilterChain> Chains(InboundChainConfig config, MutualTlsMode mode, AuthorizationFilters authorization, MeshConfig mesh)
     {
         var chains = new List<FilterChain>();
-        foreach (var option in InboundMatchOption.Plaintext(ListenerProtocols.Of(config.Port.Protocol)))
+        foreach (var option in InboundMatchOption.For(ListenerProtocols.Of(config.Port.Protocol), mode))
         {
             var match = new FilterChainMatch { TransportProtocol = option.TransportProtocol };
             match.ApplicationProtocols.AddRange(option.ApplicationProtocols);
@@ -70,6 +93,11 @@ internal static class InboundListeners
             }
 
             var chain = new FilterChain { Name = config.Name(option.Protocol), FilterChainMatch = match, Metadata = config.Metadata };
+            if (option.Terminates)
+            {
+                chain.TransportSocket = Envoy.TransportSocket(FilterChains.TlsTransportSocket, InboundTlsContexts.For(option.Protocol, mesh));
+            }
+
             if (option.Protocol == ListenerProtocol.Http)
             {
                 chain.Filters.Add(InboundFilters.Http(config, authorization));

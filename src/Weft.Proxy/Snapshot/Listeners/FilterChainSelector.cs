@@ -78,7 +78,7 @@ internal static class FilterChainSelector
         Criterion.DestinationRange => match.DestinationRanges.Count == 0 ? Open : Longest(match.DestinationRanges, facts.DestinationAddress),
         Criterion.ServerName => match.ServerNames.Count == 0 ? Open : ServerName(match.ServerNames, facts.ServerName),
         Criterion.TransportProtocol => match.TransportProtocol.Length == 0 ? Open : match.TransportProtocol == facts.TransportProtocol ? 1 : -1,
-        Criterion.ApplicationProtocol => match.ApplicationProtocols.Count == 0 ? Open : Overlaps(match.ApplicationProtocols, facts.ApplicationProtocols) ? 1 : -1,
+        Criterion.ApplicationProtocol => match.ApplicationProtocols.Count == 0 ? Open : FirstOffered(match.ApplicationProtocols, facts.ApplicationProtocols),
         Criterion.DirectSourceRange => match.DirectSourceRanges.Count == 0 ? Open : Longest(match.DirectSourceRanges, facts.SourceAddress),
         Criterion.SourceType => match.SourceType == FilterChainMatch.Types.ConnectionSourceType.Any
             ? Open
@@ -87,17 +87,21 @@ internal static class FilterChainSelector
         _ => match.SourcePorts.Count == 0 ? Open : match.SourcePorts.Contains((uint)facts.SourcePort) ? 1 : -1,
     };
 
-    private static bool Overlaps(IReadOnlyList<string> wanted, IReadOnlyList<string> offered)
+    /// <summary>
+    /// How early the client offers a protocol the chain names: Envoy takes the client's ALPN values in the client's order
+    /// and picks the chains that name the first one any chain names, so an earlier value scores higher; -1 for none.
+    /// </summary>
+    private static int FirstOffered(IReadOnlyList<string> wanted, IReadOnlyList<string> offered)
     {
-        foreach (var protocol in offered)
+        for (var i = 0; i < offered.Count; i++)
         {
-            if (wanted.Contains(protocol))
+            if (wanted.Contains(offered[i]))
             {
-                return true;
+                return offered.Count - i;
             }
         }
 
-        return false;
+        return -1;
     }
 
     private static int Longest(IReadOnlyList<CidrRange> ranges, IPAddress? address)

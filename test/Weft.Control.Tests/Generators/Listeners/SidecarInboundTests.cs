@@ -40,8 +40,16 @@ public sealed class SidecarInboundTests
         var listener = ListenerOf(Sidecar(push: push), push, "virtualInbound");
 
         Assert.Equal(15006u, listener.Address.SocketAddress.PortValue);
+        // No PeerAuthentication: PERMISSIVE, so each port has its mTLS chains beside the plaintext ones.
         Assert.Equal(
-            ["virtualInbound-blackhole", "virtualInbound-catchall-http", "virtualInbound", "0.0.0.0_5000", "0.0.0.0_6000", "0.0.0.0_6000", "0.0.0.0_8080", "0.0.0.0_9090"],
+            [
+                "virtualInbound-blackhole",
+                "virtualInbound-catchall-http", "virtualInbound-catchall-http", "virtualInbound", "virtualInbound", "virtualInbound",
+                "0.0.0.0_5000", "0.0.0.0_5000", "0.0.0.0_5000",
+                "0.0.0.0_6000", "0.0.0.0_6000", "0.0.0.0_6000", "0.0.0.0_6000", "0.0.0.0_6000",
+                "0.0.0.0_8080", "0.0.0.0_8080",
+                "0.0.0.0_9090", "0.0.0.0_9090",
+            ],
             listener.FilterChains.Select(c => c.Name));
         Assert.Equal(15006u, listener.FilterChains[0].FilterChainMatch.DestinationPort);
         Assert.Equal("BlackHoleCluster", Target(listener.FilterChains[0]));
@@ -91,12 +99,14 @@ public sealed class SidecarInboundTests
 
         Assert.Equal("inbound|5000||", Target(Chain(listener, "0.0.0.0_5000")));
         var sniffed = listener.FilterChains.Where(c => c.Name == "0.0.0.0_6000").ToArray();
-        Assert.Equal(["inline:inbound|6000||", "inbound|6000||"], sniffed.Select(Target));
-        Assert.Equal(["http/1.1", "h2c"], sniffed[0].FilterChainMatch.ApplicationProtocols);
+        Assert.Equal(["inline:inbound|6000||", "inline:inbound|6000||", "inbound|6000||", "inbound|6000||", "inbound|6000||"], sniffed.Select(Target));
+        Assert.Equal(["http/1.1", "h2c"], sniffed[1].FilterChainMatch.ApplicationProtocols);
 
-        Assert.Equal([ListenerFilters.OriginalDstName, ListenerFilters.HttpInspectorName], listener.ListenerFilters.Select(f => f.Name));
-        // The inspector only runs where a chain needs it: not on the loop guard, HTTP-only or TCP-only ports.
-        var disabled = listener.ListenerFilters[1].FilterDisabled.OrMatch.Rules.Select(r => r.DestinationPortRange.Start).ToArray();
+        // Every port has a chain matching TLS, so the TLS inspector runs everywhere but on the loop guard.
+        Assert.Equal([ListenerFilters.OriginalDstName, ListenerFilters.TlsInspectorName, ListenerFilters.HttpInspectorName], listener.ListenerFilters.Select(f => f.Name));
+        Assert.Equal(15006, listener.ListenerFilters[1].FilterDisabled.DestinationPortRange.Start);
+        // The HTTP inspector only runs where a chain needs it: not on the loop guard, HTTP-only or TCP-only ports.
+        var disabled = listener.ListenerFilters[2].FilterDisabled.OrMatch.Rules.Select(r => r.DestinationPortRange.Start).ToArray();
         Assert.Equal([5000, 8080, 9090, 15006], disabled);
     }
 
@@ -139,7 +149,8 @@ public sealed class SidecarInboundTests
         Assert.True(bound.BindToPort);
         Assert.Equal(("10.0.0.1", 9080u), (bound.Address.SocketAddress.Address, bound.Address.SocketAddress.PortValue));
         Assert.DoesNotContain(bound.ListenerFilters, f => f.Name == ListenerFilters.OriginalDstName);
-        var http = Assert.Single(bound.FilterChains);
+        Assert.Equal(2, bound.FilterChains.Count);
+        var http = Chain(bound, "10.0.0.1_9080");
         Assert.Equal("inline:inbound|9080||", Target(http));
         Assert.Equal("/apis/networking.istio.io/v1/namespaces/default/sidecar/reviews", http.Metadata.FilterMetadata["istio"].Fields["config"].StringValue);
         Assert.Equal("reviews.default:9080/*", Hcm(http)!.RouteConfig.VirtualHosts[0].Routes[0].Decorator.Operation);
