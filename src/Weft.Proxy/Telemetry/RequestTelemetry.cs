@@ -90,7 +90,10 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
         var code = response.HasStarted ? response.StatusCode : 0;
         var requestBytes = info.RequestBody?.BytesRead ?? context.Request.ContentLength ?? 0;
         var responseBytes = info.ResponseBody?.Written ?? 0;
-        var inbound = info.Role == ListenerRole.Inbound;
+        // Istio's reporter follows the listener's direction: an inbound listener the proxy bound itself (a Sidecar
+        // ingress with captureMode NONE) reports as the destination too.
+        var inbound = info.Role == ListenerRole.Inbound
+            || (info.Role == ListenerRole.Dynamic && context.Features.Get<Listeners.ConnectionRoute>()?.Listener.Direction == Weft.Xds.Envoy.Config.Core.V3.TrafficDirection.Inbound);
         var grpc = IsGrpc(context.Request.ContentType);
 
         var cluster = info.Cluster.Length > 0 && info.Snapshot?.Clusters.TryGetValue(info.Cluster, out var runtime) == true ? runtime.Model : null;
