@@ -22,8 +22,32 @@ internal static class ProxyCommand
         };
         var xds = new Option<string>("--xds-address")
         {
-            Description = "The control plane's plaintext xDS address (HOST:PORT), as weft control --xds-address.",
-            Required = true,
+            Description = "The control plane's plaintext xDS address (HOST:PORT), as weft control --xds-address. Or use --secure-xds-address.",
+        };
+        var secureXds = new Option<string?>("--secure-xds-address")
+        {
+            Description = "The control plane's TLS port for xDS and its CA (HOST:PORT), as weft control --secure-xds-address (Istio's 15012). The proxy then gets a workload certificate and speaks Istio mTLS. Needs --root-cert.",
+        };
+        var caAddress = new Option<string?>("--ca-address")
+        {
+            Description = "Where to ask for the workload certificate (Istio's CA_ADDR, HOST:PORT, over TLS); by default --secure-xds-address. Needs --root-cert.",
+        };
+        var rootCert = new Option<string?>("--root-cert")
+        {
+            Description = "The control plane's root certificate (PEM, e.g. STATE_DIR/ca/root-cert.pem): the only trust --secure-xds-address accepts.",
+        };
+        var tokenFile = new Option<string?>("--token-file")
+        {
+            Description = "A file holding the workload's bearer token, sent to the control plane and its CA (weft control --require-tokens). Read again for each request.",
+        };
+        var trustDomain = new Option<string>("--trust-domain")
+        {
+            Description = "The SPIFFE trust domain of the workload's identity, spiffe://TRUST_DOMAIN/ns/NAMESPACE/sa/SERVICE_ACCOUNT.",
+            DefaultValueFactory = _ => "cluster.local",
+        };
+        var certTtl = new Option<string?>("--workload-cert-ttl")
+        {
+            Description = "The certificate lifetime to ask the CA for (for example 24h, 90m); by default the CA's own (weft control --workload-cert-ttl).",
         };
         var outbound = Address("--outbound-address", "127.0.0.1:15001", "Outbound listener: HTTP requests routed by Host or absolute-form URI (use it as http_proxy).");
         var inbound = Address("--inbound-address", "127.0.0.1:15006", "Inbound listener: requests for this proxy's workload.");
@@ -71,6 +95,12 @@ internal static class ProxyCommand
         {
             nodeId,
             xds,
+            secureXds,
+            caAddress,
+            rootCert,
+            tokenFile,
+            trustDomain,
+            certTtl,
             protocol,
             outbound,
             inbound,
@@ -111,7 +141,13 @@ internal static class ProxyCommand
                     AccessLogPath = parsed.GetValue(accessLog),
                     AccessLogEncoding = parsed.GetValue(accessLogEncoding) == "json" ? AccessLogEncoding.Json : AccessLogEncoding.Text,
                     NodeId = parsed.GetValue(nodeId)!,
-                    XdsAddress = parsed.GetValue(xds)!,
+                    XdsAddress = parsed.GetValue(xds),
+                    SecureXdsAddress = parsed.GetValue(secureXds),
+                    RootCertFile = parsed.GetValue(rootCert),
+                    CaAddress = parsed.GetValue(caAddress),
+                    TokenFile = parsed.GetValue(tokenFile),
+                    TrustDomain = parsed.GetValue(trustDomain)!,
+                    WorkloadCertTtl = parsed.GetValue(certTtl) is { } ttl ? ParseDuration(ttl, "--workload-cert-ttl") : null,
                     XdsProtocol = parsed.GetValue(protocol) == "sotw" ? XdsProtocol.StateOfTheWorld : XdsProtocol.Delta,
                     OutboundAddress = parsed.GetValue(outbound)!,
                     InboundAddress = parsed.GetValue(inbound)!,
@@ -139,7 +175,7 @@ internal static class ProxyCommand
 
             await using (proxy)
             {
-                stdout.WriteLine($"weft proxy: {proxy.Node.Id} from xDS {parsed.GetValue(xds)} ({parsed.GetValue(protocol)}); outbound {proxy.OutboundEndpoint}, inbound {proxy.InboundEndpoint}, admin {proxy.AdminEndpoint}, health {proxy.HealthEndpoint}, stats {proxy.StatsEndpoint}");
+                stdout.WriteLine($"weft proxy: {proxy.Node.Id} from xDS {parsed.GetValue(xds) ?? parsed.GetValue(secureXds) + " (TLS)"} ({parsed.GetValue(protocol)}); outbound {proxy.OutboundEndpoint}, inbound {proxy.InboundEndpoint}, admin {proxy.AdminEndpoint}, health {proxy.HealthEndpoint}, stats {proxy.StatsEndpoint}");
                 stdout.Flush();
                 try
                 {
@@ -171,6 +207,35 @@ internal static class ProxyCommand
         }
 
         return labels;
+    }
+
+    /// <summary>
+    /// A positive duration as Go (and <c>weft control</c>) write them: numbers with units <c>h</c>, <c>m</c>, <c>s</c>,
+    /// <c>ms</c>, concatenated (<c>24h</c>, <c>1h30m</c>, <c>90s</c>). Here rather than shared with the control plane because
+    /// the NativeAOT proxy host compiles this file without it.
+    /// </summary>
+    internal static TimeSpan ParseDuration(string value, string flag)
+    {
+        var total = TimeSpan.Zero;
+        var parts = System.Text.RegularExpressions.Regex.Matches(value, @"(\d+(?:\.\d+)?)(ms|h|m|s)");
+        if (parts.Count == 0 || string.Concat(parts.Select(p => p.Value)) != value)
+        {
+            throw new FormatException($"{flag} \"{value}\" is not a duration (for example 24h, 90m or 1h30m)");
+        }
+
+        foreach (System.Text.RegularExpressions.Match part in parts)
+        {
+            var number = double.Parse(part.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            total += part.Groups[2].Value switch
+            {
+                "h" => TimeSpan.FromHours(number),
+                "m" => TimeSpan.FromMinutes(number),
+                "s" => TimeSpan.FromSeconds(number),
+                _ => TimeSpan.FromMilliseconds(number),
+            };
+        }
+
+        return total > TimeSpan.Zero ? total : throw new FormatException($"{flag} \"{value}\" must be above zero");
     }
 
     private static Option<string> Address(string name, string defaultValue, string description) => new(name)

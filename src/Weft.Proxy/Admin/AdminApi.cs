@@ -18,7 +18,7 @@ namespace Weft.Proxy.Admin;
 /// <c>/listeners</c> and <c>/clusters</c> (text, or JSON with <c>?format=json</c>), <c>/stats/prometheus</c>, and
 /// <c>/quitquitquit</c> (POST).
 /// </summary>
-internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, Func<XdsConnectionStatus> xds, Func<bool> draining, Action stop, UpstreamTransports? transports = null)
+internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, Func<XdsConnectionStatus> xds, Func<bool> draining, Action stop, UpstreamTransports? transports = null, Identity.SecretStore? secrets = null, Tls.TlsCounters? tlsCounters = null)
 {
     private static readonly string[] Commands =
     [
@@ -36,7 +36,7 @@ internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, 
         return context.Request.Path.Value switch
         {
             "/ready" => ReadyAsync(context),
-            "/config_dump" => WriteAsync(context, 200, "application/json", ConfigDumpBuilder.Json(state.Current, state.Latest)),
+            "/config_dump" => WriteAsync(context, 200, "application/json", ConfigDumpBuilder.Json(state.Current, state.Latest, secrets)),
             "/listeners" => json ? WriteAsync(context, 200, "application/json", ListenersJson()) : WriteAsync(context, 200, "text/plain", ListenersText()),
             "/clusters" => json ? WriteAsync(context, 200, "application/json", ClustersJson()) : WriteAsync(context, 200, "text/plain", ClustersText()),
             "/quitquitquit" => QuitAsync(context),
@@ -53,7 +53,7 @@ internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, 
             return WriteAsync(context, 503, "text/plain", "DRAINING\n");
         }
 
-        return state.IsReady ? WriteAsync(context, 200, "text/plain", "LIVE\n") : WriteAsync(context, 503, "text/plain", "INITIALIZING\n");
+        return state.IsReady && secrets?.HasIdentity != false ? WriteAsync(context, 200, "text/plain", "LIVE\n") : WriteAsync(context, 503, "text/plain", "INITIALIZING\n");
     }
 
     private Task QuitAsync(HttpContext context)
@@ -84,12 +84,18 @@ internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, 
             return WriteAsync(context, 503, "text/plain", "not ready: the proxy is stopping\n");
         }
 
-        if (state.IsReady)
+        var identity = secrets?.HasIdentity != false;
+        if (state.IsReady && identity)
         {
             return WriteAsync(context, 200, "text/plain", string.Empty);
         }
 
         var reasons = state.Missing.ToList();
+        if (!identity)
+        {
+            reasons.Add("no workload certificate yet (secret default)");
+        }
+
         if (xds() is { Connected: false, LastError: { } error })
         {
             reasons.Add(error);
@@ -108,6 +114,7 @@ internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, 
         var text = new StringBuilder(4096);
         telemetry.Metrics.Render(text);
         Authorization.AuthorizationStats.Render(text, state.Current);
+        tlsCounters?.Render(text);
         text.Append("# TYPE weft_access_log_dropped_total counter\n")
             .Append("weft_access_log_dropped_total ").Append(telemetry.Logs.Dropped).Append('\n');
         return WriteAsync(context, 200, PrometheusText.ContentType, text.ToString());

@@ -1,9 +1,12 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Weft.Proxy.Identity;
 using Weft.Proxy.Snapshot;
 using Weft.Proxy.Xds;
 using Weft.Xds;
 using Weft.Xds.Envoy.Admin.V3;
+using Weft.Xds.Envoy.Config.Core.V3;
+using Weft.Xds.Envoy.Extensions.TransportSockets.Tls.V3;
 
 namespace Weft.Proxy.Admin;
 
@@ -20,9 +23,9 @@ internal static class ConfigDumpBuilder
         .WithPreserveProtoFieldNames(true)
         .WithIndentation());
 
-    public static string Json(ProxySnapshot? active, XdsConfig latest) => Formatter.Format(Build(active, latest));
+    public static string Json(ProxySnapshot? active, XdsConfig latest, SecretStore? secrets = null) => Formatter.Format(Build(active, latest, secrets));
 
-    public static ConfigDump Build(ProxySnapshot? active, XdsConfig latest)
+    public static ConfigDump Build(ProxySnapshot? active, XdsConfig latest, SecretStore? secrets = null)
     {
         var config = active?.Config ?? XdsConfig.Empty;
         var dump = new ConfigDump();
@@ -30,6 +33,11 @@ internal static class ConfigDumpBuilder
         dump.Configs.Add(Any.Pack(Endpoints(config)));
         dump.Configs.Add(Any.Pack(Listeners(config, latest)));
         dump.Configs.Add(Any.Pack(Routes(config)));
+        if (secrets is not null)
+        {
+            dump.Configs.Add(Any.Pack(Secrets(secrets)));
+        }
+
         return dump;
     }
 
@@ -92,6 +100,45 @@ internal static class ConfigDumpBuilder
 
         return dump;
     }
+
+    /// <summary>
+    /// The secrets held, as Envoy dumps SDS secrets: a certificate's chain, and its private key as <c>[redacted]</c>
+    /// (the key never leaves the process); a trust bundle as the validation context's trusted CA.
+    /// </summary>
+    private static SecretsConfigDump Secrets(SecretStore store)
+    {
+        var dump = new SecretsConfigDump();
+        foreach (var (name, value) in store.All())
+        {
+            var (secret, version, updated) = value switch
+            {
+                WorkloadCertificate certificate => (new Secret
+                {
+                    Name = name,
+                    TlsCertificate = new TlsCertificate
+                    {
+                        CertificateChain = new DataSource { InlineBytes = ByteString.CopyFromUtf8(certificate.ChainPem) },
+                        PrivateKey = new DataSource { InlineString = Redacted },
+                    },
+                }, certificate.Version, certificate.Received),
+                TrustBundle bundle => (new Secret
+                {
+                    Name = name,
+                    ValidationContext = new CertificateValidationContext { TrustedCa = new DataSource { InlineBytes = ByteString.CopyFromUtf8(bundle.Pem) } },
+                }, bundle.Version, bundle.Received),
+                _ => (null, string.Empty, default),
+            };
+            if (secret is not null)
+            {
+                dump.DynamicActiveSecrets.Add(new SecretsConfigDump.Types.DynamicSecret { Name = name, VersionInfo = version, LastUpdated = Timestamp.FromDateTimeOffset(updated), Secret = Any.Pack(secret) });
+            }
+        }
+
+        return dump;
+    }
+
+    /// <summary>What Envoy prints in place of a private key.</summary>
+    private const string Redacted = "[redacted]";
 
     private static ListenersConfigDump.Types.DynamicListenerState State(AcceptedResource resource) =>
         new() { VersionInfo = resource.Version, Listener = Any.Pack(resource.Message), LastUpdated = Time(resource) };

@@ -10,6 +10,7 @@ using Weft.Proxy.Admin;
 using Weft.Proxy.Authorization;
 using Weft.Proxy.Http;
 using Weft.Proxy.Http.Mirroring;
+using Weft.Proxy.Identity;
 using Weft.Proxy.Listeners;
 using Weft.Proxy.Snapshot;
 using Weft.Proxy.Tcp;
@@ -42,11 +43,15 @@ public sealed class ProxyHost : IAsyncDisposable
     private readonly DynamicListeners _dynamicListeners;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _xdsLoop;
+    private readonly Task _identityLoop;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposing;
 
-    private ProxyHost(ProxyOptions options, NodeIdentity node, WebApplication app, XdsClient xds, SnapshotState state, UpstreamTransports transports, RequestTelemetry telemetry, TcpTelemetry tcpTelemetry, MirrorSender mirrors, IReadOnlyDictionary<ListenerRole, IPEndPoint> bound, DynamicListeners dynamicListeners)
+    private ProxyHost(ProxyOptions options, NodeIdentity node, WebApplication app, XdsClient xds, SnapshotState state, UpstreamTransports transports, RequestTelemetry telemetry, TcpTelemetry tcpTelemetry, MirrorSender mirrors, IReadOnlyDictionary<ListenerRole, IPEndPoint> bound, DynamicListeners dynamicListeners, SecretStore secrets, CertificateRotator? rotator, Weft.Proxy.Tls.TlsCounters tlsCounters)
     {
+        Secrets = secrets;
+        TlsCounters = tlsCounters;
+        _identityLoop = rotator is null ? Task.CompletedTask : Task.Run(() => rotator.RunAsync(_stop.Token));
         Telemetry = telemetry;
         TcpTelemetry = tcpTelemetry;
         _mirrors = mirrors;
@@ -86,8 +91,17 @@ public sealed class ProxyHost : IAsyncDisposable
     /// </summary>
     public IReadOnlyDictionary<string, EndPoint> BoundListeners => _dynamicListeners.Current;
 
-    /// <summary>Whether a complete configuration is in force.</summary>
-    public bool IsReady => State.IsReady;
+    /// <summary>The service account a workload has when none is given (Kubernetes' <c>default</c>).</summary>
+    public const string DefaultServiceAccount = "default";
+
+    /// <summary>Whether a complete configuration is in force (and, in secure mode, the workload certificate is in hand).</summary>
+    public bool IsReady => State.IsReady && Secrets.HasIdentity;
+
+    /// <summary>The workload certificate, trust bundle and file secrets TLS contexts use.</summary>
+    internal SecretStore Secrets { get; }
+
+    /// <summary>TLS handshakes made and failed, upstream per cluster and downstream per listener.</summary>
+    internal Weft.Proxy.Tls.TlsCounters TlsCounters { get; }
 
     /// <summary>Completes once the proxy has stopped, by <see cref="DisposeAsync"/> or by <c>/quitquitquit</c>.</summary>
     public Task Completion => _completion.Task;
@@ -119,7 +133,8 @@ public sealed class ProxyHost : IAsyncDisposable
             ClusterId = options.ClusterId,
             ServiceAccount = options.ServiceAccount,
         };
-        var xdsAddress = ListenAddress.ParseRemote(options.XdsAddress, "--xds-address");
+        var (xdsAddress, security, caAddress, caSecurity) = ControlPlane(options);
+        var secrets = new SecretStore(options.Time, identityExpected: caAddress is not null);
         var addresses = new Dictionary<ListenerRole, IPEndPoint>
         {
             [ListenerRole.Outbound] = ListenAddress.Parse(options.OutboundAddress, "--outbound-address"),
@@ -144,13 +159,16 @@ public sealed class ProxyHost : IAsyncDisposable
 
         var telemetry = new RequestTelemetry(new IstioMetrics(local), new PeerMetadataExchange(node.Id, node.Name, local), logs, options.Time);
         var state = new SnapshotState();
-        var transports = new UpstreamTransports();
+        var tlsCounters = new Weft.Proxy.Tls.TlsCounters();
+        var origination = new Weft.Proxy.Tls.TlsOrigination(secrets, tlsCounters, loggerFactory.CreateLogger<Weft.Proxy.Tls.TlsOrigination>());
+        var transports = new UpstreamTransports(origination);
         state.Published += snapshot => transports.Keep(snapshot.Clusters.Keys.ToHashSet(StringComparer.Ordinal));
         var builder = new SnapshotBuilder(state, options.Time, loggerFactory.CreateLogger<SnapshotBuilder>(), options.Random);
         var xds = new XdsClient(
             new XdsClientOptions
             {
                 Address = xdsAddress,
+                Security = security,
                 Node = node,
                 Delta = options.XdsProtocol == XdsProtocol.Delta,
                 Time = options.Time,
@@ -160,11 +178,20 @@ public sealed class ProxyHost : IAsyncDisposable
             builder,
             loggerFactory.CreateLogger<XdsClient>());
 
+        CertificateRotator? rotator = null;
+        if (caAddress is not null && caSecurity is not null)
+        {
+            var spiffe = $"spiffe://{options.TrustDomain}/ns/{node.Namespace}/sa/{options.ServiceAccount ?? DefaultServiceAccount}";
+            var ca = new Weft.Xds.Istio.Security.V1Alpha1.IstioCertificateService.IstioCertificateServiceClient(ControlPlaneSecurity.Channel(caAddress, caSecurity));
+            rotator = new CertificateRotator(new CertificateClient(ca, node, spiffe, caSecurity, options.WorkloadCertTtl, options.Time), secrets, options.Time, loggerFactory.CreateLogger<CertificateRotator>());
+        }
+
         var tcpTelemetry = new TcpTelemetry(telemetry.Metrics);
         var endpoints = new ProxyEndpoints();
         var random = options.Random ?? (() => (ulong)System.Random.Shared.NextInt64(long.MaxValue));
-        var tcp = new TcpProxy(options.Time, random, endpoints, new TcpConnectionEvents(loggerFactory.CreateLogger<TcpConnectionEvents>(), tcpTelemetry), loggerFactory.CreateLogger<TcpProxy>());
-        var pipeline = new ConnectionPipeline(state, tcp, options.Time, loggerFactory.CreateLogger<ConnectionPipeline>());
+        var tcp = new TcpProxy(options.Time, random, endpoints, new TcpConnectionEvents(loggerFactory.CreateLogger<TcpConnectionEvents>(), tcpTelemetry), loggerFactory.CreateLogger<TcpProxy>(), origination);
+        var termination = new Weft.Proxy.Tls.TlsTermination(secrets, tlsCounters, options.Time, loggerFactory.CreateLogger<Weft.Proxy.Tls.TlsTermination>());
+        var pipeline = new ConnectionPipeline(state, tcp, options.Time, loggerFactory.CreateLogger<ConnectionPipeline>(), termination);
         var dynamicListeners = new DynamicListeners(options.Time, options.DrainTimeout, loggerFactory);
         dynamicListeners.Changed += bound => endpoints.SetBound(bound.OfType<IPEndPoint>());
         state.Published += dynamicListeners.Apply;
@@ -237,7 +264,9 @@ public sealed class ProxyHost : IAsyncDisposable
             () => xds.Status,
             () => host?.IsStopping == true,
             () => _ = Task.Run(async () => await host!.DisposeAsync().ConfigureAwait(false)),
-            transports);
+            transports,
+            secrets,
+            tlsCounters);
         app.Run(context => (context.Features.Get<ListenerRoleFeature>()?.Role) switch
         {
             ListenerRole.Outbound => handler.HandleAsync(context, ListenerRole.Outbound),
@@ -266,7 +295,7 @@ public sealed class ProxyHost : IAsyncDisposable
 
         var bound = listens.ToDictionary(l => l.Key, l => l.Value.IPEndPoint!);
         endpoints.Set([bound[ListenerRole.Outbound], bound[ListenerRole.Inbound]]);
-        host = new ProxyHost(options, node, app, xds, state, transports, telemetry, tcpTelemetry, mirrors, bound, dynamicListeners);
+        host = new ProxyHost(options, node, app, xds, state, transports, telemetry, tcpTelemetry, mirrors, bound, dynamicListeners, secrets, rotator, tlsCounters);
         return host;
     }
 
@@ -275,7 +304,11 @@ public sealed class ProxyHost : IAsyncDisposable
         _dynamicListeners.WaitAsync(condition, cancel);
 
     /// <summary>Completes when the first complete configuration is in force.</summary>
-    public Task WaitUntilReadyAsync(CancellationToken cancel = default) => State.Ready.WaitAsync(cancel);
+    public async Task WaitUntilReadyAsync(CancellationToken cancel = default)
+    {
+        await State.Ready.WaitAsync(cancel).ConfigureAwait(false);
+        await Secrets.IdentityReady.WaitAsync(cancel).ConfigureAwait(false);
+    }
 
     /// <summary>Stops accepting connections, finishes requests in flight (within the drain timeout), and closes.</summary>
     public async ValueTask DisposeAsync()
@@ -294,6 +327,7 @@ public sealed class ProxyHost : IAsyncDisposable
             try
             {
                 await _xdsLoop.ConfigureAwait(false);
+                await _identityLoop.ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -316,6 +350,45 @@ public sealed class ProxyHost : IAsyncDisposable
         {
             _completion.TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// The control plane's address and, for the secure port, how to trust it: exactly one of <c>--xds-address</c> and
+    /// <c>--secure-xds-address</c>, the latter with <c>--root-cert</c>. A <see cref="FormatException"/> says what is wrong.
+    /// </summary>
+    private static (string Address, ControlPlaneSecurity? XdsSecurity, string? CaAddress, ControlPlaneSecurity? CaSecurity) ControlPlane(ProxyOptions options)
+    {
+        var secure = options.SecureXdsAddress is { Length: > 0 } s ? s : null;
+        var plain = options.XdsAddress is { Length: > 0 } p ? p : null;
+        var ca = options.CaAddress is { Length: > 0 } c ? c : secure;
+        if (secure is not null && plain is not null)
+        {
+            throw new FormatException("--xds-address and --secure-xds-address are alternatives: give one");
+        }
+
+        if (secure is null && plain is null)
+        {
+            throw new FormatException("the control plane's address is missing: give --xds-address HOST:PORT or --secure-xds-address HOST:PORT with --root-cert FILE");
+        }
+
+        ControlPlaneSecurity? security = null;
+        if (ca is not null)
+        {
+            if (options.RootCertFile is not { Length: > 0 } root)
+            {
+                throw new FormatException($"{(secure is not null ? "--secure-xds-address" : "--ca-address")} needs --root-cert FILE (the control plane's root certificate, e.g. STATE_DIR/ca/root-cert.pem)");
+            }
+
+            security = ControlPlaneSecurity.Load(root, options.TokenFile);
+        }
+        else if (options.TokenFile is not null)
+        {
+            throw new FormatException("--token-file is only sent over TLS: use it with --secure-xds-address or --ca-address");
+        }
+
+        var address = secure is not null ? ListenAddress.ParseRemote(secure, "--secure-xds-address") : ListenAddress.ParseRemote(plain!, "--xds-address");
+        var caAddress = ca is null ? null : ListenAddress.ParseRemote(ca, options.CaAddress is { Length: > 0 } ? "--ca-address" : "--secure-xds-address");
+        return (address, secure is not null ? security : null, caAddress, security);
     }
 
     private static Task NotFound(HttpContext context)

@@ -11,8 +11,33 @@ public sealed record ProxyOptions
     /// <summary>Istio's node id, <c>sidecar~IP~NAME.NAMESPACE~NAMESPACE.svc.cluster.local</c>.</summary>
     public required string NodeId { get; init; }
 
-    /// <summary>The control plane's plaintext xDS address (<c>weft control --xds-address</c>).</summary>
-    public required string XdsAddress { get; init; }
+    /// <summary>The control plane's plaintext xDS address (<c>weft control --xds-address</c>); or use <see cref="SecureXdsAddress"/>.</summary>
+    public string? XdsAddress { get; init; }
+
+    /// <summary>
+    /// The control plane's TLS port for xDS and its CA (<c>weft control --secure-xds-address</c>, Istio's 15012); needs
+    /// <see cref="RootCertFile"/>. With it the proxy gets a workload certificate and can speak Istio mTLS.
+    /// </summary>
+    public string? SecureXdsAddress { get; init; }
+
+    /// <summary>
+    /// Where to ask for the workload certificate (Istio's <c>CA_ADDR</c>), over TLS verified with <see cref="RootCertFile"/>;
+    /// by default <see cref="SecureXdsAddress"/>. Given with a plaintext <see cref="XdsAddress"/>, configuration comes in
+    /// plaintext and the certificate from this CA.
+    /// </summary>
+    public string? CaAddress { get; init; }
+
+    /// <summary>The control plane's root certificate (PEM), the only trust the secure connection accepts.</summary>
+    public string? RootCertFile { get; init; }
+
+    /// <summary>A file holding the bearer token sent to the control plane and its CA (Istio's istio-token); null sends none.</summary>
+    public string? TokenFile { get; init; }
+
+    /// <summary>The SPIFFE trust domain of the workload's identity (<c>spiffe://TD/ns/NS/sa/SA</c>).</summary>
+    public string TrustDomain { get; init; } = "cluster.local";
+
+    /// <summary>The lifetime to ask the CA for; null takes the CA's default.</summary>
+    public TimeSpan? WorkloadCertTtl { get; init; }
 
     /// <summary>Which xDS variant to speak; delta, as Istio's agent asks of Envoy since 1.22.</summary>
     public XdsProtocol XdsProtocol { get; init; } = XdsProtocol.Delta;

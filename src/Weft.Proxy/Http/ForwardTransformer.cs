@@ -27,6 +27,12 @@ internal sealed class ForwardTransformer(Uri target, ResponseShaping shaping, Ti
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
         proxyRequest.RequestUri = target;
+        if (endpoint is not null)
+        {
+            // The connection pool reads it when it opens a connection, to pick the endpoint's transport socket.
+            proxyRequest.Options.Set(UpstreamTransports.HostOption, endpoint.Host);
+        }
+
         _sentAt = time.GetTimestamp();
     }
 

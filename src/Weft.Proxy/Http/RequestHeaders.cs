@@ -85,6 +85,8 @@ internal static class RequestHeaders
         {
             headers.Via = StringValues.Concat(headers.Via, manager.Via);
         }
+
+        Tls.ClientCertHeader.Apply(context, manager);
     }
 
     /// <summary>

@@ -13,8 +13,11 @@ namespace Weft.Proxy.Http;
 /// connections, in all and per host, for the circuit breakers and the admin API; connections live at most the
 /// cluster's maximum connection duration and carry at most its requests per connection (HTTP/1.1).
 /// </summary>
-internal sealed class UpstreamTransports : IDisposable
+internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisposable
 {
+    /// <summary>The endpoint a request goes to, set on the request so a new connection can pick the endpoint's transport socket.</summary>
+    public static readonly HttpRequestOptionsKey<UpstreamHost> HostOption = new("weft.upstream-host");
+
     private readonly ConcurrentDictionary<string, Transport> _byCluster = new(StringComparer.Ordinal);
 
     /// <summary>The client for a cluster, held until the returned lease is disposed.</summary>
@@ -22,10 +25,10 @@ internal sealed class UpstreamTransports : IDisposable
     {
         while (true)
         {
-            var transport = _byCluster.GetOrAdd(cluster.Name, static (_, settings) => new Transport(settings), cluster.Connection);
+            var transport = _byCluster.GetOrAdd(cluster.Name, static (name, args) => new Transport(name, args.Connection, args.tls), (cluster.Connection, tls));
             if (transport.Settings != cluster.Connection)
             {
-                var replacement = new Transport(cluster.Connection);
+                var replacement = new Transport(cluster.Name, cluster.Connection, tls);
                 if (_byCluster.TryUpdate(cluster.Name, replacement, transport))
                 {
                     transport.Retire();
@@ -88,8 +91,13 @@ internal sealed class UpstreamTransports : IDisposable
         private int _retired;
         private int _disposed;
 
-        public Transport(ConnectionSettings settings)
+        private readonly string _cluster;
+        private readonly Tls.TlsOrigination? _tls;
+
+        public Transport(string cluster, ConnectionSettings settings, Tls.TlsOrigination? tls)
         {
+            _cluster = cluster;
+            _tls = tls;
             Settings = settings;
             var handler = new SocketsHttpHandler
             {
@@ -149,6 +157,19 @@ internal sealed class UpstreamTransports : IDisposable
             try
             {
                 var stream = await UpstreamConnector.ConnectAsync(Settings, target, cancel).ConfigureAwait(false);
+                if (Settings.Transport.Any)
+                {
+                    // TLS below the pool: the handler speaks plain HTTP/1.1 or prior-knowledge h2 over the TLS stream,
+                    // so one cluster can reach mTLS and plaintext endpoints alike.
+                    var request = context.InitialRequestMessage;
+                    request.Options.TryGetValue(HostOption, out var endpoint);
+                    var secrets = _tls?.Secrets ?? throw new InvalidOperationException("upstream TLS is not set up in this proxy");
+                    if (Settings.Transport.Select(endpoint, secrets) is { } settings)
+                    {
+                        stream = await _tls.HandshakeAsync(stream, settings, _cluster, HostPort.Join(target.Host.Trim('[', ']'), target.Port), request.Headers.Host, cancel).ConfigureAwait(false);
+                    }
+                }
+
                 return new CountedConnection(stream, Connections, host, Settings.MaxRequestsPerConnection);
             }
             catch

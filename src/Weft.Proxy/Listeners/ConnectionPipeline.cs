@@ -26,7 +26,7 @@ namespace Weft.Proxy.Listeners;
 /// other bytes are taken to be for the workload's only port.
 /// </para>
 /// </summary>
-internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy tcp, TimeProvider time, ILogger<ConnectionPipeline> log)
+internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy tcp, TimeProvider time, ILogger<ConnectionPipeline> log, Tls.TlsTermination? termination = null)
 {
     private static readonly Inspectors Everything = new(Tls: true, Http: true);
     private static readonly byte[] TunnelOpen = "HTTP/1.1 200 OK\r\n\r\n"u8.ToArray();
@@ -216,6 +216,32 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
             detected.ApplicationProtocols,
             detected.ServerName);
         var chain = listener.SelectChain(facts);
+        System.Net.Security.SslStream? tls = null;
+        if (chain?.Tls is { } tlsSettings)
+        {
+            // The chain's transport socket comes first: network filters see the decrypted connection and its peer.
+            if (termination is null || (tls = await termination.TerminateAsync(connection, tlsSettings, listener.Name, detected.ApplicationProtocols).ConfigureAwait(false)) is null)
+            {
+                return;
+            }
+        }
+
+        try
+        {
+            await ServeChainAsync(connection, next, snapshot, listener, destination, detected, facts, chain, requestsNameDestination).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (tls is not null)
+            {
+                await tls.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>What the chain does with the connection (after its TLS, when it terminates TLS).</summary>
+    private async Task ServeChainAsync(ConnectionContext connection, ConnectionDelegate next, ProxySnapshot snapshot, ListenerModel listener, LocalDestination destination, DetectedProtocol detected, ConnectionFacts facts, FilterChainModel? chain, bool requestsNameDestination)
+    {
         var authorization = chain?.Action switch { HttpChain h => h.Authorization, TcpChain t => t.Authorization, _ => null };
         if (authorization is not null && !authorization.Allows(facts, connection.Features.Get<Authorization.PeerIdentity>()))
         {
@@ -241,6 +267,9 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
                     DownstreamLocal = connection.LocalEndPoint,
                     OriginalDestination = destination.Authority,
                     StartTime = time.GetUtcNow(),
+                    MutualTls = connection.Features.Get<Tls.DownstreamTlsFeature>() is { PeerCertificate: not null } ? true : null,
+                    SourcePrincipal = connection.Features.Get<Tls.DownstreamTlsFeature>() is { PeerCertificate: not null } ? (connection.Features.Get<Authorization.PeerIdentity>()?.UriSans is [var uri, ..] ? uri : string.Empty) : string.Empty,
+                    DestinationPrincipal = connection.Features.Get<Tls.DownstreamTlsFeature>() is { PeerCertificate: not null } terminated ? terminated.LocalUri : string.Empty,
                 };
                 await tcp.ProxyAsync(connection, snapshot, proxy.Proxy, record, destination).ConfigureAwait(false);
                 break;

@@ -15,6 +15,7 @@ internal sealed class DownstreamWriter(ConnectionContext connection)
 {
     private readonly Socket? _socket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
     private readonly PipeWriter _output = connection.Transport.Output;
+    private readonly Tls.DownstreamTlsFeature? _tls = connection.Features.Get<Tls.DownstreamTlsFeature>();
 
     public async ValueTask SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancel)
     {
@@ -27,9 +28,26 @@ internal sealed class DownstreamWriter(ConnectionContext connection)
         await _output.WriteAsync(bytes, cancel).ConfigureAwait(false);
     }
 
-    /// <summary>No more bytes towards the client (without a socket, the whole connection closes).</summary>
+    /// <summary>
+    /// No more bytes towards the client: a FIN, or on a TLS connection the proxy terminated its close_notify (without
+    /// either, the whole connection closes).
+    /// </summary>
     public async ValueTask ShutdownSendAsync()
     {
+        if (_tls?.ShutdownSend is { } shutdown)
+        {
+            try
+            {
+                await _output.FlushAsync().ConfigureAwait(false);
+                await shutdown().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+            {
+            }
+
+            return;
+        }
+
         if (_socket is not null)
         {
             try

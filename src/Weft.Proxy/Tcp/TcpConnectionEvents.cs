@@ -17,7 +17,7 @@ internal sealed partial class TcpConnectionEvents(ILogger<TcpConnectionEvents> l
         if (telemetry is not null)
         {
             var role = connection.Direction == Weft.Xds.Envoy.Config.Core.V3.TrafficDirection.Inbound ? Http.ListenerRole.Inbound : Http.ListenerRole.Outbound;
-            connection.Report = telemetry.Opened(role, connection.ClusterModel, connection.Upstream, flags: connection.Flags);
+            connection.Report = telemetry.Opened(role, connection.ClusterModel, connection.Upstream, flags: connection.Flags, mutualTls: connection.MutualTls, sourcePrincipal: connection.SourcePrincipal, destinationPrincipal: connection.DestinationPrincipal);
         }
 
         if (log.IsEnabled(LogLevel.Debug))

@@ -46,6 +46,15 @@ internal sealed class TcpConnectionRecord
     /// <summary>Envoy's response flags (<c>UF</c>, <c>UH</c>, <c>NC</c>, <c>DT</c>, comma-separated); empty when none.</summary>
     public string Flags { get; set; } = string.Empty;
 
+    /// <summary>Whether the client connection is mutual TLS (terminated by the chain); null when it is not TLS.</summary>
+    public bool? MutualTls { get; init; }
+
+    /// <summary>The client certificate's URI SAN on a mutual-TLS connection; empty otherwise.</summary>
+    public string SourcePrincipal { get; init; } = string.Empty;
+
+    /// <summary>This proxy's certificate's URI SAN on a mutual-TLS connection; empty otherwise.</summary>
+    public string DestinationPrincipal { get; init; } = string.Empty;
+
     /// <summary>Where the connection's Istio TCP metrics go, from when it opened until it closed.</summary>
     internal Telemetry.TcpConnectionReport? Report { get; set; }
 

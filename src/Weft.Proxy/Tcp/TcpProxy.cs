@@ -19,7 +19,7 @@ namespace Weft.Proxy.Tcp;
 /// timeout (no bytes either way) and the maximum connection duration, both on the proxy's clock. A connection that
 /// cannot be proxied is closed.
 /// </summary>
-internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, ProxyEndpoints endpoints, TcpConnectionEvents events, ILogger<TcpProxy> log)
+internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, ProxyEndpoints endpoints, TcpConnectionEvents events, ILogger<TcpProxy> log, Tls.TlsOrigination? tls = null)
 {
     private const int ReadSize = 32 * 1024;
 
@@ -44,7 +44,7 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
         }
     }
 
-    private async Task<Socket?> ConnectAsync(ProxySnapshot snapshot, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination)
+    private async Task<UpstreamLink?> ConnectAsync(ProxySnapshot snapshot, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination)
     {
         if (!snapshot.Clusters.TryGetValue(record.Cluster, out var cluster))
         {
@@ -84,8 +84,21 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
             try
             {
                 var socket = await UpstreamConnector.ConnectSocketAsync(settings, target, deadline.Token).ConfigureAwait(false);
+                System.Net.Security.SslStream? secure = null;
+                if (settings.Transport.Any && tls is not null && settings.Transport.Select(record.Upstream, tls.Secrets) is { } tlsSettings)
+                {
+                    secure = await tls.HandshakeAsync(new NetworkStream(socket, ownsSocket: true), tlsSettings, record.Cluster, authority, null, deadline.Token).ConfigureAwait(false);
+                }
+
                 record.UpstreamHost = authority;
-                return socket;
+                return new UpstreamLink(socket, secure);
+            }
+            catch (Tls.UpstreamTlsException e)
+            {
+                // Envoy does not try another host after a TLS failure: the connection is closed.
+                LogConnectFailed(log, authority, record.Cluster, attempt, e.Message);
+                record.Flags = ResponseFlags.UpstreamConnectionFailure;
+                return null;
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException)
             {
@@ -109,7 +122,7 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
         return record.Upstream is { } host ? new DnsEndPoint(host.Address, host.Port) : null;
     }
 
-    private async Task PumpAsync(ConnectionContext downstream, Socket upstream, TcpProxyModel proxy, TcpConnectionRecord record)
+    private async Task PumpAsync(ConnectionContext downstream, UpstreamLink upstream, TcpProxyModel proxy, TcpConnectionRecord record)
     {
         using var session = new Session(downstream, upstream, time, record, proxy.IdleTimeout);
         using var lifetime = proxy.MaxConnectionDuration is { } max ? time.CreateTimer(static s => ((Session)s!).Expire(), session, max, Timeout.InfiniteTimeSpan) : null;
@@ -124,7 +137,7 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
     private sealed class Session : IDisposable
     {
         private readonly ConnectionContext _downstream;
-        private readonly Socket _upstream;
+        private readonly UpstreamLink _upstream;
         private readonly TimeProvider _time;
         private readonly TcpConnectionRecord _record;
         private readonly TimeSpan _idleTimeout;
@@ -134,7 +147,7 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
         private long _lastActivity;
         private int _aborted;
 
-        public Session(ConnectionContext downstream, Socket upstream, TimeProvider time, TcpConnectionRecord record, TimeSpan idleTimeout)
+        public Session(ConnectionContext downstream, UpstreamLink upstream, TimeProvider time, TcpConnectionRecord record, TimeSpan idleTimeout)
         {
             _downstream = downstream;
             _upstream = upstream;
@@ -165,7 +178,7 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
                     var buffer = read.Buffer;
                     foreach (var segment in buffer)
                     {
-                        await _upstream.SendAsync(segment, SocketFlags.None, _abort.Token).ConfigureAwait(false);
+                        await _upstream.SendAsync(segment, _abort.Token).ConfigureAwait(false);
                     }
 
                     if (!buffer.IsEmpty)
@@ -181,7 +194,7 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
                     }
                 }
 
-                _upstream.Shutdown(SocketShutdown.Send);
+                await _upstream.ShutdownSendAsync().ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -199,11 +212,11 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
             {
                 while (true)
                 {
-                    await _upstream.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, _abort.Token).ConfigureAwait(false);
+                    await _upstream.ReceiveAsync(Memory<byte>.Empty, _abort.Token).ConfigureAwait(false);
                     var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
                     try
                     {
-                        var read = await _upstream.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, _abort.Token).ConfigureAwait(false);
+                        var read = await _upstream.ReceiveAsync(buffer.AsMemory(), _abort.Token).ConfigureAwait(false);
                         if (read == 0)
                         {
                             break;

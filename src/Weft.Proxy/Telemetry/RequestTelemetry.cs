@@ -90,13 +90,19 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
         var code = response.HasStarted ? response.StatusCode : 0;
         var requestBytes = info.RequestBody?.BytesRead ?? context.Request.ContentLength ?? 0;
         var responseBytes = info.ResponseBody?.Written ?? 0;
-        var inbound = info.Role == ListenerRole.Inbound;
+        // Istio's reporter follows the listener's direction: an inbound listener the proxy bound itself (a Sidecar
+        // ingress with captureMode NONE) reports as the destination too.
+        var inbound = info.Role == ListenerRole.Inbound
+            || (info.Role == ListenerRole.Dynamic && context.Features.Get<Listeners.ConnectionRoute>()?.Listener.Direction == Weft.Xds.Envoy.Config.Core.V3.TrafficDirection.Inbound);
         var grpc = IsGrpc(context.Request.ContentType);
 
         var cluster = info.Cluster.Length > 0 && info.Snapshot?.Clusters.TryGetValue(info.Cluster, out var runtime) == true ? runtime.Model : null;
         var (host, name, ns) = DestinationService.Of(info.Route, info.Cluster, cluster?.Service, inbound ? string.Empty : context.Request.Host.Value ?? string.Empty);
         var peer = info.Peer ?? (inbound ? null : info.Upstream?.Workload);
-        var labels = new PeerLabels(inbound, peer, host, name, ns, inbound ? info.MutualTls ?? false : null);
+        var tls = inbound ? context.Features.Get<Tls.DownstreamTlsFeature>() : null;
+        var mutual = tls?.PeerCertificate is not null;
+        var sourcePrincipal = mutual ? (context.Features.Get<Authorization.PeerIdentity>()?.UriSans is [var uri, ..] ? uri : string.Empty) : string.Empty;
+        var labels = new PeerLabels(inbound, peer, host, name, ns, inbound ? info.MutualTls ?? mutual : null, sourcePrincipal, mutual ? tls!.LocalUri : string.Empty);
         var key = new HttpSeriesKey(labels, grpc, code, grpc ? GrpcStatus(context) : string.Empty, info.Flags);
         metrics.RecordRequest(key, durationMs, requestBytes, responseBytes);
 

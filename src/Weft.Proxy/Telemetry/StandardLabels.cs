@@ -65,10 +65,10 @@ internal static class StandardLabels
         if (labels.Inbound)
         {
             values.Add("destination");
-            AddWorkload(values, peer, peerSide: true);
+            AddWorkload(values, peer, labels.SourcePrincipal.Length > 0 ? labels.SourcePrincipal : Unknown);
             values.Add(Or(local.Workload));
             values.Add(Or(local.Namespace));
-            values.Add(Or(local.Identity));
+            values.Add(labels.DestinationPrincipal.Length > 0 ? labels.DestinationPrincipal : Or(local.Identity));
             values.Add(Or(local.App));
             values.Add(Or(local.Version));
             values.Add(labels.ServiceHost.Length > 0 ? labels.ServiceHost : Or(local.CanonicalService));
@@ -81,10 +81,10 @@ internal static class StandardLabels
         else
         {
             values.Add("source");
-            AddWorkload(values, local, peerSide: false);
+            AddWorkload(values, local, labels.SourcePrincipal.Length > 0 ? labels.SourcePrincipal : Or(local.Identity));
             values.Add(Or(peer?.Workload));
             values.Add(Or(peer?.Namespace));
-            values.Add(Unknown);
+            values.Add(labels.DestinationPrincipal.Length > 0 ? labels.DestinationPrincipal : Unknown);
             values.Add(Or(peer?.App));
             values.Add(Or(peer?.Version));
             values.Add(Or(labels.ServiceHost));
@@ -98,14 +98,14 @@ internal static class StandardLabels
         return values;
     }
 
-    /// <summary>source_workload through source_cluster (principals, which come from certificates, only for the local side).</summary>
-    private static void AddWorkload(List<string> values, WorkloadMetadata? workload, bool peerSide)
+    /// <summary>source_workload through source_cluster; the principal comes from certificates, not from metadata.</summary>
+    private static void AddWorkload(List<string> values, WorkloadMetadata? workload, string principal)
     {
         values.Add(Or(workload?.Workload));
         values.Add(Or(workload?.CanonicalService));
         values.Add(Or(workload?.CanonicalRevision, "latest"));
         values.Add(Or(workload?.Namespace));
-        values.Add(peerSide ? Unknown : Or(workload?.Identity));
+        values.Add(principal);
         values.Add(Or(workload?.App));
         values.Add(Or(workload?.Version));
         values.Add(Or(workload?.Cluster));

@@ -13,7 +13,7 @@ internal sealed partial class XdsClient
 {
     private async Task RunDeltaStreamAsync(CancellationToken stop)
     {
-        using var call = _client.DeltaAggregatedResources(cancellationToken: stop);
+        using var call = _client.DeltaAggregatedResources(_options.Security?.Headers(), cancellationToken: stop);
         _deltaRequests = call.RequestStream;
         await SubscribeAllAsync().ConfigureAwait(false);
         while (await call.ResponseStream.MoveNext(stop).ConfigureAwait(false))

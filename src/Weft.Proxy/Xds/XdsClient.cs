@@ -55,19 +55,7 @@ internal sealed partial class XdsClient : IAsyncDisposable
             [_listeners.TypeUrl] = _listeners,
             [_routes.TypeUrl] = _routes,
         };
-        _channel = GrpcChannel.ForAddress("http://" + options.Address, new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler
-            {
-                ConnectTimeout = TimeSpan.FromSeconds(10),
-                KeepAlivePingDelay = TimeSpan.FromSeconds(30),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
-                EnableMultipleHttp2Connections = false,
-                UseProxy = false,
-            },
-            MaxReceiveMessageSize = null,
-            DisposeHttpClient = true,
-        });
+        _channel = Identity.ControlPlaneSecurity.Channel(options.Address, options.Security);
         _client = new AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(_channel);
     }
 
@@ -142,7 +130,7 @@ internal sealed partial class XdsClient : IAsyncDisposable
 
     private async Task RunSotwStreamAsync(CancellationToken stop)
     {
-        using var call = _client.StreamAggregatedResources(cancellationToken: stop);
+        using var call = _client.StreamAggregatedResources(_options.Security?.Headers(), cancellationToken: stop);
         _requests = call.RequestStream;
         await SubscribeAllAsync().ConfigureAwait(false);
         while (await call.ResponseStream.MoveNext(stop).ConfigureAwait(false))

@@ -3,8 +3,11 @@ namespace Weft.Proxy.Xds;
 /// <summary>Where the control plane is, who the proxy is, and how patiently to reconnect.</summary>
 internal sealed record XdsClientOptions
 {
-    /// <summary>The control plane's plaintext gRPC address, <c>HOST:PORT</c>.</summary>
+    /// <summary>The control plane's gRPC address, <c>HOST:PORT</c>: plaintext, or TLS when <see cref="Security"/> is set.</summary>
     public required string Address { get; init; }
+
+    /// <summary>TLS to the control plane's secure port (verified against its root) and the bearer token; null for plaintext.</summary>
+    public Identity.ControlPlaneSecurity? Security { get; init; }
 
     public required NodeIdentity Node { get; init; }
 

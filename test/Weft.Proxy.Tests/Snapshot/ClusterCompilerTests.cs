@@ -22,7 +22,13 @@ public sealed class ClusterCompilerTests
         Assert.Equal("outbound|8080|v1|product-catalog.default.svc.cluster.local", v1.EdsServiceName);
         Assert.Equal(TimeSpan.FromSeconds(10), v1.Connection.ConnectTimeout);
         Assert.Equal(UpstreamProtocol.Http1, v1.Connection.Protocol);
-        Assert.Null(v1.Unsupported); // mTLS by transport socket match is left to plaintext for now
+        Assert.Null(v1.Unsupported);
+        Assert.Equal(["tlsMode-istio", "tlsMode-disabled"], v1.Connection.Transport.Matches.Select(m => m.Name));
+        var mtls = v1.Connection.Transport.Matches[0].Tls!;
+        Assert.Equal("outbound_.8080_.v1_.product-catalog.default.svc.cluster.local", mtls.Sni);
+        Assert.Equal("default", mtls.Certificate!.SecretName);
+        Assert.Equal("ROOTCA", mtls.Trust.SecretName);
+        Assert.Null(v1.Connection.Transport.Matches[1].Tls);
 
         var passthrough = clusters["PassthroughCluster"];
         Assert.Equal(DiscoveryKind.OriginalDst, passthrough.Kind);
@@ -79,11 +85,64 @@ public sealed class ClusterCompilerTests
     }
 
     [Fact]
-    public void A_cluster_needing_upstream_tls_is_kept_but_marked()
+    public void An_upstream_tls_context_compiles_its_sni_alpn_secrets_and_san_matchers()
     {
         var cluster = XdsResources.EdsCluster("https");
-        cluster.TransportSocket = new TransportSocket { Name = "envoy.transport_sockets.tls", TypedConfig = Any.Pack(new Weft.Xds.Envoy.Extensions.TransportSockets.Tls.V3.UpstreamTlsContext()) };
-        Assert.Equal("cluster https needs upstream TLS, which weft proxy does not do yet", ClusterCompiler.Compile(cluster).Unsupported);
+        var context = new Weft.Xds.Envoy.Extensions.TransportSockets.Tls.V3.UpstreamTlsContext
+        {
+            Sni = "api.example.com",
+            CommonTlsContext = new Weft.Xds.Envoy.Extensions.TransportSockets.Tls.V3.CommonTlsContext
+            {
+                AlpnProtocols = { "h2" },
+                TlsCertificateSdsSecretConfigs = { new Weft.Xds.Envoy.Extensions.TransportSockets.Tls.V3.SdsSecretConfig { Name = "file-cert:/c.pem~/k.pem" } },
+                ValidationContext = new Weft.Xds.Envoy.Extensions.TransportSockets.Tls.V3.CertificateValidationContext
+                {
+                    TrustedCa = new DataSource { Filename = "/ca.pem" },
+                    MatchTypedSubjectAltNames =
+                    {
+                        new Weft.Xds.Envoy.Extensions.TransportSockets.Tls.V3.SubjectAltNameMatcher
+                        {
+                            SanType = Weft.Xds.Envoy.Extensions.TransportSockets.Tls.V3.SubjectAltNameMatcher.Types.SanType.Uri,
+                            Matcher = new Weft.Xds.Envoy.Type.Matcher.V3.StringMatcher { Prefix = "spiffe://cluster.local/ns/prod/" },
+                        },
+                    },
+                },
+            },
+        };
+        cluster.TransportSocket = new TransportSocket { Name = "envoy.transport_sockets.tls", TypedConfig = Any.Pack(context) };
+        var model = ClusterCompiler.Compile(cluster);
+        Assert.Null(model.Unsupported);
+        var tls = model.Connection.Transport.Default!;
+        Assert.Equal("api.example.com", tls.Sni);
+        Assert.Equal(["h2"], tls.Alpn.Select(a => a.ToString()));
+        Assert.Equal("file-cert:/c.pem~/k.pem", tls.Certificate!.SecretName);
+        Assert.Equal("file-root:/ca.pem", tls.Trust.SecretName);
+        Assert.Equal(Weft.Proxy.Tls.SanKind.Uri, Assert.Single(tls.SubjectAltNames).Kind);
+
+        // Recompiled from an equal resource, the connection settings are equal (the pool is kept); a changed SNI is not.
+        Assert.Equal(model.Connection, ClusterCompiler.Compile(cluster.Clone()).Connection);
+        var changed = cluster.Clone();
+        context.Sni = "other.example.com";
+        changed.TransportSocket = new TransportSocket { Name = "envoy.transport_sockets.tls", TypedConfig = Any.Pack(context) };
+        Assert.NotEqual(model.Connection, ClusterCompiler.Compile(changed).Connection);
+    }
+
+    [Fact]
+    public void An_unknown_transport_socket_or_an_unsupported_validator_is_refused_with_the_reason()
+    {
+        var cluster = XdsResources.EdsCluster("odd");
+        cluster.TransportSocket = new TransportSocket { Name = "envoy.transport_sockets.alts", TypedConfig = Any.Pack(new Weft.Xds.Envoy.Config.Core.V3.Locality()) };
+        Assert.Contains("transport socket envoy.transport_sockets.alts", Assert.Throws<Weft.Proxy.Xds.XdsRejectedException>(() => ClusterCompiler.Compile(cluster)).Message, StringComparison.Ordinal);
+
+        var spki = new Weft.Xds.Envoy.Extensions.TransportSockets.Tls.V3.UpstreamTlsContext
+        {
+            CommonTlsContext = new Weft.Xds.Envoy.Extensions.TransportSockets.Tls.V3.CommonTlsContext
+            {
+                ValidationContext = new Weft.Xds.Envoy.Extensions.TransportSockets.Tls.V3.CertificateValidationContext { VerifyCertificateSpki = { "abc" } },
+            },
+        };
+        cluster.TransportSocket = new TransportSocket { Name = "envoy.transport_sockets.tls", TypedConfig = Any.Pack(spki) };
+        Assert.Contains("verify_certificate_spki", Assert.Throws<Weft.Proxy.Xds.XdsRejectedException>(() => ClusterCompiler.Compile(cluster)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -17,8 +17,8 @@ namespace Weft.Proxy.Snapshot.Clusters;
 /// connecting) and ORIGINAL_DST. Upstream HTTP/1.1 or h2c as the cluster's HTTP protocol options say (the typed
 /// extension options, or the deprecated per-cluster fields, not both), with their idle timeout, connection lifetime and
 /// requests per connection. The load-balancing policy, circuit breakers and outlier detection are compiled by their own
-/// compilers. Active health checks are accepted and not applied; a cluster that needs upstream TLS is accepted and
-/// answers 503 until TLS exists, so one such cluster does not block the rest.
+/// compilers. Active health checks are accepted and not applied. Upstream TLS (the transport socket and its per-endpoint
+/// matches) is compiled by <see cref="Tls.TransportSockets"/>.
 /// </summary>
 internal static class ClusterCompiler
 {
@@ -90,7 +90,7 @@ internal static class ClusterCompiler
             edsName = cluster.EdsClusterConfig.ServiceName.Length > 0 ? cluster.EdsClusterConfig.ServiceName : cluster.Name;
         }
 
-        var (protocol, common) = Protocol(cluster);
+        var (protocol, common, upstreamOptions) = Protocol(cluster);
         var idle = common?.IdleTimeout is { } timeout
             ? (timeout.ToTimeSpan() == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : timeout.ToTimeSpan())
             : DefaultIdleTimeout;
@@ -116,6 +116,7 @@ internal static class ClusterCompiler
             {
                 MaxRequestsPerConnection = perConnection,
                 MaxConnectionDuration = lifetime,
+                Transport = Tls.TransportSockets.Compile(cluster, upstreamOptions?.AutoSni ?? false, upstreamOptions?.AutoSanValidation ?? false),
             },
             HealthyPanicThreshold = cluster.CommonLbConfig?.HealthyPanicThreshold?.Value ?? 50,
             LocalityWeighted = cluster.CommonLbConfig?.LocalityConfigSpecifierCase == Cluster.Types.CommonLbConfig.LocalityConfigSpecifierOneofCase.LocalityWeightedLbConfig,
@@ -123,7 +124,6 @@ internal static class ClusterCompiler
             OriginalDestinationHeader = cluster.OriginalDstLbConfig is { UseHttpHeader: true } dst
                 ? (dst.HttpHeaderName.Length > 0 ? dst.HttpHeaderName.ToLowerInvariant() : OriginalDestinationHeader)
                 : null,
-            Unsupported = UpstreamTls(cluster),
             Service = Telemetry.ServiceMetadata.FromCluster(cluster.Metadata),
             Balancer = BalancerCompiler.Compile(cluster),
             Limits = CircuitBreakerCompiler.Compile(cluster.CircuitBreakers),
@@ -132,7 +132,7 @@ internal static class ClusterCompiler
     }
 
     /// <summary>The upstream protocol and the common HTTP options (idle timeout, lifetime, requests per connection).</summary>
-    private static (UpstreamProtocol, CommonHttpOptions?) Protocol(Cluster cluster)
+    private static (UpstreamProtocol, CommonHttpOptions?, UpstreamHttpProtocolOptions?) Protocol(Cluster cluster)
     {
         var deprecated = cluster.Http2ProtocolOptions is not null || cluster.HttpProtocolOptions is not null
             || cluster.CommonHttpProtocolOptions is not null || cluster.ProtocolSelection != Cluster.Types.ClusterProtocolSelection.UseConfiguredProtocol;
@@ -141,7 +141,7 @@ internal static class ClusterCompiler
             var legacy = cluster.ProtocolSelection == Cluster.Types.ClusterProtocolSelection.UseDownstreamProtocol ? UpstreamProtocol.Downstream
                 : cluster.Http2ProtocolOptions is not null ? UpstreamProtocol.Http2
                 : UpstreamProtocol.Http1;
-            return (legacy, cluster.CommonHttpProtocolOptions);
+            return (legacy, cluster.CommonHttpProtocolOptions, null);
         }
 
         if (deprecated || cluster.MaxRequestsPerConnection is not null)
@@ -168,7 +168,7 @@ internal static class ClusterCompiler
             // Automatic selection needs ALPN, which plaintext does not have: Envoy then speaks HTTP/1.1.
             _ => UpstreamProtocol.Http1,
         };
-        return (protocol, options.CommonHttpProtocolOptions);
+        return (protocol, options.CommonHttpProtocolOptions, options.UpstreamHttpProtocolOptions);
     }
 
     private static IPAddress? Source(BindConfig? bind)
@@ -182,10 +182,4 @@ internal static class ClusterCompiler
             ? ip
             : throw new XdsRejectedException($"upstream_bind_config address \"{source.Address}\" is not an IP address");
     }
-
-    private static string? UpstreamTls(Cluster cluster) =>
-        cluster.TransportSocket is { } socket
-        && (socket.TypedConfig?.TypeUrl == TypeUrls.UpstreamTlsContext || socket.Name == "envoy.transport_sockets.tls")
-            ? $"cluster {cluster.Name} needs upstream TLS, which weft proxy does not do yet"
-            : null;
 }

@@ -33,7 +33,7 @@ internal sealed record ClusterModel
     /// <summary>ORIGINAL_DST: read the destination from this request header instead (Envoy's <c>use_http_header</c>).</summary>
     public string? OriginalDestinationHeader { get; init; }
 
-    /// <summary>Why requests to this cluster cannot be served yet (upstream TLS); null when they can.</summary>
+    /// <summary>Why requests to this cluster cannot be served; null when they can.</summary>
     public string? Unsupported { get; init; }
 
     /// <summary>The load-balancing policy and its parameters.</summary>
@@ -63,4 +63,7 @@ internal sealed record ConnectionSettings(
     public uint MaxRequestsPerConnection { get; init; }
 
     public TimeSpan MaxConnectionDuration { get; init; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>Plaintext or TLS, per endpoint (the cluster's transport socket and its matches).</summary>
+    public Tls.TransportSockets Transport { get; init; } = Tls.TransportSockets.Plaintext;
 }

@@ -108,6 +108,7 @@ internal static class LoadAssignmentCompiler
             lb.Endpoint.Hostname)
         {
             Workload = Telemetry.EndpointMetadata.Workload(lb.Metadata),
+            TransportMatch = Tls.TransportSockets.MetadataOf(lb.Metadata),
         };
     }
 }

@@ -21,4 +21,7 @@ internal sealed record UpstreamHost(string Address, int Port, uint Weight, Healt
 
     /// <summary>The workload behind the endpoint (Istio's endpoint metadata), for telemetry; null when unknown.</summary>
     public Telemetry.WorkloadMetadata? Workload { get; init; }
+
+    /// <summary>The endpoint's <c>envoy.transport_socket_match</c> metadata (<c>key=value</c> lines), which picks its transport socket.</summary>
+    public string TransportMatch { get; init; } = string.Empty;
 }

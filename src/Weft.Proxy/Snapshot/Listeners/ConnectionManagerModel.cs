@@ -67,6 +67,12 @@ internal sealed record ConnectionManagerModel
     /// The listener's <c>per_connection_buffer_limit_bytes</c>: how much of a request body the router keeps for retries
     /// and mirrors, unless the route or virtual host sets its own <c>request_body_buffer_limit</c>.
     /// </summary>
+    /// <summary>What to do with <c>x-forwarded-client-cert</c> (Envoy's default: remove it).</summary>
+    public Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3.HttpConnectionManager.Types.ForwardClientCertDetails ForwardClientCert { get; init; }
+
+    /// <summary>Which details of the client certificate go into <c>x-forwarded-client-cert</c>; null for <c>By</c> and <c>Hash</c> only.</summary>
+    public Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3.HttpConnectionManager.Types.SetCurrentClientCertDetails? ClientCertDetails { get; init; }
+
     public uint BufferLimit { get; init; } = DefaultBufferLimit;
 }
 

@@ -1,7 +1,11 @@
 namespace Weft.Proxy.Snapshot.Listeners;
 
 /// <summary>A filter chain: its match and what it does with the connection.</summary>
-internal sealed record FilterChainModel(string Name, ChainMatch Match, ChainAction Action);
+internal sealed record FilterChainModel(string Name, ChainMatch Match, ChainAction Action)
+{
+    /// <summary>The TLS the chain terminates (its DownstreamTlsContext); null for plaintext.</summary>
+    public Tls.TlsSettings? Tls { get; init; }
+}
 
 /// <summary>What a chain does: serve HTTP through a connection manager, proxy TCP, or something this proxy cannot do yet.</summary>
 internal abstract record ChainAction;

@@ -165,7 +165,11 @@ internal static class ListenerCompiler
         try
         {
             var match = ChainMatch.Compile(chain.FilterChainMatch);
-            return new FilterChainModel(name, match, Action(chain, bufferLimit));
+            var tls = Tls.DownstreamTls.Compile(chain.TransportSocket);
+            var action = Action(chain, bufferLimit);
+
+            // Its match may still be chosen; the connection is then closed with the reason logged.
+            return new FilterChainModel(name, match, tls?.Unservable is { } reason ? new UnsupportedChain(reason) : action) { Tls = tls?.Unservable is null ? tls : null };
         }
         catch (XdsRejectedException e)
         {
@@ -208,12 +212,6 @@ internal static class ListenerCompiler
                 default:
                     throw new XdsRejectedException($"network filter {filter.Name} ({filter.TypedConfig?.TypeUrl ?? "no config"}) is not supported");
             }
-        }
-
-        if (chain.TransportSocket is { } socket && socket.TypedConfig?.TypeUrl != TypeUrls.RawBuffer)
-        {
-            // Its match may still be chosen (for TLS traffic this proxy does not see yet); it answers with the reason.
-            return new UnsupportedChain("TLS termination on filter chains is not implemented yet");
         }
 
         return action!;
@@ -287,6 +285,8 @@ internal static class ListenerCompiler
             StripMatchingHostPort = hcm.StripMatchingHostPort,
             StripTrailingHostDot = hcm.StripTrailingHostDot,
             Via = hcm.Via,
+            ForwardClientCert = hcm.ForwardClientCertDetails,
+            ClientCertDetails = hcm.SetCurrentClientCertDetails,
             Upgrades = Upgrades(hcm),
             Authorization = authorization,
             HttpFilters = filters,

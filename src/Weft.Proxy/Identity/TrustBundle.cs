@@ -1,0 +1,37 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace Weft.Proxy.Identity;
+
+/// <summary>The roots peers are verified against (SDS <c>ROOTCA</c>, or a file's), with their PEM for <c>/config_dump</c>.</summary>
+internal sealed class TrustBundle(X509Certificate2Collection roots, string pem, string version, DateTimeOffset received)
+{
+    public X509Certificate2Collection Roots { get; } = roots;
+
+    public string Pem { get; } = pem;
+
+    public string Version { get; } = version;
+
+    public DateTimeOffset Received { get; } = received;
+
+    /// <summary>A bundle of the certificates in a PEM text; a <see cref="FormatException"/> when it holds none.</summary>
+    public static TrustBundle FromPem(string pem, string what, DateTimeOffset received)
+    {
+        var roots = new X509Certificate2Collection();
+        try
+        {
+            roots.ImportFromPem(pem);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new FormatException($"{what} is not PEM certificates: {e.Message}", e);
+        }
+
+        if (roots.Count == 0)
+        {
+            throw new FormatException($"{what} holds no PEM certificate");
+        }
+
+        var version = string.Join(",", roots.Select(r => r.SerialNumber));
+        return new TrustBundle(roots, pem, version, received);
+    }
+}
