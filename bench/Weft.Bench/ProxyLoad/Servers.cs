@@ -205,7 +205,11 @@ internal sealed class Servers(string work, ProxyLoadOptions options)
             """ : string.Empty));
         var xds = Address(FreePort());
         var secure = Address(FreePort());
-        var control = Start(options.Weft, ["control", "--config", config, "--xds-address", xds, "--http-address", Address(FreePort()), "--state-dir", state, "--secure-xds-address", secure, "--log-level", "warn"], dir);
+        var controlHttp = Address(FreePort());
+        var control = Start(options.Weft, ["control", "--config", config, "--xds-address", xds, "--http-address", controlHttp, "--state-dir", state, "--secure-xds-address", secure, "--log-level", "warn"], dir);
+
+        // The proxies read the CA's root file, which the control plane writes as it starts.
+        await WaitForAsync(controlHttp, null, control, cancel, "/ready").ConfigureAwait(false);
         string[] Connection(string serviceAccount) => mtls
             ? ["--secure-xds-address", secure, "--root-cert", Path.Combine(state, "ca", "root-cert.pem"), "--service-account", serviceAccount]
             : ["--xds-address", xds];
