@@ -100,22 +100,7 @@ internal sealed class Servers(string work, ProxyLoadOptions options)
         var dir = Directory.CreateDirectory(Path.Combine(work, "weft")).FullName;
         var config = Directory.CreateDirectory(Path.Combine(dir, "config")).FullName;
         var backendPort = backend.Address[(backend.Address.LastIndexOf(':') + 1)..];
-        File.WriteAllText(Path.Combine(config, "backend.yaml"), $$$"""
-            apiVersion: networking.istio.io/v1
-            kind: ServiceEntry
-            metadata: {name: backend, namespace: default}
-            spec:
-              hosts: [backend.default.svc.cluster.local]
-              location: MESH_INTERNAL
-              ports: [{number: 8080, name: http, protocol: HTTP}]
-              resolution: STATIC
-              workloadSelector: {labels: {app: backend}}
-            ---
-            apiVersion: networking.istio.io/v1
-            kind: WorkloadEntry
-            metadata: {name: backend, namespace: default}
-            spec: {address: 127.0.0.1, ports: {http: {{{backendPort}}}}, labels: {app: backend}}
-            """);
+        File.WriteAllText(Path.Combine(config, "backend.yaml"), BackendService(backendPort, serviceAccount: null));
         var xds = Address(FreePort());
         var control = Start(options.Weft, ["control", "--config", config, "--xds-address", xds, "--http-address", Address(FreePort()), "--log-level", "warn"], dir);
         var outbound = Address(FreePort());
@@ -158,21 +143,8 @@ internal sealed class Servers(string work, ProxyLoadOptions options)
         var state = Path.Combine(dir, "state");
         var backendPort = backend.Address[(backend.Address.LastIndexOf(':') + 1)..];
         var sidecarPort = FreePort();
-        File.WriteAllText(Path.Combine(config, "mesh.yaml"), $$$"""
-            apiVersion: networking.istio.io/v1
-            kind: ServiceEntry
-            metadata: {name: backend, namespace: default}
-            spec:
-              hosts: [backend.default.svc.cluster.local]
-              location: MESH_INTERNAL
-              ports: [{number: 8080, name: http, protocol: HTTP}]
-              resolution: STATIC
-              workloadSelector: {labels: {app: backend}}
-            ---
-            apiVersion: networking.istio.io/v1
-            kind: WorkloadEntry
-            metadata: {name: backend, namespace: default}
-            spec: {address: 127.0.0.1, ports: {http: {{{sidecarPort}}}}, labels: {app: backend}, serviceAccount: backend}
+        File.WriteAllText(Path.Combine(config, "mesh.yaml"), BackendService(sidecarPort.ToString(CultureInfo.InvariantCulture), serviceAccount: "backend") + $$$"""
+
             ---
             apiVersion: networking.istio.io/v1
             kind: WorkloadEntry
@@ -237,6 +209,24 @@ internal sealed class Servers(string work, ProxyLoadOptions options)
             throw;
         }
     }
+
+    /// <summary>The backend as a mesh service: its ServiceEntry and the WorkloadEntry at <paramref name="port"/>.</summary>
+    private static string BackendService(string port, string? serviceAccount) => $$$"""
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: backend, namespace: default}
+        spec:
+          hosts: [backend.default.svc.cluster.local]
+          location: MESH_INTERNAL
+          ports: [{number: 8080, name: http, protocol: HTTP}]
+          resolution: STATIC
+          workloadSelector: {labels: {app: backend}}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: WorkloadEntry
+        metadata: {name: backend, namespace: default}
+        spec: {address: 127.0.0.1, ports: {http: {{{port}}}}, labels: {app: backend}{{{(serviceAccount is null ? string.Empty : ", serviceAccount: " + serviceAccount)}}}}
+        """;
 
     /// <summary>Whether <c>weft proxy --help</c> describes the proxy (a weft without it prints its general help instead).</summary>
     private async Task<bool> HasProxyCommandAsync(CancellationToken cancel)
