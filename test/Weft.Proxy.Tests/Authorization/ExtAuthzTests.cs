@@ -245,11 +245,7 @@ public sealed class ExtAuthzTests
                 },
             };
             shape(filter);
-            var listener = XdsResources.HttpListener(8080);
-            var chain = listener.FilterChains[0];
-            var hcm = chain.Filters[0].TypedConfig.Unpack<HttpConnectionManager>();
-            hcm.HttpFilters.Insert(0, new HttpFilter { Name = "envoy.filters.http.ext_authz", TypedConfig = Any.Pack(filter) });
-            chain.Filters[0] = XdsResources.ConnectionManagerFilter(hcm);
+            var listener = XdsResources.HttpListener(8080, new HttpFilter { Name = "envoy.filters.http.ext_authz", TypedConfig = Any.Pack(filter) });
 
             var plane = await ScriptedControlPlane.StartAsync(
             [

@@ -75,6 +75,17 @@ internal static class XdsResources
         },
     };
 
+    /// <summary><see cref="HttpListener(int, string?)"/> with one more HTTP filter in front of the router.</summary>
+    public static Listener HttpListener(int port, HttpFilter first)
+    {
+        var listener = HttpListener(port);
+        var chain = listener.FilterChains[0];
+        var hcm = chain.Filters[0].TypedConfig.Unpack<HttpConnectionManager>();
+        hcm.HttpFilters.Insert(0, first);
+        chain.Filters[0] = ConnectionManagerFilter(hcm);
+        return listener;
+    }
+
     public static Filter ConnectionManagerFilter(HttpConnectionManager hcm) => new()
     {
         Name = "envoy.filters.network.http_connection_manager",
