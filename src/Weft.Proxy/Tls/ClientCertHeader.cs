@@ -39,7 +39,9 @@ internal static class ClientCertHeader
             return;
         }
 
-        var element = Element(peer, tls.LocalUri, manager);
+        // The certificate is the connection's: its element (a hash, the SANs) is built once, not for every request.
+        var element = tls.ClientCertElement(manager.ClientCertDetails)
+            ?? tls.KeepClientCertElement(manager.ClientCertDetails, Element(peer, tls.LocalUri, manager));
         var existing = headers[Name].ToString();
         headers[Name] = mode == Details.AppendForward && existing.Length > 0 ? existing + "," + element : element;
     }

@@ -14,4 +14,20 @@ internal sealed record DownstreamTlsFeature(X509Certificate2? PeerCertificate, s
     /// plain connection. Set by the termination; null in a record made elsewhere.
     /// </summary>
     public Func<ValueTask>? ShutdownSend { get; init; }
+
+    /// <summary>This hop's x-forwarded-client-cert element, kept for the connection: the certificate does not change.</summary>
+    private volatile CachedElement? _clientCertElement;
+
+    /// <summary>The connection's XFCC element built for these details (one object per configuration); null when not built yet.</summary>
+    public string? ClientCertElement(object? details) =>
+        _clientCertElement is { } cached && ReferenceEquals(cached.Details, details) ? cached.Element : null;
+
+    /// <summary>Keeps the element built for these details, and returns it.</summary>
+    public string KeepClientCertElement(object? details, string element)
+    {
+        _clientCertElement = new CachedElement(details, element);
+        return element;
+    }
+
+    private sealed record CachedElement(object? Details, string Element);
 }
