@@ -26,5 +26,10 @@ internal sealed class AuthorizationOutcomes
     public bool FailureModeAllowed { get; set; }
 
     /// <summary>The allowing answers of ext_authz services, with the header edits they ask for.</summary>
-    public List<ExtAuthzResult> Allowed { get; } = [];
+    public IReadOnlyList<ExtAuthzResult> Allowed => _allowed ?? (IReadOnlyList<ExtAuthzResult>)[];
+
+    private List<ExtAuthzResult>? _allowed;
+
+    /// <summary>Keeps an allowing answer (most requests have none, so the list is made on the first).</summary>
+    public void Allow(ExtAuthzResult result) => (_allowed ??= []).Add(result);
 }

@@ -15,6 +15,11 @@ internal static class ExtAuthzEdits
 
     public static void Apply(HttpContext context, AuthorizationOutcomes outcomes)
     {
+        if (!outcomes.FailureModeAllowed && outcomes.Allowed.Count == 0)
+        {
+            return;
+        }
+
         var headers = context.Request.Headers;
         if (outcomes.FailureModeAllowed)
         {

@@ -133,7 +133,7 @@ internal sealed class HttpAuthorization
                 switch (result.Outcome)
                 {
                     case ExtAuthzOutcome.Ok:
-                        outcomes.Allowed.Add(result);
+                        outcomes.Allow(result);
                         break;
                     case ExtAuthzOutcome.Denied:
                         return new AuthorizationVerdict(false, result.Status, result.Body, "ext_authz_denied", ExtAuthzFilter.Flag) { Headers = result.ClientHeaders };
@@ -156,10 +156,16 @@ internal sealed class HttpAuthorization
     public AuthorizationVerdict Evaluate(AuthorizationInput input, out bool shadowDenied)
     {
         var outcomes = new AuthorizationOutcomes();
-        var evaluation = EvaluateAsync(input, static _ => Unreachable, outcomes);
-        var verdict = evaluation.IsCompleted ? evaluation.Result : evaluation.AsTask().GetAwaiter().GetResult();
+        var verdict = Evaluate(input, outcomes);
         shadowDenied = outcomes.ShadowDenied;
         return verdict;
+    }
+
+    /// <summary>As <see cref="Evaluate(AuthorizationInput, out bool)"/>, leaving what the filters decided in <paramref name="outcomes"/>.</summary>
+    public AuthorizationVerdict Evaluate(AuthorizationInput input, AuthorizationOutcomes outcomes)
+    {
+        var evaluation = EvaluateAsync(input, static _ => Unreachable, outcomes);
+        return evaluation.IsCompleted ? evaluation.Result : evaluation.AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>Whether any filter here is an ext_authz filter (whose evaluation may have to wait for a service).</summary>

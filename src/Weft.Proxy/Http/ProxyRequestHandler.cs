@@ -286,8 +286,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
         }
         else
         {
-            verdict = authorization.Evaluate(input, out var shadowDenied);
-            outcomes.ShadowDenied = shadowDenied;
+            verdict = authorization.Evaluate(input, outcomes);
         }
 
         if (outcomes.ShadowDenied)
