@@ -20,18 +20,8 @@ internal sealed partial class ExtAuthzClient
 {
     private const string CheckPath = "/envoy.service.auth.v3.Authorization/Check";
 
-    private async Task<ExtAuthzResult> CheckAsync(ExtAuthzGrpcService service, ProxySnapshot snapshot, ExtAuthzCheck check, byte[]? body, CancellationToken cancel)
+    private async Task<ExtAuthzResult> CheckAsync(ExtAuthzGrpcService service, ClusterRuntime cluster, UpstreamHost host, ExtAuthzCheck check, byte[]? body, CancellationToken cancel)
     {
-        if (!snapshot.Clusters.TryGetValue(service.Cluster, out var cluster))
-        {
-            return Failed(service, $"cluster {service.Cluster} does not exist");
-        }
-
-        if (cluster.Model.Kind == DiscoveryKind.OriginalDst || cluster.Balancer.Pick(random())?.Host is not { } host)
-        {
-            return Failed(service, $"cluster {service.Cluster} has no healthy endpoint");
-        }
-
         try
         {
             using var lease = transports.Acquire(cluster.Model);

@@ -36,25 +36,28 @@ internal sealed partial class ExtAuthzClient(UpstreamTransports transports, Time
     };
 
     /// <summary>Asks the service about a request; <paramref name="body"/> is what the filter sends of the body, if anything.</summary>
-    public Task<ExtAuthzResult> CheckAsync(ExtAuthzService service, ProxySnapshot snapshot, ExtAuthzCheck check, byte[]? body, CancellationToken cancel) => service switch
-    {
-        ExtAuthzHttpService http => CheckAsync(http, snapshot, check.Request, body, cancel),
-        ExtAuthzGrpcService grpc => CheckAsync(grpc, snapshot, check, body, cancel),
-        _ => Task.FromResult(ExtAuthzResult.Error("unknown kind of authorization service")),
-    };
-
-    private async Task<ExtAuthzResult> CheckAsync(ExtAuthzHttpService service, ProxySnapshot snapshot, RouteRequest request, byte[]? body, CancellationToken cancel)
+    public Task<ExtAuthzResult> CheckAsync(ExtAuthzService service, ProxySnapshot snapshot, ExtAuthzCheck check, byte[]? body, CancellationToken cancel)
     {
         if (!snapshot.Clusters.TryGetValue(service.Cluster, out var cluster))
         {
-            return Failed(service, $"cluster {service.Cluster} does not exist");
+            return Task.FromResult(Failed(service, $"cluster {service.Cluster} does not exist"));
         }
 
         if (cluster.Model.Kind == DiscoveryKind.OriginalDst || cluster.Balancer.Pick(random())?.Host is not { } host)
         {
-            return Failed(service, $"cluster {service.Cluster} has no healthy endpoint");
+            return Task.FromResult(Failed(service, $"cluster {service.Cluster} has no healthy endpoint"));
         }
 
+        return service switch
+        {
+            ExtAuthzHttpService http => CheckAsync(http, cluster, host, check.Request, body, cancel),
+            ExtAuthzGrpcService grpc => CheckAsync(grpc, cluster, host, check, body, cancel),
+            _ => Task.FromResult(ExtAuthzResult.Error("unknown kind of authorization service")),
+        };
+    }
+
+    private async Task<ExtAuthzResult> CheckAsync(ExtAuthzHttpService service, ClusterRuntime cluster, UpstreamHost host, RouteRequest request, byte[]? body, CancellationToken cancel)
+    {
         try
         {
             using var lease = transports.Acquire(cluster.Model);
