@@ -116,6 +116,7 @@ internal static class ProxyCommand
         };
         command.SetAction(async (parsed, cancel) =>
         {
+            InlineSocketCompletions();
             using var loggers = LoggerFactory.Create(b => b
                 .SetMinimumLevel(parsed.GetValue(logLevel) switch { "debug" => LogLevel.Debug, "warn" => LogLevel.Warning, "error" => LogLevel.Error, _ => LogLevel.Information })
                 .AddFilter("Microsoft", LogLevel.Warning)
@@ -192,6 +193,21 @@ internal static class ProxyCommand
     }
 
     /// <summary><c>--label KEY=VALUE</c> values as a map (a later value for a key wins); a malformed one is a <see cref="FormatException"/> naming it.</summary>
+    /// <summary>
+    /// Lets socket completions run on the runtime's socket threads instead of being queued to the thread pool, so that
+    /// with Kestrel's inline scheduling a request is read, forwarded and answered on one thread, as in an event loop.
+    /// The runtime reads the variable once, at the first socket operation, so this runs before any; a value the user
+    /// set (0 turns it off) is kept.
+    /// </summary>
+    internal static void InlineSocketCompletions()
+    {
+        const string Variable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+        if (Environment.GetEnvironmentVariable(Variable) is null)
+        {
+            Environment.SetEnvironmentVariable(Variable, "1");
+        }
+    }
+
     internal static Dictionary<string, string> ParseLabels(IEnumerable<string> values)
     {
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);

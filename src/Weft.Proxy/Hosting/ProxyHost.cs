@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Weft.Proxy.Admin;
@@ -205,6 +206,11 @@ public sealed class ProxyHost : IAsyncDisposable
         web.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout);
         web.Services.AddHttpForwarder();
         web.Services.AddSingleton<IConnectionListenerFactory>(dynamicListeners);
+
+        // A connection's work runs on the thread its socket event arrived on, as in an event loop: no hand-off to
+        // the thread pool (a wake-up and a context switch) between reading a request, forwarding it and writing the
+        // answer. Nothing on the request path blocks; configuration is compiled off these threads (XdsClient).
+        web.Services.Configure<SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
         web.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -42,7 +42,7 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
         _time = time;
         _drainTime = drainTime;
         _log = loggers.CreateLogger<DynamicListeners>();
-        _factory = new SocketConnectionContextFactory(new SocketConnectionFactoryOptions(), loggers.CreateLogger("Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets"));
+        _factory = new SocketConnectionContextFactory(new SocketConnectionFactoryOptions { UnsafePreferInlineScheduling = true }, loggers.CreateLogger("Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets"));
     }
 
     /// <summary>Raised (under no lock) after the set of bound listeners changed, with their addresses.</summary>

@@ -19,6 +19,9 @@ internal sealed partial class XdsClient
         while (await call.ResponseStream.MoveNext(stop).ConfigureAwait(false))
         {
             Answered();
+
+            // Compiled on the thread pool, not on the socket thread the response arrived on: that thread serves traffic.
+            await Task.Yield();
             await HandleDeltaAsync(call.ResponseStream.Current).ConfigureAwait(false);
         }
     }
