@@ -189,6 +189,7 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
         var avoidTried = retries is { Policy.AvoidPreviousHosts: true };
         var reselections = avoidTried ? (int)Math.Min(retries!.Policy.HostSelectionRetryMaxAttempts, 64u) : 0;
         List<UpstreamEndpoint>? tried = null;
+        var previousPriorities = retries?.Policy.PreviousPrioritiesUpdateFrequency is { } frequency ? new PreviousPriorities(frequency) : null;
         var multiplexed = version == HttpVersion.Version20;
 
         using var deadline = timeout > TimeSpan.Zero ? new CancellationTokenSource(timeout, time) : null;
@@ -212,13 +213,14 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
                 {
                     authority = originalDestination;
                 }
-                else if ((endpoint = cluster.Balancer.Pick(random(), hash, avoidTried ? tried : null, reselections)) is not null)
+                else if ((endpoint = cluster.Balancer.Pick(random(), hash, avoidTried ? tried : null, reselections, previousPriorities?.Loads(cluster.Balancer))) is not null)
                 {
                     host = endpoint.Host;
                     authority = endpoint.Authority;
                     if (retries is not null)
                     {
                         (tried ??= []).Add(endpoint);
+                        previousPriorities?.Attempted(endpoint);
                     }
                 }
                 else

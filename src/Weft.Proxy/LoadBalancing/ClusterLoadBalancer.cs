@@ -45,7 +45,9 @@ internal sealed class ClusterLoadBalancer
     /// <c>host_selection_retry_max_attempts</c>): while the pick is one of <paramref name="avoid"/> (say, the hosts earlier
     /// attempts used) it picks again, up to <paramref name="reselections"/> more times, and returns the last pick.
     /// </summary>
-    public UpstreamEndpoint? Pick(ulong random, ulong? hash = null, IReadOnlyCollection<UpstreamEndpoint>? avoid = null, int reselections = 0)
+    /// <param name="loads">The priority levels' shares for this pick instead of the cluster's own (a retry's, see
+    /// <see cref="LoadsExcluding"/>).</param>
+    public UpstreamEndpoint? Pick(ulong random, ulong? hash = null, IReadOnlyCollection<UpstreamEndpoint>? avoid = null, int reselections = 0, PriorityLoads? loads = null)
     {
         var view = Current();
         if (view.Levels.Length == 0)
@@ -53,10 +55,12 @@ internal sealed class ClusterLoadBalancer
             return null;
         }
 
+        var shares = loads is not null && loads.Healthy.Length == view.Levels.Length ? loads : view.Loads;
+
         if (UsesHash)
         {
             var key = hash ?? random;
-            var table = view.Levels[view.Loads.Choose(key).Level].Table;
+            var table = view.Levels[shares.Choose(key).Level].Table;
             for (var attempt = 0; ; attempt++)
             {
                 var picked = table?.Pick(key, attempt);
@@ -70,7 +74,7 @@ internal sealed class ClusterLoadBalancer
         for (var attempt = 0; ; attempt++)
         {
             var draw = attempt == 0 ? random : RandomMix.Derive(random, (ulong)attempt);
-            var (level, degraded) = view.Loads.Choose(draw);
+            var (level, degraded) = shares.Choose(draw);
             var hosts = view.Levels[level];
             var picker = hosts.Panic ? hosts.All : degraded ? hosts.Degraded : hosts.Healthy;
             var picked = picker?.Pick(draw / 100);
@@ -79,6 +83,36 @@ internal sealed class ClusterLoadBalancer
                 return picked;
             }
         }
+    }
+
+    /// <summary>The number of priority levels.</summary>
+    public int PriorityCount => _levels.Count;
+
+    /// <summary>The priority level an endpoint is in; -1 when the cluster does not have it.</summary>
+    public int PriorityOf(UpstreamEndpoint endpoint)
+    {
+        for (var level = 0; level < _levels.Count; level++)
+        {
+            foreach (var locality in _levels[level])
+            {
+                if (Array.IndexOf(locality.Endpoints, endpoint) >= 0)
+                {
+                    return level;
+                }
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// The levels' shares of requests with the <paramref name="excluded"/> levels given none (see
+    /// <see cref="PriorityLoads.Excluding"/>), for the hosts' health now; null when no other level has availability.
+    /// </summary>
+    public PriorityLoads? LoadsExcluding(IReadOnlyList<bool> excluded)
+    {
+        var view = Current();
+        return PriorityLoads.Excluding(view.Counts, _overprovisioning, excluded, view.Loads.Panic);
     }
 
     /// <summary>The view for the cluster's current ejections; a thread that finds another rebuilding keeps the last view.</summary>
@@ -122,7 +156,7 @@ internal sealed class ClusterLoadBalancer
             levels[i] = _cluster.Balancer.UsesHash ? HashLevel(_levels[i], loads.Panic[i]) : PickerLevel(_levels[i], loads.Panic[i]);
         }
 
-        return new View(version, loads, levels);
+        return new View(version, counts, loads, levels);
     }
 
     private Level HashLevel(IReadOnlyList<EndpointLocality> localities, bool panic)
@@ -179,7 +213,7 @@ internal sealed class ClusterLoadBalancer
     };
 
     /// <summary>The balancer's picture of the cluster for one state of its ejections.</summary>
-    private sealed record View(int Version, PriorityLoads Loads, Level[] Levels);
+    private sealed record View(int Version, IReadOnlyList<PriorityLoads.Counts> Counts, PriorityLoads Loads, Level[] Levels);
 
     /// <summary>One priority level: whether it panics, and the pickers of its sources (or its hash table).</summary>
     private sealed record Level(bool Panic, HostPicker? All, HostPicker? Healthy, HostPicker? Degraded, HashTable? Table);

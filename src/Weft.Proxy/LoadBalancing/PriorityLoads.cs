@@ -91,6 +91,50 @@ internal sealed class PriorityLoads
         return new PriorityLoads(healthy, degraded, panic);
     }
 
+    /// <summary>
+    /// The loads for a retry that skips the levels already tried (Envoy's <c>previous_priorities</c> retry priority):
+    /// each remaining level's healthy and degraded availability as in <see cref="Compute"/>, excluded levels none, the
+    /// 100 shared out in level order in proportion to availability, and what rounding leaves shared again the same
+    /// way. Which levels panic stays as <paramref name="panic"/> says. Null when no level is left with availability.
+    /// </summary>
+    public static PriorityLoads? Excluding(IReadOnlyList<Counts> levels, uint overprovisioning, IReadOnlyList<bool> excluded, bool[] panic)
+    {
+        var n = levels.Count;
+        var healthAvailability = new int[n];
+        var degradedAvailability = new int[n];
+        var total = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if ((i < excluded.Count && excluded[i]) || levels[i].Total == 0)
+            {
+                continue;
+            }
+
+            healthAvailability[i] = (int)Math.Min(100, overprovisioning * (ulong)levels[i].Healthy / (ulong)levels[i].Total);
+            degradedAvailability[i] = (int)Math.Min(100, overprovisioning * (ulong)levels[i].Degraded / (ulong)levels[i].Total);
+            total += healthAvailability[i] + degradedAvailability[i];
+        }
+
+        total = Math.Min(total, 100);
+        if (total == 0)
+        {
+            return null;
+        }
+
+        var healthy = new int[n];
+        var degraded = new int[n];
+        var left = 100;
+        while (left > 0)
+        {
+            // Every level with availability takes at least one point a round (availability * 100 >= total), so the
+            // rounds end.
+            left = Share(healthy, healthAvailability, left, total);
+            left = Share(degraded, degradedAvailability, left, total);
+        }
+
+        return new PriorityLoads(healthy, degraded, panic);
+    }
+
     /// <summary>The level (and whether its degraded hosts) a value picks: <c>value % 100 + 1</c> against the loads in order.</summary>
     public (int Level, bool Degraded) Choose(ulong value)
     {
@@ -132,6 +176,18 @@ internal sealed class PriorityLoads
         }
 
         return (first, left);
+    }
+
+    private static int Share(int[] load, int[] availability, int left, int total)
+    {
+        for (var i = 0; i < load.Length; i++)
+        {
+            var delta = Math.Min(left, availability[i] * 100 / total);
+            load[i] += delta;
+            left -= delta;
+        }
+
+        return left;
     }
 
     private static void LoadByHosts(IReadOnlyList<Counts> levels, int[] healthy, int[] degraded)

@@ -5,6 +5,8 @@ using Weft.Proxy.Upstream;
 using Weft.Xds.Envoy.Config.Core.V3;
 using Weft.Xds.Envoy.Config.Endpoint.V3;
 
+using Counts = Weft.Proxy.LoadBalancing.PriorityLoads.Counts;
+
 namespace Weft.Proxy.Tests.LoadBalancing;
 
 public sealed class ClusterLoadBalancerTests
@@ -83,6 +85,22 @@ public sealed class ClusterLoadBalancerTests
         Assert.Equal([71], loads.Degraded);
         Assert.False(loads.Panic[0]);
         Assert.Equal((0, true), loads.Choose(99));
+    }
+
+    [Fact]
+    public void Retry_loads_leave_out_tried_levels_and_share_the_rounding_again_in_level_order()
+    {
+        // Level 0 tried; level 1 has 1 of 3 healthy (46%), level 2 has 2 of 7 (40%): 86 in all. A first round gives
+        // 53 and 46; the point left goes round again to the first level with availability.
+        Counts[] levels = [new(2, 2, 0), new(3, 1, 0), new(7, 2, 0)];
+        var loads = PriorityLoads.Excluding(levels, 140, [true, false, false], [false, false, false]);
+        Assert.NotNull(loads);
+        Assert.Equal([0, 54, 46], loads.Healthy);
+        Assert.Equal([0, 0, 0], loads.Degraded);
+
+        // Nothing is left once every level with hosts has been tried.
+        Assert.Null(PriorityLoads.Excluding(levels, 140, [true, true, true], [false, false, false]));
+        Assert.Null(PriorityLoads.Excluding([new(2, 2, 0), new(3, 0, 0)], 140, [true], [false, false]));
     }
 
     [Fact]

@@ -60,7 +60,7 @@ public sealed class ResilienceConfigTests
         switch (what)
         {
             case "retry_priority":
-                policy.RetryPriority = new RetryPolicy.Types.RetryPriority { Name = "envoy.retry_priorities.previous_priorities", TypedConfig = Any.Pack(new PreviousPrioritiesConfig { UpdateFrequency = 2 }) };
+                policy.RetryPriority = new RetryPolicy.Types.RetryPriority { Name = "envoy.retry_priorities.previous_priorities", TypedConfig = Any.Pack(new PreviousPrioritiesConfig { UpdateFrequency = 0 }) };
                 break;
             case "host_predicate":
                 policy.RetryHostPredicate.Add(new RetryPolicy.Types.RetryHostPredicate { Name = "envoy.retry_host_predicates.omit_canary_hosts" });

@@ -2,19 +2,23 @@ using Weft.Proxy.Snapshot.Matching;
 using Weft.Proxy.Xds;
 using Weft.Xds;
 using Weft.Xds.Envoy.Config.Route.V3;
+using Weft.Xds.Envoy.Extensions.Retry.Priority.PreviousPriorities.V3;
 
 namespace Weft.Proxy.Snapshot.Routes;
 
 /// <summary>
 /// A compiled <c>retry_policy</c> (route or virtual host): when to retry, how often, how long each try may take, how
-/// long to back off between tries, which response or request headers allow a retry, and whether to avoid hosts
-/// already tried. Refused when it asks for what this proxy cannot do (retry priorities, rate-limited back-off, options
-/// predicates, per-try idle timeouts, host predicates other than previous hosts).
+/// long to back off between tries, which response or request headers allow a retry, whether to avoid hosts already
+/// tried and the priority levels already tried. Refused when it asks for what this proxy cannot do (retry priorities
+/// other than previous priorities, rate-limited back-off, options predicates, per-try idle timeouts, host predicates
+/// other than previous hosts).
 /// </summary>
 internal sealed record RetryPolicyModel
 {
     /// <summary>Envoy's base back-off when the policy sets none.</summary>
     public static readonly TimeSpan DefaultBaseInterval = TimeSpan.FromMilliseconds(25);
+
+    private const string PreviousPrioritiesName = "envoy.retry_priorities.previous_priorities";
 
     /// <summary>
     /// What applies when neither the route nor its virtual host has a policy: no conditions (only the request's
@@ -44,14 +48,22 @@ internal sealed record RetryPolicyModel
     /// <summary>The <c>previous_hosts</c> predicate: a retry avoids the hosts already tried.</summary>
     public bool AvoidPreviousHosts { get; init; }
 
+    /// <summary>
+    /// The <c>previous_priorities</c> retry priority (Istio's <c>retryRemoteLocalities</c>): after every this many
+    /// attempts, retries share their load only among the priority levels no attempt has used yet; null when the policy
+    /// has none.
+    /// </summary>
+    public uint? PreviousPrioritiesUpdateFrequency { get; init; }
+
     /// <summary>How many more picks a retry makes to find a host the predicate accepts (Envoy's default is 1).</summary>
     public uint HostSelectionRetryMaxAttempts { get; init; } = 1;
 
     public static RetryPolicyModel Compile(RetryPolicy policy)
     {
-        if (policy.RetryPriority is { Name.Length: > 0 } priority)
+        uint? previousPriorities = null;
+        if (policy.RetryPriority is { } priority && (priority.Name.Length > 0 || priority.TypedConfig is not null))
         {
-            throw new XdsRejectedException($"retry_priority {priority.Name} is not supported yet (Istio sends it for retryRemoteLocalities)");
+            previousPriorities = PreviousPriorities(priority);
         }
 
         if (policy.RateLimitedRetryBackOff is not null)
@@ -112,8 +124,32 @@ internal sealed record RetryPolicyModel
             BaseInterval = baseInterval,
             MaxInterval = maxInterval,
             AvoidPreviousHosts = avoidPrevious,
+            PreviousPrioritiesUpdateFrequency = previousPriorities,
             HostSelectionRetryMaxAttempts = policy.HostSelectionRetryMaxAttempts > 0 ? (uint)Math.Min(policy.HostSelectionRetryMaxAttempts, uint.MaxValue) : 1,
         };
+    }
+
+    /// <summary>The <c>previous_priorities</c> retry priority's update frequency; any other retry priority is refused.</summary>
+    private static uint PreviousPriorities(RetryPolicy.Types.RetryPriority priority)
+    {
+        var typed = priority.TypedConfig;
+        if (priority.Name != PreviousPrioritiesName && typed?.TypeUrl != TypeUrls.PreviousPrioritiesConfig)
+        {
+            throw new XdsRejectedException($"the retry priority {priority.Name} is not supported (only {PreviousPrioritiesName})");
+        }
+
+        if (typed is null || typed.TypeUrl != TypeUrls.PreviousPrioritiesConfig)
+        {
+            throw new XdsRejectedException($"retry_priority {PreviousPrioritiesName} needs a typed_config of type {TypeUrls.PreviousPrioritiesConfig}");
+        }
+
+        var config = typed.Unpack<PreviousPrioritiesConfig>();
+        if (config.UpdateFrequency <= 0)
+        {
+            throw new XdsRejectedException($"retry_priority {PreviousPrioritiesName}: update_frequency must be greater than 0, not {config.UpdateFrequency}");
+        }
+
+        return (uint)config.UpdateFrequency;
     }
 
     private static TimeSpan AtLeastOneMillisecond(TimeSpan value) => value < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : value;

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Weft.Proxy.Tests.Support;
 using Weft.Xds.Envoy.Config.Route.V3;
 using Weft.Xds.Envoy.Extensions.Retry.Host.PreviousHosts.V3;
+using Weft.Xds.Envoy.Extensions.Retry.Priority.PreviousPriorities.V3;
 using static Weft.Proxy.Tests.Support.ResilienceMesh;
 
 namespace Weft.Proxy.Tests.Http.Resilience;
@@ -114,6 +115,54 @@ public sealed class RetryTests
         }
 
         Assert.Equal(8, live.Requests.Count);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task With_previous_priorities_the_third_attempt_goes_to_the_next_priority_level(bool previousPriorities)
+    {
+        await using var local = await Backend.StartAsync("local", respond: context => Status(context, 503));
+        await using var remote = await Backend.StartAsync("remote");
+        var log = new RequestLog();
+
+        // Istio's retryRemoteLocalities: previous_priorities with an update frequency of 2.
+        var policy = Policy("5xx", 2);
+        if (previousPriorities)
+        {
+            policy.RetryPriority = new RetryPolicy.Types.RetryPriority
+            {
+                Name = "envoy.retry_priorities.previous_priorities",
+                TypedConfig = Any.Pack(new PreviousPrioritiesConfig { UpdateFrequency = 2 }),
+            };
+        }
+
+        var resources = Resources(VirtualHost(false, Route("/", ToCluster("a", policy))), clusters: ("a", [(local.Port, 1)]));
+        var failover = Assignment("a", (remote.Port, 1)).Endpoints[0];
+        failover.Priority = 1;
+        failover.Locality = new Weft.Xds.Envoy.Config.Core.V3.Locality { Zone = "remote" };
+        resources.OfType<Weft.Xds.Envoy.Config.Endpoint.V3.ClusterLoadAssignment>().Single().Endpoints.Add(failover);
+        await using var plane = await ScriptedControlPlane.StartAsync(resources);
+        await using var proxy = await Start(plane, log);
+
+        using var response = await proxy.GetAsync(Authority);
+        if (previousPriorities)
+        {
+            // Two attempts in priority 0, then the level is left out and the last retry fails over.
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("remote", await response.Content.ReadAsStringAsync());
+            Assert.Equal(2, local.Requests.Count);
+            Assert.Single(remote.Requests);
+            Assert.Equal(string.Empty, (await log.NextAsync()).Flags);
+        }
+        else
+        {
+            // A healthy priority 0 takes every attempt.
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal(3, local.Requests.Count);
+            Assert.Empty(remote.Requests);
+            Assert.Equal("URX", (await log.NextAsync()).Flags);
+        }
     }
 
     [Fact]
@@ -435,14 +484,14 @@ public sealed class RetryTests
         var generation = proxy.Host.State.Current!.Generation;
 
         var policy = Policy("5xx", 1);
-        policy.RetryPriority = new RetryPolicy.Types.RetryPriority { Name = "envoy.retry_priorities.previous_priorities" };
+        policy.RetryPriority = new RetryPolicy.Types.RetryPriority { Name = "envoy.retry_priorities.other_priority" };
         var refused = Route("/", ToCluster("a", policy));
-        refused.Name = "remote-localities";
+        refused.Name = "other-priority";
         var config = (RouteConfiguration)Resources(VirtualHost(false, refused), clusters: ("a", [(backend.Port, 1)])).Single(r => r is RouteConfiguration);
         await plane.SendRawAsync(Weft.Xds.TypeUrls.RouteConfiguration, config);
 
         var nack = await Eventually(() => plane.Rejections.TryPeek(out var r) ? r : null);
-        Assert.Contains("route remote-localities: retry_priority envoy.retry_priorities.previous_priorities is not supported", nack.ErrorDetail.Message, StringComparison.Ordinal);
+        Assert.Contains("route other-priority: the retry priority envoy.retry_priorities.other_priority is not supported (only envoy.retry_priorities.previous_priorities)", nack.ErrorDetail.Message, StringComparison.Ordinal);
         using var response = await proxy.GetAsync(Authority);
         Assert.Equal("a", await response.Content.ReadAsStringAsync());
         Assert.Equal(generation, proxy.Host.State.Current!.Generation);
