@@ -205,12 +205,24 @@ internal sealed class ClusterLoadBalancer
         return Picker(localities.SelectMany(l => l.Endpoints).Where(eligible).ToArray());
     }
 
-    private HostPicker Picker(UpstreamEndpoint[] endpoints) => _cluster.Balancer.Kind switch
+    private HostPicker Picker(UpstreamEndpoint[] endpoints)
     {
-        BalancerKind.LeastRequest => new LeastRequestPicker(endpoints, _cluster.Balancer.ChoiceCount, _cluster.Balancer.ActiveRequestBias),
-        BalancerKind.Random => new RandomPicker(endpoints),
-        _ => new RoundRobinPicker(endpoints, _seed),
-    };
+        var settings = _cluster.Balancer;
+        HostPicker picker = settings.Kind switch
+        {
+            BalancerKind.LeastRequest => new LeastRequestPicker(endpoints, settings.ChoiceCount, settings.ActiveRequestBias),
+            BalancerKind.Random => new RandomPicker(endpoints),
+            _ => new RoundRobinPicker(endpoints, _seed),
+        };
+        if (settings.SlowStart is { } slowStart && settings.Kind is BalancerKind.RoundRobin or BalancerKind.LeastRequest)
+        {
+            // Least request weighs by requests in flight too (bias 1 unless set), as Envoy's weighted path does.
+            var bias = settings.Kind == BalancerKind.LeastRequest ? settings.ActiveRequestBias ?? 1.0 : (double?)null;
+            picker = new SlowStartPicker(picker, endpoints, slowStart, bias, _state.Time);
+        }
+
+        return picker;
+    }
 
     /// <summary>The balancer's picture of the cluster for one state of its ejections.</summary>
     private sealed record View(int Version, IReadOnlyList<PriorityLoads.Counts> Counts, PriorityLoads Loads, Level[] Levels);

@@ -22,10 +22,14 @@ internal sealed class ClusterState : IDisposable
     public ClusterState(ClusterModel model, TimeProvider time, Func<ulong> random)
     {
         Limits = model.Limits;
+        Time = time;
         Outlier = model.Outlier is { } outlier ? new OutlierDetector(this, outlier, time, random) : null;
     }
 
     public CircuitBreakerLimits Limits { get; }
+
+    /// <summary>The proxy's clock.</summary>
+    public TimeProvider Time { get; }
 
     /// <summary>The cluster's outlier detection; null when it has none.</summary>
     public OutlierDetector? Outlier { get; }
@@ -70,7 +74,7 @@ internal sealed class ClusterState : IDisposable
                     var host = locality.Hosts[i];
                     if (!states.TryGetValue(host.Authority, out var state))
                     {
-                        state = previous.ByAuthority.GetValueOrDefault(host.Authority) ?? new HostState(host.Authority);
+                        state = previous.ByAuthority.GetValueOrDefault(host.Authority) ?? new HostState(host.Authority) { JoinedAt = Time.GetTimestamp() };
                         states[host.Authority] = state;
                     }
 

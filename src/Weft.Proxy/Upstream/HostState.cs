@@ -23,6 +23,9 @@ internal sealed class HostState(string authority)
 
     private volatile bool _ejected;
 
+    /// <summary>When the host joined the cluster (a <see cref="TimeProvider"/> timestamp): slow start counts from it.</summary>
+    public long JoinedAt { get; init; }
+
     /// <summary>The host's address as <c>HOST:PORT</c>: its identity within the cluster.</summary>
     public string Authority { get; } = authority;
 

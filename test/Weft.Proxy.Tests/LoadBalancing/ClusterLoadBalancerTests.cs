@@ -275,6 +275,41 @@ public sealed class ClusterLoadBalancerTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_host_that_joins_during_slow_start_gets_a_share_that_grows_over_the_window(bool leastRequest)
+    {
+        var kind = leastRequest ? BalancerKind.LeastRequest : BalancerKind.RoundRobin;
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var cluster = Cluster with { Balancer = new BalancerSettings { Kind = kind, SlowStart = new SlowStartSettings(TimeSpan.FromSeconds(10), 1.0, 0.1) } };
+        var state = new ClusterState(cluster, clock, () => 0);
+        state.Bind(LoadAssignmentCompiler.Compile(XdsResources.Assignment("c", ("10.0.0.1", 80)), namesAllowed: false));
+
+        // Ten minutes on, 10.0.0.1 is long past its window when 10.0.0.2 joins.
+        clock.Advance(TimeSpan.FromMinutes(10));
+        var both = LoadAssignmentCompiler.Compile(XdsResources.Assignment("c", ("10.0.0.1", 80), ("10.0.0.2", 80)), namesAllowed: false);
+        var balancer = new ClusterLoadBalancer(cluster, state.Bind(both), both.OverprovisioningFactor, state, seed: 0);
+
+        double NewShare() => Enumerable.Range(0, 4000).Count(i => balancer.Pick(Draw(i))!.Host.Address == "10.0.0.2") / 4000.0;
+
+        // Weights 1 and max(10%, t / 10 s): 0.1 / 1.1 at first, 0.5 / 1.5 half way, then an even split.
+        Assert.InRange(NewShare(), 0.07, 0.11);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.InRange(NewShare(), 0.30, 0.37);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.InRange(NewShare(), 0.47, 0.53);
+    }
+
+    [Fact]
+    public void Slow_start_ramps_by_aggression_and_never_below_the_minimum_weight()
+    {
+        var settings = new SlowStartSettings(TimeSpan.FromSeconds(10), 2.0, 0.2);
+        Assert.Equal(0.2, settings.Factor(TimeSpan.Zero));
+        Assert.Equal(Math.Sqrt(0.5), settings.Factor(TimeSpan.FromSeconds(5)), 6);
+        Assert.Equal(1.0, settings.Factor(TimeSpan.FromSeconds(10)));
+    }
+
     private static ClusterModel Policy(BalancerKind kind) => Cluster with { Balancer = new BalancerSettings { Kind = kind } };
 
     /// <summary>Well-spread draws, as a proxy's random source gives them.</summary>

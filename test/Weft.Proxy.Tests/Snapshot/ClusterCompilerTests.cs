@@ -239,6 +239,31 @@ public sealed class ClusterCompilerTests
         Assert.Equal(0.5, balancer.ActiveRequestBias);
     }
 
+    [Fact]
+    public void Slow_start_takes_Envoys_defaults_and_a_zero_window_turns_it_off()
+    {
+        // What the control plane sends for Istio's warmupDurationSecs: only the window.
+        var roundRobin = XdsResources.EdsCluster("c");
+        roundRobin.RoundRobinLbConfig = new Cluster.Types.RoundRobinLbConfig { SlowStartConfig = new Cluster.Types.SlowStartConfig { SlowStartWindow = Duration.FromTimeSpan(TimeSpan.FromSeconds(30)) } };
+        Assert.Equal(new SlowStartSettings(TimeSpan.FromSeconds(30), 1.0, 0.1), ClusterCompiler.Compile(roundRobin).Balancer.SlowStart);
+
+        var least = XdsResources.EdsCluster("c");
+        least.LbPolicy = Cluster.Types.LbPolicy.LeastRequest;
+        least.LeastRequestLbConfig = new Cluster.Types.LeastRequestLbConfig
+        {
+            SlowStartConfig = new Cluster.Types.SlowStartConfig
+            {
+                SlowStartWindow = Duration.FromTimeSpan(TimeSpan.FromSeconds(10)),
+                Aggression = new RuntimeDouble { DefaultValue = 2 },
+                MinWeightPercent = new Weft.Xds.Envoy.Type.V3.Percent { Value = 25 },
+            },
+        };
+        Assert.Equal(new SlowStartSettings(TimeSpan.FromSeconds(10), 2, 0.25), ClusterCompiler.Compile(least).Balancer.SlowStart);
+
+        roundRobin.RoundRobinLbConfig.SlowStartConfig.SlowStartWindow = new Duration();
+        Assert.Null(ClusterCompiler.Compile(roundRobin).Balancer.SlowStart);
+    }
+
     [Theory]
     [InlineData("maglev-not-prime", "the Maglev table size must be a prime number, not 1000")]
     [InlineData("ring-min-above-max", "ring hash: minimum_ring_size (2048) > maximum_ring_size (1024)")]
@@ -247,6 +272,7 @@ public sealed class ClusterCompilerTests
     [InlineData("typed-policy", "load_balancing_policy (typed load-balancer extensions) is not supported")]
     [InlineData("wrong-config", "ring_hash_lb_config does not go with lb_policy MAGLEV")]
     [InlineData("choice-count", "choice_count must be at least 2")]
+    [InlineData("slow-start-aggression", "slow_start_config.aggression must be greater than 0, not 0")]
     [InlineData("ejection-times", "max_ejection_time cannot be smaller than base_ejection_time")]
     [InlineData("ejection-percent", "max_ejection_percent is a percentage (0-100), not 150")]
     [InlineData("both-protocol-options", "cannot both be set")]
@@ -281,6 +307,12 @@ public sealed class ClusterCompilerTests
             case "choice-count":
                 cluster.LbPolicy = Cluster.Types.LbPolicy.LeastRequest;
                 cluster.LeastRequestLbConfig = new Cluster.Types.LeastRequestLbConfig { ChoiceCount = 1 };
+                break;
+            case "slow-start-aggression":
+                cluster.RoundRobinLbConfig = new Cluster.Types.RoundRobinLbConfig
+                {
+                    SlowStartConfig = new Cluster.Types.SlowStartConfig { SlowStartWindow = Duration.FromTimeSpan(TimeSpan.FromSeconds(10)), Aggression = new RuntimeDouble { DefaultValue = 0 } },
+                };
                 break;
             case "ejection-times":
                 cluster.OutlierDetection = new OutlierDetection { BaseEjectionTime = Duration.FromTimeSpan(TimeSpan.FromMinutes(10)), MaxEjectionTime = Duration.FromTimeSpan(TimeSpan.FromMinutes(1)) };

@@ -7,8 +7,7 @@ namespace Weft.Proxy.Snapshot.Clusters;
 /// <summary>
 /// Compiles a cluster's <c>lb_policy</c> and its policy config, refusing what Envoy refuses (a Maglev table size that is
 /// not prime, a ring whose minimum exceeds its maximum) and what this proxy does not do: typed load-balancer extensions,
-/// MurmurHash2 rings, bounded-load hashing (<c>hash_balance_factor</c>). Slow start is accepted and not applied: a new
-/// host gets its full share at once.
+/// MurmurHash2 rings, bounded-load hashing (<c>hash_balance_factor</c>). Round robin and least request take slow start.
 /// </summary>
 internal static class BalancerCompiler
 {
@@ -32,7 +31,7 @@ internal static class BalancerCompiler
         var config = cluster.LbConfigCase;
         var settings = cluster.LbPolicy switch
         {
-            LbPolicy.RoundRobin => Expect(config, Cluster.LbConfigOneofCase.RoundRobinLbConfig, "ROUND_ROBIN", BalancerSettings.RoundRobin),
+            LbPolicy.RoundRobin => Expect(config, Cluster.LbConfigOneofCase.RoundRobinLbConfig, "ROUND_ROBIN", SlowStart(cluster.RoundRobinLbConfig?.SlowStartConfig) is { } warmup ? BalancerSettings.RoundRobin with { SlowStart = warmup } : BalancerSettings.RoundRobin),
             LbPolicy.Random => Expect(config, Cluster.LbConfigOneofCase.None, "RANDOM", new BalancerSettings { Kind = BalancerKind.Random }),
             LbPolicy.LeastRequest => Expect(config, Cluster.LbConfigOneofCase.LeastRequestLbConfig, "LEAST_REQUEST", LeastRequest(cluster.LeastRequestLbConfig)),
             LbPolicy.RingHash => Expect(config, Cluster.LbConfigOneofCase.RingHashLbConfig, "RING_HASH", RingHash(cluster.RingHashLbConfig, byHostname)),
@@ -68,7 +67,30 @@ internal static class BalancerCompiler
             throw new XdsRejectedException($"least_request_lb_config.active_request_bias must not be negative, not {bias}");
         }
 
-        return new BalancerSettings { Kind = BalancerKind.LeastRequest, ChoiceCount = (int)Math.Min(choices, 1024), ActiveRequestBias = bias };
+        return new BalancerSettings { Kind = BalancerKind.LeastRequest, ChoiceCount = (int)Math.Min(choices, 1024), ActiveRequestBias = bias, SlowStart = SlowStart(config?.SlowStartConfig) };
+    }
+
+    /// <summary>Slow start with Envoy's defaults (aggression 1, 10% minimum weight); null when off (no window, or zero).</summary>
+    private static SlowStartSettings? SlowStart(Cluster.Types.SlowStartConfig? config)
+    {
+        if (config?.SlowStartWindow is not { } window || window.ToTimeSpan() <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        var aggression = config.Aggression?.DefaultValue ?? 1.0;
+        if (aggression <= 0 || double.IsNaN(aggression) || double.IsInfinity(aggression))
+        {
+            throw new XdsRejectedException($"slow_start_config.aggression must be greater than 0, not {aggression}");
+        }
+
+        var minimum = config.MinWeightPercent?.Value ?? SlowStartSettings.DefaultMinimumWeight * 100;
+        if (minimum is < 0 or > 100 || double.IsNaN(minimum))
+        {
+            throw new XdsRejectedException($"slow_start_config.min_weight_percent must be between 0 and 100, not {minimum}");
+        }
+
+        return new SlowStartSettings(window.ToTimeSpan(), aggression, minimum / 100);
     }
 
     private static BalancerSettings RingHash(Cluster.Types.RingHashLbConfig? config, bool byHostname)

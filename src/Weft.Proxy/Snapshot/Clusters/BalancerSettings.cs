@@ -34,6 +34,9 @@ internal sealed record BalancerSettings
     /// <summary>Ring hash and Maglev place a host by its host name instead of its address.</summary>
     public bool UseHostnameForHashing { get; init; }
 
+    /// <summary>ROUND_ROBIN and LEAST_REQUEST: slow start for hosts that join the cluster; null when off.</summary>
+    public SlowStartSettings? SlowStart { get; init; }
+
     /// <summary>Whether the policy picks by the request's hash (the route's hash policy).</summary>
     public bool UsesHash => Kind is BalancerKind.RingHash or BalancerKind.Maglev;
 }
