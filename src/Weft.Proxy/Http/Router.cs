@@ -499,7 +499,7 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
         return error switch
         {
-            ForwarderError.Request or ForwarderError.RequestTimedOut when IsConnectFailure(exception) => AttemptFailure.ConnectFailure,
+            ForwarderError.Request or ForwarderError.RequestTimedOut when UpstreamResults.IsConnectFailure(exception) => AttemptFailure.ConnectFailure,
             ForwarderError.Request when Find<HttpProtocolException>(exception) is { ErrorCode: RefusedStream } => AttemptFailure.RefusedStream,
             ForwarderError.Request or ForwarderError.RequestBodyDestination => AttemptFailure.Reset,
             _ => null,
@@ -543,7 +543,7 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
         }
 
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-        var connectFailed = IsConnectFailure(exception);
+        var connectFailed = UpstreamResults.IsConnectFailure(exception);
         if (error == ForwarderError.RequestTimedOut && !connectFailed)
         {
             await LocalReplies.SendAsync(context, StatusCodes.Status408RequestTimeout, "stream timeout", ResponseFlags.StreamIdleTimeout).ConfigureAwait(false);
@@ -556,12 +556,6 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
             : $"upstream connect error or disconnect/reset before headers. {latest}reset reason: connection termination";
         await LocalReplies.SendAsync(context, StatusCodes.Status503ServiceUnavailable, body, connectFailed ? ResponseFlags.UpstreamConnectionFailure : ResponseFlags.UpstreamConnectionTermination).ConfigureAwait(false);
     }
-
-    /// <summary>A failure to connect: refused, unreachable, unresolvable, or the cluster's connect timeout.</summary>
-    private static bool IsConnectFailure(Exception? exception) =>
-        exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }
-        || Find<SocketException>(exception) is not null
-        || Find<TimeoutException>(exception) is not null;
 
     private static async Task DirectAsync(HttpContext context, ResponseShaping shaping, DirectReply direct)
     {

@@ -33,8 +33,11 @@ internal static class UpstreamResults
             return null;
         }
 
-        if (timedOut || error == ForwarderError.RequestTimedOut)
+        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        if (timedOut || error == ForwarderError.RequestTimedOut || IsConnectTimeout(exception))
         {
+            // A connect timeout is a timeout to the detector (Envoy's local-origin timeout, a 504 when local and
+            // external errors are not split), not a connect failure.
             return UpstreamResult.Timeout;
         }
 
@@ -43,12 +46,31 @@ internal static class UpstreamResults
             return null;
         }
 
-        return IsConnectFailure(context.Features.Get<IForwarderErrorFeature>()?.Exception) ? UpstreamResult.ConnectFailed : UpstreamResult.Reset;
+        return IsConnectFailure(exception) ? UpstreamResult.ConnectFailed : UpstreamResult.Reset;
     }
 
+    /// <summary>
+    /// A failure to connect, as retries (<c>connect-failure</c>) and the local reply see it: refused, unreachable,
+    /// unresolvable, or the cluster's connect timeout.
+    /// </summary>
     public static bool IsConnectFailure(Exception? exception) =>
         exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }
-        || FindSocketError(exception) is not null;
+        || FindSocketError(exception) is not null
+        || IsConnectTimeout(exception);
+
+    /// <summary>The cluster's connect timeout expired (the connector's <see cref="TimeoutException"/>).</summary>
+    public static bool IsConnectTimeout(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public static SocketException? FindSocketError(Exception? exception)
     {
