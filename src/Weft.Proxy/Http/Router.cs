@@ -246,7 +246,7 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
                 RewriteHost(context, entry?.HostRewrite is { } literal ? new HostRewrite(HostRewriteKind.Literal, literal) : action.HostRewrite, cluster.Model, host, request, action.AppendXForwardedHost);
                 if (attempt == 1 && mirrorsTaken.Length > 0)
                 {
-                    StartMirrors(context, snapshot, mirrorsTaken, request, upstreamPath, timeout, hasBody ? body?.Completed : null);
+                    StartMirrors(context, snapshot, mirrorsTaken, request, upstreamPath, timeout, hasBody ? body : null);
                 }
 
                 if (body is not null)
@@ -429,9 +429,10 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
 
     /// <summary>
     /// Sends a copy of the request to each mirror cluster that exists, with the headers and path of the first attempt and
-    /// the Host marked <c>-shadow</c> unless the policy says not to; a request with a body is mirrored once the body is in.
+    /// the Host marked <c>-shadow</c> unless the policy says not to; a request's body streams to each mirror as the client
+    /// sends it.
     /// </summary>
-    private void StartMirrors(HttpContext context, ProxySnapshot snapshot, IReadOnlyList<MirrorPolicy> policies, RouteRequest request, string upstreamPath, TimeSpan timeout, Task<byte[]?>? body)
+    private void StartMirrors(HttpContext context, ProxySnapshot snapshot, IReadOnlyList<MirrorPolicy> policies, RouteRequest request, string upstreamPath, TimeSpan timeout, ReplayableRequestBody? body)
     {
         var headers = context.Request.Headers.ToArray();
         var host = context.Request.Host.Value ?? request.Authority;
@@ -447,7 +448,7 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
                 || (cluster.Model.Connection.Protocol == UpstreamProtocol.Downstream && HttpProtocol.IsHttp2(context.Request.Protocol))
                 ? HttpVersion.Version20
                 : HttpVersion.Version11;
-            mirrors.Send(new MirrorRequest(cluster, request.Method, upstreamPath, policy.AppendShadowSuffix ? MirrorPolicy.ShadowHost(host) : host, headers, body, version, timeout));
+            mirrors.Send(new MirrorRequest(cluster, request.Method, upstreamPath, policy.AppendShadowSuffix ? MirrorPolicy.ShadowHost(host) : host, headers, body?.Follow(), context.Request.ContentLength, version, timeout));
         }
     }
 

@@ -5,7 +5,9 @@ namespace Weft.Proxy.Http.Mirroring;
 
 /// <summary>
 /// A copy of a request for a mirror cluster, taken as the request went upstream (path rewritten, headers edited), with
-/// the Host it goes with and, for a request with a body, the body once the client has sent all of it.
+/// the Host it goes with and, for a request with a body, a stream that follows the body as the client sends it (see
+/// <see cref="Retries.ReplayableRequestBody.Follow"/>) and its length when the client gave one. Whoever takes the
+/// request disposes the body stream.
 /// </summary>
 internal sealed record MirrorRequest(
     ClusterRuntime Cluster,
@@ -13,6 +15,7 @@ internal sealed record MirrorRequest(
     string PathAndQuery,
     string Host,
     IReadOnlyList<KeyValuePair<string, StringValues>> Headers,
-    Task<byte[]?>? Body,
+    Stream? Body,
+    long? ContentLength,
     Version Version,
     TimeSpan Timeout);

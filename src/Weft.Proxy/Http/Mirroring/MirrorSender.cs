@@ -7,7 +7,8 @@ namespace Weft.Proxy.Http.Mirroring;
 /// <summary>
 /// Sends mirrored requests off the request path: the client's request never waits for a mirror and never sees its
 /// outcome. A mirror goes to an endpoint of its cluster picked by the cluster's balancer, with the route's timeout, and
-/// its response is thrown away. At most <see cref="MaxInFlight"/> mirrors are in flight (Envoy's default
+/// its response is thrown away. A request body streams to the mirror as the client sends it; a body that outgrows the
+/// buffer limit, or that the client never finishes, fails the mirror. At most <see cref="MaxInFlight"/> mirrors are in flight (Envoy's default
 /// <c>max_requests</c> circuit breaker of a cluster); past that a mirror is dropped.
 /// </summary>
 internal sealed partial class MirrorSender(UpstreamTransports transports, TimeProvider time, Func<ulong> random, ILogger<MirrorSender> log) : IDisposable
@@ -31,6 +32,7 @@ internal sealed partial class MirrorSender(UpstreamTransports transports, TimePr
         if (Interlocked.Increment(ref _inFlight) > MaxInFlight)
         {
             Interlocked.Decrement(ref _inFlight);
+            request.Body?.Dispose();
             LogDropped(log, request.Cluster.Model.Name, MaxInFlight);
             return;
         }
@@ -49,17 +51,6 @@ internal sealed partial class MirrorSender(UpstreamTransports transports, TimePr
         var cluster = request.Cluster.Model.Name;
         try
         {
-            byte[]? body = null;
-            if (request.Body is not null)
-            {
-                body = await request.Body.ConfigureAwait(false);
-                if (body is null)
-                {
-                    LogNoBody(log, cluster);
-                    return;
-                }
-            }
-
             if (request.Cluster.Model.Kind == DiscoveryKind.OriginalDst || request.Cluster.Balancer.Pick(random())?.Host is not { } host)
             {
                 LogNoHost(log, cluster);
@@ -67,7 +58,7 @@ internal sealed partial class MirrorSender(UpstreamTransports transports, TimePr
             }
 
             using var lease = transports.Acquire(request.Cluster.Model);
-            using var message = Build(request, host, body);
+            using var message = Build(request, host);
             using var timeout = request.Timeout > TimeSpan.Zero ? new CancellationTokenSource(request.Timeout, time) : null;
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, timeout?.Token ?? CancellationToken.None);
             using var response = await lease.Invoker.SendAsync(message, cancel.Token).ConfigureAwait(false);
@@ -79,11 +70,12 @@ internal sealed partial class MirrorSender(UpstreamTransports transports, TimePr
         }
         finally
         {
+            request.Body?.Dispose();
             Interlocked.Decrement(ref _inFlight);
         }
     }
 
-    private static HttpRequestMessage Build(MirrorRequest request, UpstreamHost host, byte[]? body)
+    private static HttpRequestMessage Build(MirrorRequest request, UpstreamHost host)
     {
         var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri("http://" + host.Authority + request.PathAndQuery, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true }))
         {
@@ -91,9 +83,10 @@ internal sealed partial class MirrorSender(UpstreamTransports transports, TimePr
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
         message.Headers.Host = request.Host;
-        if (body is not null)
+        if (request.Body is not null)
         {
-            message.Content = new ByteArrayContent(body);
+            // The body streams to the mirror as the client sends it (chunked over HTTP/1.1 unless the client gave a length).
+            message.Content = new MirrorBodyContent(request.Body, request.ContentLength);
         }
 
         foreach (var (name, values) in request.Headers)
@@ -114,9 +107,6 @@ internal sealed partial class MirrorSender(UpstreamTransports transports, TimePr
 
     [LoggerMessage(EventId = 320, Level = LogLevel.Debug, Message = "mirror to {Cluster} dropped: {Max} mirrors are already in flight")]
     private static partial void LogDropped(ILogger log, string cluster, int max);
-
-    [LoggerMessage(EventId = 321, Level = LogLevel.Debug, Message = "mirror to {Cluster} not sent: the request body outgrew the buffer limit or never ended")]
-    private static partial void LogNoBody(ILogger log, string cluster);
 
     [LoggerMessage(EventId = 322, Level = LogLevel.Debug, Message = "mirror to {Cluster} not sent: no endpoint to send it to")]
     private static partial void LogNoHost(ILogger log, string cluster);

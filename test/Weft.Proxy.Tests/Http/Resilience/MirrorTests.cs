@@ -63,6 +63,46 @@ public sealed class MirrorTests
     }
 
     [Fact]
+    public async Task A_streaming_body_reaches_the_mirror_while_the_client_is_still_sending_it()
+    {
+        var firstPart = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var mirrored = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var main = await Backend.StartAsync("main", respond: async context =>
+        {
+            await new StreamReader(context.Request.Body).ReadToEndAsync();
+            await context.Response.WriteAsync("main");
+        });
+        await using var shadow = await Backend.StartAsync("shadow", respond: async context =>
+        {
+            var received = new System.Text.StringBuilder();
+            var buffer = new byte[64];
+            int n;
+            while ((n = await context.Request.Body.ReadAsync(buffer)) > 0)
+            {
+                received.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, n));
+                if (received.ToString().Contains("first;", StringComparison.Ordinal))
+                {
+                    firstPart.TrySetResult();
+                }
+            }
+
+            mirrored.TrySetResult(received.ToString());
+        });
+        await using var plane = await ScriptedControlPlane.StartAsync(Mesh(main, shadow, Mirror("shadow")));
+        await using var proxy = await Start(plane);
+
+        // A chunked body sent in two parts: the second only once the mirror has the first.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/stream") { Content = new TwoPartContent(firstPart.Task) };
+        request.Headers.Host = Authority;
+        request.Headers.TransferEncodingChunked = true;
+        var sending = proxy.Client.SendAsync(request);
+
+        using var response = await sending.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("main", await response.Content.ReadAsStringAsync());
+        Assert.Equal("first;second", await mirrored.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task A_hanging_or_failing_mirror_changes_nothing_for_the_client()
     {
         var release = new TaskCompletionSource();
@@ -91,6 +131,24 @@ public sealed class MirrorTests
         Assert.Equal("main", await second.Content.ReadAsStringAsync());
         Assert.Equal(2, main.Requests.Count);
         release.SetResult();
+    }
+
+    /// <summary>"first;", flushed, then "second" once <paramref name="between"/> completes.</summary>
+    private sealed class TwoPartContent(Task between) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync("first;"u8.ToArray());
+            await stream.FlushAsync();
+            await between.WaitAsync(TimeSpan.FromSeconds(10));
+            await stream.WriteAsync("second"u8.ToArray());
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 
     private static RouteAction.Types.RequestMirrorPolicy Mirror(string cluster) => new()
