@@ -41,6 +41,7 @@ internal static partial class LoadTools
 
         var pids = candidate.MeasuredPids;
         var cpuBefore = ProcessStats.CpuSeconds(pids);
+        var switchesBefore = ProcessStats.ContextSwitches(pids);
         var peakRss = 0.0;
         using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var sampler = Task.Run(async () =>
@@ -62,6 +63,7 @@ internal static partial class LoadTools
         }
 
         var cpu = ProcessStats.CpuSeconds(pids) - cpuBefore;
+        var switches = ProcessStats.ContextSwitches(pids) - switchesBefore;
         var entries = File.ReadLines(log).Select(l => l.Split('\t')).Where(f => f.Length >= 3).ToArray();
         var failed = entries.Count(f => f[1] != "200");
         if (entries.Length == 0 || failed > 0)
@@ -71,7 +73,7 @@ internal static partial class LoadTools
 
         var latencies = entries.Select(f => long.Parse(f[2], CultureInfo.InvariantCulture) / 1000.0).Order().ToArray();
         return new FixedRate(entries.Length, entries.Length / (double)options.DurationSeconds,
-            Percentile(latencies, 0.50), Percentile(latencies, 0.90), Percentile(latencies, 0.99), cpu, peakRss);
+            Percentile(latencies, 0.50), Percentile(latencies, 0.90), Percentile(latencies, 0.99), cpu, peakRss, switches);
     }
 
     private static double Percentile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
@@ -100,8 +102,11 @@ internal static partial class LoadTools
 }
 
 /// <summary>What a fixed-rate run measured: requests, their latency in ms, the candidate's CPU seconds and peak RSS in MB.</summary>
-internal sealed record FixedRate(int Requests, double AchievedRate, double P50Ms, double P90Ms, double P99Ms, double CpuSeconds, double PeakRssMb)
+internal sealed record FixedRate(int Requests, double AchievedRate, double P50Ms, double P90Ms, double P99Ms, double CpuSeconds, double PeakRssMb, long ContextSwitches)
 {
     /// <summary>CPU seconds per 1,000 requests; at 1,000 requests per second this is also the cores used.</summary>
     public double CpuPerThousand => CpuSeconds / (Requests / 1000.0);
+
+    /// <summary>The candidate's context switches per request at the fixed rate.</summary>
+    public double SwitchesPerRequest => ContextSwitches / (double)Requests;
 }

@@ -21,6 +21,27 @@ internal static class ProcessStats
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
     });
 
+    /// <summary>
+    /// Context switches (voluntary and not) of every thread of the processes: each is a thread put to sleep or pushed
+    /// off its core, and a wake-up to follow. Threads that ended meanwhile are not counted.
+    /// </summary>
+    public static long ContextSwitches(IEnumerable<int> pids) => pids.Sum(pid =>
+    {
+        string[] threads;
+        try
+        {
+            threads = Directory.GetDirectories($"/proc/{pid}/task");
+        }
+        catch (IOException)
+        {
+            return 0L;
+        }
+
+        return threads.Sum(thread => Read(Path.Combine(thread, "status"))?.Split('\n')
+            .Where(l => l.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || l.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+            .Sum(l => long.Parse(l[(l.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture)) ?? 0L);
+    });
+
     /// <summary>Resident set size in MB (VmRSS) summed over the processes.</summary>
     public static double RssMb(IEnumerable<int> pids) => pids.Sum(pid =>
     {

@@ -10,14 +10,14 @@ internal static class ProxyLoadReport
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
         o.WriteLine(F($"Proxy benchmark: HTTP/1.1 keep-alive, {options.BodyBytes}-byte responses from nginx (1 worker); wrk -t1 -c{options.Connections} for {options.DurationSeconds} s after {options.WarmupSeconds} s; h2load --h1 at {options.Rate:N0} requests/s over {options.RateClients} connections for {options.DurationSeconds} s. Machine: {Environment.ProcessorCount} cores; /proc/loadavg at the end: {load}."));
         o.WriteLine();
-        o.WriteLine("| through | requests/s | vs nginx | p50 / p90 / p99 at the fixed rate | added p99 vs direct | CPU s per 1,000 requests | vs nginx | RSS idle / under load |");
-        o.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        o.WriteLine("| through | requests/s | vs nginx | p50 / p90 / p99 at the fixed rate | added p99 vs direct | CPU s per 1,000 requests | vs nginx | context switches per request | RSS idle / under load |");
+        o.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         var nginx = results.FirstOrDefault(r => r.Name == "nginx");
         var direct = results.FirstOrDefault(r => r.Name == "direct");
         foreach (var r in results)
         {
             var isDirect = r.Name == "direct";
-            o.WriteLine(F($"| {r.Name} | {r.RequestsPerSecond:N0} | {Ratio(r.RequestsPerSecond, nginx?.RequestsPerSecond)} | {r.FixedRate.P50Ms:F3} / {r.FixedRate.P90Ms:F3} / {r.FixedRate.P99Ms:F3} ms | {(isDirect || direct is null ? "" : F($"{r.FixedRate.P99Ms - direct.FixedRate.P99Ms:F3} ms"))} | {(isDirect ? "" : F($"{r.FixedRate.CpuPerThousand:F3}"))} | {(isDirect ? "" : Ratio(r.FixedRate.CpuPerThousand, nginx?.FixedRate.CpuPerThousand))} | {(isDirect ? "" : F($"{r.IdleRssMb:F0} / {r.FixedRate.PeakRssMb:F0} MB"))} |"));
+            o.WriteLine(F($"| {r.Name} | {r.RequestsPerSecond:N0} | {Ratio(r.RequestsPerSecond, nginx?.RequestsPerSecond)} | {r.FixedRate.P50Ms:F3} / {r.FixedRate.P90Ms:F3} / {r.FixedRate.P99Ms:F3} ms | {(isDirect || direct is null ? "" : F($"{r.FixedRate.P99Ms - direct.FixedRate.P99Ms:F3} ms"))} | {(isDirect ? "" : F($"{r.FixedRate.CpuPerThousand:F3}"))} | {(isDirect ? "" : Ratio(r.FixedRate.CpuPerThousand, nginx?.FixedRate.CpuPerThousand))} | {(isDirect ? "" : F($"{r.FixedRate.SwitchesPerRequest:F2}"))} | {(isDirect ? "" : F($"{r.IdleRssMb:F0} / {r.FixedRate.PeakRssMb:F0} MB"))} |"));
         }
     }
 

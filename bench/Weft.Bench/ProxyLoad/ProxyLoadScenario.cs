@@ -38,7 +38,7 @@ internal static class ProxyLoadScenario
                 progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {throughput:N0} requests/s"));
                 var fixedRate = await LoadTools.FixedRateAsync(candidate, options, work, cancel).ConfigureAwait(false);
                 progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{name}: at {fixedRate.AchievedRate:N0}/s p50 {fixedRate.P50Ms:F3} p90 {fixedRate.P90Ms:F3} p99 {fixedRate.P99Ms:F3} ms, CPU {fixedRate.CpuPerThousand:F3} s per 1,000"));
+                    $"{name}: at {fixedRate.AchievedRate:N0}/s p50 {fixedRate.P50Ms:F3} p90 {fixedRate.P90Ms:F3} p99 {fixedRate.P99Ms:F3} ms, CPU {fixedRate.CpuPerThousand:F3} s per 1,000, {fixedRate.SwitchesPerRequest:F2} context switches per request"));
                 results.Add(new ProxyLoadResult(name, throughput, fixedRate, idle));
             }
             finally
