@@ -7,6 +7,7 @@ using Weft.Proxy.Http;
 using Weft.Proxy.Snapshot;
 using Weft.Proxy.Snapshot.Clusters;
 using Weft.Proxy.Snapshot.Listeners;
+using Weft.Proxy.Upstream;
 
 namespace Weft.Proxy.Tcp;
 
@@ -14,12 +15,14 @@ namespace Weft.Proxy.Tcp;
 /// Envoy's <c>tcp_proxy</c> for one connection: draw the cluster (weighted clusters per connection), pick the upstream
 /// host with the cluster's load balancer (an ORIGINAL_DST cluster takes the connection's original destination; a
 /// cluster without hosts, as BlackHoleCluster, has none), connect within the cluster's connect timeout (up to
-/// <c>max_connect_attempts</c> hosts), then copy bytes both ways until both sides have finished. A FIN from one side is
+/// <c>max_connect_attempts</c> hosts), then copy bytes both ways until both sides have finished. Upstream connections
+/// count in the cluster's connection pool counters, the ones its HTTP requests use, so the cluster's
+/// <c>max_connections</c> circuit breaker covers both: at the limit a new connection is closed without connecting (UO). A FIN from one side is
 /// passed on as a FIN and the other direction keeps flowing; an error on either side closes both; so does the idle
 /// timeout (no bytes either way) and the maximum connection duration, both on the proxy's clock. A connection that
 /// cannot be proxied is closed.
 /// </summary>
-internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, ProxyEndpoints endpoints, TcpConnectionEvents events, ILogger<TcpProxy> log, Tls.TlsOrigination? tls = null)
+internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, ProxyEndpoints endpoints, UpstreamTransports transports, TcpConnectionEvents events, ILogger<TcpProxy> log, Tls.TlsOrigination? tls = null)
 {
     private const int ReadSize = 32 * 1024;
 
@@ -61,9 +64,32 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
             return null;
         }
 
+        // The cluster's pool counters are held for as long as the connection is open.
+        var lease = transports.Acquire(cluster.Model);
+        var link = await AttemptAsync(cluster, lease.Connections, proxy, record, destination).ConfigureAwait(false);
+        if (link is null)
+        {
+            lease.Dispose();
+            return null;
+        }
+
+        link.OnDispose(lease.Dispose);
+        return link;
+    }
+
+    private async Task<UpstreamLink?> AttemptAsync(ClusterRuntime cluster, ConnectionCounter connections, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination)
+    {
         var settings = cluster.Model.Connection;
         for (var attempt = 1; attempt <= proxy.MaxConnectAttempts; attempt++)
         {
+            if (!cluster.State.CanOpenConnection(connections))
+            {
+                cluster.State.CountConnectionOverflow();
+                record.Flags = attempt == 1 ? ResponseFlags.UpstreamOverflow : ResponseFlags.UpstreamConnectionFailure + "," + ResponseFlags.UpstreamOverflow;
+                LogOverflow(log, record.Listener, record.Cluster, cluster.State.Limits.MaxConnections);
+                return null;
+            }
+
             if (Target(cluster, destination, record) is not { } target)
             {
                 record.Flags = ResponseFlags.NoHealthyUpstream;
@@ -80,10 +106,12 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
 
             // The client may already have finished sending (its FIN is passed on once connected), so only the
             // connect timeout ends the attempt.
+            var counted = connections.Opening(authority, opaque: true);
             using var deadline = settings.ConnectTimeout > TimeSpan.Zero ? new CancellationTokenSource(settings.ConnectTimeout, time) : new CancellationTokenSource();
+            Socket? socket = null;
             try
             {
-                var socket = await UpstreamConnector.ConnectSocketAsync(settings, target, deadline.Token).ConfigureAwait(false);
+                socket = await UpstreamConnector.ConnectSocketAsync(settings, target, deadline.Token).ConfigureAwait(false);
                 System.Net.Security.SslStream? secure = null;
                 if (settings.Transport.Any && tls is not null && settings.Transport.Select(record.Upstream, tls.Secrets) is { } tlsSettings)
                 {
@@ -91,17 +119,23 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
                 }
 
                 record.UpstreamHost = authority;
-                return new UpstreamLink(socket, secure);
+                var link = new UpstreamLink(socket, secure);
+                link.OnDispose(() => connections.Closed(counted, opaque: true));
+                return link;
             }
             catch (Tls.UpstreamTlsException e)
             {
                 // Envoy does not try another host after a TLS failure: the connection is closed.
+                socket?.Dispose();
+                connections.Failed(counted, opaque: true);
                 LogConnectFailed(log, authority, record.Cluster, attempt, e.Message);
                 record.Flags = ResponseFlags.UpstreamConnectionFailure;
                 return null;
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException)
             {
+                socket?.Dispose();
+                connections.Failed(counted, opaque: true);
                 LogConnectFailed(log, authority, record.Cluster, attempt, e.Message);
             }
         }
@@ -305,6 +339,9 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
 
     [LoggerMessage(EventId = 504, Level = LogLevel.Warning, Message = "listener {Listener}: {Upstream} is this proxy's own listener; proxying there would loop, connection closed")]
     private static partial void LogLoop(ILogger log, string listener, string upstream);
+
+    [LoggerMessage(EventId = 506, Level = LogLevel.Debug, Message = "listener {Listener}: cluster {Cluster} has its maximum of {Max} upstream connections open (max_connections); connection closed")]
+    private static partial void LogOverflow(ILogger log, string listener, string cluster, long max);
 
     [LoggerMessage(EventId = 505, Level = LogLevel.Debug, Message = "could not connect to {Upstream} (cluster {Cluster}, attempt {Attempt}): {Reason}")]
     private static partial void LogConnectFailed(ILogger log, string upstream, string cluster, int attempt, string reason);

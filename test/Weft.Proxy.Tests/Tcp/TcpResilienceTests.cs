@@ -1,0 +1,111 @@
+using Google.Protobuf;
+using Microsoft.AspNetCore.Http;
+using Weft.Proxy.Tests.Support;
+using Weft.Xds.Envoy.Config.Cluster.V3;
+using Weft.Xds.Envoy.Config.Core.V3;
+
+namespace Weft.Proxy.Tests.Tcp;
+
+/// <summary>
+/// The cluster's circuit breakers and outlier detection on the TCP path, as Envoy's tcp_proxy applies them: real
+/// clients through the outbound listener (CONNECT to the TCP service's address) to real TCP servers.
+/// </summary>
+public sealed class TcpResilienceTests
+{
+    private const string Service = "240.0.0.1:3306";
+
+    [Fact]
+    public async Task At_max_connections_a_new_connection_is_closed_without_connecting_and_counted_as_overflow()
+    {
+        await using var echo = TcpBackend.Echo("echo");
+        var resources = TcpProxyTests.Mesh(XdsResources.ToCluster("db"), ("db", echo)).ToList();
+        Cluster(resources, "db").CircuitBreakers = MaxConnections(1); // Istio's connectionPool.tcp.maxConnections: 1
+        await using var plane = await ScriptedControlPlane.StartAsync(resources);
+        var logs = new LogRecorder();
+        await using var proxy = await RunningProxy.StartAsync(plane.Address, loggers: logs);
+
+        var first = await RawConnection.TunnelAsync(proxy.Host.OutboundEndpoint, Service);
+        await first.SendAsync("a");
+        Assert.Equal("a", await first.ReadAsync(1));
+        Assert.Contains($"db::127.0.0.1:{echo.Port}::cx_active::1\n", await OneCluster.ClustersAsync(proxy));
+
+        using (var second = await RawConnection.TunnelAsync(proxy.Host.OutboundEndpoint, Service))
+        {
+            Assert.True(await second.ClosedAsync());
+        }
+
+        Assert.Equal(1, echo.Connections); // the second never reached the server
+        Assert.Contains("cluster db, upstream -, 0 bytes received, 0 bytes sent, flags UO", Assert.Single(await logs.WaitForAsync(501)));
+        var scrape = await PrometheusScrape.GetAsync(proxy.Admin);
+        Assert.Equal(1, Assert.Single(scrape.Find("envoy_cluster_upstream_cx_overflow", ("cluster_name", "db"))).Value);
+        Assert.Equal(0, Assert.Single(scrape.Find("envoy_cluster_upstream_cx_overflow", ("cluster_name", "PassthroughCluster"))).Value);
+        Assert.Equal(1, Assert.Single(scrape.Find("istio_tcp_connections_opened_total", ("response_flags", "UO"))).Value);
+
+        // Once the first connection has closed its place is free again.
+        first.ShutdownSend();
+        Assert.Equal(string.Empty, await first.ReadToEndAsync());
+        first.Dispose();
+        await EventuallyAsync(async () => (await OneCluster.ClustersAsync(proxy)).Contains($"db::127.0.0.1:{echo.Port}::cx_active::0\n", StringComparison.Ordinal), "the first upstream connection to close");
+        using var third = await RawConnection.TunnelAsync(proxy.Host.OutboundEndpoint, Service);
+        await third.SendAsync("c");
+        Assert.Equal("c", await third.ReadAsync(1));
+        Assert.Equal(2, echo.Connections);
+    }
+
+    [Fact]
+    public async Task A_cluster_whose_one_connection_carries_an_HTTP_request_refuses_a_TCP_connection()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var held = await Backend.StartAsync("held", respond: async context =>
+        {
+            arrived.TrySetResult();
+            await release.Task.WaitAsync(context.RequestAborted);
+            await context.Response.WriteAsync("held");
+        });
+        // One cluster reached both ways: HTTP through the 8080 route, TCP through the service's TCP listener.
+        var cluster = OneCluster.Cluster();
+        cluster.CircuitBreakers = MaxConnections(1);
+        List<IMessage> resources = [.. XdsResources.VirtualOutbound(), .. OneCluster.Resources(cluster, [held]), XdsResources.TcpListener("240.0.0.1", 3306, XdsResources.ToCluster("c"))];
+        await using var plane = await ScriptedControlPlane.StartAsync(resources);
+        await using var proxy = await RunningProxy.StartAsync(plane.Address);
+
+        var request = proxy.GetAsync(OneCluster.Authority);
+        await arrived.Task.WaitAsync(RawConnection.Wait);
+        using (var tcp = await RawConnection.TunnelAsync(proxy.Host.OutboundEndpoint, Service))
+        {
+            Assert.True(await tcp.ClosedAsync());
+        }
+
+        Assert.Single(held.Requests); // nothing else reached the backend
+        var scrape = await PrometheusScrape.GetAsync(proxy.Admin);
+        Assert.Equal(1, Assert.Single(scrape.Find("envoy_cluster_upstream_cx_overflow", ("cluster_name", "c"))).Value);
+        release.TrySetResult();
+        using var response = await request.WaitAsync(RawConnection.Wait);
+        Assert.Equal("held", await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Polls (bounded) until what a client can see holds.</summary>
+    internal static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        using var timeout = new CancellationTokenSource(RawConnection.Wait);
+        while (!await condition())
+        {
+            try
+            {
+                await Task.Delay(10, timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException("waited for: " + what);
+            }
+        }
+    }
+
+    internal static Cluster Cluster(IEnumerable<IMessage> resources, string name) => resources.OfType<Cluster>().Single(c => c.Name == name);
+
+    internal static CircuitBreakers MaxConnections(uint max) => new()
+    {
+        Thresholds = { new CircuitBreakers.Types.Thresholds { Priority = RoutingPriority.Default, MaxConnections = max } },
+    };
+}
