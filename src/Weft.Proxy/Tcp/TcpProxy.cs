@@ -17,7 +17,8 @@ namespace Weft.Proxy.Tcp;
 /// cluster without hosts, as BlackHoleCluster, has none), connect within the cluster's connect timeout (up to
 /// <c>max_connect_attempts</c> hosts), then copy bytes both ways until both sides have finished. Upstream connections
 /// count in the cluster's connection pool counters, the ones its HTTP requests use, so the cluster's
-/// <c>max_connections</c> circuit breaker covers both: at the limit a new connection is closed without connecting (UO). A FIN from one side is
+/// <c>max_connections</c> circuit breaker covers both: at the limit a new connection is closed without connecting (UO).
+/// Each attempt's outcome goes to the cluster's outlier detection, so a host that refuses connections is ejected. A FIN from one side is
 /// passed on as a FIN and the other direction keeps flowing; an error on either side closes both; so does the idle
 /// timeout (no bytes either way) and the maximum connection duration, both on the proxy's clock. A connection that
 /// cannot be proxied is closed.
@@ -90,7 +91,7 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
                 return null;
             }
 
-            if (Target(cluster, destination, record) is not { } target)
+            if (Target(cluster, destination, record, out var endpoint) is not { } target)
             {
                 record.Flags = ResponseFlags.NoHealthyUpstream;
                 return null;
@@ -119,6 +120,7 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
                 }
 
                 record.UpstreamHost = authority;
+                Report(cluster, endpoint, UpstreamResult.ConnectSucceeded);
                 var link = new UpstreamLink(socket, secure);
                 link.OnDispose(() => connections.Closed(counted, opaque: true));
                 return link;
@@ -136,6 +138,8 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
             {
                 socket?.Dispose();
                 connections.Failed(counted, opaque: true);
+                var timedOut = deadline.IsCancellationRequested || e is SocketException { SocketErrorCode: SocketError.TimedOut };
+                Report(cluster, endpoint, timedOut ? UpstreamResult.Timeout : UpstreamResult.ConnectFailed);
                 LogConnectFailed(log, authority, record.Cluster, attempt, e.Message);
             }
         }
@@ -144,16 +148,35 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
         return null;
     }
 
-    /// <summary>Where to connect: the balancer's host, or for ORIGINAL_DST the original destination (with the port override).</summary>
-    private DnsEndPoint? Target(ClusterRuntime cluster, LocalDestination? destination, TcpConnectionRecord record)
+    /// <summary>
+    /// Where to connect: the balancer's host (also in <paramref name="endpoint"/>), or for ORIGINAL_DST the original
+    /// destination (with the port override; no endpoint).
+    /// </summary>
+    private DnsEndPoint? Target(ClusterRuntime cluster, LocalDestination? destination, TcpConnectionRecord record, out UpstreamEndpoint? endpoint)
     {
+        endpoint = null;
         if (cluster.Model.Kind == DiscoveryKind.OriginalDst)
         {
             return destination is null ? null : new DnsEndPoint(destination.Host, cluster.Model.UpstreamPortOverride ?? destination.Port);
         }
 
-        record.Upstream = cluster.Balancer.Pick(random())?.Host;
+        endpoint = cluster.Balancer.Pick(random());
+        record.Upstream = endpoint?.Host;
         return record.Upstream is { } host ? new DnsEndPoint(host.Address, host.Port) : null;
+    }
+
+    /// <summary>
+    /// Tells the cluster's outlier detection how connecting to a host ended, as Envoy's tcp_proxy does: opened
+    /// (LOCAL_ORIGIN_CONNECT_SUCCESS_FINAL), refused or failed (LOCAL_ORIGIN_CONNECT_FAILED), or timed out
+    /// (LOCAL_ORIGIN_TIMEOUT). A TLS handshake failure is not reported (Envoy closes such a connection locally, which
+    /// its tcp_proxy does not report either).
+    /// </summary>
+    private static void Report(ClusterRuntime cluster, UpstreamEndpoint? endpoint, UpstreamResult result)
+    {
+        if (endpoint is not null)
+        {
+            cluster.State.ReportConnect(endpoint, result);
+        }
     }
 
     private async Task PumpAsync(ConnectionContext downstream, UpstreamLink upstream, TcpProxyModel proxy, TcpConnectionRecord record)

@@ -300,6 +300,13 @@ internal sealed class ClusterState : IDisposable
         Outlier?.Report(state, result);
     }
 
+    /// <summary>
+    /// Reports how the TCP proxy's attempt to connect to a host ended (<see cref="UpstreamResult.ConnectSucceeded"/>,
+    /// <see cref="UpstreamResult.ConnectFailed"/> or <see cref="UpstreamResult.Timeout"/>) to outlier detection, as
+    /// Envoy's tcp_proxy does. The host's request counters are left alone: no request was made.
+    /// </summary>
+    public void ReportConnect(UpstreamEndpoint host, UpstreamResult result) => Outlier?.Report(host.State, result);
+
     internal void HealthChanged() => Interlocked.Increment(ref _healthVersion);
 
     public void Dispose() => Outlier?.Dispose();

@@ -85,6 +85,105 @@ public sealed class TcpResilienceTests
         Assert.Equal("held", await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task A_host_that_refuses_connections_is_ejected_and_later_connections_go_to_the_healthy_one()
+    {
+        await using var echo = TcpBackend.Echo("echo");
+        var refusing = TcpProxyTests.ClosedPort();
+        IMessage[] resources =
+        [
+            .. XdsResources.VirtualOutbound(),
+            XdsResources.TcpListener("240.0.0.1", 3306, XdsResources.ToCluster("db")),
+            Detecting(XdsResources.EdsCluster("db"), consecutive5xx: 2),
+            XdsResources.Assignment("db", ("127.0.0.1", echo.Port), ("127.0.0.1", refusing)),
+        ];
+        await using var plane = await ScriptedControlPlane.StartAsync(resources);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var proxy = await RunningProxy.StartAsync(plane.Address, o => o with { Time = time });
+
+        // Round robin alternates the two hosts: each refused connection is a connect failure (a 503 to the detector).
+        var refused = 0;
+        for (var i = 0; i < 20 && refused < 2; i++)
+        {
+            refused += await EchoesAsync(proxy) ? 0 : 1;
+        }
+
+        Assert.Equal(2, refused);
+        var clusters = await OneCluster.ClustersAsync(proxy);
+        Assert.Contains($"db::127.0.0.1:{refusing}::health_flags::/failed_outlier_check\n", clusters);
+        Assert.Contains($"db::127.0.0.1:{refusing}::cx_connect_fail::2\n", clusters);
+        Assert.Contains($"db::127.0.0.1:{echo.Port}::health_flags::healthy\n", clusters);
+        var before = echo.Connections;
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.True(await EchoesAsync(proxy));
+        }
+
+        Assert.Equal(before + 6, echo.Connections);
+
+        // Back after the base ejection time, on the proxy's clock.
+        time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Contains($"db::127.0.0.1:{refusing}::health_flags::healthy\n", await OneCluster.ClustersAsync(proxy));
+    }
+
+    [Theory]
+    [InlineData(false, "FFSFF", false)] // an opened connection counts as a success and starts the count again
+    [InlineData(false, "FSFFF", true)]
+    [InlineData(false, "TTT", true)] // connect timeouts are 504s: errors in a row as well
+    [InlineData(true, "FFSFF", false)] // split: connect results are local-origin ones, reset by an opened connection
+    [InlineData(true, "SFFF", true)]
+    public void Connect_results_count_for_outlier_detection_as_in_Envoys_tcp_proxy(bool split, string results, bool ejected)
+    {
+        var cluster = Detecting(XdsResources.EdsCluster("db"), consecutive5xx: 3);
+        cluster.OutlierDetection.SplitExternalLocalOriginErrors = split;
+        cluster.OutlierDetection.ConsecutiveLocalOriginFailure = 3;
+        var snapshot = Snapshots.Build([cluster, XdsResources.Assignment("db", ("127.0.0.1", 1), ("127.0.0.1", 2))]);
+        var runtime = snapshot.Clusters["db"];
+        var host = runtime.Hosts[0];
+        foreach (var result in results)
+        {
+            runtime.State.ReportConnect(host, result switch
+            {
+                'S' => Weft.Proxy.Upstream.UpstreamResult.ConnectSucceeded,
+                'T' => Weft.Proxy.Upstream.UpstreamResult.Timeout,
+                _ => Weft.Proxy.Upstream.UpstreamResult.ConnectFailed,
+            });
+        }
+
+        Assert.Equal(ejected, host.State.Ejected);
+        runtime.State.Dispose();
+    }
+
+    /// <summary>Opens a connection to the service and says one byte; true when it came back, false when the proxy closed it.</summary>
+    private static async Task<bool> EchoesAsync(RunningProxy proxy)
+    {
+        using var client = await RawConnection.TunnelAsync(proxy.Host.OutboundEndpoint, Service);
+        try
+        {
+            await client.SendAsync("x");
+            return await client.ReadAsync(1) == "x";
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The outlier detection Istio writes for <c>consecutive5xxErrors</c>, with every host allowed out.</summary>
+    private static Cluster Detecting(Cluster cluster, int consecutive5xx)
+    {
+        cluster.OutlierDetection = new OutlierDetection
+        {
+            Consecutive5Xx = (uint)consecutive5xx,
+            EnforcingConsecutive5Xx = 100,
+            EnforcingSuccessRate = 0,
+            Interval = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(10)),
+            BaseEjectionTime = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(30)),
+            MaxEjectionPercent = 100,
+        };
+        return cluster;
+    }
+
     /// <summary>Polls (bounded) until what a client can see holds.</summary>
     internal static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
     {
