@@ -46,6 +46,12 @@ internal sealed class TcpConnectionRecord
     /// <summary>Envoy's response flags (<c>UF</c>, <c>UH</c>, <c>NC</c>, <c>DT</c>, comma-separated); empty when none.</summary>
     public string Flags { get; set; } = string.Empty;
 
+    /// <summary>How many upstream connections were tried.</summary>
+    public int ConnectAttempts { get; set; }
+
+    /// <summary>Why the last upstream connection attempt failed, in Envoy's reset-reason words (<c>connection failure</c>, <c>connection timeout</c>); null when none did.</summary>
+    public string? ConnectFailure { get; set; }
+
     /// <summary>Whether the client connection is mutual TLS (terminated by the chain); null when it is not TLS.</summary>
     public bool? MutualTls { get; init; }
 

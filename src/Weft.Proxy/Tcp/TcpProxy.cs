@@ -35,6 +35,19 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
         events.Opened(record);
         try
         {
+            if (downstream.Features.Get<Listeners.ConnectTunnel>() is { } tunnel)
+            {
+                // An explicit CONNECT is answered now that the upstream is settled, as Envoy's router answers one.
+                if (upstream is null)
+                {
+                    await Refuse(tunnel, record).ConfigureAwait(false);
+                }
+                else
+                {
+                    await tunnel.OpenAsync().ConfigureAwait(false);
+                }
+            }
+
             if (upstream is not null)
             {
                 await PumpAsync(downstream, upstream, proxy, record).ConfigureAwait(false);
@@ -107,6 +120,7 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
 
             // The client may already have finished sending (its FIN is passed on once connected), so only the
             // connect timeout ends the attempt.
+            record.ConnectAttempts = attempt;
             var counted = connections.Opening(authority, opaque: true);
             using var deadline = settings.ConnectTimeout > TimeSpan.Zero ? new CancellationTokenSource(settings.ConnectTimeout, time) : new CancellationTokenSource();
             Socket? socket = null;
@@ -139,6 +153,7 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
                 socket?.Dispose();
                 connections.Failed(counted, opaque: true);
                 var timedOut = deadline.IsCancellationRequested || e is SocketException { SocketErrorCode: SocketError.TimedOut };
+                record.ConnectFailure = timedOut ? "connection timeout" : "connection failure";
                 Report(cluster, endpoint, timedOut ? UpstreamResult.Timeout : UpstreamResult.ConnectFailed);
                 LogConnectFailed(log, authority, record.Cluster, attempt, e.Message);
             }
@@ -146,6 +161,32 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
 
         record.Flags = ResponseFlags.UpstreamConnectionFailure + ",URX";
         return null;
+    }
+
+    /// <summary>
+    /// Envoy's local reply for a CONNECT whose upstream could not be had: 503 with the body its router gives for no
+    /// cluster (none), no healthy host, a circuit breaker's overflow, or a connect failure or timeout (both UF).
+    /// </summary>
+    private static ValueTask Refuse(Listeners.ConnectTunnel tunnel, TcpConnectionRecord record)
+    {
+        var flags = record.Flags;
+        if (flags == ResponseFlags.NoClusterFound)
+        {
+            return tunnel.RefuseAsync(503, "Service Unavailable", string.Empty);
+        }
+
+        if (flags == ResponseFlags.NoHealthyUpstream)
+        {
+            return tunnel.RefuseAsync(503, "Service Unavailable", "no healthy upstream");
+        }
+
+        if (flags.EndsWith(ResponseFlags.UpstreamOverflow, StringComparison.Ordinal))
+        {
+            return tunnel.RefuseAsync(503, "Service Unavailable", LocalReplies.Overflow, overloaded: true);
+        }
+
+        var retried = flags.Contains("URX", StringComparison.Ordinal) && record.ConnectAttempts > 1 ? "retried and the latest " : string.Empty;
+        return tunnel.RefuseAsync(503, "Service Unavailable", $"upstream connect error or disconnect/reset before headers. {retried}reset reason: {record.ConnectFailure ?? "connection failure"}");
     }
 
     /// <summary>

@@ -29,10 +29,10 @@ public sealed class TcpResilienceTests
         Assert.Equal("a", await first.ReadAsync(1));
         Assert.Contains($"db::127.0.0.1:{echo.Port}::cx_active::1\n", await OneCluster.ClustersAsync(proxy));
 
-        using (var second = await RawConnection.TunnelAsync(proxy.Host.OutboundEndpoint, Service))
-        {
-            Assert.True(await second.ClosedAsync());
-        }
+        var refused = await RawConnection.TunnelRefusedAsync(proxy.Host.OutboundEndpoint, Service);
+        Assert.StartsWith("HTTP/1.1 503 Service Unavailable\r\n", refused);
+        Assert.Contains("\r\nx-envoy-overloaded: true\r\n", refused);
+        Assert.EndsWith("\r\n\r\nupstream connect error or disconnect/reset before headers. reset reason: overflow", refused);
 
         Assert.Equal(1, echo.Connections); // the second never reached the server
         Assert.Contains("cluster db, upstream -, 0 bytes received, 0 bytes sent, flags UO", Assert.Single(await logs.WaitForAsync(501)));
@@ -72,10 +72,7 @@ public sealed class TcpResilienceTests
 
         var request = proxy.GetAsync(OneCluster.Authority);
         await arrived.Task.WaitAsync(RawConnection.Wait);
-        using (var tcp = await RawConnection.TunnelAsync(proxy.Host.OutboundEndpoint, Service))
-        {
-            Assert.True(await tcp.ClosedAsync());
-        }
+        Assert.StartsWith("HTTP/1.1 503 ", await RawConnection.TunnelRefusedAsync(proxy.Host.OutboundEndpoint, Service));
 
         Assert.Single(held.Requests); // nothing else reached the backend
         var scrape = await PrometheusScrape.GetAsync(proxy.Admin);
@@ -154,19 +151,19 @@ public sealed class TcpResilienceTests
         runtime.State.Dispose();
     }
 
-    /// <summary>Opens a connection to the service and says one byte; true when it came back, false when the proxy closed it.</summary>
+    /// <summary>Asks for a tunnel to the service and says one byte through it; true when it came back, false when the tunnel was refused.</summary>
     private static async Task<bool> EchoesAsync(RunningProxy proxy)
     {
-        using var client = await RawConnection.TunnelAsync(proxy.Host.OutboundEndpoint, Service);
-        try
+        using var client = await RawConnection.AskTunnelAsync(proxy.Host.OutboundEndpoint, Service);
+        var head = await client.ReadHeadAsync();
+        if (!head.StartsWith("HTTP/1.1 200 ", StringComparison.Ordinal))
         {
-            await client.SendAsync("x");
-            return await client.ReadAsync(1) == "x";
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
+            Assert.StartsWith("HTTP/1.1 503 ", head);
             return false;
         }
+
+        await client.SendAsync("x");
+        return await client.ReadAsync(1) == "x";
     }
 
     /// <summary>The outlier detection Istio writes for <c>consecutive5xxErrors</c>, with every host allowed out.</summary>
