@@ -11,8 +11,11 @@ namespace Weft.Proxy.Tcp;
 /// </summary>
 internal sealed class TcpConnectionRecord
 {
+    private readonly Lock _reportGate = new();
     private long _received;
     private long _sent;
+    private long _reportedReceived;
+    private long _reportedSent;
 
     public required string Listener { get; init; }
 
@@ -64,6 +67,9 @@ internal sealed class TcpConnectionRecord
     /// <summary>Where the connection's Istio TCP metrics go, from when it opened until it closed.</summary>
     internal Telemetry.TcpConnectionReport? Report { get; set; }
 
+    /// <summary>Reports the bytes into <see cref="Report"/> periodically while the connection is open.</summary>
+    internal ITimer? ReportTimer { get; set; }
+
     /// <summary>Bytes from the client, sent upstream.</summary>
     public long ReceivedBytes => Volatile.Read(ref _received);
 
@@ -71,6 +77,41 @@ internal sealed class TcpConnectionRecord
     public long SentBytes => Volatile.Read(ref _sent);
 
     public TimeSpan Duration { get; set; }
+
+    /// <summary>Adds the bytes moved since the last report to the connection's metrics (the periodic report).</summary>
+    internal void ReportBytes()
+    {
+        lock (_reportGate)
+        {
+            ReportBytesLocked();
+        }
+    }
+
+    /// <summary>The last report: the bytes not reported yet, then the close; nothing after.</summary>
+    internal void CloseReport()
+    {
+        lock (_reportGate)
+        {
+            ReportBytesLocked();
+            Report?.Closed();
+            Report = null;
+        }
+    }
+
+    private void ReportBytesLocked()
+    {
+        if (Report is not { } report)
+        {
+            return;
+        }
+
+        var received = ReceivedBytes;
+        var sent = SentBytes;
+        report.Received(received - _reportedReceived);
+        report.Sent(sent - _reportedSent);
+        _reportedReceived = received;
+        _reportedSent = sent;
+    }
 
     internal void AddReceived(long bytes) => Interlocked.Add(ref _received, bytes);
 

@@ -114,6 +114,50 @@ public sealed class TcpProxyTests
     }
 
     [Fact]
+    public async Task An_open_connections_bytes_show_in_the_metrics_every_reporting_interval_before_it_closes()
+    {
+        await using var echo = TcpBackend.Echo("echo");
+        await using var plane = await ScriptedControlPlane.StartAsync(Mesh(XdsResources.ToCluster("db"), ("db", echo)));
+        var time = new ObservedTimeProvider();
+        await using var proxy = await RunningProxy.StartAsync(plane.Address, o => o with { Time = time });
+
+        using var client = await RawConnection.TunnelAsync(proxy.Host.OutboundEndpoint, Service);
+        await client.SendAsync("hello");
+        Assert.Equal("hello", await client.ReadAsync(5));
+        await time.ArmedAsync(TimeSpan.FromSeconds(5)); // Istio's default tcp_reporting_duration
+
+        // Opened counts at once; the bytes wait for the report (moved on the proxy's clock until the copy loops have counted them).
+        var scrape = await PrometheusScrape.GetAsync(proxy.Admin);
+        Assert.Equal(1, Tcp(scrape, "istio_tcp_connections_opened_total"));
+        Assert.Equal(0, Tcp(scrape, "istio_tcp_connections_closed_total"));
+        Assert.Equal(0, Tcp(scrape, "istio_tcp_received_bytes_total"));
+        for (var i = 0; i < 100 && (Tcp(scrape, "istio_tcp_received_bytes_total") != 5 || Tcp(scrape, "istio_tcp_sent_bytes_total") != 5); i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(5));
+            scrape = await PrometheusScrape.GetAsync(proxy.Admin);
+        }
+
+        Assert.Equal(5, Tcp(scrape, "istio_tcp_received_bytes_total"));
+        Assert.Equal(5, Tcp(scrape, "istio_tcp_sent_bytes_total"));
+        Assert.Equal(0, Tcp(scrape, "istio_tcp_connections_closed_total")); // still open
+
+        // The rest is reported at close, each byte once.
+        await client.SendAsync("again");
+        Assert.Equal("again", await client.ReadAsync(5));
+        client.ShutdownSend();
+        Assert.Equal(string.Empty, await client.ReadToEndAsync());
+        for (var i = 0; i < 100 && Tcp(scrape, "istio_tcp_connections_closed_total") != 1; i++)
+        {
+            await Task.Yield();
+            scrape = await PrometheusScrape.GetAsync(proxy.Admin);
+        }
+
+        Assert.Equal(1, Tcp(scrape, "istio_tcp_connections_closed_total"));
+        Assert.Equal(10, Tcp(scrape, "istio_tcp_received_bytes_total"));
+        Assert.Equal(10, Tcp(scrape, "istio_tcp_sent_bytes_total"));
+    }
+
+    [Fact]
     public async Task A_server_that_finishes_sending_still_gets_what_the_client_sends_after()
     {
         await using var server = TcpBackend.FinishFirst("server");
@@ -331,6 +375,10 @@ public sealed class TcpProxyTests
         listener.ListenerFiltersTimeout = Duration.FromTimeSpan(timeout);
         listener.ContinueOnListenerFiltersTimeout = continueOnTimeout;
     }
+
+    /// <summary>The value of an outbound TCP metric, over its series (0 when there is none yet).</summary>
+    private static double Tcp(PrometheusScrape scrape, string metric) =>
+        scrape.Find(metric, ("reporter", "source")).Sum(s => s.Value);
 
     internal static int ClosedPort()
     {
