@@ -115,9 +115,27 @@ internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, 
         telemetry.Metrics.Render(text);
         Authorization.AuthorizationStats.Render(text, state.Current);
         tlsCounters?.Render(text);
+        ClusterStats(text);
         text.Append("# TYPE weft_access_log_dropped_total counter\n")
             .Append("weft_access_log_dropped_total ").Append(telemetry.Logs.Dropped).Append('\n');
         return WriteAsync(context, 200, PrometheusText.ContentType, text.ToString());
+    }
+
+    /// <summary>Envoy's cluster counters, per cluster of the configuration in force: <c>envoy_cluster_upstream_cx_overflow{cluster_name=...}</c>.</summary>
+    private void ClusterStats(StringBuilder text)
+    {
+        var clusters = Clusters().ToList();
+        if (clusters.Count == 0)
+        {
+            return;
+        }
+
+        text.Append("# TYPE envoy_cluster_upstream_cx_overflow counter\n");
+        foreach (var cluster in clusters)
+        {
+            PrometheusText.AppendLabel(text.Append("envoy_cluster_upstream_cx_overflow{"), "cluster_name", cluster.Model.Name)
+                .Append("} ").Append(cluster.State.ConnectionOverflows.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
     }
 
     private string ListenersText()

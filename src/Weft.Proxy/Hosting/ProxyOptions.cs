@@ -83,6 +83,12 @@ public sealed record ProxyOptions
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// How often an open TCP connection's bytes go into Istio's TCP metrics (the stats filter's
+    /// <c>tcp_reporting_duration</c>, 5 s by default), so they show before it closes.
+    /// </summary>
+    public TimeSpan TcpReportingInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>First and longest delay between attempts to reach the control plane.</summary>
     internal TimeSpan ReconnectInitial { get; init; } = TimeSpan.FromMilliseconds(500);
 

@@ -67,6 +67,9 @@ internal sealed class ProxyRequestInfo
 
     internal CountingRequestBody? RequestBody { get; set; }
 
+    /// <summary>Counts a gRPC request's messages; null unless the request is gRPC.</summary>
+    internal GrpcFrameCounter? RequestFrames { get; set; }
+
     /// <summary>Adds a flag unless it is empty or already set (a delayed request that then fails carries both).</summary>
     public void AddFlag(string flag)
     {

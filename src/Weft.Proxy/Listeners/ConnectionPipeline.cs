@@ -22,14 +22,14 @@ namespace Weft.Proxy.Listeners;
 /// <para>
 /// In local mode nothing is captured and a client talks to the proxy itself: on the outbound listener plain HTTP is
 /// routed per request by its Host, as an HTTP proxy would, and <c>CONNECT host:port</c> opens a tunnel that is handled
-/// as a connection captured on its way to <c>host:port</c>. On the inbound listener HTTP is routed per request too;
-/// other bytes are taken to be for the workload's only port.
+/// as a connection captured on its way to <c>host:port</c>: answered 200 once the TCP proxy has connected upstream (or
+/// before, when the tunnel's own bytes decide how it is served), else with Envoy's error for why it could not be. On
+/// the inbound listener HTTP is routed per request too; other bytes are taken to be for the workload's only port.
 /// </para>
 /// </summary>
 internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy tcp, TimeProvider time, ILogger<ConnectionPipeline> log, Tls.TlsTermination? termination = null)
 {
     private static readonly Inspectors Everything = new(Tls: true, Http: true);
-    private static readonly byte[] TunnelOpen = "HTTP/1.1 200 OK\r\n\r\n"u8.ToArray();
     private static readonly byte[] BadConnect = "HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"u8.ToArray();
 
     public async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
@@ -167,8 +167,10 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
     }
 
     /// <summary>
-    /// An explicit CONNECT: answered at once (the client sends nothing for the tunnel before), then the tunnel's bytes
-    /// are handled as a connection captured on its way to the requested authority.
+    /// An explicit CONNECT: the tunnel's bytes are handled as a connection captured on its way to the requested
+    /// authority. The client sends nothing for the tunnel before the answer, so the answer waits only for what can be
+    /// known without those bytes: a TCP chain answers once connected upstream (or with the reason it could not), and
+    /// whatever must read the tunnel's first bytes (inspectors, TLS termination, an HTTP chain) answers 200 first.
     /// </summary>
     private async Task TunnelAsync(ConnectionContext connection, ConnectionDelegate next, ProxySnapshot snapshot, ListenerModel? capture)
     {
@@ -180,11 +182,19 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
             return;
         }
 
-        await client.SendAsync(TunnelOpen, CancellationToken.None).ConfigureAwait(false);
+        var tunnel = new ConnectTunnel(client);
+        connection.Features.Set(tunnel);
         var destination = LocalDestination.Outbound(authority);
         var listener = snapshot.ListenerFor(destination.Address, destination.Port) ?? capture;
         await RouteAsync(connection, next, snapshot, listener, destination, null).ConfigureAwait(false);
+
+        // Nothing took the tunnel (no listener or chain, or one that cannot serve it): the reasons are logged.
+        await tunnel.RefuseAsync(503, "Service Unavailable", string.Empty).ConfigureAwait(false);
     }
+
+    /// <summary>Answers a waiting CONNECT with 200 before the tunnel's first bytes are read; nothing for other connections.</summary>
+    private static ValueTask OpenTunnelAsync(ConnectionContext connection) =>
+        connection.Features.Get<ConnectTunnel>()?.OpenAsync() ?? ValueTask.CompletedTask;
 
     /// <summary>The listener's inspectors, then its filter chain, then what the chain does.</summary>
     private async Task RouteAsync(ConnectionContext connection, ConnectionDelegate next, ProxySnapshot snapshot, ListenerModel? listener, LocalDestination destination, DetectedProtocol? detected, bool requestsNameDestination = false)
@@ -198,7 +208,13 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
         if (detected is null)
         {
             var inspection = listener.Inspection;
-            detected = await ProtocolDetection.DetectAsync(connection.Transport.Input, inspection.For(destination.Port), inspection.Timeout, inspection.ContinueOnTimeout, time).ConfigureAwait(false);
+            var inspectors = inspection.For(destination.Port);
+            if (inspectors.Any)
+            {
+                await OpenTunnelAsync(connection).ConfigureAwait(false);
+            }
+
+            detected = await ProtocolDetection.DetectAsync(connection.Transport.Input, inspectors, inspection.Timeout, inspection.ContinueOnTimeout, time).ConfigureAwait(false);
             if (detected is null)
             {
                 LogDetectionTimedOut(log, listener.Name);
@@ -220,6 +236,7 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
         if (chain?.Tls is { } tlsSettings)
         {
             // The chain's transport socket comes first: network filters see the decrypted connection and its peer.
+            await OpenTunnelAsync(connection).ConfigureAwait(false);
             if (termination is null || (tls = await termination.TerminateAsync(connection, tlsSettings, listener.Name, detected.ApplicationProtocols).ConfigureAwait(false)) is null)
             {
                 return;
@@ -245,8 +262,13 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
         var authorization = chain?.Action switch { HttpChain h => h.Authorization, TcpChain t => t.Authorization, _ => null };
         if (authorization is not null && !authorization.Allows(facts, connection.Features.Get<Authorization.PeerIdentity>()))
         {
-            // Envoy closes a connection its network RBAC refuses.
+            // Envoy closes a connection its network RBAC refuses (a waiting CONNECT gets RBAC's HTTP answer first).
             LogConnectionDenied(log, listener.Name, chain!.Name, destination.Authority);
+            if (connection.Features.Get<ConnectTunnel>() is { } tunnel)
+            {
+                await tunnel.RefuseAsync(403, "Forbidden", "RBAC: access denied").ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -254,6 +276,7 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
         {
             case HttpChain:
                 connection.Features.Set(new ConnectionRoute(listener, chain!, requestsNameDestination ? null : destination, facts, snapshot));
+                await OpenTunnelAsync(connection).ConfigureAwait(false);
                 await HttpAsync(connection, next, detected).ConfigureAwait(false);
                 break;
             case TcpChain proxy:

@@ -8,9 +8,11 @@ namespace Weft.Proxy.Tcp;
 /// say why: NC, UH, UF); the bytes are counted as they move, on <see cref="TcpConnectionRecord.ReceivedBytes"/> (client
 /// to upstream) and <see cref="TcpConnectionRecord.SentBytes"/> (upstream to client), in
 /// <see cref="TcpProxy"/>'s two copy loops (the only places bytes move); <see cref="Closed"/> is called once when both
-/// sides are done. Istio's <c>istio_tcp_*</c> metrics and the TCP access log belong here.
+/// sides are done. Istio's <c>istio_tcp_*</c> metrics and the TCP access log belong here. As Istio's stats filter does,
+/// an open connection is counted as opened at once and its bytes go into the metrics every
+/// <paramref name="reportingInterval"/> (on <paramref name="time"/>'s clock) and at close.
 /// </summary>
-internal sealed partial class TcpConnectionEvents(ILogger<TcpConnectionEvents> log, Telemetry.TcpTelemetry? telemetry = null)
+internal sealed partial class TcpConnectionEvents(ILogger<TcpConnectionEvents> log, Telemetry.TcpTelemetry? telemetry = null, TimeProvider? time = null, TimeSpan reportingInterval = default)
 {
     public void Opened(TcpConnectionRecord connection)
     {
@@ -18,6 +20,10 @@ internal sealed partial class TcpConnectionEvents(ILogger<TcpConnectionEvents> l
         {
             var role = connection.Direction == Weft.Xds.Envoy.Config.Core.V3.TrafficDirection.Inbound ? Http.ListenerRole.Inbound : Http.ListenerRole.Outbound;
             connection.Report = telemetry.Opened(role, connection.ClusterModel, connection.Upstream, flags: connection.Flags, mutualTls: connection.MutualTls, sourcePrincipal: connection.SourcePrincipal, destinationPrincipal: connection.DestinationPrincipal);
+            if (time is not null && reportingInterval > TimeSpan.Zero)
+            {
+                connection.ReportTimer = time.CreateTimer(static c => ((TcpConnectionRecord)c!).ReportBytes(), connection, reportingInterval, reportingInterval);
+            }
         }
 
         if (log.IsEnabled(LogLevel.Debug))
@@ -29,13 +35,8 @@ internal sealed partial class TcpConnectionEvents(ILogger<TcpConnectionEvents> l
 
     public void Closed(TcpConnectionRecord connection)
     {
-        if (connection.Report is { } report)
-        {
-            connection.Report = null;
-            report.Received(connection.ReceivedBytes);
-            report.Sent(connection.SentBytes);
-            report.Closed();
-        }
+        connection.ReportTimer?.Dispose();
+        connection.CloseReport();
 
         if (log.IsEnabled(LogLevel.Debug))
         {

@@ -11,8 +11,11 @@ namespace Weft.Proxy.Tcp;
 /// </summary>
 internal sealed class TcpConnectionRecord
 {
+    private readonly Lock _reportGate = new();
     private long _received;
     private long _sent;
+    private long _reportedReceived;
+    private long _reportedSent;
 
     public required string Listener { get; init; }
 
@@ -46,6 +49,12 @@ internal sealed class TcpConnectionRecord
     /// <summary>Envoy's response flags (<c>UF</c>, <c>UH</c>, <c>NC</c>, <c>DT</c>, comma-separated); empty when none.</summary>
     public string Flags { get; set; } = string.Empty;
 
+    /// <summary>How many upstream connections were tried.</summary>
+    public int ConnectAttempts { get; set; }
+
+    /// <summary>Why the last upstream connection attempt failed, in Envoy's reset-reason words (<c>connection failure</c>, <c>connection timeout</c>); null when none did.</summary>
+    public string? ConnectFailure { get; set; }
+
     /// <summary>Whether the client connection is mutual TLS (terminated by the chain); null when it is not TLS.</summary>
     public bool? MutualTls { get; init; }
 
@@ -58,6 +67,9 @@ internal sealed class TcpConnectionRecord
     /// <summary>Where the connection's Istio TCP metrics go, from when it opened until it closed.</summary>
     internal Telemetry.TcpConnectionReport? Report { get; set; }
 
+    /// <summary>Reports the bytes into <see cref="Report"/> periodically while the connection is open.</summary>
+    internal ITimer? ReportTimer { get; set; }
+
     /// <summary>Bytes from the client, sent upstream.</summary>
     public long ReceivedBytes => Volatile.Read(ref _received);
 
@@ -65,6 +77,41 @@ internal sealed class TcpConnectionRecord
     public long SentBytes => Volatile.Read(ref _sent);
 
     public TimeSpan Duration { get; set; }
+
+    /// <summary>Adds the bytes moved since the last report to the connection's metrics (the periodic report).</summary>
+    internal void ReportBytes()
+    {
+        lock (_reportGate)
+        {
+            ReportBytesLocked();
+        }
+    }
+
+    /// <summary>The last report: the bytes not reported yet, then the close; nothing after.</summary>
+    internal void CloseReport()
+    {
+        lock (_reportGate)
+        {
+            ReportBytesLocked();
+            Report?.Closed();
+            Report = null;
+        }
+    }
+
+    private void ReportBytesLocked()
+    {
+        if (Report is not { } report)
+        {
+            return;
+        }
+
+        var received = ReceivedBytes;
+        var sent = SentBytes;
+        report.Received(received - _reportedReceived);
+        report.Sent(sent - _reportedSent);
+        _reportedReceived = received;
+        _reportedSent = sent;
+    }
 
     internal void AddReceived(long bytes) => Interlocked.Add(ref _received, bytes);
 

@@ -7,6 +7,7 @@ using Weft.Proxy.Http;
 using Weft.Proxy.Snapshot;
 using Weft.Proxy.Snapshot.Clusters;
 using Weft.Proxy.Snapshot.Listeners;
+using Weft.Proxy.Upstream;
 
 namespace Weft.Proxy.Tcp;
 
@@ -14,12 +15,15 @@ namespace Weft.Proxy.Tcp;
 /// Envoy's <c>tcp_proxy</c> for one connection: draw the cluster (weighted clusters per connection), pick the upstream
 /// host with the cluster's load balancer (an ORIGINAL_DST cluster takes the connection's original destination; a
 /// cluster without hosts, as BlackHoleCluster, has none), connect within the cluster's connect timeout (up to
-/// <c>max_connect_attempts</c> hosts), then copy bytes both ways until both sides have finished. A FIN from one side is
+/// <c>max_connect_attempts</c> hosts), then copy bytes both ways until both sides have finished. Upstream connections
+/// count in the cluster's connection pool counters, the ones its HTTP requests use, so the cluster's
+/// <c>max_connections</c> circuit breaker covers both: at the limit a new connection is closed without connecting (UO).
+/// Each attempt's outcome goes to the cluster's outlier detection, so a host that refuses connections is ejected. A FIN from one side is
 /// passed on as a FIN and the other direction keeps flowing; an error on either side closes both; so does the idle
 /// timeout (no bytes either way) and the maximum connection duration, both on the proxy's clock. A connection that
 /// cannot be proxied is closed.
 /// </summary>
-internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, ProxyEndpoints endpoints, TcpConnectionEvents events, ILogger<TcpProxy> log, Tls.TlsOrigination? tls = null)
+internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, ProxyEndpoints endpoints, UpstreamTransports transports, TcpConnectionEvents events, ILogger<TcpProxy> log, Tls.TlsOrigination? tls = null)
 {
     private const int ReadSize = 32 * 1024;
 
@@ -31,6 +35,19 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
         events.Opened(record);
         try
         {
+            if (downstream.Features.Get<Listeners.ConnectTunnel>() is { } tunnel)
+            {
+                // An explicit CONNECT is answered now that the upstream is settled, as Envoy's router answers one.
+                if (upstream is null)
+                {
+                    await Refuse(tunnel, record).ConfigureAwait(false);
+                }
+                else
+                {
+                    await tunnel.OpenAsync().ConfigureAwait(false);
+                }
+            }
+
             if (upstream is not null)
             {
                 await PumpAsync(downstream, upstream, proxy, record).ConfigureAwait(false);
@@ -61,10 +78,33 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
             return null;
         }
 
+        // The cluster's pool counters are held for as long as the connection is open.
+        var lease = transports.Acquire(cluster.Model);
+        var link = await AttemptAsync(cluster, lease.Connections, proxy, record, destination).ConfigureAwait(false);
+        if (link is null)
+        {
+            lease.Dispose();
+            return null;
+        }
+
+        link.OnDispose(lease.Dispose);
+        return link;
+    }
+
+    private async Task<UpstreamLink?> AttemptAsync(ClusterRuntime cluster, ConnectionCounter connections, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination)
+    {
         var settings = cluster.Model.Connection;
         for (var attempt = 1; attempt <= proxy.MaxConnectAttempts; attempt++)
         {
-            if (Target(cluster, destination, record) is not { } target)
+            if (!cluster.State.CanOpenConnection(connections))
+            {
+                cluster.State.CountConnectionOverflow();
+                record.Flags = attempt == 1 ? ResponseFlags.UpstreamOverflow : ResponseFlags.UpstreamConnectionFailure + "," + ResponseFlags.UpstreamOverflow;
+                LogOverflow(log, record.Listener, record.Cluster, cluster.State.Limits.MaxConnections);
+                return null;
+            }
+
+            if (Target(cluster, destination, record, out var endpoint) is not { } target)
             {
                 record.Flags = ResponseFlags.NoHealthyUpstream;
                 return null;
@@ -80,10 +120,13 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
 
             // The client may already have finished sending (its FIN is passed on once connected), so only the
             // connect timeout ends the attempt.
+            record.ConnectAttempts = attempt;
+            var counted = connections.Opening(authority, opaque: true);
             using var deadline = settings.ConnectTimeout > TimeSpan.Zero ? new CancellationTokenSource(settings.ConnectTimeout, time) : new CancellationTokenSource();
+            Socket? socket = null;
             try
             {
-                var socket = await UpstreamConnector.ConnectSocketAsync(settings, target, deadline.Token).ConfigureAwait(false);
+                socket = await UpstreamConnector.ConnectSocketAsync(settings, target, deadline.Token).ConfigureAwait(false);
                 System.Net.Security.SslStream? secure = null;
                 if (settings.Transport.Any && tls is not null && settings.Transport.Select(record.Upstream, tls.Secrets) is { } tlsSettings)
                 {
@@ -91,17 +134,27 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
                 }
 
                 record.UpstreamHost = authority;
-                return new UpstreamLink(socket, secure);
+                Report(cluster, endpoint, UpstreamResult.ConnectSucceeded);
+                var link = new UpstreamLink(socket, secure);
+                link.OnDispose(() => connections.Closed(counted, opaque: true));
+                return link;
             }
             catch (Tls.UpstreamTlsException e)
             {
                 // Envoy does not try another host after a TLS failure: the connection is closed.
+                socket?.Dispose();
+                connections.Failed(counted, opaque: true);
                 LogConnectFailed(log, authority, record.Cluster, attempt, e.Message);
                 record.Flags = ResponseFlags.UpstreamConnectionFailure;
                 return null;
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException)
             {
+                socket?.Dispose();
+                connections.Failed(counted, opaque: true);
+                var timedOut = deadline.IsCancellationRequested || e is SocketException { SocketErrorCode: SocketError.TimedOut };
+                record.ConnectFailure = timedOut ? "connection timeout" : "connection failure";
+                Report(cluster, endpoint, timedOut ? UpstreamResult.Timeout : UpstreamResult.ConnectFailed);
                 LogConnectFailed(log, authority, record.Cluster, attempt, e.Message);
             }
         }
@@ -110,16 +163,61 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
         return null;
     }
 
-    /// <summary>Where to connect: the balancer's host, or for ORIGINAL_DST the original destination (with the port override).</summary>
-    private DnsEndPoint? Target(ClusterRuntime cluster, LocalDestination? destination, TcpConnectionRecord record)
+    /// <summary>
+    /// Envoy's local reply for a CONNECT whose upstream could not be had: 503 with the body its router gives for no
+    /// cluster (none), no healthy host, a circuit breaker's overflow, or a connect failure or timeout (both UF).
+    /// </summary>
+    private static ValueTask Refuse(Listeners.ConnectTunnel tunnel, TcpConnectionRecord record)
     {
+        var flags = record.Flags;
+        if (flags == ResponseFlags.NoClusterFound)
+        {
+            return tunnel.RefuseAsync(503, "Service Unavailable", string.Empty);
+        }
+
+        if (flags == ResponseFlags.NoHealthyUpstream)
+        {
+            return tunnel.RefuseAsync(503, "Service Unavailable", "no healthy upstream");
+        }
+
+        if (flags.EndsWith(ResponseFlags.UpstreamOverflow, StringComparison.Ordinal))
+        {
+            return tunnel.RefuseAsync(503, "Service Unavailable", LocalReplies.Overflow, overloaded: true);
+        }
+
+        var retried = flags.Contains("URX", StringComparison.Ordinal) && record.ConnectAttempts > 1 ? "retried and the latest " : string.Empty;
+        return tunnel.RefuseAsync(503, "Service Unavailable", $"upstream connect error or disconnect/reset before headers. {retried}reset reason: {record.ConnectFailure ?? "connection failure"}");
+    }
+
+    /// <summary>
+    /// Where to connect: the balancer's host (also in <paramref name="endpoint"/>), or for ORIGINAL_DST the original
+    /// destination (with the port override; no endpoint).
+    /// </summary>
+    private DnsEndPoint? Target(ClusterRuntime cluster, LocalDestination? destination, TcpConnectionRecord record, out UpstreamEndpoint? endpoint)
+    {
+        endpoint = null;
         if (cluster.Model.Kind == DiscoveryKind.OriginalDst)
         {
             return destination is null ? null : new DnsEndPoint(destination.Host, cluster.Model.UpstreamPortOverride ?? destination.Port);
         }
 
-        record.Upstream = cluster.Balancer.Pick(random())?.Host;
+        endpoint = cluster.Balancer.Pick(random());
+        record.Upstream = endpoint?.Host;
         return record.Upstream is { } host ? new DnsEndPoint(host.Address, host.Port) : null;
+    }
+
+    /// <summary>
+    /// Tells the cluster's outlier detection how connecting to a host ended, as Envoy's tcp_proxy does: opened
+    /// (LOCAL_ORIGIN_CONNECT_SUCCESS_FINAL), refused or failed (LOCAL_ORIGIN_CONNECT_FAILED), or timed out
+    /// (LOCAL_ORIGIN_TIMEOUT). A TLS handshake failure is not reported (Envoy closes such a connection locally, which
+    /// its tcp_proxy does not report either).
+    /// </summary>
+    private static void Report(ClusterRuntime cluster, UpstreamEndpoint? endpoint, UpstreamResult result)
+    {
+        if (endpoint is not null)
+        {
+            cluster.State.ReportConnect(endpoint, result);
+        }
     }
 
     private async Task PumpAsync(ConnectionContext downstream, UpstreamLink upstream, TcpProxyModel proxy, TcpConnectionRecord record)
@@ -305,6 +403,9 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
 
     [LoggerMessage(EventId = 504, Level = LogLevel.Warning, Message = "listener {Listener}: {Upstream} is this proxy's own listener; proxying there would loop, connection closed")]
     private static partial void LogLoop(ILogger log, string listener, string upstream);
+
+    [LoggerMessage(EventId = 506, Level = LogLevel.Debug, Message = "listener {Listener}: cluster {Cluster} has its maximum of {Max} upstream connections open (max_connections); connection closed")]
+    private static partial void LogOverflow(ILogger log, string listener, string cluster, long max);
 
     [LoggerMessage(EventId = 505, Level = LogLevel.Debug, Message = "could not connect to {Upstream} (cluster {Cluster}, attempt {Attempt}): {Reason}")]
     private static partial void LogConnectFailed(ILogger log, string upstream, string cluster, int attempt, string reason);

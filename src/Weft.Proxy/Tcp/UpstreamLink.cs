@@ -5,10 +5,14 @@ namespace Weft.Proxy.Tcp;
 
 /// <summary>
 /// The upstream side of a proxied TCP connection: the socket itself, or TLS over it when the cluster originates TLS.
-/// Finishing sends a FIN (after TLS's close_notify), so the other direction keeps flowing.
+/// Finishing sends a FIN (after TLS's close_notify), so the other direction keeps flowing. Disposing closes it and then
+/// runs what was asked to run at close (the pool counters' release), once however often it is disposed.
 /// </summary>
 internal sealed class UpstreamLink(Socket socket, SslStream? tls) : IDisposable
 {
+    private Action? _closed;
+    private int _disposed;
+
     public bool IsTls => tls is not null;
 
     public async ValueTask SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancel)
@@ -36,9 +40,18 @@ internal sealed class UpstreamLink(Socket socket, SslStream? tls) : IDisposable
         socket.Shutdown(SocketShutdown.Send);
     }
 
+    /// <summary>Runs <paramref name="closed"/> when the link is disposed, after what was registered before.</summary>
+    public void OnDispose(Action closed) => _closed += closed;
+
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         tls?.Dispose();
         socket.Dispose();
+        _closed?.Invoke();
     }
 }

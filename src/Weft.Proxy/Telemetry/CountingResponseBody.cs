@@ -6,11 +6,15 @@ namespace Weft.Proxy.Telemetry;
 /// <summary>
 /// The response body as the proxy writes it, counted: it stands in for the server's response body feature and passes
 /// everything through. One object per request (it is the stream too); a pipe writer is made over it only for code that
-/// asks for one, so bytes written either way are counted.
+/// asks for one, so bytes written either way are counted. A gRPC response's messages are counted too, by
+/// <see cref="Frames"/> (set for gRPC requests only).
 /// </summary>
 internal sealed class CountingResponseBody(IHttpResponseBodyFeature inner) : Stream, IHttpResponseBodyFeature
 {
     private PipeWriter? _writer;
+
+    /// <summary>Counts the response's gRPC messages; null unless the request is gRPC.</summary>
+    public GrpcFrameCounter? Frames { get; set; }
     private long _written;
 
     /// <summary>Body bytes written so far.</summary>
@@ -54,12 +58,14 @@ internal sealed class CountingResponseBody(IHttpResponseBodyFeature inner) : Str
     {
         inner.Stream.Write(buffer, offset, count);
         Interlocked.Add(ref _written, count);
+        Frames?.Inspect(buffer.AsSpan(offset, count));
     }
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         inner.Stream.Write(buffer);
         Interlocked.Add(ref _written, buffer.Length);
+        Frames?.Inspect(buffer);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -69,6 +75,7 @@ internal sealed class CountingResponseBody(IHttpResponseBodyFeature inner) : Str
     {
         await inner.Stream.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         Interlocked.Add(ref _written, buffer.Length);
+        Frames?.Inspect(buffer.Span);
     }
 
     public override void Flush() => inner.Stream.Flush();

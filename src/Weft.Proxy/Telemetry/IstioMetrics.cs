@@ -13,6 +13,7 @@ internal sealed class IstioMetrics(WorkloadMetadata local)
 {
     private readonly ConcurrentDictionary<HttpSeriesKey, HttpSeries> _http = new();
     private readonly ConcurrentDictionary<TcpSeriesKey, TcpSeries> _tcp = new();
+    private readonly ConcurrentDictionary<PeerLabels, GrpcMessageSeries> _messages = new();
 
     public WorkloadMetadata Local { get; } = local;
 
@@ -30,6 +31,22 @@ internal sealed class IstioMetrics(WorkloadMetadata local)
         RequestsRecorded.Increment();
     }
 
+    /// <summary>
+    /// Adds a gRPC request's message counts (<c>istio_request_messages_total</c>, <c>istio_response_messages_total</c>).
+    /// Istio's stats filter gives them only the peer labels (reporter through destination_cluster): no protocol, code,
+    /// flags or security policy.
+    /// </summary>
+    public void RecordMessages(in PeerLabels peer, long requestMessages, long responseMessages)
+    {
+        var key = peer with { MutualTls = null };
+        if (!_messages.TryGetValue(key, out var series))
+        {
+            series = _messages.GetOrAdd(key, k => new GrpcMessageSeries(StandardLabels.Messages(Local, k)));
+        }
+
+        series.Add(requestMessages, responseMessages);
+    }
+
     /// <summary>The TCP series of a connection's labels.</summary>
     public TcpSeries Tcp(in TcpSeriesKey key) =>
         _tcp.TryGetValue(key, out var series) ? series : _tcp.GetOrAdd(key, k => new TcpSeries(StandardLabels.Tcp(Local, k.Peer, k.Flags)));
@@ -44,6 +61,13 @@ internal sealed class IstioMetrics(WorkloadMetadata local)
             Histogram(text, "istio_request_duration_milliseconds", http, s => s.Duration);
             Histogram(text, "istio_request_bytes", http, s => s.RequestBytes);
             Histogram(text, "istio_response_bytes", http, s => s.ResponseBytes);
+        }
+
+        var messages = _messages.Values.OrderBy(s => s.Labels, StringComparer.Ordinal).ToList();
+        if (messages.Count > 0)
+        {
+            Counter(text, "istio_request_messages_total", messages.Select(s => (s.Labels, s.Requests)));
+            Counter(text, "istio_response_messages_total", messages.Select(s => (s.Labels, s.Responses)));
         }
 
         var tcp = _tcp.Values.OrderBy(s => s.Labels, StringComparer.Ordinal).ToList();

@@ -49,7 +49,15 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
         var body = new CountingResponseBody(context.Features.Get<IHttpResponseBodyFeature>()!);
         context.Features.Set<IHttpResponseBodyFeature>(body);
         info.ResponseBody = body;
-        if (context.Request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        if (IsGrpc(context.Request.ContentType))
+        {
+            // Istio's gRPC message counts: the frames are counted as the bodies stream through, nothing is buffered.
+            info.RequestFrames = new GrpcFrameCounter();
+            body.Frames = new GrpcFrameCounter();
+            info.RequestBody = new CountingRequestBody(context.Request.Body, info.RequestFrames);
+            context.Request.Body = info.RequestBody;
+        }
+        else if (context.Request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
             info.RequestBody = new CountingRequestBody(context.Request.Body);
             context.Request.Body = info.RequestBody;
@@ -94,7 +102,7 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
         // ingress with captureMode NONE) reports as the destination too.
         var inbound = info.Role == ListenerRole.Inbound
             || (info.Role == ListenerRole.Dynamic && context.Features.Get<Listeners.ConnectionRoute>()?.Listener.Direction == Weft.Xds.Envoy.Config.Core.V3.TrafficDirection.Inbound);
-        var grpc = IsGrpc(context.Request.ContentType);
+        var grpc = info.RequestFrames is not null; // Begin's test of the content type
 
         var cluster = info.Cluster.Length > 0 && info.Snapshot?.Clusters.TryGetValue(info.Cluster, out var runtime) == true ? runtime.Model : null;
         var (host, name, ns) = DestinationService.Of(info.Route, info.Cluster, cluster?.Service, inbound ? string.Empty : context.Request.Host.Value ?? string.Empty);
@@ -105,6 +113,10 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
         var labels = new PeerLabels(inbound, peer, host, name, ns, inbound ? info.MutualTls ?? mutual : null, sourcePrincipal, mutual ? tls!.LocalUri : string.Empty);
         var key = new HttpSeriesKey(labels, grpc, code, grpc ? GrpcStatus(context) : string.Empty, info.Flags);
         metrics.RecordRequest(key, durationMs, requestBytes, responseBytes);
+        if (info.RequestFrames is { } requestFrames)
+        {
+            metrics.RecordMessages(labels, requestFrames.Messages, info.ResponseBody?.Frames?.Messages ?? 0);
+        }
 
         foreach (var log in logs.For(info.Manager))
         {

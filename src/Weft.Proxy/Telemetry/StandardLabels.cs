@@ -23,6 +23,9 @@ internal static class StandardLabels
         "response_flags", "connection_security_policy",
     ];
 
+    /// <summary>The peer labels only (reporter through destination_cluster), as Istio's gRPC message counters carry them.</summary>
+    public static readonly string[] MessageNames = HttpNames[..Array.IndexOf(HttpNames, "request_protocol")];
+
     /// <summary>The HTTP set without <c>response_code</c> and <c>grpc_response_status</c>, as Istio's TCP metrics carry it.</summary>
     public static readonly string[] TcpNames = HttpNames.Where(n => n is not ("response_code" or "grpc_response_status")).ToArray();
 
@@ -37,6 +40,9 @@ internal static class StandardLabels
         values.Add(Security(peer));
         return Render(HttpNames, values);
     }
+
+    /// <summary>The labels of the gRPC message counters: reporter through destination_cluster, as Istio's stats filter gives them.</summary>
+    public static string Messages(WorkloadMetadata local, in PeerLabels peer) => Render(MessageNames, Peers(local, peer));
 
     /// <summary>The labels of one TCP series (<c>request_protocol="tcp"</c>).</summary>
     public static string Tcp(WorkloadMetadata local, in PeerLabels peer, string flags)

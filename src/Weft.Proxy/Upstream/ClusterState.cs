@@ -17,6 +17,7 @@ internal sealed class ClusterState : IDisposable
     private long _requests;
     private long _pending;
     private long _retries;
+    private long _connectionOverflows;
     private int _healthVersion;
 
     public ClusterState(ClusterModel model, TimeProvider time, Func<ulong> random)
@@ -42,6 +43,13 @@ internal sealed class ClusterState : IDisposable
 
     /// <summary>Retries outstanding (limited by <c>max_retries</c> or the retry budget).</summary>
     public long ActiveRetries => Interlocked.Read(ref _retries);
+
+    /// <summary>
+    /// Times a new upstream connection was wanted while <c>max_connections</c> (or the per-host limit) was reached:
+    /// Envoy's <c>upstream_cx_overflow</c>. An HTTP/1.1 request that has to wait for a connection counts once; a TCP
+    /// connection refused for it counts once.
+    /// </summary>
+    public long ConnectionOverflows => Interlocked.Read(ref _connectionOverflows);
 
     /// <summary>Changes whenever a host is ejected or let back, so that load balancers rebuild their view.</summary>
     public int HealthVersion => Volatile.Read(ref _healthVersion);
@@ -123,17 +131,20 @@ internal sealed class ClusterState : IDisposable
             return true;
         }
 
-        var open = connections.Open(host.Authority);
-        if (open == 0 || open > host.State.ActiveRequests)
+        // The HTTP client's own connections decide whether one is idle (the TCP proxy's never carry a request); the
+        // per-host limit counts them all.
+        var pooled = connections.Pooled(host.Authority);
+        if (pooled == 0 || pooled > host.State.ActiveRequests)
         {
             return true;
         }
 
-        return connections.Total < Limits.MaxConnections && (perHost is null || open < perHost);
+        return connections.Total < Limits.MaxConnections && (perHost is null || connections.Open(host.Authority) < perHost);
     }
 
     private async ValueTask<Admission> WaitAsync(UpstreamEndpoint host, ConnectionCounter connections, CancellationToken cancel, CancellationToken alsoCancel)
     {
+        CountConnectionOverflow();
         if (Interlocked.Increment(ref _pending) > Limits.MaxPendingRequests)
         {
             Interlocked.Decrement(ref _pending);
@@ -190,6 +201,16 @@ internal sealed class ClusterState : IDisposable
 
         return new Admission(this, host, AdmissionOutcome.Admitted);
     }
+
+    /// <summary>A connection the cluster needed was not opened because of <c>max_connections</c>.</summary>
+    internal void CountConnectionOverflow() => Interlocked.Increment(ref _connectionOverflows);
+
+    /// <summary>
+    /// Whether the cluster may open one more upstream connection besides the <paramref name="connections"/> open now
+    /// (Envoy's check of the cluster's connection resource before a TCP proxy connects). As in Envoy, the check and the
+    /// connection's counting are two steps, so connections racing for the last place may all get it.
+    /// </summary>
+    public bool CanOpenConnection(ConnectionCounter connections) => connections.Total < Limits.MaxConnections;
 
     internal void Release(UpstreamEndpoint? host)
     {
@@ -282,6 +303,13 @@ internal sealed class ClusterState : IDisposable
 
         Outlier?.Report(state, result);
     }
+
+    /// <summary>
+    /// Reports how the TCP proxy's attempt to connect to a host ended (<see cref="UpstreamResult.ConnectSucceeded"/>,
+    /// <see cref="UpstreamResult.ConnectFailed"/> or <see cref="UpstreamResult.Timeout"/>) to outlier detection, as
+    /// Envoy's tcp_proxy does. The host's request counters are left alone: no request was made.
+    /// </summary>
+    public void ReportConnect(UpstreamEndpoint host, UpstreamResult result) => Outlier?.Report(host.State, result);
 
     internal void HealthChanged() => Interlocked.Increment(ref _healthVersion);
 

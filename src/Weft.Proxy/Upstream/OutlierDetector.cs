@@ -52,7 +52,8 @@ internal sealed class OutlierDetector : IDisposable
     {
         if (!_settings.SplitExternalLocalOriginErrors)
         {
-            // Everything is an HTTP status: a connect failure or reset counts as 503, a timeout as 504.
+            // Everything is an HTTP status: a connect failure or reset counts as 503, a timeout as 504, an opened TCP
+            // proxy connection as 200.
             PutStatus(host, result.Status);
             return;
         }
@@ -62,6 +63,10 @@ internal sealed class OutlierDetector : IDisposable
             case UpstreamResultKind.Response:
                 LocalOriginSucceeded(host);
                 PutStatus(host, result.Status);
+                break;
+            case UpstreamResultKind.ConnectSucceeded:
+                // Only the connection is judged: the external counters wait for a response that never comes.
+                LocalOriginSucceeded(host);
                 break;
             default:
                 host.LocalOrigin.Count(success: false);

@@ -40,6 +40,26 @@ internal sealed class RawConnection : IDisposable
         return connection;
     }
 
+    /// <summary>Asks the proxy for a tunnel to <paramref name="authority"/> (HTTP CONNECT) and leaves the answer unread.</summary>
+    public static async Task<RawConnection> AskTunnelAsync(EndPoint proxy, string authority)
+    {
+        var connection = await ConnectAsync(proxy);
+        await connection.SendAsync($"CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n\r\n");
+        return connection;
+    }
+
+    /// <summary>
+    /// Asks the proxy for a tunnel to <paramref name="authority"/> (HTTP CONNECT) and expects it refused: returns the
+    /// whole answer, head and body, which the proxy follows by closing the connection.
+    /// </summary>
+    public static async Task<string> TunnelRefusedAsync(EndPoint proxy, string authority)
+    {
+        using var connection = await AskTunnelAsync(proxy, authority);
+        var answer = await connection.ReadToEndAsync();
+        Assert.False(answer.StartsWith("HTTP/1.1 200 ", StringComparison.Ordinal), "the tunnel was opened: " + answer);
+        return answer;
+    }
+
     public Task SendAsync(string text) => Socket.SendAsync(Encoding.ASCII.GetBytes(text), SocketFlags.None).WaitAsync(Wait);
 
     /// <summary>A response head, up to and including its blank line; what follows stays for the next read.</summary>

@@ -98,10 +98,7 @@ public sealed class TcpProxyTests
         var closed = Assert.Single(await logs.WaitForAsync(501));
         Assert.Contains($"cluster db, upstream 127.0.0.1:{server.Port}, 5 bytes received, 18 bytes sent, flags -", closed);
 
-        using (var client = await RawConnection.TunnelAsync(proxy.Host.OutboundEndpoint, "240.0.0.2:3306"))
-        {
-            Assert.True(await client.ClosedAsync());
-        }
+        Assert.StartsWith("HTTP/1.1 503 ", await RawConnection.TunnelRefusedAsync(proxy.Host.OutboundEndpoint, "240.0.0.2:3306"));
 
         Assert.Contains("cluster gone, upstream -, 0 bytes received, 0 bytes sent, flags NC", (await logs.WaitForAsync(501, 2))[1]);
         Assert.Equal(2, (await logs.WaitForAsync(500, 2)).Count); // opened once each
@@ -114,6 +111,50 @@ public sealed class TcpProxyTests
         Assert.Matches(@"istio_tcp_received_bytes_total\{reporter=""source"",[^}]*response_flags=""-""[^}]*\} 5\b", text);
         Assert.Matches(@"istio_tcp_sent_bytes_total\{reporter=""source"",[^}]*response_flags=""-""[^}]*\} 18\b", text);
         Assert.Matches(@"istio_tcp_connections_opened_total\{[^}]*response_flags=""NC""[^}]*\} 1\b", text);
+    }
+
+    [Fact]
+    public async Task An_open_connections_bytes_show_in_the_metrics_every_reporting_interval_before_it_closes()
+    {
+        await using var echo = TcpBackend.Echo("echo");
+        await using var plane = await ScriptedControlPlane.StartAsync(Mesh(XdsResources.ToCluster("db"), ("db", echo)));
+        var time = new ObservedTimeProvider();
+        await using var proxy = await RunningProxy.StartAsync(plane.Address, o => o with { Time = time });
+
+        using var client = await RawConnection.TunnelAsync(proxy.Host.OutboundEndpoint, Service);
+        await client.SendAsync("hello");
+        Assert.Equal("hello", await client.ReadAsync(5));
+        await time.ArmedAsync(TimeSpan.FromSeconds(5)); // Istio's default tcp_reporting_duration
+
+        // Opened counts at once; the bytes wait for the report (moved on the proxy's clock until the copy loops have counted them).
+        var scrape = await PrometheusScrape.GetAsync(proxy.Admin);
+        Assert.Equal(1, Tcp(scrape, "istio_tcp_connections_opened_total"));
+        Assert.Equal(0, Tcp(scrape, "istio_tcp_connections_closed_total"));
+        Assert.Equal(0, Tcp(scrape, "istio_tcp_received_bytes_total"));
+        for (var i = 0; i < 100 && (Tcp(scrape, "istio_tcp_received_bytes_total") != 5 || Tcp(scrape, "istio_tcp_sent_bytes_total") != 5); i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(5));
+            scrape = await PrometheusScrape.GetAsync(proxy.Admin);
+        }
+
+        Assert.Equal(5, Tcp(scrape, "istio_tcp_received_bytes_total"));
+        Assert.Equal(5, Tcp(scrape, "istio_tcp_sent_bytes_total"));
+        Assert.Equal(0, Tcp(scrape, "istio_tcp_connections_closed_total")); // still open
+
+        // The rest is reported at close, each byte once.
+        await client.SendAsync("again");
+        Assert.Equal("again", await client.ReadAsync(5));
+        client.ShutdownSend();
+        Assert.Equal(string.Empty, await client.ReadToEndAsync());
+        for (var i = 0; i < 100 && Tcp(scrape, "istio_tcp_connections_closed_total") != 1; i++)
+        {
+            await Task.Yield();
+            scrape = await PrometheusScrape.GetAsync(proxy.Admin);
+        }
+
+        Assert.Equal(1, Tcp(scrape, "istio_tcp_connections_closed_total"));
+        Assert.Equal(10, Tcp(scrape, "istio_tcp_received_bytes_total"));
+        Assert.Equal(10, Tcp(scrape, "istio_tcp_sent_bytes_total"));
     }
 
     [Fact]
@@ -204,13 +245,16 @@ public sealed class TcpProxyTests
     }
 
     [Fact]
-    public async Task A_failed_upstream_connection_closes_the_client_connection()
+    public async Task A_failed_upstream_connection_answers_the_CONNECT_with_503_and_closes()
     {
         await using var plane = await ScriptedControlPlane.StartAsync(Mesh(XdsResources.ToCluster("db"), ("db", null)));
-        await using var proxy = await RunningProxy.StartAsync(plane.Address);
+        var logs = new LogRecorder();
+        await using var proxy = await RunningProxy.StartAsync(plane.Address, loggers: logs);
 
-        using var client = await RawConnection.TunnelAsync(proxy.Host.OutboundEndpoint, Service);
-        Assert.True(await client.ClosedAsync());
+        var answer = await RawConnection.TunnelRefusedAsync(proxy.Host.OutboundEndpoint, Service);
+        Assert.StartsWith("HTTP/1.1 503 Service Unavailable\r\n", answer);
+        Assert.EndsWith("\r\n\r\nupstream connect error or disconnect/reset before headers. reset reason: connection failure", answer);
+        Assert.Contains("flags UF,URX", Assert.Single(await logs.WaitForAsync(501))); // tcp_proxy's flags: connect failed, no attempt left
     }
 
     [Fact]
@@ -228,17 +272,21 @@ public sealed class TcpProxyTests
         var time = new ObservedTimeProvider();
         await using var proxy = await RunningProxy.StartAsync(plane.Address, o => o with { Time = time });
 
-        using var client = await RawConnection.TunnelAsync(proxy.Host.OutboundEndpoint, Service);
+        // The CONNECT is answered only once the upstream is settled: here by the timeout, with Envoy's 503 (UF).
+        using var client = await RawConnection.AskTunnelAsync(proxy.Host.OutboundEndpoint, Service);
         await time.ArmedAsync(TimeSpan.FromSeconds(10)); // the cluster's connect_timeout
-        var closed = client.ClosedAsync();
+        var answer = client.ReadToEndAsync();
         time.Advance(TimeSpan.FromSeconds(9));
-        Assert.False(closed.IsCompleted);
+        Assert.False(answer.IsCompleted);
         time.Advance(TimeSpan.FromSeconds(1));
-        Assert.True(await closed);
+        Assert.Equal(
+            "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 91\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n" +
+            "upstream connect error or disconnect/reset before headers. reset reason: connection timeout",
+            await answer);
     }
 
     [Fact]
-    public async Task Unknown_and_empty_clusters_close_the_connection()
+    public async Task Unknown_and_empty_clusters_refuse_the_tunnel()
     {
         await using var echo = TcpBackend.Echo("echo");
         var resources = Mesh(XdsResources.ToCluster("missing"), ("db", echo)).ToList();
@@ -246,16 +294,9 @@ public sealed class TcpProxyTests
         await using var plane = await ScriptedControlPlane.StartAsync(resources);
         await using var proxy = await RunningProxy.StartAsync(plane.Address);
 
-        using (var client = await RawConnection.TunnelAsync(proxy.Host.OutboundEndpoint, Service))
-        {
-            Assert.True(await client.ClosedAsync());
-        }
-
-        using (var client = await RawConnection.TunnelAsync(proxy.Host.OutboundEndpoint, "240.0.0.2:3306"))
-        {
-            Assert.True(await client.ClosedAsync());
-        }
-
+        // No cluster: Envoy's 503 without a body (NC); no host: 503 "no healthy upstream" (UH).
+        Assert.Equal("HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n", await RawConnection.TunnelRefusedAsync(proxy.Host.OutboundEndpoint, Service));
+        Assert.EndsWith("\r\n\r\nno healthy upstream", await RawConnection.TunnelRefusedAsync(proxy.Host.OutboundEndpoint, "240.0.0.2:3306"));
         Assert.Equal(0, echo.Connections);
     }
 
@@ -272,10 +313,7 @@ public sealed class TcpProxyTests
             Assert.Equal("through", await client.ReadAsync(7));
         }
 
-        using (var client = await RawConnection.TunnelAsync(proxy.Host.OutboundEndpoint, "127.0.0.1:15001"))
-        {
-            Assert.True(await client.ClosedAsync());
-        }
+        Assert.StartsWith("HTTP/1.1 503 ", await RawConnection.TunnelRefusedAsync(proxy.Host.OutboundEndpoint, "127.0.0.1:15001"));
 
         Assert.Equal(1, echo.Connections);
     }
@@ -337,6 +375,10 @@ public sealed class TcpProxyTests
         listener.ListenerFiltersTimeout = Duration.FromTimeSpan(timeout);
         listener.ContinueOnListenerFiltersTimeout = continueOnTimeout;
     }
+
+    /// <summary>The value of an outbound TCP metric, over its series (0 when there is none yet).</summary>
+    private static double Tcp(PrometheusScrape scrape, string metric) =>
+        scrape.Find(metric, ("reporter", "source")).Sum(s => s.Value);
 
     internal static int ClosedPort()
     {

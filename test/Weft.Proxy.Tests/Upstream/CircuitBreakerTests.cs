@@ -83,6 +83,10 @@ public sealed class CircuitBreakerTests : IAsyncLifetime
         Assert.Single(_held.Requests);
         Assert.False(second.IsCompleted);
 
+        // Both wanted a new connection the breaker did not allow (Envoy's upstream_cx_overflow), whether they then waited or overflowed.
+        var scrape = await PrometheusScrape.GetAsync(proxy.Admin);
+        Assert.Equal(2, Assert.Single(scrape.Find("envoy_cluster_upstream_cx_overflow", ("cluster_name", "c"))).Value);
+
         // The held request finishes, its connection frees, and the pending one goes out on it.
         _release.TrySetResult();
         using var firstResponse = await first.WaitAsync(TimeSpan.FromSeconds(10));
