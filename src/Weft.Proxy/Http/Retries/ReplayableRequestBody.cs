@@ -41,7 +41,7 @@ internal sealed class ReplayableRequestBody : IDisposable
     public void StopKeeping() => _stopKeeping = true;
 
     /// <summary>A stream for one attempt, reading the body from its start.</summary>
-    public Stream NewAttempt() => new AttemptStream(this);
+    public Stream NewAttempt() => new BodyStream(this, follower: false);
 
     /// <summary>
     /// A stream for a mirror: the body from its start, each piece once an attempt has read it from the client, the end
@@ -55,7 +55,7 @@ internal sealed class ReplayableRequestBody : IDisposable
             _followers++;
         }
 
-        return new FollowerStream(this);
+        return new BodyStream(this, follower: true);
     }
 
     /// <summary>Nothing more reads the body: a mirror still waiting for a body that never ended fails.</summary>
@@ -188,54 +188,8 @@ internal sealed class ReplayableRequestBody : IDisposable
         }
     }
 
-    private sealed class AttemptStream(ReplayableRequestBody body) : Stream
-    {
-        private long _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => _position;
-            set => throw new NotSupportedException();
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (buffer.Length == 0)
-            {
-                return 0;
-            }
-
-            var n = await body.ReadAsync(_position, buffer, cancellationToken).ConfigureAwait(false);
-            _position += n;
-            return n;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) =>
-            throw new NotSupportedException("the request body is read asynchronously only");
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
-    private sealed class FollowerStream(ReplayableRequestBody body) : Stream
+    /// <summary>An attempt's stream (reads from the client when it has caught up) or a follower's (waits for them).</summary>
+    private sealed class BodyStream(ReplayableRequestBody body, bool follower) : Stream
     {
         private long _position;
         private int _disposed;
@@ -261,7 +215,9 @@ internal sealed class ReplayableRequestBody : IDisposable
                 return 0;
             }
 
-            var n = await body.FollowAsync(_position, buffer, cancellationToken).ConfigureAwait(false);
+            var n = follower
+                ? await body.FollowAsync(_position, buffer, cancellationToken).ConfigureAwait(false)
+                : await body.ReadAsync(_position, buffer, cancellationToken).ConfigureAwait(false);
             _position += n;
             return n;
         }
@@ -284,7 +240,7 @@ internal sealed class ReplayableRequestBody : IDisposable
 
         protected override void Dispose(bool disposing)
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            if (follower && Interlocked.Exchange(ref _disposed, 1) == 0)
             {
                 body.Unfollow();
             }
