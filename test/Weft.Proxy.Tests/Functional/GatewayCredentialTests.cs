@@ -21,8 +21,10 @@ public sealed class GatewayCredentialTests
     private const string Host = "web.example.com";
     private const string GatewayNode = "router~127.0.0.1~ingressgateway.istio-system~istio-system.svc.cluster.local";
 
-    [Fact]
-    public async Task A_SIMPLE_gateway_serves_the_secrets_certificate_and_a_rotated_secret_reaches_new_handshakes_only()
+    [Theory]
+    [InlineData(Weft.Proxy.Hosting.XdsProtocol.StateOfTheWorld)]
+    [InlineData(Weft.Proxy.Hosting.XdsProtocol.Delta)]
+    public async Task A_SIMPLE_gateway_serves_the_secrets_certificate_and_a_rotated_secret_reaches_new_handshakes_only(Weft.Proxy.Hosting.XdsProtocol protocol)
     {
         await using var backend = await Backend.StartAsync("web");
         var first = Credential(Host);
@@ -31,11 +33,18 @@ public sealed class GatewayCredentialTests
         config.Write("mesh.yaml", Mesh(backend.Port, port, "SIMPLE"));
         config.Write("secret.yaml", Secret("gw-cred", first));
         await using var plane = await ControlPlane.StartAsync(new ControlPlaneOptions { ConfigDirectory = config.Path, XdsAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0" }, NullLoggerFactory.Instance);
-        await using var gateway = await StartGatewayAsync(plane, port);
+        await using var gateway = await StartGatewayAsync(plane, port, protocol: protocol);
 
         using var before = new GatewayClient(port, trust: first.Certificate);
         Assert.Equal("web", await before.GetAsync());
         Assert.Equal(first.Certificate.Thumbprint, before.Presented!.Thumbprint);
+
+        using (var admin = new HttpClient())
+        {
+            var dump = await admin.GetStringAsync(new Uri(gateway.Admin, "/config_dump"));
+            Assert.Contains("\"kubernetes://gw-cred\"", dump, StringComparison.Ordinal);
+            Assert.DoesNotContain(first.KeyPem.Split('\n')[1], dump, StringComparison.Ordinal);
+        }
 
         var rotated = Credential(Host);
         config.Write("secret.yaml", Secret("gw-cred", rotated));
@@ -130,11 +139,11 @@ public sealed class GatewayCredentialTests
         Assert.Empty(backend.Requests);
     }
 
-    private static async Task<RunningProxy> StartGatewayAsync(ControlPlane plane, int port, TimeProvider? time = null, bool waitReady = true)
+    private static async Task<RunningProxy> StartGatewayAsync(ControlPlane plane, int port, TimeProvider? time = null, bool waitReady = true, Weft.Proxy.Hosting.XdsProtocol protocol = Weft.Proxy.Hosting.XdsProtocol.StateOfTheWorld)
     {
         var proxy = await RunningProxy.StartAsync(
             plane.XdsEndpoint.ToString(),
-            o => o with { Labels = new Dictionary<string, string> { ["istio"] = "ingressgateway" }, Time = time ?? TimeProvider.System },
+            o => o with { Labels = new Dictionary<string, string> { ["istio"] = "ingressgateway" }, Time = time ?? TimeProvider.System, XdsProtocol = protocol },
             waitReady: waitReady,
             nodeId: GatewayNode);
         if (waitReady)
