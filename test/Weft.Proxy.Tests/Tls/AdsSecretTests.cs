@@ -80,6 +80,61 @@ public sealed class AdsSecretTests
         Assert.DoesNotContain(Convert.ToBase64String(secret.TlsCertificate.PrivateKey.InlineBytes.ToByteArray())[..40], dump, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_cluster_verifies_its_upstream_against_a_ca_received_over_ads_and_refuses_one_it_does_not_sign()
+    {
+        await using var backend = TlsBackend.Start("backend.example.com");
+        var port = FreePort();
+        var other = Credential("unused").Certificate;
+        await using var control = await ScriptedControlPlane.StartAsync(Upstream(backend.Port, port, CaSecret(backend.Certificate)));
+        await using var proxy = await RunningProxy.StartAsync(control.Address);
+        await proxy.Host.WaitForBoundListenersAsync(l => l.Count > 0).WaitAsync(Wait);
+
+        using (var connection = await RawConnection.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)))
+        {
+            await connection.SendAsync("hello\n");
+            Assert.Equal("backend.example.com heard hello\n", await connection.ReadThroughAsync("\n"));
+        }
+
+        // A CA that did not sign the backend's certificate: new connections are refused upstream.
+        await control.PushAsync(Upstream(backend.Port, port, CaSecret(other)));
+        await Until(async () =>
+        {
+            using var connection = await RawConnection.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+            await connection.SendAsync("hello\n");
+            return await connection.ClosedAsync();
+        });
+    }
+
+    private static Secret CaSecret(X509Certificate2 ca) => new()
+    {
+        Name = "kubernetes://backend-cacert",
+        ValidationContext = new CertificateValidationContext { TrustedCa = new DataSource { InlineBytes = ByteString.CopyFromUtf8(ca.ExportCertificatePem()) } },
+    };
+
+    /// <summary>A plaintext listener on 127.0.0.1:<paramref name="port"/> proxying TCP to a cluster that originates TLS verified against an ADS secret.</summary>
+    private static IEnumerable<IMessage> Upstream(int backendPort, int port, Secret ca)
+    {
+        var cluster = XdsResources.StaticCluster("backend", ("127.0.0.1", backendPort));
+        cluster.TransportSocket = new TransportSocket
+        {
+            Name = "envoy.transport_sockets.tls",
+            TypedConfig = Any.Pack(new UpstreamTlsContext
+            {
+                Sni = "backend.example.com",
+                CommonTlsContext = new CommonTlsContext
+                {
+                    CombinedValidationContext = new CommonTlsContext.Types.CombinedCertificateValidationContext
+                    {
+                        DefaultValidationContext = new CertificateValidationContext(),
+                        ValidationContextSdsSecretConfig = new SdsSecretConfig { Name = ca.Name, SdsConfig = new ConfigSource { Ads = new AggregatedConfigSource(), ResourceApiVersion = ApiVersion.V3 } },
+                    },
+                },
+            }),
+        };
+        return [cluster, XdsResources.TcpListener("127.0.0.1", port, XdsResources.ToCluster("backend"), bindToPort: true), ca];
+    }
+
     /// <summary>A cluster to the echo backend and a TLS listener on 127.0.0.1:<paramref name="port"/> whose certificate is the ADS secret <paramref name="secretName"/>.</summary>
     private static IEnumerable<IMessage> Resources(int echoPort, int port, string secretName, params Secret[] secrets)
     {
