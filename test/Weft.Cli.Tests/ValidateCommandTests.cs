@@ -143,4 +143,24 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Single(run.Stderr.TrimEnd().Split('\n'));
         Assert.Contains("no such file or directory", run.Stderr);
     }
+
+    [Fact]
+    public void A_secret_whose_key_is_not_its_certificates_fails_at_its_line_without_printing_the_key()
+    {
+        using var certificateKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var otherKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=gw.example.com", certificateKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var key = otherKey.ExportPkcs8PrivateKeyPem();
+        static string B64(string text) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text));
+        var file = Write("secret.yaml", $"apiVersion: v1\nkind: Secret\nmetadata:\n  name: gw-cred\n  namespace: istio-system\ntype: kubernetes.io/tls\ndata:\n  tls.crt: {B64(certificate.ExportCertificatePem())}\n  tls.key: {B64(key)}\n");
+
+        var run = CliRun.Of(["validate", "-f", file]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"{file}:9:", run.Stderr);
+        Assert.Contains("Secret istio-system/gw-cred: data[tls.key]: is not the private key of the certificate", run.Stderr);
+        Assert.DoesNotContain(key.Split('\n')[1], run.Stderr + run.Stdout);
+        Assert.DoesNotContain(B64(key)[..40], run.Stderr + run.Stdout);
+    }
 }

@@ -4,6 +4,6 @@ namespace Weft.Api.Validation;
 
 internal static partial class SpecValidators
 {
-    // The Kubernetes kinds istioctl validate checks.
-    private static IEnumerable<ISpecValidator> Kubernetes() => [new ServiceValidator()];
+    // The Kubernetes kinds istioctl validate checks, and Secrets, whose TLS credentials the control plane serves over SDS.
+    private static IEnumerable<ISpecValidator> Kubernetes() => [new ServiceValidator(), new SecretValidator()];
 }

@@ -10,7 +10,7 @@ namespace Weft.Control.Generators;
 /// <summary>The generator of each xDS type the control plane serves.</summary>
 public sealed class GeneratorSet
 {
-    public static GeneratorSet Default { get; } = new([new ClusterGenerator(), new EndpointGenerator(), new ListenerGenerator(), new RouteGenerator()]);
+    public static GeneratorSet Default { get; } = new([new ClusterGenerator(), new EndpointGenerator(), new ListenerGenerator(), new RouteGenerator(), new Secrets.SecretGenerator()]);
 
     private readonly FrozenDictionary<string, IXdsGenerator> _byType;
 

@@ -82,8 +82,9 @@ public static class ProxyClasses
 
     /// <summary>
     /// Whether a change of <paramref name="kind"/> can change the outbound clusters or endpoints of any proxy. Routing
-    /// and policy kinds cannot (clusters come from services, DestinationRules, Sidecars and PeerAuthentications).
+    /// and policy kinds cannot (clusters come from services, DestinationRules, Sidecars and PeerAuthentications), nor can
+    /// Secrets: clusters only name credentials, whose content reaches proxies by SDS.
     /// </summary>
     public static bool AffectsClustersAndEndpoints(string kind) =>
-        kind is not ("VirtualService" or "AuthorizationPolicy" or "RequestAuthentication" or "Telemetry" or "WasmPlugin");
+        kind is not ("VirtualService" or "AuthorizationPolicy" or "RequestAuthentication" or "Telemetry" or "WasmPlugin" or "Secret");
 }

@@ -164,7 +164,7 @@ public sealed class ProxyHost : IAsyncDisposable
         var origination = new Weft.Proxy.Tls.TlsOrigination(secrets, tlsCounters, loggerFactory.CreateLogger<Weft.Proxy.Tls.TlsOrigination>());
         var transports = new UpstreamTransports(origination);
         state.Published += snapshot => transports.Keep(snapshot.Clusters.Keys.ToHashSet(StringComparer.Ordinal));
-        var builder = new SnapshotBuilder(state, options.Time, loggerFactory.CreateLogger<SnapshotBuilder>(), options.Random);
+        var builder = new SnapshotBuilder(state, options.Time, loggerFactory.CreateLogger<SnapshotBuilder>(), options.Random, secrets);
         var xds = new XdsClient(
             new XdsClientOptions
             {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Security.Cryptography.X509Certificates;
 using Weft.Xds;
 
@@ -8,8 +9,10 @@ namespace Weft.Proxy.Identity;
 /// The secrets TLS contexts name, as Istio's agent serves them over SDS: <c>default</c> (the workload's certificate,
 /// issued by the control plane's CA and rotated), <c>ROOTCA</c> (the mesh's trust bundle), and files the proxy reads
 /// itself (<c>file-cert:CERT~KEY</c>, <c>file-root:CA</c>, <c>file-root:system</c> for the operating system's roots).
-/// The workload's certificate and bundle are swapped whole; every handshake reads the current ones, so a rotation
-/// reaches new connections at once and leaves open ones alone. File secrets are read again when the file changes.
+/// Secrets the control plane sends over ADS (credentialName's <c>kubernetes://NAME</c>) are held by name as the xDS
+/// client accepted them. The workload's certificate and bundle, and the set of ADS secrets, are swapped whole; every
+/// handshake reads the current ones, so a rotation reaches new connections at once and leaves open ones alone. File
+/// secrets are read again when the file changes.
 /// </summary>
 internal sealed class SecretStore
 {
@@ -21,6 +24,7 @@ internal sealed class SecretStore
     private readonly TimeProvider _time;
     private volatile WorkloadCertificate? _workload;
     private volatile TrustBundle? _roots;
+    private volatile FrozenDictionary<string, object> _dynamic = FrozenDictionary<string, object>.Empty;
     private readonly TaskCompletionSource _identityReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public SecretStore(TimeProvider time, bool identityExpected)
@@ -62,6 +66,15 @@ internal sealed class SecretStore
         Changed?.Invoke();
     }
 
+    /// <summary>
+    /// Replaces the secrets received over ADS (each a <see cref="WorkloadCertificate"/> or a <see cref="TrustBundle"/>);
+    /// handshakes from now on use these.
+    /// </summary>
+    public void SetDynamic(FrozenDictionary<string, object> secrets) => _dynamic = secrets;
+
+    /// <summary>The secrets received over ADS, by name.</summary>
+    public FrozenDictionary<string, object> Dynamic => _dynamic;
+
     /// <summary>A certificate with its key by secret name; throws <see cref="SecretUnavailableException"/> saying why not.</summary>
     public WorkloadCertificate Certificate(string name)
     {
@@ -99,7 +112,12 @@ internal sealed class SecretStore
             });
         }
 
-        throw new SecretUnavailableException($"secret {name} is not one this proxy can serve (default, file-cert:CERT~KEY)");
+        return _dynamic.TryGetValue(name, out var received) switch
+        {
+            true when received is WorkloadCertificate certificate => certificate,
+            true => throw new SecretUnavailableException($"secret {name} from the control plane holds no certificate and key (tls_certificate)"),
+            false => throw new SecretUnavailableException($"secret {name} has not been received from the control plane (SDS)"),
+        };
     }
 
     /// <summary>
@@ -126,22 +144,26 @@ internal sealed class SecretStore
             return (TrustBundle)FromFile(name, path, () => TrustBundle.FromPem(File.ReadAllText(path), path, _time.GetUtcNow()));
         }
 
-        throw new SecretUnavailableException($"secret {name} is not one this proxy can serve (ROOTCA, file-root:PATH)");
+        return _dynamic.TryGetValue(name, out var received) switch
+        {
+            true when received is TrustBundle bundle => bundle,
+            true => throw new SecretUnavailableException($"secret {name} from the control plane holds no trusted CA (validation_context)"),
+            false => throw new SecretUnavailableException($"secret {name} has not been received from the control plane (SDS)"),
+        };
     }
 
     /// <summary>
-    /// Null when the store can serve a secret of this name (<c>default</c>, <c>ROOTCA</c>, <c>file-cert:</c>,
-    /// <c>file-root:</c>); otherwise why not (credentials the control plane would send over SDS, such as
-    /// <c>kubernetes://NAME</c>, are not fetched by this proxy).
+    /// Null when the store can serve a secret of this name itself (<c>default</c>, <c>ROOTCA</c>, <c>file-cert:</c>,
+    /// <c>file-root:</c>); otherwise why not: any other secret must come from the control plane over ADS.
     /// </summary>
     public static string? CannotServe(string name) =>
         name is ResourceNames.DefaultSecret or ResourceNames.RootCaSecret
         || name.StartsWith(FileCertPrefix, StringComparison.Ordinal)
         || name.StartsWith(FileRootPrefix, StringComparison.Ordinal)
             ? null
-            : $"secret {name} comes from the control plane's SDS, which this proxy does not fetch (it serves default, ROOTCA, file-cert: and file-root:)";
+            : $"secret {name} is not one this proxy serves itself (default, ROOTCA, file-cert:, file-root:) and its sds_config is not ADS, the only SDS source it fetches from";
 
-    /// <summary>Every secret held, for <c>/config_dump</c>: the workload's two and the files read so far.</summary>
+    /// <summary>Every secret held, for <c>/config_dump</c>: the workload's two, the files read so far and those received over ADS.</summary>
     public IEnumerable<(string Name, object Secret)> All()
     {
         if (_workload is { } workload)
@@ -157,6 +179,11 @@ internal sealed class SecretStore
         foreach (var (name, entry) in _files.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
             yield return (name, entry.Value);
+        }
+
+        foreach (var (name, secret) in _dynamic.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            yield return (name, secret);
         }
     }
 

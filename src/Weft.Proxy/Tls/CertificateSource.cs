@@ -4,11 +4,20 @@ namespace Weft.Proxy.Tls;
 
 /// <summary>
 /// Where a TLS context's certificate comes from: an SDS secret resolved in the <see cref="SecretStore"/> at each handshake
-/// (<c>default</c>, <c>file-cert:CERT~KEY</c>, and certificate files named in the context, which become the latter), or a
-/// certificate given inline.
+/// (<c>default</c>, <c>file-cert:CERT~KEY</c>, certificate files named in the context, which become the latter, and
+/// secrets the control plane sends over ADS), or a certificate given inline.
 /// </summary>
 internal sealed record CertificateSource(string? SecretName, WorkloadCertificate? Inline)
 {
+    /// <summary>Whether the secret comes from the control plane over ADS (it then waits for it, as Envoy's warming does).</summary>
+    public bool FromAds { get; init; }
+
+    /// <summary>How long a listener or cluster waits for the secret from the control plane (<c>initial_fetch_timeout</c>).</summary>
+    public TimeSpan InitialFetchTimeout { get; init; }
+
+    /// <summary>The secret the control plane must send, or null when the proxy has it itself.</summary>
+    public AdsSecret? AdsSecret => FromAds && SecretName is { } name && SecretStore.CannotServe(name) is not null ? new AdsSecret(name, InitialFetchTimeout) : null;
+
     public WorkloadCertificate Resolve(SecretStore secrets) => Inline ?? secrets.Certificate(SecretName!);
 
     /// <summary>The workload's own certificate, which only a proxy with an identity has.</summary>
@@ -23,6 +32,15 @@ internal sealed record CertificateSource(string? SecretName, WorkloadCertificate
 internal sealed record TrustSource(string? SecretName, TrustBundle? Inline)
 {
     public static readonly TrustSource None = new(null, null);
+
+    /// <summary>Whether the bundle comes from the control plane over ADS.</summary>
+    public bool FromAds { get; init; }
+
+    /// <summary>How long a listener or cluster waits for the secret from the control plane (<c>initial_fetch_timeout</c>).</summary>
+    public TimeSpan InitialFetchTimeout { get; init; }
+
+    /// <summary>The secret the control plane must send, or null when the proxy has it itself.</summary>
+    public AdsSecret? AdsSecret => FromAds && SecretName is { } name && SecretStore.CannotServe(name) is not null ? new AdsSecret(name, InitialFetchTimeout) : null;
 
     public bool Verifies => SecretName is not null || Inline is not null;
 

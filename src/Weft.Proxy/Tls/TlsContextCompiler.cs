@@ -12,7 +12,8 @@ namespace Weft.Proxy.Tls;
 
 /// <summary>
 /// Compiles Envoy's UpstreamTlsContext and DownstreamTlsContext. Certificates come from SDS secrets (served by the
-/// proxy's <see cref="SecretStore"/>: <c>default</c>, <c>ROOTCA</c>, <c>file-cert:</c>, <c>file-root:</c>), from files
+/// proxy's <see cref="SecretStore"/>: <c>default</c>, <c>ROOTCA</c>, <c>file-cert:</c>, <c>file-root:</c>, and those the
+/// control plane sends over ADS, such as <c>kubernetes://NAME</c>), from files
 /// (read at handshake time, again when they change) or inline PEM. Peers are verified against the validation context's
 /// trusted CA with its SAN matchers; a context without a trusted CA verifies nothing, as Envoy. TLS 1.2 is the lowest
 /// version offered (Envoy's default minimum), 1.3 the highest. What cannot be honoured is refused with the reason.
@@ -55,7 +56,8 @@ internal static class TlsContextCompiler
         }
         else if (common.TlsCertificateSdsSecretConfigs.Count > 0)
         {
-            certificate = new CertificateSource(SecretName(common.TlsCertificateSdsSecretConfigs[0]), null);
+            var sds = common.TlsCertificateSdsSecretConfigs[0];
+            certificate = new CertificateSource(SecretName(sds), null) { FromAds = FromAds(sds), InitialFetchTimeout = FetchTimeout(sds) };
         }
 
         CertificateValidationContext? validation = null;
@@ -67,17 +69,17 @@ internal static class TlsContextCompiler
                 trust = validation.TrustedCa is { } ca ? Trust(ca) : TrustSource.None;
                 break;
             case CommonTlsContext.ValidationContextTypeOneofCase.ValidationContextSdsSecretConfig:
-                trust = new TrustSource(SecretName(common.ValidationContextSdsSecretConfig), null);
+                trust = new TrustSource(SecretName(common.ValidationContextSdsSecretConfig), null) { FromAds = FromAds(common.ValidationContextSdsSecretConfig), InitialFetchTimeout = FetchTimeout(common.ValidationContextSdsSecretConfig) };
                 break;
             case CommonTlsContext.ValidationContextTypeOneofCase.CombinedValidationContext:
                 var combined = common.CombinedValidationContext;
                 validation = combined.DefaultValidationContext;
-                if (combined.ValidationContextSdsSecretConfig is not { } sds)
+                if (combined.ValidationContextSdsSecretConfig is not { } validationSds)
                 {
                     throw new XdsRejectedException("combined_validation_context needs validation_context_sds_secret_config");
                 }
 
-                trust = new TrustSource(SecretName(sds), null);
+                trust = new TrustSource(SecretName(validationSds), null) { FromAds = FromAds(validationSds), InitialFetchTimeout = FetchTimeout(validationSds) };
                 break;
         }
 
@@ -130,6 +132,16 @@ internal static class TlsContextCompiler
 
     private static string SecretName(SdsSecretConfig config) =>
         config.Name.Length > 0 ? config.Name : throw new XdsRejectedException("an SDS secret config has no name");
+
+    /// <summary>Whether the secret comes over the ADS stream (<c>sds_config: {ads: {}}</c>), as credentialName secrets do.</summary>
+    private static bool FromAds(SdsSecretConfig config) =>
+        config.SdsConfig?.ConfigSourceSpecifierCase == ConfigSource.ConfigSourceSpecifierOneofCase.Ads;
+
+    /// <summary>Envoy's default wait for a resource during warming when the config source sets none.</summary>
+    public static readonly TimeSpan DefaultInitialFetchTimeout = TimeSpan.FromSeconds(15);
+
+    private static TimeSpan FetchTimeout(SdsSecretConfig config) =>
+        config.SdsConfig?.InitialFetchTimeout is { } timeout ? timeout.ToTimeSpan() : DefaultInitialFetchTimeout;
 
     /// <summary>A certificate and key from files (resolved at handshake time) or inline PEM (parsed now).</summary>
     private static CertificateSource Inline(TlsCertificate certificate)

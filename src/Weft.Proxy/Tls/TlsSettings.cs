@@ -31,10 +31,24 @@ internal sealed record TlsSettings
     /// <summary>Server: a client certificate is required (<c>require_client_certificate</c>).</summary>
     public bool RequireClientCertificate { get; init; }
 
-    /// <summary>Why a secret it names cannot be served by this proxy; null when all can.</summary>
+    /// <summary>Why a secret it names cannot be served by this proxy (itself or from the control plane); null when all can.</summary>
     public string? Unservable =>
-        (Certificate?.SecretName is { } certificate ? Identity.SecretStore.CannotServe(certificate) : null)
-        ?? (Trust.SecretName is { } trust ? Identity.SecretStore.CannotServe(trust) : null);
+        (Certificate is { FromAds: false, SecretName: { } certificate } ? Identity.SecretStore.CannotServe(certificate) : null)
+        ?? (Trust is { FromAds: false, SecretName: { } trust } ? Identity.SecretStore.CannotServe(trust) : null);
+
+    /// <summary>The secrets the control plane must send over ADS before this context can be used.</summary>
+    public IEnumerable<AdsSecret> AdsSecrets()
+    {
+        if (Certificate?.AdsSecret is { } certificate)
+        {
+            yield return certificate;
+        }
+
+        if (Trust.AdsSecret is { } trust)
+        {
+            yield return trust;
+        }
+    }
 
     /// <summary>Whether presenting <see cref="Certificate"/> needs the workload's own identity (<c>default</c>).</summary>
     public bool NeedsWorkloadIdentity => Certificate?.NeedsWorkloadIdentity == true;

@@ -37,6 +37,10 @@ internal sealed class TransportSockets : IEquatable<TransportSockets>
 
     public bool Any => Default is not null || Matches.Any(m => m.Tls is not null);
 
+    /// <summary>The secrets the control plane must send over ADS before the cluster can be used.</summary>
+    public IEnumerable<AdsSecret> AdsSecrets() =>
+        (Default?.AdsSecrets() ?? []).Concat(Matches.SelectMany(m => m.Tls?.AdsSecrets() ?? []));
+
     private string Key { get; }
 
     public static TransportSockets Compile(Cluster cluster, bool autoSni, bool autoSanValidation)

@@ -11,6 +11,12 @@ internal interface IXdsConsumer
     /// </summary>
     object Compile(string typeUrl, IMessage resource);
 
-    /// <summary>Called after every response, accepted or refused, with everything accepted so far and the last refusals.</summary>
+    /// <summary>
+    /// Called after every response, accepted or refused, with everything accepted so far and the last refusals; and again
+    /// when an awaited secret's wait ends. Never called twice at once.
+    /// </summary>
     void Updated(XdsConfig config);
+
+    /// <summary>The SDS secrets a compiled listener or cluster waits for from the control plane over ADS.</summary>
+    IEnumerable<Tls.AdsSecret> SecretsNamedBy(object model) => [];
 }

@@ -71,7 +71,7 @@ internal sealed partial class XdsClient
         }
 
         await FollowAsync(type).ConfigureAwait(false);
-        _consumer.Updated(View());
+        Publish();
     }
 
     /// <summary>

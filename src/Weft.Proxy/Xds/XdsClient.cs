@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -14,8 +15,9 @@ namespace Weft.Proxy.Xds;
 
 /// <summary>
 /// An ADS client, state-of-the-world or (with <see cref="XdsClientOptions.Delta"/>) incremental, that subscribes as Envoy does: clusters (everything), then the assignments of the EDS
-/// clusters it got, listeners (everything), then the route configurations its connection managers name, following every
-/// change of those references. Each response is acknowledged (its version, nonce and the names subscribed) or, when any
+/// clusters it got, listeners (everything), then the route configurations its connection managers name and the SDS
+/// secrets their TLS contexts fetch over ADS, following every change of those references. A secret is awaited until its
+/// <c>initial_fetch_timeout</c>; when that passes, the consumer is told again so that what waited for it goes ahead. Each response is acknowledged (its version, nonce and the names subscribed) or, when any
 /// resource in it cannot be compiled, refused with the reasons (NACK), keeping what was accepted before. A broken stream is
 /// reconnected with capped, jittered exponential backoff and every subscription re-sent with the versions held; nothing
 /// accepted is dropped while the control plane is away.
@@ -35,6 +37,11 @@ internal sealed partial class XdsClient : IAsyncDisposable
     private readonly XdsTypeState _endpoints = new(TypeUrls.ClusterLoadAssignment);
     private readonly XdsTypeState _listeners = new(TypeUrls.Listener);
     private readonly XdsTypeState _routes = new(TypeUrls.RouteConfiguration);
+    private readonly XdsTypeState _secrets = new(TypeUrls.Secret);
+    private readonly Dictionary<string, DateTimeOffset> _secretDeadlines = new(StringComparer.Ordinal);
+    private readonly object _updating = new();
+    private ITimer? _secretTimer;
+    private XdsConfig _lastView = XdsConfig.Empty;
     private readonly Dictionary<string, XdsTypeState> _types;
     private IClientStreamWriter<DiscoveryRequest>? _requests;
     private IClientStreamWriter<DeltaDiscoveryRequest>? _deltaRequests;
@@ -54,6 +61,7 @@ internal sealed partial class XdsClient : IAsyncDisposable
             [_endpoints.TypeUrl] = _endpoints,
             [_listeners.TypeUrl] = _listeners,
             [_routes.TypeUrl] = _routes,
+            [_secrets.TypeUrl] = _secrets,
         };
         _channel = Identity.ControlPlaneSecurity.Channel(options.Address, options.Security);
         _client = new AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(_channel);
@@ -166,7 +174,7 @@ internal sealed partial class XdsClient : IAsyncDisposable
             return;
         }
 
-        foreach (var type in new[] { _clusters, _endpoints, _listeners, _routes })
+        foreach (var type in new[] { _clusters, _endpoints, _listeners, _routes, _secrets })
         {
             if (type.Subscribed && (type.Wildcard || type.Names.Count > 0))
             {
@@ -202,7 +210,37 @@ internal sealed partial class XdsClient : IAsyncDisposable
         }
 
         await FollowAsync(type).ConfigureAwait(false);
-        _consumer.Updated(View());
+        Publish();
+    }
+
+    /// <summary>Hands the consumer everything accepted so far (one call at a time: a secret's timer may call too).</summary>
+    private void Publish()
+    {
+        var view = View();
+        lock (_updating)
+        {
+            _lastView = view;
+            _consumer.Updated(view);
+        }
+    }
+
+    /// <summary>Tells the consumer again, once the earliest wait for a secret not yet received has ended.</summary>
+    private void ScheduleSecretTimer()
+    {
+        var now = _options.Time.GetUtcNow();
+        DateTimeOffset? next = null;
+        foreach (var (name, deadline) in _secretDeadlines)
+        {
+            if (deadline > now && !_secrets.Resources.ContainsKey(name) && (next is null || deadline < next))
+            {
+                next = deadline;
+            }
+        }
+
+        _secretTimer?.Dispose();
+        _secretTimer = next is { } due
+            ? _options.Time.CreateTimer(_ => { lock (_updating) { _consumer.Updated(_lastView); } }, null, due - now, Timeout.InfiniteTimeSpan)
+            : null;
     }
 
     /// <summary>
@@ -334,6 +372,53 @@ internal sealed partial class XdsClient : IAsyncDisposable
                 await SubscribeAsync(_routes).ConfigureAwait(false);
             }
         }
+
+        if (type == _clusters || type == _listeners)
+        {
+            await FollowSecretsAsync().ConfigureAwait(false);
+        }
+        else if (type == _secrets)
+        {
+            ScheduleSecretTimer();
+        }
+    }
+
+    /// <summary>
+    /// Subscribes to the secrets the accepted listeners and clusters fetch over ADS; each is awaited from its first
+    /// subscription until its initial fetch timeout (a timeout of zero waits as long as it takes).
+    /// </summary>
+    private async Task FollowSecretsAsync()
+    {
+        var wanted = new SortedDictionary<string, TimeSpan>(StringComparer.Ordinal);
+        foreach (var resource in _clusters.Resources.Values.Concat(_listeners.Resources.Values))
+        {
+            foreach (var secret in _consumer.SecretsNamedBy(resource.Model))
+            {
+                wanted.TryAdd(secret.Name, secret.InitialFetchTimeout);
+            }
+        }
+
+        var now = _options.Time.GetUtcNow();
+        foreach (var gone in _secretDeadlines.Keys.Where(n => !wanted.ContainsKey(n)).ToList())
+        {
+            _secretDeadlines.Remove(gone);
+        }
+
+        foreach (var (name, timeout) in wanted)
+        {
+            if (timeout > TimeSpan.Zero && !_secretDeadlines.ContainsKey(name) && !_secrets.Names.Contains(name))
+            {
+                _secretDeadlines[name] = now + timeout;
+            }
+        }
+
+        var names = new SortedSet<string>(wanted.Keys, StringComparer.Ordinal);
+        if (_secrets.SetNames(names) || (!_secrets.Subscribed && names.Count > 0))
+        {
+            await SubscribeAsync(_secrets).ConfigureAwait(false);
+        }
+
+        ScheduleSecretTimer();
     }
 
     private Task SubscribeAsync(XdsTypeState type)
@@ -387,7 +472,11 @@ internal sealed partial class XdsClient : IAsyncDisposable
         return _options.Node.ToNode();
     }
 
-    private XdsConfig View() => new(_clusters.View(), _endpoints.View(), _listeners.View(), _routes.View());
+    private XdsConfig View() => new(_clusters.View(), _endpoints.View(), _listeners.View(), _routes.View())
+    {
+        Secrets = _secrets.View(),
+        SecretDeadlines = _secretDeadlines.ToFrozenDictionary(StringComparer.Ordinal),
+    };
 
     private static IMessage Parse(string typeUrl, ByteString bytes) => typeUrl switch
     {
@@ -395,6 +484,7 @@ internal sealed partial class XdsClient : IAsyncDisposable
         TypeUrls.ClusterLoadAssignment => ClusterLoadAssignment.Parser.ParseFrom(bytes),
         TypeUrls.Listener => Listener.Parser.ParseFrom(bytes),
         TypeUrls.RouteConfiguration => RouteConfiguration.Parser.ParseFrom(bytes),
+        TypeUrls.Secret => Weft.Xds.Envoy.Extensions.TransportSockets.Tls.V3.Secret.Parser.ParseFrom(bytes),
         _ => throw new InvalidOperationException($"{typeUrl} is not a type the proxy subscribes to"),
     };
 
@@ -404,11 +494,13 @@ internal sealed partial class XdsClient : IAsyncDisposable
         ClusterLoadAssignment a => a.ClusterName,
         Listener l => l.Name,
         RouteConfiguration r => r.Name,
+        Weft.Xds.Envoy.Extensions.TransportSockets.Tls.V3.Secret s => s.Name,
         _ => string.Empty,
     };
 
     public ValueTask DisposeAsync()
     {
+        _secretTimer?.Dispose();
         _channel.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Weft.Xds;
 
 namespace Weft.Proxy.Xds;
@@ -13,12 +14,32 @@ internal sealed record XdsConfig(XdsTypeView Clusters, XdsTypeView Endpoints, Xd
         XdsTypeView.Empty(TypeUrls.Listener),
         XdsTypeView.Empty(TypeUrls.RouteConfiguration));
 
+    /// <summary>The SDS secrets TLS contexts named with an ADS source, and those received.</summary>
+    public XdsTypeView Secrets { get; init; } = XdsTypeView.Empty(TypeUrls.Secret);
+
+    /// <summary>
+    /// Until when each subscribed secret is waited for (its first subscription plus the <c>initial_fetch_timeout</c>,
+    /// Envoy's 15 s by default); a secret not listed (timeout 0) is waited for as long as it takes.
+    /// </summary>
+    public FrozenDictionary<string, DateTimeOffset> SecretDeadlines { get; init; } = FrozenDictionary<string, DateTimeOffset>.Empty;
+
+    /// <summary>
+    /// The secrets still awaited at <paramref name="now"/>: subscribed, not received, and within their deadline. A listener
+    /// or cluster that needs one warms (is held back) meanwhile; past the deadline it goes ahead without it and its TLS
+    /// handshakes fail, as Envoy's do.
+    /// </summary>
+    public IReadOnlyList<string> PendingSecrets(DateTimeOffset now) => Secrets.Names
+        .Where(n => !Secrets.Resources.ContainsKey(n) && (!SecretDeadlines.TryGetValue(n, out var deadline) || now < deadline))
+        .Order(StringComparer.Ordinal)
+        .ToList();
+
     /// <summary>
     /// What keeps the configuration from being complete, as phrases for a health answer; empty when complete. Complete
-    /// means: clusters and listeners received, the endpoints of every EDS cluster received, and every route configuration
-    /// the listeners name received (Envoy's cluster and listener warming).
+    /// means: clusters and listeners received, the endpoints of every EDS cluster received, every route configuration
+    /// the listeners name received (Envoy's cluster and listener warming), and, when <paramref name="now"/> is given,
+    /// every SDS secret still awaited then received.
     /// </summary>
-    public IReadOnlyList<string> Missing()
+    public IReadOnlyList<string> Missing(DateTimeOffset? now = null)
     {
         var missing = new List<string>();
         if (!Clusters.Received)
@@ -41,6 +62,11 @@ internal sealed record XdsConfig(XdsTypeView Clusters, XdsTypeView Endpoints, Xd
         if (routes.Count > 0)
         {
             missing.Add($"route configuration(s) (RDS) not received: {Shown(routes)}");
+        }
+
+        if (now is { } at && PendingSecrets(at) is { Count: > 0 } secrets)
+        {
+            missing.Add($"secret(s) (SDS) not received: {Shown(secrets.ToList())}");
         }
 
         return missing;

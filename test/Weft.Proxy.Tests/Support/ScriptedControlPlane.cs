@@ -153,6 +153,7 @@ internal sealed class ScriptedControlPlane : IAsyncDisposable
         ClusterLoadAssignment a => a.ClusterName,
         Listener l => l.Name,
         RouteConfiguration r => r.Name,
+        Weft.Xds.Envoy.Extensions.TransportSockets.Tls.V3.Secret s => s.Name,
         _ => string.Empty,
     };
 

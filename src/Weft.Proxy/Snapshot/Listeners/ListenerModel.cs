@@ -29,6 +29,10 @@ internal sealed record ListenerModel(
     /// <summary>The chain for a connection, or the default chain when none matches, or null.</summary>
     public FilterChainModel? SelectChain(ConnectionFacts facts) => FilterChainSelector.Select(Chains, facts) ?? DefaultChain;
 
+    /// <summary>The secrets the control plane must send over ADS before the listener can serve TLS.</summary>
+    public IEnumerable<Tls.AdsSecret> AdsSecrets() =>
+        Chains.Append(DefaultChain).SelectMany(c => c?.Tls?.AdsSecrets() ?? []);
+
     /// <summary>Whether the listener takes every address (0.0.0.0 or ::).</summary>
     public bool IsWildcard => Pipe is null && (Address.Equals(IPAddress.Any) || Address.Equals(IPAddress.IPv6Any));
 }

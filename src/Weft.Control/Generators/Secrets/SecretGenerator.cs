@@ -1,0 +1,93 @@
+using Google.Protobuf;
+using Weft.Api.Model.Kubernetes;
+using Weft.Control.Config;
+using Weft.Control.Model;
+using Weft.Control.Push;
+using Weft.Xds;
+using Weft.Xds.Envoy.Config.Core.V3;
+using Weft.Xds.Envoy.Extensions.TransportSockets.Tls.V3;
+
+namespace Weft.Control.Generators.Secrets;
+
+/// <summary>
+/// SDS over ADS: the TLS credentials gateways and DestinationRules name by <c>credentialName</c>, from Kubernetes Secrets
+/// in the configuration. <c>kubernetes://NAME</c> is the secret's chain and key (<c>cert</c>/<c>key</c>, else
+/// <c>tls.crt</c>/<c>tls.key</c>); <c>kubernetes://NAME-cacert</c> its CA as a validation context (<c>cacert</c>, else
+/// <c>ca.crt</c>, of the secret NAME-cacert if there is one, else of NAME). As istiod does, a proxy gets only secrets of its
+/// own namespace, and a name it may not see, or whose secret does not exist or holds no such credential, yields no
+/// resource rather than an error, so one bad reference does not hold up the others.
+/// </summary>
+/// <remarks>
+/// istiod also requires the proxy to have authenticated (a verified identity on the TLS port) and, for anything but a
+/// CA, that its service account may list secrets in the namespace; Weft has neither check and takes the namespace
+/// the proxy's node names.
+/// </remarks>
+public sealed class SecretGenerator : IXdsGenerator
+{
+    public string TypeUrl => TypeUrls.Secret;
+
+    public IReadOnlyList<XdsResource> Generate(ProxyNode proxy, PushContext push, IReadOnlySet<string>? names)
+    {
+        if (names is null || names.Count == 0)
+        {
+            return [];
+        }
+
+        var resources = new List<XdsResource>();
+        foreach (var name in names.Order(StringComparer.Ordinal))
+        {
+            if (CredentialReference.Parse(name, proxy.Namespace) is not { } reference || reference.Namespace != proxy.Namespace)
+            {
+                continue;
+            }
+
+            // Built once per push for every proxy of the namespace that asks.
+            var resource = push.Cached(("sds", reference.Namespace, reference.ResourceName), () => (object?)Build(reference, push.Config) ?? NoSecret);
+            if (resource is XdsResource found)
+            {
+                resources.Add(found);
+            }
+        }
+
+        return resources;
+    }
+
+    private static readonly object NoSecret = new();
+
+    private static XdsResource? Build(CredentialReference reference, ConfigSnapshot config)
+    {
+        if (reference.CaOnly)
+        {
+            var stripped = reference.Name[..^ResourceNames.CredentialCaSuffix.Length];
+            var holder = Find(config, reference.Namespace, reference.Name) ?? Find(config, reference.Namespace, stripped);
+            if (holder?.CaCertificate() is not { } ca)
+            {
+                return null;
+            }
+
+            return new XdsResource(reference.ResourceName, new Secret
+            {
+                Name = reference.ResourceName,
+                ValidationContext = new CertificateValidationContext { TrustedCa = new DataSource { InlineBytes = ByteString.CopyFrom(ca.Cert) } },
+            });
+        }
+
+        if (Find(config, reference.Namespace, reference.Name)?.KeyPair() is not { } pair)
+        {
+            return null;
+        }
+
+        return new XdsResource(reference.ResourceName, new Secret
+        {
+            Name = reference.ResourceName,
+            TlsCertificate = new TlsCertificate
+            {
+                CertificateChain = new DataSource { InlineBytes = ByteString.CopyFrom(pair.Cert) },
+                PrivateKey = new DataSource { InlineBytes = ByteString.CopyFrom(pair.Key) },
+            },
+        });
+    }
+
+    private static SecretData? Find(ConfigSnapshot config, string ns, string name) =>
+        config.Resources.TryGetValue(new ConfigKey("Secret", ns, name), out var stored) ? stored.Resource.Spec as SecretData : null;
+}
