@@ -18,6 +18,9 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
     /// <summary>The endpoint a request goes to, set on the request so a new connection can pick the endpoint's transport socket.</summary>
     public static readonly HttpRequestOptionsKey<UpstreamHost> HostOption = new("weft.upstream-host");
 
+    /// <summary>Istio's ALPN override of the connection manager a request came through, for a new TLS connection's ALPN.</summary>
+    public static readonly HttpRequestOptionsKey<Snapshot.Filters.AlpnOverrides> AlpnOption = new("weft.alpn-override");
+
     private readonly ConcurrentDictionary<string, Transport> _byCluster = new(StringComparer.Ordinal);
 
     /// <summary>The client for a cluster, held until the returned lease is disposed.</summary>
@@ -166,6 +169,13 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
                     var secrets = _tls?.Secrets ?? throw new InvalidOperationException("upstream TLS is not set up in this proxy");
                     if (Settings.Transport.Select(endpoint, secrets) is { } settings)
                     {
+                        // The connection carries the version of the request that opened it (the pool keeps h2 and
+                        // HTTP/1.1 connections apart), so the override for that version holds for its whole life.
+                        if (request.Options.TryGetValue(AlpnOption, out var alpn) && alpn.For(request.Version) is { } protocols)
+                        {
+                            settings = settings with { Alpn = protocols };
+                        }
+
                         stream = await _tls.HandshakeAsync(stream, settings, _cluster, HostPort.Join(target.Host.Trim('[', ']'), target.Port), request.Headers.Host, cancel).ConfigureAwait(false);
                     }
                 }
