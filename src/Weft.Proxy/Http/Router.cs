@@ -269,6 +269,10 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
                 // The transformer reports the response status to the cluster as the headers arrive; a failure is reported here.
                 var transformer = new ForwardTransformer(uri, shaping, time, upstream, cluster, endpoint, alpn);
                 var error = await forwarder.SendAsync(context, prefix, lease.Invoker, config, transformer, upstream.Token).ConfigureAwait(false);
+                if (cluster.Model.Connection.Transport.Any)
+                {
+                    info.UpstreamTls = lease.PeerOf(authority);
+                }
                 if (endpoint is not null && !transformer.ResponseReceived
                     && UpstreamResults.Failure(context, error, deadline?.IsCancellationRequested == true || upstream.PerTryTimedOut) is { } outcome)
                 {

@@ -65,6 +65,10 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
 
     public int Count => _byCluster.Count;
 
+    /// <summary>The identities of the last TLS connection a cluster's current client opened to an endpoint; null when none.</summary>
+    public Tls.UpstreamTlsPeer? PeerOf(string cluster, string authority) =>
+        _byCluster.TryGetValue(cluster, out var transport) ? transport.PeerOf(authority) : null;
+
     /// <summary>The connection counts of a cluster's current client; null when it has none yet.</summary>
     public ConnectionCounter? Connections(string cluster) => _byCluster.TryGetValue(cluster, out var transport) ? transport.Connections : null;
 
@@ -85,6 +89,9 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
 
         public ConnectionCounter Connections => transport.Connections;
 
+        /// <summary>The identities of the TLS connections to an endpoint (<c>host:port</c>); null when plaintext or not yet connected.</summary>
+        public Tls.UpstreamTlsPeer? PeerOf(string authority) => transport.PeerOf(authority);
+
         public void Dispose() => transport.Release();
     }
 
@@ -96,6 +103,10 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
 
         private readonly string _cluster;
         private readonly Tls.TlsOrigination? _tls;
+
+        // Per endpoint, the identities its TLS connections showed: every connection to an endpoint meets the same
+        // workload, so a request reads them here rather than from the pooled connection it happened to use.
+        private readonly ConcurrentDictionary<string, Tls.UpstreamTlsPeer> _peers = new(StringComparer.Ordinal);
 
         public Transport(string cluster, ConnectionSettings settings, Tls.TlsOrigination? tls)
         {
@@ -123,6 +134,8 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
         public ConnectionCounter Connections { get; } = new();
 
         public HttpMessageInvoker Invoker { get; }
+
+        public Tls.UpstreamTlsPeer? PeerOf(string authority) => _peers.IsEmpty ? null : _peers.GetValueOrDefault(authority);
 
         public bool TryAcquire()
         {
@@ -156,7 +169,8 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
         private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancel)
         {
             var target = context.DnsEndPoint;
-            var host = Connections.Opening(HostPort.Join(target.Host.Trim('[', ']'), target.Port));
+            var authority = HostPort.Join(target.Host.Trim('[', ']'), target.Port);
+            var host = Connections.Opening(authority);
             try
             {
                 var stream = await UpstreamConnector.ConnectAsync(Settings, target, cancel).ConfigureAwait(false);
@@ -176,7 +190,18 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
                             settings = settings with { Alpn = protocols };
                         }
 
-                        stream = await _tls.HandshakeAsync(stream, settings, _cluster, HostPort.Join(target.Host.Trim('[', ']'), target.Port), request.Headers.Host, cancel).ConfigureAwait(false);
+                        var ssl = await _tls.HandshakeAsync(stream, settings, _cluster, authority, request.Headers.Host, cancel).ConfigureAwait(false);
+                        var peer = Tls.UpstreamTlsPeer.Of(ssl);
+                        if (!_peers.TryGetValue(authority, out var known) || known != peer)
+                        {
+                            _peers[authority] = peer;
+                        }
+
+                        stream = ssl;
+                    }
+                    else
+                    {
+                        _peers.TryRemove(authority, out _);
                     }
                 }
 

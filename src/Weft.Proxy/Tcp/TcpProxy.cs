@@ -91,6 +91,14 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
                 }
 
                 record.UpstreamHost = authority;
+                if (record.Direction != Weft.Xds.Envoy.Config.Core.V3.TrafficDirection.Inbound)
+                {
+                    // The client side reports the principals of the upstream connection (unknown over plaintext), as Istio's.
+                    var peer = secure is null ? null : Tls.UpstreamTlsPeer.Of(secure);
+                    record.SourcePrincipal = peer?.LocalPrincipal ?? string.Empty;
+                    record.DestinationPrincipal = peer?.PeerPrincipal ?? string.Empty;
+                }
+
                 return new UpstreamLink(socket, secure);
             }
             catch (Tls.UpstreamTlsException e)
