@@ -1,5 +1,6 @@
 using Weft.Proxy.Snapshot.Matching;
 using Weft.Proxy.Xds;
+using Weft.Xds.Envoy.Config.Core.V3;
 using HttpExtAuthz = Weft.Xds.Envoy.Extensions.Filters.Http.ExtAuthz.V3.ExtAuthz;
 
 namespace Weft.Proxy.Authorization;
@@ -24,10 +25,37 @@ internal sealed class ExtAuthzGrpcService : ExtAuthzService
     public bool SendsHeader(string name) =>
         (AllowedHeaders is null || Any(AllowedHeaders, name)) && !Any(DisallowedHeaders, name);
 
-    /// <summary>Compiles the filter's gRPC service; Envoy's rules: an Envoy gRPC cluster is required.</summary>
+    /// <summary>Compiles the HTTP filter's gRPC service; Envoy's rules: an Envoy gRPC cluster is required.</summary>
     public static ExtAuthzGrpcService Compile(HttpExtAuthz filter)
     {
-        var grpc = filter.GrpcService;
+        var (cluster, authority, timeout) = Target(filter.GrpcService);
+        return new ExtAuthzGrpcService
+        {
+            Cluster = cluster,
+            Authority = authority,
+            Timeout = timeout,
+            AllowedHeaders = filter.AllowedHeaders is { Patterns.Count: > 0 } allowed ? Compile(allowed) : null,
+            DisallowedHeaders = Compile(filter.DisallowedHeaders),
+            MaxRequestBytes = MaxBody(filter),
+            AllowPartialBody = filter.WithRequestBody?.AllowPartialMessage ?? false,
+            PackAsBytes = filter.WithRequestBody?.PackAsBytes ?? false,
+        };
+    }
+
+    /// <summary>Compiles a gRPC service (the network filter's has nothing else); an Envoy gRPC cluster is required.</summary>
+    public static ExtAuthzGrpcService Compile(GrpcService? grpc)
+    {
+        var (cluster, authority, timeout) = Target(grpc);
+        return new ExtAuthzGrpcService { Cluster = cluster, Authority = authority, Timeout = timeout };
+    }
+
+    private static (string Cluster, string Authority, TimeSpan Timeout) Target(GrpcService? grpc)
+    {
+        if (grpc is null)
+        {
+            throw new XdsRejectedException("grpc_service is required");
+        }
+
         if (grpc.EnvoyGrpc is not { } envoy)
         {
             throw new XdsRejectedException("grpc_service must name an envoy_grpc cluster (google_grpc is not supported)");
@@ -40,16 +68,6 @@ internal sealed class ExtAuthzGrpcService : ExtAuthzService
 
         // Envoy's ext_authz defaults to 200 ms for a gRPC service that sets no timeout.
         var timeout = grpc.Timeout is { } given ? given.ToTimeSpan() : TimeSpan.FromMilliseconds(200);
-        return new ExtAuthzGrpcService
-        {
-            Cluster = envoy.ClusterName,
-            Authority = envoy.Authority.Length > 0 ? envoy.Authority : envoy.ClusterName,
-            Timeout = timeout,
-            AllowedHeaders = filter.AllowedHeaders is { Patterns.Count: > 0 } allowed ? Compile(allowed) : null,
-            DisallowedHeaders = Compile(filter.DisallowedHeaders),
-            MaxRequestBytes = MaxBody(filter),
-            AllowPartialBody = filter.WithRequestBody?.AllowPartialMessage ?? false,
-            PackAsBytes = filter.WithRequestBody?.PackAsBytes ?? false,
-        };
+        return (envoy.ClusterName, envoy.Authority.Length > 0 ? envoy.Authority : envoy.ClusterName, timeout);
     }
 }

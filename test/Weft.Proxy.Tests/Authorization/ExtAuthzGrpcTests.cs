@@ -1,14 +1,6 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Weft.Proxy.Tests.Support;
 using Weft.Xds.Envoy.Config.Core.V3;
 using Weft.Xds.Envoy.Extensions.Filters.Http.ExtAuthz.V3;
@@ -113,23 +105,20 @@ public sealed class ExtAuthzGrpcTests
 
     private sealed class GrpcAuthzMesh : IAsyncDisposable
     {
-        private GrpcAuthzMesh(AuthzService service, WebApplication serviceApp, Backend backend, ScriptedControlPlane plane, RunningProxy proxy)
+        private GrpcAuthzMesh(GrpcAuthzServer service, Backend backend, ScriptedControlPlane plane, RunningProxy proxy)
         {
             Service = service;
-            ServiceApp = serviceApp;
             Backend = backend;
             Plane = plane;
             Proxy = proxy;
             Client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://{proxy.Host.OutboundEndpoint}") };
         }
 
-        public AuthzService Service { get; }
+        public GrpcAuthzServer Service { get; }
 
         public Backend Backend { get; }
 
         public HttpClient Client { get; }
-
-        private WebApplication ServiceApp { get; }
 
         private ScriptedControlPlane Plane { get; }
 
@@ -137,21 +126,8 @@ public sealed class ExtAuthzGrpcTests
 
         public static async Task<GrpcAuthzMesh> StartAsync(Action<ExtAuthz> shape)
         {
-            var service = new AuthzService();
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
-            builder.Services.AddGrpc();
-            builder.Services.AddSingleton(service);
-            var app = builder.Build();
-            app.Use(async (context, next) =>
-            {
-                service.Authorities.Enqueue(context.Request.Host.Value ?? string.Empty);
-                await next(context);
-            });
-            app.MapGrpcService<AuthzService>();
-            await app.StartAsync();
-            var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+            var service = await GrpcAuthzServer.StartAsync(Decide);
+            var port = service.Port;
             var backend = await Backend.StartAsync("backend");
 
             var filter = new ExtAuthz
@@ -173,7 +149,7 @@ public sealed class ExtAuthzGrpcTests
                 XdsResources.StaticCluster("authz", ("127.0.0.1", port)),
             ]);
             var proxy = await RunningProxy.StartAsync(plane.Address);
-            return new GrpcAuthzMesh(service, app, backend, plane, proxy);
+            return new GrpcAuthzMesh(service, backend, plane, proxy);
         }
 
         public async ValueTask DisposeAsync()
@@ -181,55 +157,46 @@ public sealed class ExtAuthzGrpcTests
             Client.Dispose();
             await Proxy.DisposeAsync();
             await Plane.DisposeAsync();
-            await ServiceApp.StopAsync();
-            await ServiceApp.DisposeAsync();
+            await Service.DisposeAsync();
             await Backend.DisposeAsync();
         }
     }
 
-    /// <summary>Envoy's authorization service, deciding by the request's x-user header.</summary>
-    private sealed class AuthzService : Weft.Xds.Envoy.Service.Auth.V3.Authorization.AuthorizationBase
+    /// <summary>The authorization service's decision, by the request's x-user header.</summary>
+    private static CheckResponse Decide(CheckRequest request)
     {
-        public ConcurrentQueue<CheckRequest> Checks { get; } = new();
-
-        public ConcurrentQueue<string> Authorities { get; } = new();
-
-        public override Task<CheckResponse> Check(CheckRequest request, ServerCallContext context)
+        var user = request.Attributes.Request.Http.Headers.TryGetValue("x-user", out var value) ? value : string.Empty;
+        return user switch
         {
-            Checks.Enqueue(request);
-            var user = request.Attributes.Request.Http.Headers.TryGetValue("x-user", out var value) ? value : string.Empty;
-            return user switch
+            "alice" => new CheckResponse
             {
-                "alice" => Task.FromResult(new CheckResponse
+                Status = new GrpcStatus { Code = 0 },
+                OkResponse = new OkHttpResponse
                 {
-                    Status = new GrpcStatus { Code = 0 },
-                    OkResponse = new OkHttpResponse
+                    Headers =
                     {
-                        Headers =
-                        {
-                            Option("x-authz-user", "alice@example"),
-                            Option("x-authz-tags", "a", append: true),
-                            Option("x-authz-tags", "b", append: true),
-                        },
-                        HeadersToRemove = { "x-secret" },
-                        ResponseHeadersToAdd = { Option("x-authz-note", "granted") },
+                        Option("x-authz-user", "alice@example"),
+                        Option("x-authz-tags", "a", append: true),
+                        Option("x-authz-tags", "b", append: true),
                     },
-                }),
-                "broken" => throw new RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Internal, "policy engine down")),
-                _ => Task.FromResult(new CheckResponse
+                    HeadersToRemove = { "x-secret" },
+                    ResponseHeadersToAdd = { Option("x-authz-note", "granted") },
+                },
+            },
+            "broken" => throw new RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Internal, "policy engine down")),
+            _ => new CheckResponse
+            {
+                Status = new GrpcStatus { Code = 7 },
+                DeniedResponse = new DeniedHttpResponse
                 {
-                    Status = new GrpcStatus { Code = 7 },
-                    DeniedResponse = new DeniedHttpResponse
-                    {
-                        Status = new HttpStatus { Code = Weft.Xds.Envoy.Type.V3.StatusCode.Unauthorized },
-                        Headers = { Option("x-deny-reason", user) },
-                        Body = user + " may not",
-                    },
-                }),
-            };
-        }
-
-        private static HeaderValueOption Option(string key, string value, bool append = false) =>
-            new() { Header = new HeaderValue { Key = key, Value = value }, Append = append };
+                    Status = new HttpStatus { Code = Weft.Xds.Envoy.Type.V3.StatusCode.Unauthorized },
+                    Headers = { Option("x-deny-reason", user) },
+                    Body = user + " may not",
+                },
+            },
+        };
     }
+
+    private static HeaderValueOption Option(string key, string value, bool append = false) =>
+        new() { Header = new HeaderValue { Key = key, Value = value }, Append = append };
 }
