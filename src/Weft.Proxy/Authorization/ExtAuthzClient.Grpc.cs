@@ -27,7 +27,7 @@ internal sealed partial class ExtAuthzClient
     /// Asks a gRPC service about a connection (the network filter, once per connection): its two ends and nothing of a
     /// request, as Envoy's network ext_authz describes it; the destination's service is the SNI the client asked for.
     /// </summary>
-    public Task<ExtAuthzResult> CheckConnectionAsync(ExtAuthzGrpcService service, ProxySnapshot snapshot, AuthorizationInput connection, Tls.DownstreamTlsFeature? tls, bool includePeerCertificate, CancellationToken cancel)
+    public Task<ExtAuthzResult> CheckConnectionAsync(ExtAuthzGrpcService service, ProxySnapshot snapshot, AuthorizationInput connection, Tls.DownstreamTlsFeature? tls, CancellationToken cancel)
     {
         var (cluster, host, failure) = Resolve(service, snapshot);
         if (failure is not null)
@@ -39,7 +39,7 @@ internal sealed partial class ExtAuthzClient
         {
             Attributes = new AttributeContext
             {
-                Source = ExtAuthzPeers.Source(connection, tls, includePeerCertificate),
+                Source = ExtAuthzPeers.Source(connection, tls, service.IncludePeerCertificate),
                 Destination = ExtAuthzPeers.Destination(connection, tls, connection.ServerName),
             },
         };
@@ -126,7 +126,11 @@ internal sealed partial class ExtAuthzClient
     private static KeyValuePair<string, string> Header(HeaderValueOption option) =>
         KeyValuePair.Create(option.Header.Key.ToLowerInvariant(), option.Header.Value.Length > 0 ? option.Header.Value : option.Header.RawValue.ToStringUtf8());
 
-    /// <summary>The check as Envoy fills it: both peers, the request's attributes, its headers (those allowed) and body.</summary>
+    /// <summary>
+    /// The check as Envoy fills it: both peers (principals, the client certificate with <c>include_peer_certificate</c>),
+    /// the request's attributes, its headers (those allowed) and body, the TLS session with <c>include_tls_session</c>,
+    /// and the dynamic metadata of the namespaces the filter names.
+    /// </summary>
     private static CheckRequest Request(ExtAuthzGrpcService service, ExtAuthzCheck check, byte[]? body, DateTimeOffset now)
     {
         var request = check.Request;
@@ -170,15 +174,28 @@ internal sealed partial class ExtAuthzClient
             }
         }
 
-        return new CheckRequest
+        var attributes = new AttributeContext
         {
-            Attributes = new AttributeContext
-            {
-                Source = ExtAuthzPeers.Source(connection, null, includeCertificate: false),
-                Destination = ExtAuthzPeers.Destination(connection, null, string.Empty),
-                Request = new AttributeContext.Types.Request { Time = Timestamp.FromDateTimeOffset(now), Http = http },
-            },
+            Source = ExtAuthzPeers.Source(connection, check.Tls, service.IncludePeerCertificate),
+            Destination = ExtAuthzPeers.Destination(connection, check.Tls, string.Empty),
+            Request = new AttributeContext.Types.Request { Time = Timestamp.FromDateTimeOffset(now), Http = http },
         };
+
+        // As Envoy: the session is there for any TLS connection, its SNI only when the client sent one.
+        if (service.IncludeTlsSession && check.Tls is not null)
+        {
+            attributes.TlsSession = new AttributeContext.Types.TLSSession { Sni = connection.ServerName };
+        }
+
+        foreach (var name in service.MetadataNamespaces)
+        {
+            if (connection.Metadata.Get(name) is { } values)
+            {
+                (attributes.MetadataContext ??= new Metadata()).FilterMetadata[name] = values.Clone();
+            }
+        }
+
+        return new CheckRequest { Attributes = attributes };
     }
 
     /// <summary>A gRPC message on the wire: not compressed, its length (big-endian), its bytes.</summary>

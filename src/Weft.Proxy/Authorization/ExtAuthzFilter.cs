@@ -23,15 +23,6 @@ internal sealed class ExtAuthzFilter(MetadataValueMatch? enabled, bool failureMo
     /// <summary>The service to ask; null where checks are not made (a filter naming no service).</summary>
     public ExtAuthzService? Service { get; } = service;
 
-    /// <summary>Whether a gRPC check carries the client's certificate (<c>include_peer_certificate</c>).</summary>
-    public bool IncludePeerCertificate { get; init; }
-
-    /// <summary>Whether a gRPC check carries the TLS session's SNI (<c>include_tls_session</c>).</summary>
-    public bool IncludeTlsSession { get; init; }
-
-    /// <summary>The dynamic metadata namespaces a gRPC check carries (<c>metadata_context_namespaces</c>).</summary>
-    public IReadOnlyList<string> MetadataNamespaces { get; init; } = [];
-
     public ExtAuthzCounters Counters { get; } = counters;
 
     /// <summary>Whether the filter applies to this request or connection at all.</summary>

@@ -22,6 +22,15 @@ internal sealed class ExtAuthzGrpcService : ExtAuthzService
     /// <summary>Whether the body goes as bytes (<c>raw_body</c>) rather than text (<c>body</c>).</summary>
     public bool PackAsBytes { get; init; }
 
+    /// <summary>Whether the check carries the client's certificate (<c>include_peer_certificate</c>).</summary>
+    public bool IncludePeerCertificate { get; init; }
+
+    /// <summary>Whether the check carries the TLS session (its SNI) of a TLS connection (<c>include_tls_session</c>).</summary>
+    public bool IncludeTlsSession { get; init; }
+
+    /// <summary>The dynamic metadata namespaces whose values go along as <c>metadata_context</c> (<c>metadata_context_namespaces</c>).</summary>
+    public IReadOnlyList<string> MetadataNamespaces { get; init; } = [];
+
     public bool SendsHeader(string name) =>
         (AllowedHeaders is null || Any(AllowedHeaders, name)) && !Any(DisallowedHeaders, name);
 
@@ -39,14 +48,17 @@ internal sealed class ExtAuthzGrpcService : ExtAuthzService
             MaxRequestBytes = MaxBody(filter),
             AllowPartialBody = filter.WithRequestBody?.AllowPartialMessage ?? false,
             PackAsBytes = filter.WithRequestBody?.PackAsBytes ?? false,
+            IncludePeerCertificate = filter.IncludePeerCertificate,
+            IncludeTlsSession = filter.IncludeTlsSession,
+            MetadataNamespaces = [.. filter.MetadataContextNamespaces],
         };
     }
 
     /// <summary>Compiles a gRPC service (the network filter's has nothing else); an Envoy gRPC cluster is required.</summary>
-    public static ExtAuthzGrpcService Compile(GrpcService? grpc)
+    public static ExtAuthzGrpcService Compile(GrpcService? grpc, bool includePeerCertificate)
     {
         var (cluster, authority, timeout) = Target(grpc);
-        return new ExtAuthzGrpcService { Cluster = cluster, Authority = authority, Timeout = timeout };
+        return new ExtAuthzGrpcService { Cluster = cluster, Authority = authority, Timeout = timeout, IncludePeerCertificate = includePeerCertificate };
     }
 
     private static (string Cluster, string Authority, TimeSpan Timeout) Target(GrpcService? grpc)

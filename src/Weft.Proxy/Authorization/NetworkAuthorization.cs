@@ -65,11 +65,8 @@ internal sealed class NetworkAuthorization
                             extAuthz.FailureModeAllow,
                             failureModeAllowHeaderAdd: false,
                             statusOnError: 0,
-                            ExtAuthzGrpcService.Compile(extAuthz.GrpcService),
-                            new ExtAuthzCounters(extAuthz.StatPrefix + "."))
-                        {
-                            IncludePeerCertificate = extAuthz.IncludePeerCertificate,
-                        });
+                            ExtAuthzGrpcService.Compile(extAuthz.GrpcService, extAuthz.IncludePeerCertificate),
+                            new ExtAuthzCounters(extAuthz.StatPrefix + ".")));
                         break;
                 }
             }
@@ -123,7 +120,7 @@ internal sealed class NetworkAuthorization
             if (filter is ExtAuthzFilter extAuthz && extAuthz.AppliesTo(input))
             {
                 var result = client is not null && extAuthz.Service is ExtAuthzGrpcService grpc
-                    ? await client.CheckConnectionAsync(grpc, snapshot, input, tls, extAuthz.IncludePeerCertificate, cancel).ConfigureAwait(false)
+                    ? await client.CheckConnectionAsync(grpc, snapshot, input, tls, cancel).ConfigureAwait(false)
                     : ExtAuthzResult.Error("no authorization client");
                 var allowed = result.Outcome == ExtAuthzOutcome.Ok || (result.Outcome == ExtAuthzOutcome.Error && extAuthz.AllowsWithoutService);
                 extAuthz.Counters.Count(result.Outcome, allowed);
