@@ -41,6 +41,9 @@ public static class TypeUrls
     public const string HttpExtAuthz = P + "envoy.extensions.filters.http.ext_authz.v3.ExtAuthz";
     public const string JwtAuthentication = P + "envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication";
 
+    /// <summary>Istio's ALPN override filter ("istio.alpn") on outbound connection managers.</summary>
+    public const string IstioAlpn = P + "istio.envoy.config.filter.http.alpn.v2alpha1.FilterConfig";
+
     /// <summary>An RBAC permission's <c>uri_template</c> ("envoy.path.match.uri_template.uri_template_matcher").</summary>
     public const string UriTemplateMatch = P + "envoy.extensions.path.match.uri_template.v3.UriTemplateMatchConfig";
 

@@ -57,6 +57,7 @@ public sealed class TypeUrlTests
         { TypeUrls.HttpRbacPerRoute, HttpRbac.RBACPerRoute.Descriptor },
         { TypeUrls.HttpExtAuthz, Weft.Xds.Envoy.Extensions.Filters.Http.ExtAuthz.V3.ExtAuthz.Descriptor },
         { TypeUrls.JwtAuthentication, Weft.Xds.Envoy.Extensions.Filters.Http.JwtAuthn.V3.JwtAuthentication.Descriptor },
+        { TypeUrls.IstioAlpn, Weft.Xds.Istio.Envoy.Config.Filter.Http.Alpn.V2Alpha1.FilterConfig.Descriptor },
         { TypeUrls.NetworkExtAuthz, Weft.Xds.Envoy.Extensions.Filters.Network.ExtAuthz.V3.ExtAuthz.Descriptor },
         { TypeUrls.UriTemplateMatch, Weft.Xds.Envoy.Extensions.Path.Match.UriTemplate.V3.UriTemplateMatchConfig.Descriptor },
         { TypeUrls.RouteFilterConfig, FilterConfig.Descriptor },

@@ -5,17 +5,20 @@ namespace Weft.Proxy.Authentication;
 
 /// <summary>
 /// One public key of a JWKS (RFC 7517) that can check signatures: RSA (RS256/384/512, PS256/384/512), EC P-256/384/521
-/// (ES256/384/512) or a shared secret (<c>oct</c>, HS256/384/512). EdDSA (OKP) keys are skipped: .NET has no Ed25519.
+/// (ES256/384/512), Ed25519 (<c>OKP</c>, EdDSA, RFC 8037; through NSec, as .NET has no Ed25519) or a shared secret
+/// (<c>oct</c>, HS256/384/512). Other OKP curves (Ed448, X25519) are skipped, as Envoy's JWT library skips them.
 /// </summary>
 internal sealed class JsonWebKey
 {
     private readonly RSA? _rsa;
     private readonly ECDsa? _ec;
     private readonly byte[]? _secret;
+    private readonly NSec.Cryptography.PublicKey? _ed25519;
     private readonly object _gate = new();
 
-    private JsonWebKey(string kty, string? kid, string? alg, string? crv, RSA? rsa, ECDsa? ec, byte[]? secret)
+    private JsonWebKey(string kty, string? kid, string? alg, string? crv, RSA? rsa, ECDsa? ec, byte[]? secret, NSec.Cryptography.PublicKey? ed25519 = null)
     {
+        _ed25519 = ed25519;
         Kty = kty;
         Kid = kid;
         Alg = alg;
@@ -56,6 +59,9 @@ internal sealed class JsonWebKey
                     return new JsonWebKey(kty, kid, alg, crv, null, ec, null);
                 case "oct" when Bytes(key, "k") is { Length: > 0 } k:
                     return new JsonWebKey(kty, kid, alg, null, null, null, k);
+                case "OKP" when Text(key, "crv") == "Ed25519" && Bytes(key, "x") is { Length: 32 } raw
+                    && NSec.Cryptography.PublicKey.TryImport(NSec.Cryptography.SignatureAlgorithm.Ed25519, raw, NSec.Cryptography.KeyBlobFormat.RawPublicKey, out var ed25519):
+                    return new JsonWebKey(kty, kid, alg, "Ed25519", null, null, null, ed25519);
                 default:
                     return null;
             }
@@ -74,11 +80,18 @@ internal sealed class JsonWebKey
         ("EC", "ES384") => Crv == "P-384",
         ("EC", "ES512") => Crv == "P-521",
         ("oct", "HS256" or "HS384" or "HS512") => true,
+        ("OKP", "EdDSA") => _ed25519 is not null,
         _ => false,
     };
 
     public bool Verify(string alg, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
+        if (alg == "EdDSA")
+        {
+            // Stateless (libsodium): no lock needed.
+            return _ed25519 is not null && NSec.Cryptography.SignatureAlgorithm.Ed25519.Verify(_ed25519, data, signature);
+        }
+
         var hash = HashOf(alg);
         lock (_gate)
         {
@@ -101,7 +114,7 @@ internal sealed class JsonWebKey
 
     /// <summary>Whether <paramref name="alg"/> is one this proxy can verify.</summary>
     public static bool Supported(string alg) => alg is "RS256" or "RS384" or "RS512" or "PS256" or "PS384" or "PS512"
-        or "ES256" or "ES384" or "ES512" or "HS256" or "HS384" or "HS512";
+        or "ES256" or "ES384" or "ES512" or "HS256" or "HS384" or "HS512" or "EdDSA";
 
     private byte[] Hmac(HashAlgorithmName hash, ReadOnlySpan<byte> data) =>
         hash == HashAlgorithmName.SHA256 ? HMACSHA256.HashData(_secret!, data)

@@ -20,7 +20,33 @@ internal sealed partial class ExtAuthzClient
 {
     private const string CheckPath = "/envoy.service.auth.v3.Authorization/Check";
 
-    private async Task<ExtAuthzResult> CheckAsync(ExtAuthzGrpcService service, ClusterRuntime cluster, UpstreamHost host, ExtAuthzCheck check, byte[]? body, CancellationToken cancel)
+    private Task<ExtAuthzResult> CheckAsync(ExtAuthzGrpcService service, ClusterRuntime cluster, UpstreamHost host, ExtAuthzCheck check, byte[]? body, CancellationToken cancel) =>
+        CallAsync(service, cluster, host, Request(service, check, body, time.GetUtcNow()), check.Request.Method, check.Request.Path, cancel);
+
+    /// <summary>
+    /// Asks a gRPC service about a connection (the network filter, once per connection): its two ends and nothing of a
+    /// request, as Envoy's network ext_authz describes it; the destination's service is the SNI the client asked for.
+    /// </summary>
+    public Task<ExtAuthzResult> CheckConnectionAsync(ExtAuthzGrpcService service, ProxySnapshot snapshot, AuthorizationInput connection, Tls.DownstreamTlsFeature? tls, CancellationToken cancel)
+    {
+        var (cluster, host, failure) = Resolve(service, snapshot);
+        if (failure is not null)
+        {
+            return Task.FromResult(Failed(service, failure));
+        }
+
+        var request = new CheckRequest
+        {
+            Attributes = new AttributeContext
+            {
+                Source = ExtAuthzPeers.Source(connection, tls, service.IncludePeerCertificate),
+                Destination = ExtAuthzPeers.Destination(connection, tls, connection.ServerName),
+            },
+        };
+        return CallAsync(service, cluster!, host!, request, "connection from", connection.DirectRemoteAddress + ":" + connection.DirectRemotePort.ToString(CultureInfo.InvariantCulture), cancel);
+    }
+
+    private async Task<ExtAuthzResult> CallAsync(ExtAuthzGrpcService service, ClusterRuntime cluster, UpstreamHost host, CheckRequest check, string method, string path, CancellationToken cancel)
     {
         try
         {
@@ -29,7 +55,7 @@ internal sealed partial class ExtAuthzClient
             {
                 Version = HttpVersion.Version20,
                 VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-                Content = new ByteArrayContent(Frame(Request(service, check, body, time.GetUtcNow()))),
+                Content = new ByteArrayContent(Frame(check)),
             };
             message.Headers.Host = service.Authority;
             message.Headers.TryAddWithoutValidation("te", "trailers");
@@ -55,7 +81,7 @@ internal sealed partial class ExtAuthzClient
             }
 
             return Unframe(payload) is { } framed
-                ? Decide(service, CheckResponse.Parser.ParseFrom(framed), check)
+                ? Decide(service, CheckResponse.Parser.ParseFrom(framed), method, path)
                 : Failed(service, "the answer is not one uncompressed gRPC message");
         }
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
@@ -72,7 +98,7 @@ internal sealed partial class ExtAuthzClient
         }
     }
 
-    private ExtAuthzResult Decide(ExtAuthzGrpcService service, CheckResponse answer, ExtAuthzCheck check)
+    private ExtAuthzResult Decide(ExtAuthzGrpcService service, CheckResponse answer, string method, string path)
     {
         if ((answer.Status?.Code ?? 0) == 0)
         {
@@ -93,14 +119,18 @@ internal sealed partial class ExtAuthzClient
 
         var denied = answer.DeniedResponse;
         var status = denied?.Status is { Code: var code } && code != 0 ? (int)code : 403;
-        LogDenied(log, service.Cluster, check.Request.Method, check.Request.Path, status);
+        LogDenied(log, service.Cluster, method, path, status);
         return ExtAuthzResult.Denied(status, denied?.Body ?? string.Empty, denied?.Headers.Select(Header).ToArray() ?? []);
     }
 
     private static KeyValuePair<string, string> Header(HeaderValueOption option) =>
         KeyValuePair.Create(option.Header.Key.ToLowerInvariant(), option.Header.Value.Length > 0 ? option.Header.Value : option.Header.RawValue.ToStringUtf8());
 
-    /// <summary>The check as Envoy fills it: both peers, the request's attributes, its headers (those allowed) and body.</summary>
+    /// <summary>
+    /// The check as Envoy fills it: both peers (principals, the client certificate with <c>include_peer_certificate</c>),
+    /// the request's attributes, its headers (those allowed) and body, the TLS session with <c>include_tls_session</c>,
+    /// and the dynamic metadata of the namespaces the filter names.
+    /// </summary>
     private static CheckRequest Request(ExtAuthzGrpcService service, ExtAuthzCheck check, byte[]? body, DateTimeOffset now)
     {
         var request = check.Request;
@@ -144,31 +174,29 @@ internal sealed partial class ExtAuthzClient
             }
         }
 
-        var source = new AttributeContext.Types.Peer { Address = SocketAddress(connection.DirectRemoteAddress, connection.DirectRemotePort) };
-        if (connection.Peer is { } peer)
+        var attributes = new AttributeContext
         {
-            source.Principal = peer.UriSans.Count > 0 ? peer.UriSans[0] : peer.DnsSans.Count > 0 ? peer.DnsSans[0] : peer.Subject;
-        }
-
-        var destination = new AttributeContext.Types.Peer();
-        if (connection.DestinationAddress is { } local)
-        {
-            destination.Address = SocketAddress(local, connection.DestinationPort);
-        }
-
-        return new CheckRequest
-        {
-            Attributes = new AttributeContext
-            {
-                Source = source,
-                Destination = destination,
-                Request = new AttributeContext.Types.Request { Time = Timestamp.FromDateTimeOffset(now), Http = http },
-            },
+            Source = ExtAuthzPeers.Source(connection, check.Tls, service.IncludePeerCertificate),
+            Destination = ExtAuthzPeers.Destination(connection, check.Tls, string.Empty),
+            Request = new AttributeContext.Types.Request { Time = Timestamp.FromDateTimeOffset(now), Http = http },
         };
-    }
 
-    private static Address SocketAddress(IPAddress address, int port) =>
-        new() { SocketAddress = new Weft.Xds.Envoy.Config.Core.V3.SocketAddress { Address = address.ToString(), PortValue = (uint)port } };
+        // As Envoy: the session is there for any TLS connection, its SNI only when the client sent one.
+        if (service.IncludeTlsSession && check.Tls is not null)
+        {
+            attributes.TlsSession = new AttributeContext.Types.TLSSession { Sni = connection.ServerName };
+        }
+
+        foreach (var name in service.MetadataNamespaces)
+        {
+            if (connection.Metadata.Get(name) is { } values)
+            {
+                (attributes.MetadataContext ??= new Metadata()).FilterMetadata[name] = values.Clone();
+            }
+        }
+
+        return new CheckRequest { Attributes = attributes };
+    }
 
     /// <summary>A gRPC message on the wire: not compressed, its length (big-endian), its bytes.</summary>
     private static byte[] Frame(IMessage message)

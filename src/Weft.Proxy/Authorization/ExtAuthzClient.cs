@@ -38,22 +38,34 @@ internal sealed partial class ExtAuthzClient(UpstreamTransports transports, Time
     /// <summary>Asks the service about a request; <paramref name="body"/> is what the filter sends of the body, if anything.</summary>
     public Task<ExtAuthzResult> CheckAsync(ExtAuthzService service, ProxySnapshot snapshot, ExtAuthzCheck check, byte[]? body, CancellationToken cancel)
     {
-        if (!snapshot.Clusters.TryGetValue(service.Cluster, out var cluster))
+        var (cluster, host, failure) = Resolve(service, snapshot);
+        if (failure is not null)
         {
-            return Task.FromResult(Failed(service, $"cluster {service.Cluster} does not exist"));
-        }
-
-        if (cluster.Model.Kind == DiscoveryKind.OriginalDst || cluster.Balancer.Pick(random())?.Host is not { } host)
-        {
-            return Task.FromResult(Failed(service, $"cluster {service.Cluster} has no healthy endpoint"));
+            return Task.FromResult(Failed(service, failure));
         }
 
         return service switch
         {
-            ExtAuthzHttpService http => CheckAsync(http, cluster, host, check.Request, body, cancel),
-            ExtAuthzGrpcService grpc => CheckAsync(grpc, cluster, host, check, body, cancel),
+            ExtAuthzHttpService http => CheckAsync(http, cluster!, host!, check.Request, body, cancel),
+            ExtAuthzGrpcService grpc => CheckAsync(grpc, cluster!, host!, check, body, cancel),
             _ => Task.FromResult(ExtAuthzResult.Error("unknown kind of authorization service")),
         };
+    }
+
+    /// <summary>The service's cluster and the endpoint its balancer picks, or why there is none.</summary>
+    private (ClusterRuntime? Cluster, UpstreamHost? Host, string? Failure) Resolve(ExtAuthzService service, ProxySnapshot snapshot)
+    {
+        if (!snapshot.Clusters.TryGetValue(service.Cluster, out var cluster))
+        {
+            return (null, null, $"cluster {service.Cluster} does not exist");
+        }
+
+        if (cluster.Model.Kind == DiscoveryKind.OriginalDst || cluster.Balancer.Pick(random())?.Host is not { } host)
+        {
+            return (null, null, $"cluster {service.Cluster} has no healthy endpoint");
+        }
+
+        return (cluster, host, null);
     }
 
     private async Task<ExtAuthzResult> CheckAsync(ExtAuthzHttpService service, ClusterRuntime cluster, UpstreamHost host, RouteRequest request, byte[]? body, CancellationToken cancel)

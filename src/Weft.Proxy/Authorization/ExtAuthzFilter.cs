@@ -2,11 +2,10 @@ namespace Weft.Proxy.Authorization;
 
 /// <summary>
 /// Envoy's ext_authz filter. It runs only for what <c>filter_enabled_metadata</c> selects (for Istio's CUSTOM action, the
-/// requests a CUSTOM policy's rules matched) and asks its HTTP or gRPC authorization service (<see cref="Service"/>). A
-/// service that cannot be asked (or, on the network filter, any service: connections are not checked yet) is an error:
-/// the request is let through
-/// when <c>failure_mode_allow</c> is set, otherwise answered with <c>status_on_error</c> (403 by default). Denials and
-/// errors carry flag UAEX.
+/// requests or connections a CUSTOM policy's rules matched) and asks its HTTP or gRPC authorization service
+/// (<see cref="Service"/>); the network filter asks a gRPC service once per connection. A service that cannot be asked
+/// is an error: the request or connection is let through when <c>failure_mode_allow</c> is set, otherwise a request is
+/// answered with <c>status_on_error</c> (403 by default) and a connection closed. Denials and errors carry flag UAEX.
 /// </summary>
 internal sealed class ExtAuthzFilter(MetadataValueMatch? enabled, bool failureModeAllow, bool failureModeAllowHeaderAdd, int statusOnError, ExtAuthzService? service, ExtAuthzCounters counters)
 {
@@ -21,7 +20,7 @@ internal sealed class ExtAuthzFilter(MetadataValueMatch? enabled, bool failureMo
 
     public int StatusOnError { get; } = statusOnError == 0 ? 403 : statusOnError;
 
-    /// <summary>The service to ask; null where checks are not made (the network filter, a filter naming no service).</summary>
+    /// <summary>The service to ask; null where checks are not made (a filter naming no service).</summary>
     public ExtAuthzService? Service { get; } = service;
 
     public ExtAuthzCounters Counters { get; } = counters;

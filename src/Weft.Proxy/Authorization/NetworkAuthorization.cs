@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Weft.Proxy.Snapshot;
 using Weft.Proxy.Snapshot.Listeners;
 using Weft.Proxy.Xds;
 using Weft.Xds;
@@ -10,20 +11,26 @@ namespace Weft.Proxy.Authorization;
 
 /// <summary>
 /// The authorization filters of a filter chain before its terminal filter (network RBAC and ext_authz, Istio's TCP
-/// authorization), compiled once per configuration. A connection is checked once, when its chain is chosen: there is no
-/// request, so only connection facts (addresses, ports, SNI, the peer's identity) can match; a refused connection is
-/// closed.
+/// authorization), compiled once per configuration. A connection is checked once, when its chain is chosen and before
+/// anything is forwarded: there is no request, so only connection facts (addresses, ports, SNI, the peer's identity)
+/// can match, and ext_authz asks its gRPC service about the connection; a refused connection is closed.
 /// </summary>
 /// <remarks>
-/// The TCP path calls <see cref="Allows"/> right after choosing the chain and before connecting upstream, with the
-/// verified peer identity once mTLS termination provides one. The HTTP path checks a chain's network filters per
-/// request (same facts, same answer).
+/// The connection pipeline calls <see cref="AllowsAsync"/> right after choosing the chain (and its TLS termination) and
+/// before connecting upstream. The HTTP path re-checks a chain's RBAC per request with <see cref="Evaluate"/> (same
+/// facts, same answer); ext_authz is not asked again per request.
 /// </remarks>
 internal sealed class NetworkAuthorization
 {
     private readonly object[] _filters;
 
-    private NetworkAuthorization(object[] filters) => _filters = filters;
+    private readonly bool _asks;
+
+    private NetworkAuthorization(object[] filters)
+    {
+        _filters = filters;
+        _asks = filters.Any(f => f is ExtAuthzFilter);
+    }
 
     public IEnumerable<RbacCounters> Counters => _filters.OfType<RbacFilter>().Select(f => f.Counters);
 
@@ -53,13 +60,12 @@ internal sealed class NetworkAuthorization
                         break;
                     case TypeUrls.NetworkExtAuthz:
                         var extAuthz = filter.TypedConfig.Unpack<NetworkExtAuthz>();
-                        // The network filter only speaks gRPC, which is not called yet: its checks fail as if unreachable.
                         compiled.Add(new ExtAuthzFilter(
                             extAuthz.FilterEnabledMetadata is { } enabled ? MetadataValueMatch.Compile(enabled) : null,
                             extAuthz.FailureModeAllow,
                             failureModeAllowHeaderAdd: false,
                             statusOnError: 0,
-                            service: null,
+                            ExtAuthzGrpcService.Compile(extAuthz.GrpcService, extAuthz.IncludePeerCertificate),
                             new ExtAuthzCounters(extAuthz.StatPrefix + ".")));
                         break;
                 }
@@ -77,10 +83,17 @@ internal sealed class NetworkAuthorization
         return compiled.Count == 0 ? null : new NetworkAuthorization(compiled.ToArray());
     }
 
-    /// <summary>Whether a connection with these facts may go on; <paramref name="peer"/> is its verified mTLS identity, if any.</summary>
-    public bool Allows(ConnectionFacts facts, PeerIdentity? peer = null) => Evaluate(Input(facts, peer), out _);
+    /// <summary>
+    /// Whether a connection with these facts may go on, asking ext_authz services where the chain has them;
+    /// <paramref name="peer"/> is its verified mTLS identity and <paramref name="tls"/> its TLS termination, if any.
+    /// </summary>
+    public ValueTask<bool> AllowsAsync(ConnectionFacts facts, PeerIdentity? peer, Tls.DownstreamTlsFeature? tls, ProxySnapshot snapshot, ExtAuthzClient? client, CancellationToken cancel)
+    {
+        var input = Input(facts, peer);
+        return _asks ? EvaluateAsync(input, tls, snapshot, client, cancel) : ValueTask.FromResult(Evaluate(input, out _));
+    }
 
-    /// <summary>Runs the filters; <paramref name="policy"/> names the RBAC policy that refused, if one did.</summary>
+    /// <summary>Runs the RBAC filters only; <paramref name="policy"/> names the RBAC policy that refused, if one did.</summary>
     public bool Evaluate(AuthorizationInput input, out string? policy)
     {
         policy = null;
@@ -90,11 +103,28 @@ internal sealed class NetworkAuthorization
             {
                 return false;
             }
+        }
+
+        return true;
+    }
+
+    private async ValueTask<bool> EvaluateAsync(AuthorizationInput input, Tls.DownstreamTlsFeature? tls, ProxySnapshot snapshot, ExtAuthzClient? client, CancellationToken cancel)
+    {
+        foreach (var filter in _filters)
+        {
+            if (filter is RbacFilter rbac && !rbac.Allows(input, out _, out _))
+            {
+                return false;
+            }
 
             if (filter is ExtAuthzFilter extAuthz && extAuthz.AppliesTo(input))
             {
-                extAuthz.Counters.Count(ExtAuthzOutcome.Error, extAuthz.AllowsWithoutService);
-                if (!extAuthz.AllowsWithoutService)
+                var result = client is not null && extAuthz.Service is ExtAuthzGrpcService grpc
+                    ? await client.CheckConnectionAsync(grpc, snapshot, input, tls, cancel).ConfigureAwait(false)
+                    : ExtAuthzResult.Error("no authorization client");
+                var allowed = result.Outcome == ExtAuthzOutcome.Ok || (result.Outcome == ExtAuthzOutcome.Error && extAuthz.AllowsWithoutService);
+                extAuthz.Counters.Count(result.Outcome, allowed);
+                if (!allowed)
                 {
                     return false;
                 }

@@ -192,7 +192,8 @@ public sealed class ProxyHost : IAsyncDisposable
         var random = options.Random ?? (() => (ulong)System.Random.Shared.NextInt64(long.MaxValue));
         var tcp = new TcpProxy(options.Time, random, endpoints, transports, new TcpConnectionEvents(loggerFactory.CreateLogger<TcpConnectionEvents>(), tcpTelemetry, options.Time, options.TcpReportingInterval), loggerFactory.CreateLogger<TcpProxy>(), origination);
         var termination = new Weft.Proxy.Tls.TlsTermination(secrets, tlsCounters, options.Time, loggerFactory.CreateLogger<Weft.Proxy.Tls.TlsTermination>());
-        var pipeline = new ConnectionPipeline(state, tcp, options.Time, loggerFactory.CreateLogger<ConnectionPipeline>(), termination);
+        var extAuthz = new ExtAuthzClient(transports, options.Time, random, loggerFactory.CreateLogger<ExtAuthzClient>());
+        var pipeline = new ConnectionPipeline(state, tcp, options.Time, loggerFactory.CreateLogger<ConnectionPipeline>(), termination, extAuthz);
         var dynamicListeners = new DynamicListeners(options.Time, options.DrainTimeout, loggerFactory);
         dynamicListeners.Changed += bound => endpoints.SetBound(bound.OfType<IPEndPoint>());
         state.Published += dynamicListeners.Apply;
@@ -261,7 +262,6 @@ public sealed class ProxyHost : IAsyncDisposable
         var app = web.Build();
         var mirrors = new MirrorSender(transports, options.Time, random, loggerFactory.CreateLogger<MirrorSender>());
         var router = new Router(transports, app.Services.GetRequiredService<IHttpForwarder>(), options.Time, random, endpoints, mirrors);
-        var extAuthz = new ExtAuthzClient(transports, options.Time, random, loggerFactory.CreateLogger<ExtAuthzClient>());
         var handler = new ProxyRequestHandler(state, router, telemetry, extAuthz, loggerFactory.CreateLogger<ProxyRequestHandler>(), options.RequestCompleted);
         ProxyHost? host = null;
         var admin = new AdminApi(

@@ -14,9 +14,9 @@ namespace Weft.Proxy.Http;
 /// retries is dropped before anything of it is copied), then <c>x-envoy-upstream-service-time</c> (milliseconds from
 /// sending the request to its response headers) and the response header edits of the route. As response headers
 /// arrive, before anything reaches the client, their status is reported to the cluster the endpoint belongs to
-/// (outlier detection), retried or not.
+/// (outlier detection), retried or not. A connection the request opens offers the ALPN of <paramref name="alpn"/> when set.
 /// </summary>
-internal sealed class ForwardTransformer(Uri target, ResponseShaping shaping, TimeProvider time, UpstreamAttempt attempt, ClusterRuntime? cluster = null, UpstreamEndpoint? endpoint = null) : HttpTransformer
+internal sealed class ForwardTransformer(Uri target, ResponseShaping shaping, TimeProvider time, UpstreamAttempt attempt, ClusterRuntime? cluster = null, UpstreamEndpoint? endpoint = null, Snapshot.Filters.AlpnOverrides? alpn = null) : HttpTransformer
 {
     private long _sentAt;
 
@@ -31,6 +31,11 @@ internal sealed class ForwardTransformer(Uri target, ResponseShaping shaping, Ti
         {
             // The connection pool reads it when it opens a connection, to pick the endpoint's transport socket.
             proxyRequest.Options.Set(UpstreamTransports.HostOption, endpoint.Host);
+        }
+
+        if (alpn is not null)
+        {
+            proxyRequest.Options.Set(UpstreamTransports.AlpnOption, alpn);
         }
 
         _sentAt = time.GetTimestamp();

@@ -232,6 +232,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
                 DestinationAddress = destination.Address,
                 DestinationPort = destination.Port,
                 Peer = context.Features.Get<PeerIdentity>(),
+                ServerName = context.Features.Get<ConnectionRoute>()?.Facts.ServerName ?? string.Empty,
                 Metadata = info.Metadata ??= new DynamicMetadata(),
             };
             if (!await AuthorizeAsync(context, snapshot, authorization, input, request, info).ConfigureAwait(false))
@@ -280,7 +281,10 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
                 }
 
                 var sent = service.MaxRequestBytes is { } limit && body is not null ? body[..Math.Min(body.Length, limit)] : null;
-                var check = new ExtAuthzCheck(request, input, context.Request.Protocol, context.Request.Headers["x-request-id"].ToString(), context.Request.ContentLength ?? -1);
+                var check = new ExtAuthzCheck(request, input, context.Request.Protocol, context.Request.Headers["x-request-id"].ToString(), context.Request.ContentLength ?? -1)
+                {
+                    Tls = context.Features.Get<Tls.DownstreamTlsFeature>(),
+                };
                 return await extAuthz.CheckAsync(service, snapshot, check, sent, context.RequestAborted).ConfigureAwait(false);
             }, outcomes, context.RequestAborted).ConfigureAwait(false);
         }

@@ -35,6 +35,9 @@ internal sealed class ProxyRequestInfo
     /// </summary>
     public bool? MutualTls { get; set; }
 
+    /// <summary>The identities of the upstream TLS connection (outbound principals in telemetry); null when plaintext or not forwarded.</summary>
+    public Tls.UpstreamTlsPeer? UpstreamTls { get; set; }
+
     /// <summary>Envoy's <c>%RESPONSE_CODE_DETAILS%</c> when whoever answered knows it; otherwise derived from the flag.</summary>
     public string Details { get; set; } = string.Empty;
 

@@ -192,6 +192,9 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
         var previousPriorities = retries?.Policy.PreviousPrioritiesUpdateFrequency is { } frequency ? new PreviousPriorities(frequency) : null;
         var multiplexed = version == HttpVersion.Version20;
 
+        // Istio's istio.alpn: only TLS connections of a cluster that allows it take the override.
+        var alpn = manager.Alpn is { } overrides && cluster.Model.AlpnOverridable && cluster.Model.Connection.Transport.Any ? overrides : null;
+
         using var deadline = timeout > TimeSpan.Zero ? new CancellationTokenSource(timeout, time) : null;
         var startedAt = time.GetTimestamp();
         var requestHost = context.Request.Host;
@@ -266,8 +269,12 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
                 using var upstream = new UpstreamAttempt(perTry, time, retries, body, mirrorsTaken.Length > 0, deadline?.Token ?? CancellationToken.None);
 
                 // The transformer reports the response status to the cluster as the headers arrive; a failure is reported here.
-                var transformer = new ForwardTransformer(uri, shaping, time, upstream, cluster, endpoint);
+                var transformer = new ForwardTransformer(uri, shaping, time, upstream, cluster, endpoint, alpn);
                 var error = await forwarder.SendAsync(context, prefix, lease.Invoker, config, transformer, upstream.Token).ConfigureAwait(false);
+                if (cluster.Model.Connection.Transport.Any)
+                {
+                    info.UpstreamTls = lease.PeerOf(authority);
+                }
                 if (endpoint is not null && !transformer.ResponseReceived
                     && UpstreamResults.Failure(context, error, deadline?.IsCancellationRequested == true || upstream.PerTryTimedOut) is { } outcome)
                 {

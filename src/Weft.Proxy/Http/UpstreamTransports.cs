@@ -18,6 +18,9 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
     /// <summary>The endpoint a request goes to, set on the request so a new connection can pick the endpoint's transport socket.</summary>
     public static readonly HttpRequestOptionsKey<UpstreamHost> HostOption = new("weft.upstream-host");
 
+    /// <summary>Istio's ALPN override of the connection manager a request came through, for a new TLS connection's ALPN.</summary>
+    public static readonly HttpRequestOptionsKey<Snapshot.Filters.AlpnOverrides> AlpnOption = new("weft.alpn-override");
+
     private readonly ConcurrentDictionary<string, Transport> _byCluster = new(StringComparer.Ordinal);
 
     /// <summary>The client for a cluster, held until the returned lease is disposed.</summary>
@@ -62,6 +65,10 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
 
     public int Count => _byCluster.Count;
 
+    /// <summary>The identities of the last TLS connection a cluster's current client opened to an endpoint; null when none.</summary>
+    public Tls.UpstreamTlsPeer? PeerOf(string cluster, string authority) =>
+        _byCluster.TryGetValue(cluster, out var transport) ? transport.PeerOf(authority) : null;
+
     /// <summary>The connection counts of a cluster's current client; null when it has none yet.</summary>
     public ConnectionCounter? Connections(string cluster) => _byCluster.TryGetValue(cluster, out var transport) ? transport.Connections : null;
 
@@ -82,6 +89,9 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
 
         public ConnectionCounter Connections => transport.Connections;
 
+        /// <summary>The identities of the TLS connections to an endpoint (<c>host:port</c>); null when plaintext or not yet connected.</summary>
+        public Tls.UpstreamTlsPeer? PeerOf(string authority) => transport.PeerOf(authority);
+
         public void Dispose() => transport.Release();
     }
 
@@ -93,6 +103,10 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
 
         private readonly string _cluster;
         private readonly Tls.TlsOrigination? _tls;
+
+        // Per endpoint, the identities its TLS connections showed: every connection to an endpoint meets the same
+        // workload, so a request reads them here rather than from the pooled connection it happened to use.
+        private readonly ConcurrentDictionary<string, Tls.UpstreamTlsPeer> _peers = new(StringComparer.Ordinal);
 
         public Transport(string cluster, ConnectionSettings settings, Tls.TlsOrigination? tls)
         {
@@ -120,6 +134,8 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
         public ConnectionCounter Connections { get; } = new();
 
         public HttpMessageInvoker Invoker { get; }
+
+        public Tls.UpstreamTlsPeer? PeerOf(string authority) => _peers.IsEmpty ? null : _peers.GetValueOrDefault(authority);
 
         public bool TryAcquire()
         {
@@ -153,7 +169,8 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
         private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancel)
         {
             var target = context.DnsEndPoint;
-            var host = Connections.Opening(HostPort.Join(target.Host.Trim('[', ']'), target.Port));
+            var authority = HostPort.Join(target.Host.Trim('[', ']'), target.Port);
+            var host = Connections.Opening(authority);
             try
             {
                 var stream = await UpstreamConnector.ConnectAsync(Settings, target, cancel).ConfigureAwait(false);
@@ -166,7 +183,25 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
                     var secrets = _tls?.Secrets ?? throw new InvalidOperationException("upstream TLS is not set up in this proxy");
                     if (Settings.Transport.Select(endpoint, secrets) is { } settings)
                     {
-                        stream = await _tls.HandshakeAsync(stream, settings, _cluster, HostPort.Join(target.Host.Trim('[', ']'), target.Port), request.Headers.Host, cancel).ConfigureAwait(false);
+                        // The connection carries the version of the request that opened it (the pool keeps h2 and
+                        // HTTP/1.1 connections apart), so the override for that version holds for its whole life.
+                        if (request.Options.TryGetValue(AlpnOption, out var alpn) && alpn.For(request.Version) is { } protocols)
+                        {
+                            settings = settings with { Alpn = protocols };
+                        }
+
+                        var ssl = await _tls.HandshakeAsync(stream, settings, _cluster, authority, request.Headers.Host, cancel).ConfigureAwait(false);
+                        var peer = Tls.UpstreamTlsPeer.Of(ssl);
+                        if (!_peers.TryGetValue(authority, out var known) || known != peer)
+                        {
+                            _peers[authority] = peer;
+                        }
+
+                        stream = ssl;
+                    }
+                    else
+                    {
+                        _peers.TryRemove(authority, out _);
                     }
                 }
 

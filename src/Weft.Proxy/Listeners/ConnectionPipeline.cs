@@ -27,7 +27,7 @@ namespace Weft.Proxy.Listeners;
 /// the inbound listener HTTP is routed per request too; other bytes are taken to be for the workload's only port.
 /// </para>
 /// </summary>
-internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy tcp, TimeProvider time, ILogger<ConnectionPipeline> log, Tls.TlsTermination? termination = null)
+internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy tcp, TimeProvider time, ILogger<ConnectionPipeline> log, Tls.TlsTermination? termination = null, Authorization.ExtAuthzClient? extAuthz = null)
 {
     private static readonly Inspectors Everything = new(Tls: true, Http: true);
     private static readonly byte[] BadConnect = "HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"u8.ToArray();
@@ -260,7 +260,8 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
     private async Task ServeChainAsync(ConnectionContext connection, ConnectionDelegate next, ProxySnapshot snapshot, ListenerModel listener, LocalDestination destination, DetectedProtocol detected, ConnectionFacts facts, FilterChainModel? chain, bool requestsNameDestination)
     {
         var authorization = chain?.Action switch { HttpChain h => h.Authorization, TcpChain t => t.Authorization, _ => null };
-        if (authorization is not null && !authorization.Allows(facts, connection.Features.Get<Authorization.PeerIdentity>()))
+        if (authorization is not null
+            && !await authorization.AllowsAsync(facts, connection.Features.Get<Authorization.PeerIdentity>(), connection.Features.Get<Tls.DownstreamTlsFeature>(), snapshot, extAuthz, connection.ConnectionClosed).ConfigureAwait(false))
         {
             // Envoy closes a connection its network RBAC refuses (a waiting CONNECT gets RBAC's HTTP answer first).
             LogConnectionDenied(log, listener.Name, chain!.Name, destination.Authority);

@@ -58,11 +58,17 @@ internal sealed class TcpConnectionRecord
     /// <summary>Whether the client connection is mutual TLS (terminated by the chain); null when it is not TLS.</summary>
     public bool? MutualTls { get; init; }
 
-    /// <summary>The client certificate's URI SAN on a mutual-TLS connection; empty otherwise.</summary>
-    public string SourcePrincipal { get; init; } = string.Empty;
+    /// <summary>
+    /// Inbound, the client certificate's URI SAN on a mutual-TLS connection; outbound, this proxy's certificate's on the
+    /// upstream TLS connection; empty otherwise.
+    /// </summary>
+    public string SourcePrincipal { get; set; } = string.Empty;
 
-    /// <summary>This proxy's certificate's URI SAN on a mutual-TLS connection; empty otherwise.</summary>
-    public string DestinationPrincipal { get; init; } = string.Empty;
+    /// <summary>
+    /// Inbound, this proxy's certificate's URI SAN on a mutual-TLS connection; outbound, the upstream server's
+    /// certificate's on the upstream TLS connection; empty otherwise.
+    /// </summary>
+    public string DestinationPrincipal { get; set; } = string.Empty;
 
     /// <summary>Where the connection's Istio TCP metrics go, from when it opened until it closed.</summary>
     internal Telemetry.TcpConnectionReport? Report { get; set; }

@@ -135,6 +135,14 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
 
                 record.UpstreamHost = authority;
                 Report(cluster, endpoint, UpstreamResult.ConnectSucceeded);
+                if (record.Direction != Weft.Xds.Envoy.Config.Core.V3.TrafficDirection.Inbound)
+                {
+                    // The client side reports the principals of the upstream connection (unknown over plaintext), as Istio's.
+                    var peer = secure is null ? null : Tls.UpstreamTlsPeer.Of(secure);
+                    record.SourcePrincipal = peer?.LocalPrincipal ?? string.Empty;
+                    record.DestinationPrincipal = peer?.PeerPrincipal ?? string.Empty;
+                }
+
                 var link = new UpstreamLink(socket, secure);
                 link.OnDispose(() => connections.Closed(counted, opaque: true));
                 return link;

@@ -109,8 +109,20 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
         var peer = info.Peer ?? (inbound ? null : info.Upstream?.Workload);
         var tls = inbound ? context.Features.Get<Tls.DownstreamTlsFeature>() : null;
         var mutual = tls?.PeerCertificate is not null;
-        var sourcePrincipal = mutual ? (context.Features.Get<Authorization.PeerIdentity>()?.UriSans is [var uri, ..] ? uri : string.Empty) : string.Empty;
-        var labels = new PeerLabels(inbound, peer, host, name, ns, inbound ? info.MutualTls ?? mutual : null, sourcePrincipal, mutual ? tls!.LocalUri : string.Empty);
+        string sourcePrincipal, destinationPrincipal;
+        if (inbound)
+        {
+            sourcePrincipal = mutual ? (context.Features.Get<Authorization.PeerIdentity>()?.UriSans is [var uri, ..] ? uri : string.Empty) : string.Empty;
+            destinationPrincipal = mutual ? tls!.LocalUri : string.Empty;
+        }
+        else
+        {
+            // The client side reads both from the upstream TLS connection (unknown over plaintext), as Istio's does.
+            sourcePrincipal = info.UpstreamTls?.LocalPrincipal ?? string.Empty;
+            destinationPrincipal = info.UpstreamTls?.PeerPrincipal ?? string.Empty;
+        }
+
+        var labels = new PeerLabels(inbound, peer, host, name, ns, inbound ? info.MutualTls ?? mutual : null, sourcePrincipal, destinationPrincipal);
         var key = new HttpSeriesKey(labels, grpc, code, grpc ? GrpcStatus(context) : string.Empty, info.Flags);
         metrics.RecordRequest(key, durationMs, requestBytes, responseBytes);
         if (info.RequestFrames is { } requestFrames)

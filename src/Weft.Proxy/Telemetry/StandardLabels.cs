@@ -74,7 +74,7 @@ internal static class StandardLabels
             AddWorkload(values, peer, labels.SourcePrincipal.Length > 0 ? labels.SourcePrincipal : Unknown);
             values.Add(Or(local.Workload));
             values.Add(Or(local.Namespace));
-            values.Add(labels.DestinationPrincipal.Length > 0 ? labels.DestinationPrincipal : Or(local.Identity));
+            values.Add(Or(labels.DestinationPrincipal));
             values.Add(Or(local.App));
             values.Add(Or(local.Version));
             values.Add(labels.ServiceHost.Length > 0 ? labels.ServiceHost : Or(local.CanonicalService));
@@ -87,10 +87,10 @@ internal static class StandardLabels
         else
         {
             values.Add("source");
-            AddWorkload(values, local, labels.SourcePrincipal.Length > 0 ? labels.SourcePrincipal : Or(local.Identity));
+            AddWorkload(values, local, Or(labels.SourcePrincipal));
             values.Add(Or(peer?.Workload));
-            values.Add(Or(peer?.Namespace));
-            values.Add(labels.DestinationPrincipal.Length > 0 ? labels.DestinationPrincipal : Unknown);
+            values.Add(Or(NamespaceOf(labels.DestinationPrincipal) ?? peer?.Namespace));
+            values.Add(Or(labels.DestinationPrincipal));
             values.Add(Or(peer?.App));
             values.Add(Or(peer?.Version));
             values.Add(Or(labels.ServiceHost));
@@ -104,7 +104,10 @@ internal static class StandardLabels
         return values;
     }
 
-    /// <summary>source_workload through source_cluster; the principal comes from certificates, not from metadata.</summary>
+    /// <summary>
+    /// source_workload through source_cluster; the principal comes from certificates, not from metadata: on the client
+    /// side from the upstream TLS connection (this proxy's certificate), else <c>unknown</c>, as Istio's stats filter.
+    /// </summary>
     private static void AddWorkload(List<string> values, WorkloadMetadata? workload, string principal)
     {
         values.Add(Or(workload?.Workload));
@@ -115,6 +118,21 @@ internal static class StandardLabels
         values.Add(Or(workload?.App));
         values.Add(Or(workload?.Version));
         values.Add(Or(workload?.Cluster));
+    }
+
+    /// <summary>The namespace of a SPIFFE principal (<c>…/ns/NAMESPACE/sa/…</c>), which Istio prefers to the peer's metadata; null when it has none.</summary>
+    private static string? NamespaceOf(string principal)
+    {
+        var start = principal.IndexOf("/ns/", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        start += 4;
+        var end = principal.IndexOf('/', start);
+        var ns = end < 0 ? principal[start..] : principal[start..end];
+        return ns.Length > 0 ? ns : null;
     }
 
     private static string Or(string? value, string fallback = Unknown) => string.IsNullOrEmpty(value) ? fallback : value;

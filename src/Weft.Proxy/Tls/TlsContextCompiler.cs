@@ -15,8 +15,8 @@ namespace Weft.Proxy.Tls;
 /// proxy's <see cref="SecretStore"/>: <c>default</c>, <c>ROOTCA</c>, <c>file-cert:</c>, <c>file-root:</c>, and those the
 /// control plane sends over ADS, such as <c>kubernetes://NAME</c>), from files
 /// (read at handshake time, again when they change) or inline PEM. Peers are verified against the validation context's
-/// trusted CA with its SAN matchers; a context without a trusted CA verifies nothing, as Envoy. TLS 1.2 is the lowest
-/// version offered (Envoy's default minimum), 1.3 the highest. What cannot be honoured is refused with the reason.
+/// trusted CA with its SAN matchers; a context without a trusted CA verifies nothing, as Envoy. Versions and cipher
+/// suites follow <c>tls_params</c> (<see cref="TlsParametersCompiler"/>). What cannot be honoured is refused with the reason.
 /// </summary>
 internal static class TlsContextCompiler
 {
@@ -120,13 +120,15 @@ internal static class TlsContextCompiler
             }
         }
 
+        var (protocols, cipherSuites) = TlsParametersCompiler.Compile(common.TlsParams, client);
         return new TlsSettings
         {
             Certificate = certificate,
             Trust = trust,
             SubjectAltNames = sans,
             Alpn = common.AlpnProtocols.Select(p => new SslApplicationProtocol(p)).ToArray(),
-            Protocols = Protocols(common.TlsParams),
+            Protocols = protocols,
+            CipherSuites = cipherSuites,
         };
     }
 
@@ -215,25 +217,5 @@ internal static class TlsContextCompiler
         {
             throw new XdsRejectedException($"{field} file {path} cannot be read: {e.Message}");
         }
-    }
-
-    /// <summary>The versions to offer: Envoy's default minimum is 1.2; older versions are not offered by this proxy.</summary>
-    private static SslProtocols Protocols(TlsParameters? parameters)
-    {
-        var min = parameters?.TlsMinimumProtocolVersion ?? TlsParameters.Types.TlsProtocol.TlsAuto;
-        var max = parameters?.TlsMaximumProtocolVersion ?? TlsParameters.Types.TlsProtocol.TlsAuto;
-        var allow12 = max is TlsParameters.Types.TlsProtocol.TlsAuto or TlsParameters.Types.TlsProtocol.Tlsv12 or TlsParameters.Types.TlsProtocol.Tlsv13;
-        var allow13 = max is TlsParameters.Types.TlsProtocol.TlsAuto or TlsParameters.Types.TlsProtocol.Tlsv13;
-        if (min == TlsParameters.Types.TlsProtocol.Tlsv13)
-        {
-            allow12 = false;
-        }
-
-        if (max is TlsParameters.Types.TlsProtocol.Tlsv10 or TlsParameters.Types.TlsProtocol.Tlsv11)
-        {
-            throw new XdsRejectedException($"tls_maximum_protocol_version {max} is below TLS 1.2, which this proxy does not speak");
-        }
-
-        return (allow12 ? SslProtocols.Tls12 : SslProtocols.None) | (allow13 ? SslProtocols.Tls13 : SslProtocols.None);
     }
 }

@@ -35,6 +35,7 @@ internal sealed partial class TlsOrigination(SecretStore secrets, TlsCounters co
                 TargetHost = sni,
                 ClientCertificateContext = certificate?.Context,
                 EnabledSslProtocols = settings.Protocols,
+                CipherSuitesPolicy = settings.CipherSuites,
                 CertificateChainPolicy = verification.Policy(),
                 RemoteCertificateValidationCallback = (s, c, ch, e) => verification.Validate(s, c, ch, e, required: true),
                 CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,

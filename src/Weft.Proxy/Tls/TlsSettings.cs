@@ -19,6 +19,9 @@ internal sealed record TlsSettings
 
     public SslProtocols Protocols { get; init; } = SslProtocols.None;
 
+    /// <summary>The cipher suites <c>tls_params</c> allows; null leaves the platform's defaults.</summary>
+    public CipherSuitesPolicy? CipherSuites { get; init; }
+
     /// <summary>Client: the SNI (empty sends none unless <see cref="AutoSni"/>).</summary>
     public string Sni { get; init; } = string.Empty;
 

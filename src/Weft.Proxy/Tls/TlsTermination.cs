@@ -42,6 +42,7 @@ internal sealed partial class TlsTermination(SecretStore secrets, TlsCounters co
                 ServerCertificateContext = certificate.Context,
                 ClientCertificateRequired = settings.Trust.Verifies || settings.RequireClientCertificate,
                 EnabledSslProtocols = settings.Protocols,
+                CipherSuitesPolicy = settings.CipherSuites,
                 CertificateChainPolicy = verification.Policy(),
                 RemoteCertificateValidationCallback = (s, c, ch, e) => verification.Validate(s, c, ch, e, settings.RequireClientCertificate),
                 CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,

@@ -93,6 +93,51 @@ public sealed class JwtAuthnFilterTests
     }
 
     [Fact]
+    public async Task EdDSA_tokens_signed_with_an_ed25519_key_of_the_jwks_are_accepted_and_a_forged_one_is_not()
+    {
+        using var issuer = new TokenIssuer("https://ed.example");
+        var config = new JwtAuthentication { Providers = { ["p"] = Inline(issuer.Issuer, issuer.Jwks) } };
+        config.Rules.Add(new RequirementRule { Match = new RouteMatch { Prefix = "/" }, Requires = new JwtRequirement { ProviderName = "p" } });
+        var filter = JwtAuthnFilter.Compile(config, TimeProvider.System);
+
+        var token = issuer.Token("alice", alg: "EdDSA");
+        var metadata = new DynamicMetadata();
+        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(("authorization", "Bearer " + token)), metadata, default));
+        Assert.Equal("alice", metadata.Find(DynamicMetadata.JwtAuthnFilter, ["payload", "sub"])!.StringValue);
+
+        // The same signature over other claims.
+        var parts = token.Split('.');
+        var forged = parts[0] + "." + TokenIssuer.B64(System.Text.Encoding.UTF8.GetBytes($$"""{"iss":"{{issuer.Issuer}}","sub":"mallory","exp":{{DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3600}}}""")) + "." + parts[2];
+        Assert.Equal(JwtStatus.VerificationFailed, await filter.RunAsync(Request(("authorization", "Bearer " + forged)), new DynamicMetadata(), default));
+    }
+
+    /// <summary>RFC 8032 section 7.1, tests 1 to 3: public key, message and signature (hex).</summary>
+    [Theory]
+    [InlineData("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "", "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b")]
+    [InlineData("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72", "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00")]
+    [InlineData("fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025", "af82", "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a")]
+    public void An_okp_ed25519_jwk_verifies_rfc_8032_test_vectors_and_refuses_an_altered_message(string publicKey, string message, string signature)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse($$"""{"kty":"OKP","crv":"Ed25519","x":"{{TokenIssuer.B64(Convert.FromHexString(publicKey))}}"}""");
+        var key = JsonWebKey.From(document.RootElement)!;
+        Assert.True(key.Fits("EdDSA"));
+        Assert.False(key.Fits("ES256"));
+        var data = Convert.FromHexString(message);
+        Assert.True(key.Verify("EdDSA", data, Convert.FromHexString(signature)));
+        Assert.False(key.Verify("EdDSA", [.. data, 0x00], Convert.FromHexString(signature)));
+    }
+
+    [Fact]
+    public void Okp_keys_on_other_curves_or_with_a_malformed_x_are_skipped()
+    {
+        foreach (var jwk in new[] { """{"kty":"OKP","crv":"Ed448","x":"AAAA"}""", """{"kty":"OKP","crv":"Ed25519","x":"AAAA"}""", """{"kty":"OKP","crv":"Ed25519"}""" })
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(jwk);
+            Assert.Null(JsonWebKey.From(document.RootElement));
+        }
+    }
+
+    [Fact]
     public async Task A_remote_jwks_is_fetched_when_first_needed_cached_for_its_duration_and_fetched_again_after()
     {
         using var issuer = new TokenIssuer("https://issuer.example");

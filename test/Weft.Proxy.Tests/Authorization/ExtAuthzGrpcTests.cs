@@ -1,14 +1,6 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Weft.Proxy.Tests.Support;
 using Weft.Xds.Envoy.Config.Core.V3;
 using Weft.Xds.Envoy.Extensions.Filters.Http.ExtAuthz.V3;
@@ -103,6 +95,79 @@ public sealed class ExtAuthzGrpcTests
         Assert.False(headers.ContainsKey("x-secret"));
     }
 
+    [Fact]
+    public async Task The_check_carries_the_dynamic_metadata_of_the_namespaces_the_filter_names()
+    {
+        // Istio's CUSTOM shape: an RBAC filter with shadow rules marks the requests a CUSTOM policy selects.
+        var shadow = new Weft.Xds.Envoy.Config.Rbac.V3.RBAC { Action = Weft.Xds.Envoy.Config.Rbac.V3.RBAC.Types.Action.Deny };
+        shadow.Policies["istio-ext-authz-ns[default]-policy[custom]-rule[0]"] = new Weft.Xds.Envoy.Config.Rbac.V3.Policy
+        {
+            Permissions = { new Weft.Xds.Envoy.Config.Rbac.V3.Permission { Any = true } },
+            Principals = { new Weft.Xds.Envoy.Config.Rbac.V3.Principal { Any = true } },
+        };
+        var rbac = new HttpFilter
+        {
+            Name = "envoy.filters.http.rbac",
+            TypedConfig = Any.Pack(new Weft.Xds.Envoy.Extensions.Filters.Http.Rbac.V3.RBAC { ShadowRules = shadow, ShadowRulesStatPrefix = "istio_ext_authz_" }),
+        };
+        await using var mesh = await GrpcAuthzMesh.StartAsync(f => f.MetadataContextNamespaces.Add(["envoy.filters.http.rbac", "absent.namespace"]), rbac);
+        using var response = await mesh.Client.SendAsync(Request("/orders", "alice"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var check = Assert.Single(mesh.Service.Checks).Attributes;
+        var rbacMetadata = Assert.Single(check.MetadataContext.FilterMetadata);
+        Assert.Equal("envoy.filters.http.rbac", rbacMetadata.Key);
+        Assert.Equal("istio-ext-authz-ns[default]-policy[custom]-rule[0]", rbacMetadata.Value.Fields["istio_ext_authz_shadow_effective_policy_id"].StringValue);
+        Assert.Equal("denied", rbacMetadata.Value.Fields["istio_ext_authz_shadow_engine_result"].StringValue);
+
+        // Plaintext: no principals, no certificate, no TLS session even when asked for.
+        Assert.Equal(string.Empty, check.Source.Principal);
+        Assert.Null(check.TlsSession);
+    }
+
+    [Fact]
+    public async Task Over_mutual_tls_the_check_carries_both_principals_the_client_certificate_and_the_sni()
+    {
+        await using var backend = await Backend.StartAsync("server");
+        await using var authz = await GrpcAuthzServer.StartAsync(Decide);
+        await using var ca = await MeshCa.StartAsync();
+
+        var serverResources = MtlsResources.ServerInbound(backend.Port, tcp: false).ToList();
+        var chain = ((Weft.Xds.Envoy.Config.Listener.V3.Listener)serverResources[0]).FilterChains[0];
+        var hcm = chain.Filters[^1].TypedConfig.Unpack<HttpConnectionManager>();
+        hcm.HttpFilters.Insert(0, new HttpFilter
+        {
+            Name = "envoy.filters.http.ext_authz",
+            TypedConfig = Any.Pack(new ExtAuthz
+            {
+                TransportApiVersion = ApiVersion.V3,
+                IncludePeerCertificate = true,
+                IncludeTlsSession = true,
+                GrpcService = new GrpcService
+                {
+                    EnvoyGrpc = new GrpcService.Types.EnvoyGrpc { ClusterName = "authz" },
+                    Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(5)),
+                },
+            }),
+        });
+        chain.Filters[^1] = XdsResources.ConnectionManagerFilter(hcm);
+        serverResources.Add(XdsResources.StaticCluster("authz", ("127.0.0.1", authz.Port)));
+        await using var serverPlane = await ScriptedControlPlane.StartAsync(serverResources);
+        await using var server = await RunningProxy.StartAsync(serverPlane.Address, ca.Identity("server"), nodeId: MeshCa.ServerNode);
+        await using var clientPlane = await ScriptedControlPlane.StartAsync(MtlsResources.ClientOutbound(server.Host.InboundEndpoint.Port));
+        await using var client = await RunningProxy.StartAsync(clientPlane.Address, ca.Identity("client"), nodeId: MeshCa.ClientNode);
+
+        using var response = await client.GetAsync($"{MtlsResources.ServiceHost}:9080", "/who", ("x-user", "alice"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var check = Assert.Single(authz.Checks).Attributes;
+        Assert.Equal(MeshCa.ClientId, check.Source.Principal);
+        Assert.Equal(MeshCa.ServerId, check.Destination.Principal);
+        Assert.Equal($"outbound_.9080_._.{MtlsResources.ServiceHost}", check.TlsSession.Sni);
+        using var presented = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(Uri.UnescapeDataString(check.Source.Certificate));
+        Assert.Contains(MeshCa.ClientId, presented.Extensions["2.5.29.17"]!.Format(false), StringComparison.Ordinal);
+    }
+
     private static HttpRequestMessage Request(string path, string user)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
@@ -113,45 +178,29 @@ public sealed class ExtAuthzGrpcTests
 
     private sealed class GrpcAuthzMesh : IAsyncDisposable
     {
-        private GrpcAuthzMesh(AuthzService service, WebApplication serviceApp, Backend backend, ScriptedControlPlane plane, RunningProxy proxy)
+        private GrpcAuthzMesh(GrpcAuthzServer service, Backend backend, ScriptedControlPlane plane, RunningProxy proxy)
         {
             Service = service;
-            ServiceApp = serviceApp;
             Backend = backend;
             Plane = plane;
             Proxy = proxy;
             Client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://{proxy.Host.OutboundEndpoint}") };
         }
 
-        public AuthzService Service { get; }
+        public GrpcAuthzServer Service { get; }
 
         public Backend Backend { get; }
 
         public HttpClient Client { get; }
 
-        private WebApplication ServiceApp { get; }
-
         private ScriptedControlPlane Plane { get; }
 
         private RunningProxy Proxy { get; }
 
-        public static async Task<GrpcAuthzMesh> StartAsync(Action<ExtAuthz> shape)
+        public static async Task<GrpcAuthzMesh> StartAsync(Action<ExtAuthz> shape, HttpFilter? before = null)
         {
-            var service = new AuthzService();
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
-            builder.Services.AddGrpc();
-            builder.Services.AddSingleton(service);
-            var app = builder.Build();
-            app.Use(async (context, next) =>
-            {
-                service.Authorities.Enqueue(context.Request.Host.Value ?? string.Empty);
-                await next(context);
-            });
-            app.MapGrpcService<AuthzService>();
-            await app.StartAsync();
-            var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+            var service = await GrpcAuthzServer.StartAsync(Decide);
+            var port = service.Port;
             var backend = await Backend.StartAsync("backend");
 
             var filter = new ExtAuthz
@@ -165,6 +214,12 @@ public sealed class ExtAuthzGrpcTests
             };
             shape(filter);
             var listener = XdsResources.HttpListener(8080, new HttpFilter { Name = "envoy.filters.http.ext_authz", TypedConfig = Any.Pack(filter) });
+            if (before is not null)
+            {
+                var hcm = listener.FilterChains[0].Filters[0].TypedConfig.Unpack<HttpConnectionManager>();
+                hcm.HttpFilters.Insert(0, before);
+                listener.FilterChains[0].Filters[0] = XdsResources.ConnectionManagerFilter(hcm);
+            }
             var plane = await ScriptedControlPlane.StartAsync(
             [
                 listener,
@@ -173,7 +228,7 @@ public sealed class ExtAuthzGrpcTests
                 XdsResources.StaticCluster("authz", ("127.0.0.1", port)),
             ]);
             var proxy = await RunningProxy.StartAsync(plane.Address);
-            return new GrpcAuthzMesh(service, app, backend, plane, proxy);
+            return new GrpcAuthzMesh(service, backend, plane, proxy);
         }
 
         public async ValueTask DisposeAsync()
@@ -181,55 +236,46 @@ public sealed class ExtAuthzGrpcTests
             Client.Dispose();
             await Proxy.DisposeAsync();
             await Plane.DisposeAsync();
-            await ServiceApp.StopAsync();
-            await ServiceApp.DisposeAsync();
+            await Service.DisposeAsync();
             await Backend.DisposeAsync();
         }
     }
 
-    /// <summary>Envoy's authorization service, deciding by the request's x-user header.</summary>
-    private sealed class AuthzService : Weft.Xds.Envoy.Service.Auth.V3.Authorization.AuthorizationBase
+    /// <summary>The authorization service's decision, by the request's x-user header.</summary>
+    private static CheckResponse Decide(CheckRequest request)
     {
-        public ConcurrentQueue<CheckRequest> Checks { get; } = new();
-
-        public ConcurrentQueue<string> Authorities { get; } = new();
-
-        public override Task<CheckResponse> Check(CheckRequest request, ServerCallContext context)
+        var user = request.Attributes.Request.Http.Headers.TryGetValue("x-user", out var value) ? value : string.Empty;
+        return user switch
         {
-            Checks.Enqueue(request);
-            var user = request.Attributes.Request.Http.Headers.TryGetValue("x-user", out var value) ? value : string.Empty;
-            return user switch
+            "alice" => new CheckResponse
             {
-                "alice" => Task.FromResult(new CheckResponse
+                Status = new GrpcStatus { Code = 0 },
+                OkResponse = new OkHttpResponse
                 {
-                    Status = new GrpcStatus { Code = 0 },
-                    OkResponse = new OkHttpResponse
+                    Headers =
                     {
-                        Headers =
-                        {
-                            Option("x-authz-user", "alice@example"),
-                            Option("x-authz-tags", "a", append: true),
-                            Option("x-authz-tags", "b", append: true),
-                        },
-                        HeadersToRemove = { "x-secret" },
-                        ResponseHeadersToAdd = { Option("x-authz-note", "granted") },
+                        Option("x-authz-user", "alice@example"),
+                        Option("x-authz-tags", "a", append: true),
+                        Option("x-authz-tags", "b", append: true),
                     },
-                }),
-                "broken" => throw new RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Internal, "policy engine down")),
-                _ => Task.FromResult(new CheckResponse
+                    HeadersToRemove = { "x-secret" },
+                    ResponseHeadersToAdd = { Option("x-authz-note", "granted") },
+                },
+            },
+            "broken" => throw new RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Internal, "policy engine down")),
+            _ => new CheckResponse
+            {
+                Status = new GrpcStatus { Code = 7 },
+                DeniedResponse = new DeniedHttpResponse
                 {
-                    Status = new GrpcStatus { Code = 7 },
-                    DeniedResponse = new DeniedHttpResponse
-                    {
-                        Status = new HttpStatus { Code = Weft.Xds.Envoy.Type.V3.StatusCode.Unauthorized },
-                        Headers = { Option("x-deny-reason", user) },
-                        Body = user + " may not",
-                    },
-                }),
-            };
-        }
-
-        private static HeaderValueOption Option(string key, string value, bool append = false) =>
-            new() { Header = new HeaderValue { Key = key, Value = value }, Append = append };
+                    Status = new HttpStatus { Code = Weft.Xds.Envoy.Type.V3.StatusCode.Unauthorized },
+                    Headers = { Option("x-deny-reason", user) },
+                    Body = user + " may not",
+                },
+            },
+        };
     }
+
+    private static HeaderValueOption Option(string key, string value, bool append = false) =>
+        new() { Header = new HeaderValue { Key = key, Value = value }, Append = append };
 }

@@ -170,7 +170,7 @@ public sealed class RbacEvaluatorTests
         var network = new Filter { Name = "envoy.filters.network.rbac", TypedConfig = Any.Pack(new NetworkRbac { StatPrefix = "tcp.", Rules = Rules(RbacAction.Allow) }) };
         var authorization = NetworkAuthorization.Compile([network])!;
         var facts = new Weft.Proxy.Snapshot.Listeners.ConnectionFacts(System.Net.IPAddress.Loopback, 5000, System.Net.IPAddress.Loopback, 40000, "raw_buffer", []);
-        Assert.False(authorization.Allows(facts));
+        Assert.False(authorization.Evaluate(NetworkAuthorization.Input(facts, null), out _));
         Assert.Equal(1, authorization.Counters.Single().Values().Single(v => v.Name == "tcp.rbac.denied").Value);
     }
 

@@ -47,6 +47,67 @@ public sealed class MutualTlsTests
     }
 
     [Fact]
+    public async Task The_client_sidecar_reports_the_principals_of_its_upstream_tls_connection_and_an_unknown_security_policy()
+    {
+        await using var backend = await Backend.StartAsync("server");
+        await using var ca = await MeshCa.StartAsync();
+        await using var pair = await SidecarPair.StartAsync(ca, backend.Port);
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await pair.Client.GetAsync($"{MtlsResources.ServiceHost}:9080", "/who");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // Istio's client side: source_principal and destination_principal from the upstream connection's certificates,
+        // the destination namespace from the server's SAN, connection_security_policy unknown.
+        var stats = await PrometheusScrape.GetAsync(new Uri($"http://{pair.Client.Host.StatsEndpoint}"));
+        var line = Assert.Single(stats.Text.Split('\n'), l => l.StartsWith("istio_requests_total{reporter=\"source\"", StringComparison.Ordinal));
+        Assert.Contains($"source_principal=\"{MeshCa.ClientId}\"", line, StringComparison.Ordinal);
+        Assert.Contains($"destination_principal=\"{MeshCa.ServerId}\"", line, StringComparison.Ordinal);
+        Assert.Contains("destination_workload_namespace=\"default\"", line, StringComparison.Ordinal);
+        Assert.Contains("connection_security_policy=\"unknown\"", line, StringComparison.Ordinal);
+        Assert.EndsWith(" 2", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_client_sidecar_reports_the_upstream_principals_of_a_tcp_connection_over_mutual_tls()
+    {
+        await using var echo = TcpBackend.Echo("echo");
+        await using var ca = await MeshCa.StartAsync();
+        await using var pair = await SidecarPair.StartAsync(ca, echo.Port, tcp: true);
+
+        using (var tunnel = await RawConnection.TunnelAsync(pair.Client.Host.OutboundEndpoint, $"{MtlsResources.ServiceHost}:9080"))
+        {
+            await tunnel.SendAsync("ping\n");
+            Assert.Equal("ping\n", await tunnel.ReadAsync("ping\n".Length));
+        }
+
+        var stats = await PrometheusScrape.GetAsync(new Uri($"http://{pair.Client.Host.StatsEndpoint}"));
+        var line = Assert.Single(stats.Text.Split('\n'), l => l.StartsWith("istio_tcp_connections_opened_total{reporter=\"source\"", StringComparison.Ordinal));
+        Assert.Contains($"source_principal=\"{MeshCa.ClientId}\"", line, StringComparison.Ordinal);
+        Assert.Contains($"destination_principal=\"{MeshCa.ServerId}\"", line, StringComparison.Ordinal);
+        Assert.Contains("connection_security_policy=\"unknown\"", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Over_plaintext_the_client_sidecar_reports_unknown_principals()
+    {
+        await using var backend = await Backend.StartAsync("server");
+        await using var ca = await MeshCa.StartAsync();
+        await using var plane = await ScriptedControlPlane.StartAsync(MtlsResources.ClientOutbound(backend.Port, mtls: false));
+        await using var client = await RunningProxy.StartAsync(plane.Address, ca.Identity("client"), nodeId: MeshCa.ClientNode);
+
+        using var response = await client.GetAsync($"{MtlsResources.ServiceHost}:9080", "/plain");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var stats = await PrometheusScrape.GetAsync(new Uri($"http://{client.Host.StatsEndpoint}"));
+        var line = Assert.Single(stats.Text.Split('\n'), l => l.StartsWith("istio_requests_total{reporter=\"source\"", StringComparison.Ordinal));
+        Assert.Contains("source_principal=\"unknown\"", line, StringComparison.Ordinal);
+        Assert.Contains("destination_principal=\"unknown\"", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task H2_runs_over_the_mutual_tls_connection_end_to_end()
     {
         await using var backend = await Backend.StartAsync("server", HttpProtocols.Http2);

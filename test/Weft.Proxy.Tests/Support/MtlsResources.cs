@@ -141,7 +141,7 @@ internal static class MtlsResources
     /// listener on 9080 proxying to it; the cluster with Istio's auto-mTLS matches, and its endpoint (the server proxy's
     /// inbound listener) labelled <c>tlsMode: istio</c>.
     /// </summary>
-    public static IEnumerable<IMessage> ClientOutbound(int serverInboundPort, bool tcp = false, bool h2 = false, string expectedServer = MeshCa.ServerId, bool mtls = true)
+    public static IEnumerable<IMessage> ClientOutbound(int serverInboundPort, bool tcp = false, bool h2 = false, string expectedServer = MeshCa.ServerId, bool mtls = true, HttpFilter? httpFilter = null)
     {
         var cluster = XdsResources.EdsCluster(OutboundCluster);
         var upstream = new UpstreamTlsContext
@@ -189,7 +189,7 @@ internal static class MtlsResources
 
         IMessage listener = tcp
             ? XdsResources.TcpListener("0.0.0.0", WorkloadPort, XdsResources.ToCluster(OutboundCluster))
-            : XdsResources.HttpListener(WorkloadPort);
+            : httpFilter is null ? XdsResources.HttpListener(WorkloadPort) : XdsResources.HttpListener(WorkloadPort, httpFilter);
         var resources = new List<IMessage> { listener, cluster, assignment };
         if (!tcp)
         {
@@ -197,6 +197,44 @@ internal static class MtlsResources
         }
 
         return resources;
+    }
+
+    /// <summary>Istio's <c>istio.alpn</c> filter as its outbound connection managers carry it.</summary>
+    public static HttpFilter IstioAlpnFilter()
+    {
+        var config = new Weft.Xds.Istio.Envoy.Config.Filter.Http.Alpn.V2Alpha1.FilterConfig();
+        foreach (var (protocol, alpn) in new[]
+        {
+            (Weft.Xds.Istio.Envoy.Config.Filter.Http.Alpn.V2Alpha1.FilterConfig.Types.Protocol.Http10, new[] { "istio-http/1.0", "istio", "http/1.0" }),
+            (Weft.Xds.Istio.Envoy.Config.Filter.Http.Alpn.V2Alpha1.FilterConfig.Types.Protocol.Http11, new[] { "istio-http/1.1", "istio", "http/1.1" }),
+            (Weft.Xds.Istio.Envoy.Config.Filter.Http.Alpn.V2Alpha1.FilterConfig.Types.Protocol.Http2, new[] { "istio-h2", "istio", "h2" }),
+        })
+        {
+            config.AlpnOverride.Add(new Weft.Xds.Istio.Envoy.Config.Filter.Http.Alpn.V2Alpha1.FilterConfig.Types.AlpnOverride { UpstreamProtocol = protocol, AlpnOverride_ = { alpn } });
+        }
+
+        return new HttpFilter { Name = "istio.alpn", TypedConfig = Any.Pack(config) };
+    }
+
+    /// <summary>
+    /// The server sidecar's virtualInbound for a port whose protocol is sniffed (Istio's auto port, STRICT): TLS offering
+    /// Istio's HTTP ALPN (<c>istio-http/1.0</c>, <c>istio-http/1.1</c>, <c>istio-h2</c>) goes to the HTTP chain in front of
+    /// the backend, TLS offering <c>istio-peer-exchange</c> or <c>istio</c> to a TCP chain to <paramref name="tcpPort"/>.
+    /// </summary>
+    public static IEnumerable<IMessage> ServerInboundSniffed(int backendPort, int tcpPort)
+    {
+        var http = ServerInbound(backendPort, tcp: false).ToList();
+        var tcp = ServerInbound(tcpPort, tcp: true).ToList();
+        var listener = (Listener)http[0];
+        var httpChain = listener.FilterChains[0];
+        httpChain.Name = "0.0.0.0_9080_http";
+        httpChain.FilterChainMatch.ApplicationProtocols.Add(new[] { "istio-http/1.0", "istio-http/1.1", "istio-h2" });
+        var tcpChain = ((Listener)tcp[0]).FilterChains[0];
+        tcpChain.Name = "0.0.0.0_9080_tcp";
+        tcpChain.FilterChainMatch.ApplicationProtocols.Add(new[] { "istio-peer-exchange", "istio" });
+        tcpChain.Filters[^1] = XdsResources.TcpProxyFilter(XdsResources.ToCluster("inbound|9080|tcp|"));
+        listener.FilterChains.Add(tcpChain);
+        return [listener, http[1], XdsResources.StaticCluster("inbound|9080|tcp|", ("127.0.0.1", tcpPort))];
     }
 
     private static RBAC Allow(string[] principals)

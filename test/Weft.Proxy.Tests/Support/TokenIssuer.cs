@@ -5,13 +5,14 @@ using System.Text.Json;
 namespace Weft.Proxy.Tests.Support;
 
 /// <summary>
-/// An OpenID-style token issuer for tests: an RSA key (<c>kid</c> rsa-1) and an EC P-256 key (<c>kid</c> ec-1), its JWKS,
-/// and JWTs signed in-test with RS256, PS256 or ES256 over whatever claims a test gives.
+/// An OpenID-style token issuer for tests: an RSA key (<c>kid</c> rsa-1), an EC P-256 key (<c>kid</c> ec-1) and an Ed25519
+/// key (<c>kid</c> ed-1), its JWKS, and JWTs signed in-test with RS256, PS256, ES256 or EdDSA over whatever claims a test gives.
 /// </summary>
 internal sealed class TokenIssuer : IDisposable
 {
     private readonly RSA _rsa = RSA.Create(2048);
     private readonly ECDsa _ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly NSec.Cryptography.Key _ed25519 = NSec.Cryptography.Key.Create(NSec.Cryptography.SignatureAlgorithm.Ed25519);
 
     public TokenIssuer(string issuer) => Issuer = issuer;
 
@@ -24,7 +25,8 @@ internal sealed class TokenIssuer : IDisposable
         {
             var rsa = _rsa.ExportParameters(false);
             var ec = _ec.ExportParameters(false);
-            return $$"""{"keys":[{"kty":"RSA","kid":"rsa-1","use":"sig","e":"{{B64(rsa.Exponent!)}}","n":"{{B64(rsa.Modulus!)}}"},{"kty":"EC","kid":"ec-1","crv":"P-256","x":"{{B64(ec.Q.X!)}}","y":"{{B64(ec.Q.Y!)}}"}]}""";
+            var ed = _ed25519.PublicKey.Export(NSec.Cryptography.KeyBlobFormat.RawPublicKey);
+            return $$"""{"keys":[{"kty":"RSA","kid":"rsa-1","use":"sig","e":"{{B64(rsa.Exponent!)}}","n":"{{B64(rsa.Modulus!)}}"},{"kty":"EC","kid":"ec-1","crv":"P-256","x":"{{B64(ec.Q.X!)}}","y":"{{B64(ec.Q.Y!)}}"},{"kty":"OKP","kid":"ed-1","crv":"Ed25519","x":"{{B64(ed)}}"}]}""";
         }
     }
 
@@ -44,7 +46,7 @@ internal sealed class TokenIssuer : IDisposable
     /// <summary>Signs claims as they are (no defaults added).</summary>
     public string Sign(string alg, IReadOnlyDictionary<string, object> claims, string? kid = null)
     {
-        kid ??= alg.StartsWith("ES", StringComparison.Ordinal) ? "ec-1" : "rsa-1";
+        kid ??= alg.StartsWith("ES", StringComparison.Ordinal) ? "ec-1" : alg == "EdDSA" ? "ed-1" : "rsa-1";
         var header = B64(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = alg, ["typ"] = "JWT", ["kid"] = kid }));
         var payload = B64(JsonSerializer.SerializeToUtf8Bytes(claims));
         var input = Encoding.ASCII.GetBytes(header + "." + payload);
@@ -53,6 +55,7 @@ internal sealed class TokenIssuer : IDisposable
             "RS256" => _rsa.SignData(input, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
             "PS256" => _rsa.SignData(input, HashAlgorithmName.SHA256, RSASignaturePadding.Pss),
             "ES256" => _ec.SignData(input, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
+            "EdDSA" => NSec.Cryptography.SignatureAlgorithm.Ed25519.Sign(_ed25519, input),
             _ => throw new ArgumentException("unsupported alg " + alg, nameof(alg)),
         };
         return header + "." + payload + "." + B64(signature);
@@ -64,5 +67,6 @@ internal sealed class TokenIssuer : IDisposable
     {
         _rsa.Dispose();
         _ec.Dispose();
+        _ed25519.Dispose();
     }
 }

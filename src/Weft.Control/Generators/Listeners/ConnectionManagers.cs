@@ -16,7 +16,7 @@ internal static class ConnectionManagers
         StatPrefix = statPrefix,
         CodecType = HttpConnectionManager.Types.CodecType.Auto,
         Rds = new Rds { ConfigSource = Envoy.Ads(), RouteConfigName = routeName },
-        HttpFilters = { HttpFilters.Fault(), HttpFilters.Cors(), HttpFilters.Router() },
+        HttpFilters = { HttpFilters.Alpn(), HttpFilters.Fault(), HttpFilters.Cors(), HttpFilters.Router() },
         UseRemoteAddress = false,
         NormalizePath = true,
         PathWithEscapedSlashesAction = HttpConnectionManager.Types.PathWithEscapedSlashesAction.KeepUnchanged,

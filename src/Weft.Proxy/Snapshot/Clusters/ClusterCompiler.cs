@@ -125,11 +125,19 @@ internal static class ClusterCompiler
                 ? (dst.HttpHeaderName.Length > 0 ? dst.HttpHeaderName.ToLowerInvariant() : OriginalDestinationHeader)
                 : null,
             Service = Telemetry.ServiceMetadata.FromCluster(cluster.Metadata),
+            AlpnOverridable = !IstioSaysNoAlpnOverride(cluster.Metadata),
             Balancer = BalancerCompiler.Compile(cluster),
             Limits = CircuitBreakerCompiler.Compile(cluster.CircuitBreakers),
             Outlier = OutlierCompiler.Compile(cluster.OutlierDetection),
         };
     }
+
+    /// <summary>Istio's <c>filter_metadata.istio.alpn_override: "false"</c>: the <c>istio.alpn</c> filter leaves this cluster's ALPN alone.</summary>
+    private static bool IstioSaysNoAlpnOverride(Weft.Xds.Envoy.Config.Core.V3.Metadata? metadata) =>
+        metadata is not null
+        && metadata.FilterMetadata.TryGetValue("istio", out var istio)
+        && istio.Fields.TryGetValue("alpn_override", out var value)
+        && value.StringValue == "false";
 
     /// <summary>The upstream protocol and the common HTTP options (idle timeout, lifetime, requests per connection).</summary>
     private static (UpstreamProtocol, CommonHttpOptions?, UpstreamHttpProtocolOptions?) Protocol(Cluster cluster)

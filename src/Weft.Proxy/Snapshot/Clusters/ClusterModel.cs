@@ -47,6 +47,9 @@ internal sealed record ClusterModel
 
     /// <summary>The service the cluster stands for (Istio's cluster metadata), for telemetry; null when it says none.</summary>
     public Telemetry.ServiceMetadata? Service { get; init; }
+
+    /// <summary>Whether Istio's <c>istio.alpn</c> filter may change the ALPN of this cluster's TLS connections (its metadata can say no).</summary>
+    public bool AlpnOverridable { get; init; } = true;
 }
 
 /// <summary>

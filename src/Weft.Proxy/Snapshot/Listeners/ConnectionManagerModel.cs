@@ -63,6 +63,9 @@ internal sealed record ConnectionManagerModel
     /// <summary>The fault and CORS filters, in the manager's order (they run before the router).</summary>
     public IReadOnlyList<HttpFilterModel> HttpFilters { get; init; } = [];
 
+    /// <summary>Istio's <c>istio.alpn</c>: the ALPN upstream TLS connections offer by upstream HTTP version; null when absent.</summary>
+    public AlpnOverrides? Alpn { get; init; }
+
     /// <summary>
     /// The listener's <c>per_connection_buffer_limit_bytes</c>: how much of a request body the router keeps for retries
     /// and mirrors, unless the route or virtual host sets its own <c>request_body_buffer_limit</c>.

@@ -227,7 +227,7 @@ internal static class ListenerCompiler
 
     private static ConnectionManagerModel ConnectionManager(Hcm hcm)
     {
-        var (authorization, filters) = HttpFilters(hcm);
+        var (authorization, filters, alpn) = HttpFilters(hcm);
         string? rds = null;
         RouteTable? inline = null;
         switch (hcm.RouteSpecifierCase)
@@ -290,6 +290,7 @@ internal static class ListenerCompiler
             Upgrades = Upgrades(hcm),
             Authorization = authorization,
             HttpFilters = filters,
+            Alpn = alpn,
             AccessLogs = AccessLogs(hcm),
         };
     }
@@ -323,10 +324,12 @@ internal static class ListenerCompiler
 
     /// <summary>
     /// Checks the HTTP filter chain and compiles what runs before the router: its authorization filters (null when there
-    /// are none) and the fault and CORS filters in order (disabled ones too, since a route may enable them).
+    /// are none), the fault and CORS filters in order (disabled ones too, since a route may enable them), and Istio's ALPN
+    /// override when the manager has one.
     /// </summary>
-    private static (HttpAuthorization? Authorization, IReadOnlyList<HttpFilterModel> Filters) HttpFilters(Hcm hcm)
+    private static (HttpAuthorization? Authorization, IReadOnlyList<HttpFilterModel> Filters, AlpnOverrides? Alpn) HttpFilters(Hcm hcm)
     {
+        AlpnOverrides? alpn = null;
         var models = new List<HttpFilterModel>();
         foreach (var filter in hcm.HttpFilters)
         {
@@ -368,6 +371,9 @@ internal static class ListenerCompiler
                     break;
                 case TypeUrls.HttpFault or TypeUrls.Cors:
                     break;
+                case TypeUrls.IstioAlpn:
+                    alpn ??= AlpnOverrides.Compile(UnpackAny<Weft.Xds.Istio.Envoy.Config.Filter.Http.Alpn.V2Alpha1.FilterConfig>(filter.TypedConfig!, filter.Name), filter.Name);
+                    break;
                 case var type when HttpAuthorization.Handles(type):
                     authorization.Add(filter);
                     break;
@@ -391,7 +397,7 @@ internal static class ListenerCompiler
             throw new XdsRejectedException("the connection manager has no HTTP filters (the router must be last)");
         }
 
-        return (HttpAuthorization.Compile(authorization, hcm.StatPrefix), models);
+        return (HttpAuthorization.Compile(authorization, hcm.StatPrefix), models, alpn);
     }
 
     private static FaultPolicy Fault(HttpFilter filter)

@@ -164,7 +164,7 @@ public sealed class RequestAuthenticationFilterTests
         var listener = Assert.Single(ListenersOf(Router(), push));
         var hcm = Hcm(Assert.Single(listener.FilterChains))!;
 
-        Assert.Equal(["envoy.filters.http.jwt_authn", "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"], hcm.HttpFilters.Select(f => f.Name));
+        Assert.Equal(["envoy.filters.http.jwt_authn", "istio.alpn", "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"], hcm.HttpFilters.Select(f => f.Name));
         Assert.True(JwtConfig(hcm)!.Providers["origins-0"].ClearRouteCache);
     }
 

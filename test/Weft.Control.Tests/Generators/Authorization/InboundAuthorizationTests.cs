@@ -203,7 +203,7 @@ public sealed class InboundAuthorizationTests
         var listener = ListenerOf(Router(), push, "0.0.0.0_80");
 
         var filters = Hcm(Assert.Single(listener.FilterChains))!.HttpFilters;
-        Assert.Equal(["envoy.filters.http.rbac", "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"], filters.Select(f => f.Name));
+        Assert.Equal(["envoy.filters.http.rbac", "istio.alpn", "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"], filters.Select(f => f.Name));
         Assert.Equal(["ns[istio-system]-policy[ingress-deny]-rule[0]"], filters[0].TypedConfig.Unpack<HttpRbac>().Rules.Policies.Keys);
     }
 }
