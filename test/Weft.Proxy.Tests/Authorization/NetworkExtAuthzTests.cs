@@ -51,9 +51,9 @@ public sealed class NetworkExtAuthzTests
         await using var authz = await GrpcAuthzServer.StartAsync(_ => GrpcAuthzServer.Deny());
         await using var mesh = await StartAsync(echo, authz, failureModeAllow: true);
 
-        using var client = await RawConnection.TunnelAsync(mesh.Proxy.Host.OutboundEndpoint, Service);
-        await client.SendAsync("hello");
-        Assert.True(await client.ClosedAsync());
+        // The explicit tunnel is refused before it opens (a captured connection is closed).
+        var answer = await RawConnection.TunnelRefusedAsync(mesh.Proxy.Host.OutboundEndpoint, Service);
+        Assert.StartsWith("HTTP/1.1 403 ", answer, StringComparison.Ordinal);
         Assert.Equal(0, echo.Connections);
         Assert.Single(authz.Checks);
         Assert.Contains("weft_ext_authz_total{stat=\"tcp.ext_authz.denied\"} 1", await mesh.StatsAsync(), StringComparison.Ordinal);
@@ -67,9 +67,8 @@ public sealed class NetworkExtAuthzTests
 
         await using (var closed = await StartAsync(echo, authz, failureModeAllow: false))
         {
-            using var client = await RawConnection.TunnelAsync(closed.Proxy.Host.OutboundEndpoint, Service);
-            await client.SendAsync("hello");
-            Assert.True(await client.ClosedAsync());
+            var answer = await RawConnection.TunnelRefusedAsync(closed.Proxy.Host.OutboundEndpoint, Service);
+            Assert.StartsWith("HTTP/1.1 403 ", answer, StringComparison.Ordinal);
             Assert.Equal(0, echo.Connections);
             Assert.Contains("weft_ext_authz_total{stat=\"tcp.ext_authz.error\"} 1", await closed.StatsAsync(), StringComparison.Ordinal);
         }
