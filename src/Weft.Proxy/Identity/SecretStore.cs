@@ -97,18 +97,7 @@ internal sealed class SecretStore
             var (certPath, keyPath) = (files[..tilde], files[(tilde + 1)..]);
             return (WorkloadCertificate)FromFile(name, certPath, () =>
             {
-                var pem = File.ReadAllText(certPath);
-                using var loaded = X509Certificate2.CreateFromPemFile(certPath, keyPath);
-                var leaf = X509CertificateLoader.LoadPkcs12(loaded.Export(X509ContentType.Pkcs12), null);
-                var all = new X509Certificate2Collection();
-                all.ImportFromPem(pem);
-                var intermediates = new X509Certificate2Collection();
-                foreach (var extra in all.Skip(1))
-                {
-                    intermediates.Add(extra);
-                }
-
-                return new WorkloadCertificate(leaf, intermediates, pem, leaf.SerialNumber, _time.GetUtcNow());
+                return WorkloadCertificate.FromPem(File.ReadAllText(certPath), File.ReadAllText(keyPath), _time.GetUtcNow());
             });
         }
 
@@ -202,7 +191,7 @@ internal sealed class SecretStore
             _files[name] = (stamp, value);
             return value;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or System.Security.Cryptography.CryptographicException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException or System.Security.Cryptography.CryptographicException)
         {
             throw new SecretUnavailableException($"secret {name}: cannot read {path}: {e.Message}");
         }

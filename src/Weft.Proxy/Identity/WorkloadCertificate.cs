@@ -20,6 +20,28 @@ internal sealed class WorkloadCertificate
         Context = SslStreamCertificateContext.Create(leaf, intermediates, offline: true);
     }
 
+    /// <summary>
+    /// A certificate from PEM: the chain (leaf first, then the intermediates sent with it) and the leaf's private key.
+    /// Throws <see cref="System.Security.Cryptography.CryptographicException"/> or <see cref="ArgumentException"/> when
+    /// they do not load or do not belong together.
+    /// </summary>
+    public static WorkloadCertificate FromPem(string chainPem, string keyPem, DateTimeOffset received)
+    {
+        using var loaded = X509Certificate2.CreateFromPem(chainPem, keyPem);
+
+        // Through PKCS#12 so that the key is usable by the handshake (a PEM-loaded key is ephemeral on some platforms).
+        var leaf = X509CertificateLoader.LoadPkcs12(loaded.Export(X509ContentType.Pkcs12), null);
+        var all = new X509Certificate2Collection();
+        all.ImportFromPem(chainPem);
+        var intermediates = new X509Certificate2Collection();
+        foreach (var extra in all.Skip(1))
+        {
+            intermediates.Add(extra);
+        }
+
+        return new WorkloadCertificate(leaf, intermediates, chainPem, leaf.SerialNumber, received);
+    }
+
     public X509Certificate2 Leaf { get; }
 
     public X509Certificate2Collection Intermediates { get; }

@@ -33,17 +33,7 @@ internal static class SdsSecretCompiler
         var keyPem = Inline(certificate.PrivateKey, "private_key");
         try
         {
-            using var loaded = X509Certificate2.CreateFromPem(chainPem, keyPem);
-            var leaf = X509CertificateLoader.LoadPkcs12(loaded.Export(X509ContentType.Pkcs12), null);
-            var all = new X509Certificate2Collection();
-            all.ImportFromPem(chainPem);
-            var intermediates = new X509Certificate2Collection();
-            foreach (var extra in all.Skip(1))
-            {
-                intermediates.Add(extra);
-            }
-
-            return new WorkloadCertificate(leaf, intermediates, chainPem, leaf.SerialNumber, received);
+            return WorkloadCertificate.FromPem(chainPem, keyPem, received);
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException)
         {

@@ -164,17 +164,7 @@ internal static class TlsContextCompiler
         var keyPem = Text(key, "private_key");
         try
         {
-            using var loaded = X509Certificate2.CreateFromPem(chainPem, keyPem);
-            var leaf = X509CertificateLoader.LoadPkcs12(loaded.Export(X509ContentType.Pkcs12), null);
-            var all = new X509Certificate2Collection();
-            all.ImportFromPem(chainPem);
-            var intermediates = new X509Certificate2Collection();
-            foreach (var extra in all.Skip(1))
-            {
-                intermediates.Add(extra);
-            }
-
-            return new CertificateSource(null, new WorkloadCertificate(leaf, intermediates, chainPem, leaf.SerialNumber, DateTimeOffset.UnixEpoch));
+            return new CertificateSource(null, WorkloadCertificate.FromPem(chainPem, keyPem, DateTimeOffset.UnixEpoch));
         }
         catch (CryptographicException e)
         {
