@@ -40,17 +40,7 @@ internal sealed class PriorityLoads
             return new PriorityLoads(healthy, degraded, panic);
         }
 
-        var healthAvailability = new int[n];
-        var degradedAvailability = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            if (levels[i].Total > 0)
-            {
-                healthAvailability[i] = (int)Math.Min(100, overprovisioning * (ulong)levels[i].Healthy / (ulong)levels[i].Total);
-                degradedAvailability[i] = (int)Math.Min(100, overprovisioning * (ulong)levels[i].Degraded / (ulong)levels[i].Total);
-            }
-        }
-
+        var (healthAvailability, degradedAvailability) = Availability(levels, overprovisioning, excluded: []);
         var total = Math.Min(100, healthAvailability.Sum() + degradedAvailability.Sum());
         if (total > 0)
         {
@@ -100,22 +90,8 @@ internal sealed class PriorityLoads
     public static PriorityLoads? Excluding(IReadOnlyList<Counts> levels, uint overprovisioning, IReadOnlyList<bool> excluded, bool[] panic)
     {
         var n = levels.Count;
-        var healthAvailability = new int[n];
-        var degradedAvailability = new int[n];
-        var total = 0;
-        for (var i = 0; i < n; i++)
-        {
-            if ((i < excluded.Count && excluded[i]) || levels[i].Total == 0)
-            {
-                continue;
-            }
-
-            healthAvailability[i] = (int)Math.Min(100, overprovisioning * (ulong)levels[i].Healthy / (ulong)levels[i].Total);
-            degradedAvailability[i] = (int)Math.Min(100, overprovisioning * (ulong)levels[i].Degraded / (ulong)levels[i].Total);
-            total += healthAvailability[i] + degradedAvailability[i];
-        }
-
-        total = Math.Min(total, 100);
+        var (healthAvailability, degradedAvailability) = Availability(levels, overprovisioning, excluded);
+        var total = Math.Min(100, healthAvailability.Sum() + degradedAvailability.Sum());
         if (total == 0)
         {
             return null;
@@ -176,6 +152,23 @@ internal sealed class PriorityLoads
         }
 
         return (first, left);
+    }
+
+    /// <summary>Each level's healthy and degraded availability: its share of such hosts times overprovisioning, capped at 100; 0 for excluded levels.</summary>
+    private static (int[] Healthy, int[] Degraded) Availability(IReadOnlyList<Counts> levels, uint overprovisioning, IReadOnlyList<bool> excluded)
+    {
+        var healthy = new int[levels.Count];
+        var degraded = new int[levels.Count];
+        for (var i = 0; i < levels.Count; i++)
+        {
+            if (levels[i].Total > 0 && !(i < excluded.Count && excluded[i]))
+            {
+                healthy[i] = (int)Math.Min(100, overprovisioning * (ulong)levels[i].Healthy / (ulong)levels[i].Total);
+                degraded[i] = (int)Math.Min(100, overprovisioning * (ulong)levels[i].Degraded / (ulong)levels[i].Total);
+            }
+        }
+
+        return (healthy, degraded);
     }
 
     private static int Share(int[] load, int[] availability, int left, int total)
