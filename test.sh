@@ -55,7 +55,7 @@ rm -rf "$results"
 set +e
 dotnet test Weft.slnx -c Release --no-build -v q --results-directory "$results" \
   --logger "trx" --logger "console;verbosity=normal" "$@" 2>&1 \
-  | grep -E '^\s+(Failed|Skipped) |^\s*Error Message|^\s+(Assert|Expected|Actual)|SKIPPED|agree|^\[xUnit.net .*\] .*(FAIL|SKIP)' 
+  | grep -E '^\s+(Failed|Skipped) |^\s*Error Message|^\s*(Assert|Expected|Actual)|^\s+at Weft\..* in .*:line [0-9]+|SKIPPED|agree|^\[xUnit.net .*\] .*(FAIL|SKIP)' 
 status=${PIPESTATUS[0]}
 set -e
 

@@ -15,7 +15,7 @@ public sealed class AdminTests
     [Fact]
     public async Task Before_a_complete_configuration_it_is_not_ready_and_says_why()
     {
-        await using var proxy = await RunningProxy.StartAsync($"127.0.0.1:{ClosedPort()}", waitReady: false);
+        await using var proxy = await RunningProxy.StartAsync($"127.0.0.1:{Ports.Refusing()}", waitReady: false);
 
         using var ready = await Http.GetAsync(new Uri(proxy.Admin, "/ready"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
@@ -78,7 +78,7 @@ public sealed class AdminTests
     [Fact]
     public async Task Quitquitquit_stops_the_proxy_and_wants_POST()
     {
-        await using var proxy = await RunningProxy.StartAsync($"127.0.0.1:{ClosedPort()}", waitReady: false);
+        await using var proxy = await RunningProxy.StartAsync($"127.0.0.1:{Ports.Refusing()}", waitReady: false);
         using var get = await Http.GetAsync(new Uri(proxy.Admin, "/quitquitquit"));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, get.StatusCode);
         Assert.False(proxy.Host.Completion.IsCompleted);
@@ -87,13 +87,6 @@ public sealed class AdminTests
         Assert.Equal("OK\n", await post.Content.ReadAsStringAsync());
         await proxy.Host.Completion.WaitAsync(TimeSpan.FromSeconds(10));
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => Http.GetAsync(new Uri(proxy.Admin, "/ready")));
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<T> Eventually<T>(Func<Task<T?>> probe)

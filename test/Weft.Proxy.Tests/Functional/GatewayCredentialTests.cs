@@ -28,7 +28,7 @@ public sealed class GatewayCredentialTests
     {
         await using var backend = await Backend.StartAsync("web");
         var first = Credential(Host);
-        var port = FreePort();
+        var port = Ports.Free();
         using var config = new ConfigDirectory();
         config.Write("mesh.yaml", Mesh(backend.Port, port, "SIMPLE"));
         config.Write("secret.yaml", Secret("gw-cred", first));
@@ -82,7 +82,7 @@ public sealed class GatewayCredentialTests
         using var otherCa = TestCertificates.Root(otherKey, "other-ca");
         using var trusted = TestCertificates.Leaf(clientCa, "spiffe://example.com/client", DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
         using var untrusted = TestCertificates.Leaf(otherCa, "spiffe://example.com/client", DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        var port = FreePort();
+        var port = Ports.Free();
         using var config = new ConfigDirectory();
         config.Write("mesh.yaml", Mesh(backend.Port, port, "MUTUAL"));
         config.Write("secret.yaml", Secret("gw-cred", server, clientCa.ExportCertificatePem() + "\n"));
@@ -111,7 +111,7 @@ public sealed class GatewayCredentialTests
     public async Task A_gateway_whose_secret_never_comes_waits_for_it_then_binds_without_serving_TLS()
     {
         await using var backend = await Backend.StartAsync("web");
-        var port = FreePort();
+        var port = Ports.Free();
         using var config = new ConfigDirectory();
         config.Write("mesh.yaml", Mesh(backend.Port, port, "SIMPLE"));
         await using var plane = await ControlPlane.StartAsync(new ControlPlaneOptions { ConfigDirectory = config.Path, XdsAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0" }, NullLoggerFactory.Instance);
@@ -222,13 +222,6 @@ public sealed class GatewayCredentialTests
         request.CertificateExtensions.Add(names.Build());
         var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
         return (certificate, certificate.ExportCertificatePem() + "\n", key.ExportPkcs8PrivateKeyPem() + "\n");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>

@@ -86,7 +86,7 @@ public sealed class HttpPathTests : IAsyncLifetime
         config.VirtualHosts.Add(VirtualHost("missing.example", Route("/", Cluster("does-not-exist"))));
         config.VirtualHosts.Add(VirtualHost("empty.example", Route("/", Cluster("empty"))));
         config.VirtualHosts.Add(VirtualHost("down.example", Route("/", Cluster("down"))));
-        resources.AddRange([XdsResources.EdsCluster("empty"), XdsResources.Assignment("empty"), XdsResources.EdsCluster("down"), XdsResources.Assignment("down", ("127.0.0.1", ClosedPort()))]);
+        resources.AddRange([XdsResources.EdsCluster("empty"), XdsResources.Assignment("empty"), XdsResources.EdsCluster("down"), XdsResources.Assignment("down", ("127.0.0.1", Ports.Refusing()))]);
         await using var plane = await ScriptedControlPlane.StartAsync(resources);
         await using var proxy = await RunningProxy.StartAsync(plane.Address);
 
@@ -243,10 +243,4 @@ public sealed class HttpPathTests : IAsyncLifetime
     private static HeaderValueOption Header(string name, string value, HeaderValueOption.Types.HeaderAppendAction action = HeaderValueOption.Types.HeaderAppendAction.AppendIfExistsOrAdd) =>
         new() { Header = new HeaderValue { Key = name, Value = value }, AppendAction = action };
 
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

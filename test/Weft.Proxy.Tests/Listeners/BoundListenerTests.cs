@@ -79,8 +79,8 @@ public sealed class BoundListenerTests
     {
         await using var echo = TcpBackend.Echo("app-tcp");
         await using var app = await Backend.StartAsync("app-http");
-        var tcpPort = FreePort();
-        var httpPort = FreePort();
+        var tcpPort = Ports.Free();
+        var httpPort = Ports.Free();
         var directory = Directory.CreateTempSubdirectory("weft-ingress-").FullName;
         try
         {
@@ -175,12 +175,5 @@ public sealed class BoundListenerTests
         var target = Path.Combine(directory, "sidecar.yaml");
         File.WriteAllText(target + ".tmp", yaml);
         File.Move(target + ".tmp", target, overwrite: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -95,13 +95,6 @@ internal static class ResilienceMesh
 
         return new ClusterLoadAssignment { ClusterName = cluster, Endpoints = { locality } };
     }
-
-    public static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>What the proxy decided for each request, in the order requests finished (the flags an access log would show).</summary>

@@ -363,7 +363,7 @@ public sealed class TcpProxyTests
         foreach (var (cluster, backend) in backends)
         {
             yield return XdsResources.EdsCluster(cluster);
-            yield return XdsResources.Assignment(cluster, ("127.0.0.1", backend?.Port ?? ClosedPort()));
+            yield return XdsResources.Assignment(cluster, ("127.0.0.1", backend?.Port ?? Ports.Refusing()));
         }
     }
 
@@ -379,13 +379,6 @@ public sealed class TcpProxyTests
     /// <summary>The value of an outbound TCP metric, over its series (0 when there is none yet).</summary>
     private static double Tcp(PrometheusScrape scrape, string metric) =>
         scrape.Find(metric, ("reporter", "source")).Sum(s => s.Value);
-
-    internal static int ClosedPort()
-    {
-        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        return ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 
     private static async Task WaitUntil(Func<bool> condition)
     {

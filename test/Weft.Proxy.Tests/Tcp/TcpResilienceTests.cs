@@ -86,7 +86,7 @@ public sealed class TcpResilienceTests
     public async Task A_host_that_refuses_connections_is_ejected_and_later_connections_go_to_the_healthy_one()
     {
         await using var echo = TcpBackend.Echo("echo");
-        var refusing = TcpProxyTests.ClosedPort();
+        var refusing = Ports.Refusing();
         IMessage[] resources =
         [
             .. XdsResources.VirtualOutbound(),

@@ -27,7 +27,7 @@ public sealed class AdsSecretTests
         await using var echo = TcpBackend.Echo("echo");
         var (certA, secretA) = Credential("kubernetes://a");
         var (certB, secretB) = Credential("kubernetes://b");
-        var port = FreePort();
+        var port = Ports.Free();
         await using var control = await ScriptedControlPlane.StartAsync(Resources(echo.Port, port, "kubernetes://a", secretA));
         await using var proxy = await RunningProxy.StartAsync(control.Address);
         await proxy.Host.WaitForBoundListenersAsync(l => l.Count > 0).WaitAsync(Wait);
@@ -49,7 +49,7 @@ public sealed class AdsSecretTests
         var (_, other) = Credential("kubernetes://a");
         var mismatched = good.Clone();
         mismatched.TlsCertificate.PrivateKey = other.TlsCertificate.PrivateKey;
-        var port = FreePort();
+        var port = Ports.Free();
         await using var control = await ScriptedControlPlane.StartAsync(Resources(echo.Port, port, "kubernetes://a", mismatched));
         await using var proxy = await RunningProxy.StartAsync(control.Address, waitReady: false);
 
@@ -66,7 +66,7 @@ public sealed class AdsSecretTests
     {
         await using var echo = TcpBackend.Echo("echo");
         var (_, secret) = Credential("kubernetes://a");
-        var port = FreePort();
+        var port = Ports.Free();
         await using var control = await ScriptedControlPlane.StartAsync(Resources(echo.Port, port, "kubernetes://a", secret));
         await using var proxy = await RunningProxy.StartAsync(control.Address);
         using var http = new HttpClient();
@@ -84,7 +84,7 @@ public sealed class AdsSecretTests
     public async Task A_cluster_verifies_its_upstream_against_a_ca_received_over_ads_and_refuses_one_it_does_not_sign()
     {
         await using var backend = TlsBackend.Start("backend.example.com");
-        var port = FreePort();
+        var port = Ports.Free();
         var other = Credential("unused").Certificate;
         await using var control = await ScriptedControlPlane.StartAsync(Upstream(backend.Port, port, CaSecret(backend.Certificate)));
         await using var proxy = await RunningProxy.StartAsync(control.Address);
@@ -194,12 +194,5 @@ public sealed class AdsSecretTests
             Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
             await Task.Delay(20);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -122,7 +122,7 @@ public sealed class OutlierDetectionTests : IAsyncLifetime
         var cluster = Detecting(consecutive5xx: 0, maxPercent: 100);
         cluster.OutlierDetection.ConsecutiveGatewayFailure = 2;
         cluster.OutlierDetection.EnforcingConsecutiveGatewayFailure = 100;
-        var closed = OneCluster.ClosedPort();
+        var closed = Ports.Refusing();
         var resources = OneCluster.Resources(cluster, _good).ToList();
         var assignment = XdsResources.Assignment("c", ("127.0.0.1", _good[0].Port), ("127.0.0.1", closed));
         resources[^1] = assignment;

@@ -117,7 +117,7 @@ public sealed class MirrorTests
         var route = Route("/", ToCluster("main"));
         route.Route_.RequestMirrorPolicies.Add(Mirror("shadow"));
         route.Route_.RequestMirrorPolicies.Add(Mirror("nowhere"));
-        var resources = Resources(VirtualHost(false, route), clusters: [("main", [(main.Port, 1)]), ("shadow", [(shadow.Port, 1)]), ("nowhere", [(ClosedPort(), 1)])]);
+        var resources = Resources(VirtualHost(false, route), clusters: [("main", [(main.Port, 1)]), ("shadow", [(shadow.Port, 1)]), ("nowhere", [(Ports.Refusing(), 1)])]);
         await using var plane = await ScriptedControlPlane.StartAsync(resources);
         await using var proxy = await Start(plane);
 

@@ -97,7 +97,7 @@ public sealed class RetryTests
     public async Task A_connect_failure_is_retried_on_a_host_not_tried_before()
     {
         await using var live = await Backend.StartAsync("live");
-        var dead = ClosedPort();
+        var dead = Ports.Refusing();
         var log = new RequestLog();
 
         // The dead endpoint weighs three times the live one: round robin alone would often pick it twice in a row.
@@ -169,7 +169,7 @@ public sealed class RetryTests
     public async Task Without_retries_left_a_connect_failure_answers_503_with_URX_and_UF()
     {
         var log = new RequestLog();
-        await using var plane = await ScriptedControlPlane.StartAsync(Resources(VirtualHost(false, Route("/", ToCluster("a", Policy("connect-failure", 1)))), clusters: ("a", [(ClosedPort(), 1)])));
+        await using var plane = await ScriptedControlPlane.StartAsync(Resources(VirtualHost(false, Route("/", ToCluster("a", Policy("connect-failure", 1)))), clusters: ("a", [(Ports.Refusing(), 1)])));
         await using var proxy = await Start(plane, log);
 
         using var response = await proxy.GetAsync(Authority);
