@@ -99,6 +99,8 @@ public sealed class ControlPlane : IAsyncDisposable
                 PemFiles.CreatePrivateDirectory(tokens.Directory);
             }
 
+            xds.Authenticator = new XdsAuthenticator(tokens);
+
             var caServer = new CaServer(new WorkloadCertificates(ca, options.WorkloadCertTtl, options.Time), () => xds.Current.Registry, options.Mesh.TrustDomain, tokens, metrics, loggerFactory.CreateLogger<CaServer>());
             var serving = new ServingCertificate(ca, secureEndpoint!.Address, options.Time);
             secureApp = Build(loggerFactory, secureEndpoint, l =>

@@ -48,6 +48,12 @@ public sealed record ProxyNode
 
     public string Locality { get; init; } = string.Empty;
 
+    /// <summary>
+    /// The namespace the proxy proved it belongs to when it connected (see <c>XdsAuthenticator</c>); null when it did
+    /// not (plaintext xDS). Secrets are only served within it.
+    /// </summary>
+    public string? VerifiedNamespace { get; init; }
+
     /// <summary>Parses an Envoy node; returns null with a reason when the id is not Istio's form.</summary>
     public static ProxyNode? Parse(EnvoyNode node, IServiceRegistry registry, out string? error)
     {

@@ -7,8 +7,8 @@ namespace Weft.Control.Xds;
 public sealed class AdsService(XdsServer server) : AggregatedDiscoveryService.AggregatedDiscoveryServiceBase
 {
     public override Task StreamAggregatedResources(IAsyncStreamReader<DiscoveryRequest> requestStream, IServerStreamWriter<DiscoveryResponse> responseStream, ServerCallContext context) =>
-        server.RunSotwAsync(requestStream, responseStream, context.Peer, context.CancellationToken);
+        server.RunSotwAsync(requestStream, responseStream, XdsCaller.Of(context), context.CancellationToken);
 
     public override Task DeltaAggregatedResources(IAsyncStreamReader<DeltaDiscoveryRequest> requestStream, IServerStreamWriter<DeltaDiscoveryResponse> responseStream, ServerCallContext context) =>
-        server.RunDeltaAsync(requestStream, responseStream, context.Peer, context.CancellationToken);
+        server.RunDeltaAsync(requestStream, responseStream, XdsCaller.Of(context), context.CancellationToken);
 }

@@ -35,6 +35,11 @@ public sealed class XdsConnection
 
     public DateTimeOffset ConnectedAt { get; }
 
+    private int _unverifiedSecretsNoted;
+
+    /// <summary>True the first time only: the stream asked for secrets it may not have.</summary>
+    internal bool MarkUnverifiedSecretsNoted() => Interlocked.Exchange(ref _unverifiedSecretsNoted, 1) == 0;
+
     public ConcurrentDictionary<string, WatchedType> Watched { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Signals the stream loop that a newer push context is waiting.</summary>

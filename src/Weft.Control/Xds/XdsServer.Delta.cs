@@ -15,6 +15,8 @@ public sealed partial class XdsServer
             return;
         }
 
+        NoteUnverifiedSecrets(connection, request.TypeUrl);
+
         var watched = connection.Watch(request.TypeUrl);
         if (request.ErrorDetail is not null)
         {

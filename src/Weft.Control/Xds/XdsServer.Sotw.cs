@@ -16,6 +16,8 @@ public sealed partial class XdsServer
             return;
         }
 
+        NoteUnverifiedSecrets(connection, request.TypeUrl);
+
         var watched = connection.Watch(request.TypeUrl);
         switch (SotwRules.Decide(request, watched))
         {

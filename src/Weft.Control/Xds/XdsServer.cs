@@ -49,6 +49,9 @@ public sealed partial class XdsServer : IDisposable
 
     public PushContext Current => _push;
 
+    /// <summary>How a stream's proxy proves its namespace; <c>weft control</c> sets it from <c>--require-tokens</c>.</summary>
+    internal XdsAuthenticator Authenticator { get; set; } = XdsAuthenticator.Local;
+
     public IReadOnlyCollection<XdsConnection> Connections => _connections.Values.ToArray();
 
     /// <summary>Ends every stream (clients reconnect elsewhere or later); used when the control plane stops.</summary>
@@ -72,7 +75,7 @@ public sealed partial class XdsServer : IDisposable
     }
 
     /// <summary>Serves one state-of-the-world ADS stream until the client ends it.</summary>
-    public async Task RunSotwAsync(IAsyncStreamReader<DiscoveryRequest> requests, IServerStreamWriter<DiscoveryResponse> responses, string peer, CancellationToken cancel)
+    public async Task RunSotwAsync(IAsyncStreamReader<DiscoveryRequest> requests, IServerStreamWriter<DiscoveryResponse> responses, XdsCaller caller, CancellationToken cancel)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, _stopping.Token);
         cancel = linked.Token;
@@ -86,7 +89,7 @@ public sealed partial class XdsServer : IDisposable
                 {
                     if (connection is null)
                     {
-                        connection = Connect(request.Node, peer, delta: false);
+                        connection = Connect(request.Node, caller, delta: false);
                         stream.Connected(connection);
                     }
 
@@ -105,7 +108,7 @@ public sealed partial class XdsServer : IDisposable
     }
 
     /// <summary>Serves one delta ADS stream until the client ends it.</summary>
-    public async Task RunDeltaAsync(IAsyncStreamReader<DeltaDiscoveryRequest> requests, IServerStreamWriter<DeltaDiscoveryResponse> responses, string peer, CancellationToken cancel)
+    public async Task RunDeltaAsync(IAsyncStreamReader<DeltaDiscoveryRequest> requests, IServerStreamWriter<DeltaDiscoveryResponse> responses, XdsCaller caller, CancellationToken cancel)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, _stopping.Token);
         cancel = linked.Token;
@@ -119,7 +122,7 @@ public sealed partial class XdsServer : IDisposable
                 {
                     if (connection is null)
                     {
-                        connection = Connect(request.Node, peer, delta: true);
+                        connection = Connect(request.Node, caller, delta: true);
                         stream.Connected(connection);
                     }
 
@@ -137,7 +140,7 @@ public sealed partial class XdsServer : IDisposable
         }
     }
 
-    private XdsConnection Connect(Weft.Xds.Envoy.Config.Core.V3.Node? node, string peer, bool delta)
+    private XdsConnection Connect(Weft.Xds.Envoy.Config.Core.V3.Node? node, XdsCaller caller, bool delta)
     {
         if (node is null || node.Id.Length == 0)
         {
@@ -146,10 +149,18 @@ public sealed partial class XdsServer : IDisposable
 
         var proxy = ProxyNode.Parse(node, _push.Registry, out var error)
             ?? throw new RpcException(new Status(StatusCode.InvalidArgument, error ?? "invalid node"));
-        var connection = new XdsConnection(proxy, peer, delta, _time.GetUtcNow(), _names);
+        var verified = Authenticator.Verify(proxy, caller, out var refusal);
+        if (refusal is not null)
+        {
+            LogRefused(_log, proxy.Id, caller.Peer, refusal);
+            throw new RpcException(new Status(StatusCode.Unauthenticated, refusal));
+        }
+
+        proxy = proxy with { VerifiedNamespace = verified };
+        var connection = new XdsConnection(proxy, caller.Peer, delta, _time.GetUtcNow(), _names);
         _connections[connection.Id] = connection;
         _metrics.Connections.WithLabels("weft").Inc();
-        LogConnected(_log, proxy.Id, peer, delta ? "delta" : "state-of-the-world");
+        LogConnected(_log, proxy.Id, caller.Peer, delta ? "delta" : "state-of-the-world");
         return connection;
     }
 
@@ -263,6 +274,21 @@ public sealed partial class XdsServer : IDisposable
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "xDS: {ProxyId} connected from {Peer} ({Protocol})")]
     private static partial void LogConnected(ILogger log, string proxyId, string peer, string protocol);
+
+    /// <summary>Secrets asked for on a stream without a verified identity: none are sent, and the log says why, once per stream.</summary>
+    private void NoteUnverifiedSecrets(XdsConnection connection, string typeUrl)
+    {
+        if (typeUrl == TypeUrls.Secret && connection.Proxy.VerifiedNamespace is null && connection.MarkUnverifiedSecretsNoted())
+        {
+            LogUnverifiedSecrets(_log, connection.Proxy.Id, connection.Peer);
+        }
+    }
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "xDS: {ProxyId} from {Peer} refused: {Reason}")]
+    private static partial void LogRefused(ILogger log, string proxyId, string peer, string reason);
+
+    [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "xDS: {ProxyId} from {Peer} asked for secrets over plaintext xDS; secrets are only served to proxies that connect to --secure-xds-address, within their own namespace")]
+    private static partial void LogUnverifiedSecrets(ILogger log, string proxyId, string peer);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "xDS: {ProxyId} disconnected")]
     private static partial void LogDisconnected(ILogger log, string proxyId);

@@ -22,33 +22,45 @@ internal sealed class AdsClient : IAsyncDisposable
     private readonly Task _reader;
 
     public AdsClient(string address, Node node, bool delta = false)
+        : this(GrpcChannel.ForAddress("http://" + address), node, delta)
+    {
+    }
+
+    /// <summary>A stream on <paramref name="channel"/> (which the client then owns), sending <paramref name="headers"/> with the call.</summary>
+    public AdsClient(GrpcChannel channel, Node node, bool delta = false, Grpc.Core.Metadata? headers = null)
     {
         Node = node;
-        _channel = GrpcChannel.ForAddress("http://" + address);
+        _channel = channel;
         var client = new AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(_channel);
         if (delta)
         {
-            _delta = client.DeltaAggregatedResources();
-            _reader = Task.Run(async () =>
-            {
-                await foreach (var r in _delta.ResponseStream.ReadAllAsync())
-                {
-                    await _deltaResponses.Writer.WriteAsync(r);
-                }
-            });
+            _delta = client.DeltaAggregatedResources(headers);
+            _reader = Pump(_delta.ResponseStream, _deltaResponses.Writer);
         }
         else
         {
-            _sotw = client.StreamAggregatedResources();
-            _reader = Task.Run(async () =>
-            {
-                await foreach (var r in _sotw.ResponseStream.ReadAllAsync())
-                {
-                    await _responses.Writer.WriteAsync(r);
-                }
-            });
+            _sotw = client.StreamAggregatedResources(headers);
+            _reader = Pump(_sotw.ResponseStream, _responses.Writer);
         }
     }
+
+    /// <summary>Hands responses on until the stream ends; a stream the server fails fails the next receive with its status.</summary>
+    private static Task Pump<T>(IAsyncStreamReader<T> stream, ChannelWriter<T> writer) => Task.Run(async () =>
+    {
+        try
+        {
+            await foreach (var r in stream.ReadAllAsync())
+            {
+                await writer.WriteAsync(r);
+            }
+
+            writer.TryComplete();
+        }
+        catch (RpcException e)
+        {
+            writer.TryComplete(e);
+        }
+    });
 
     public Node Node { get; }
 
@@ -90,7 +102,7 @@ internal sealed class AdsClient : IAsyncDisposable
         return _sotw!.RequestStream.WriteAsync(request);
     }
 
-    public async Task<DiscoveryResponse> ReceiveAsync() => await _responses.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+    public Task<DiscoveryResponse> ReceiveAsync() => Next(_responses.Reader);
 
     /// <summary>The next response if one comes within <paramref name="quiet"/>; null when none does (nothing was pushed).</summary>
     public async Task<DiscoveryResponse?> ReceiveWithinAsync(TimeSpan quiet)
@@ -112,19 +124,34 @@ internal sealed class AdsClient : IAsyncDisposable
         return _delta!.RequestStream.WriteAsync(request);
     }
 
-    public async Task<DeltaDiscoveryResponse> ReceiveDeltaAsync() => await _deltaResponses.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+    public Task<DeltaDiscoveryResponse> ReceiveDeltaAsync() => Next(_deltaResponses.Reader);
+
+    /// <summary>The next response, bounded; the server's status when it failed the stream.</summary>
+    private static async Task<T> Next<T>(ChannelReader<T> reader)
+    {
+        try
+        {
+            return await reader.ReadAsync().AsTask().WaitAsync(Wait);
+        }
+        catch (ChannelClosedException e) when (e.InnerException is RpcException failed)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
+            throw;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
+        // A stream the server already ended (refused) has nothing left to complete.
         if (_sotw is not null)
         {
-            await _sotw.RequestStream.CompleteAsync();
+            await Ending(_sotw.RequestStream.CompleteAsync());
             _sotw.Dispose();
         }
 
         if (_delta is not null)
         {
-            await _delta.RequestStream.CompleteAsync();
+            await Ending(_delta.RequestStream.CompleteAsync());
             _delta.Dispose();
         }
 
@@ -138,5 +165,16 @@ internal sealed class AdsClient : IAsyncDisposable
         }
 
         _channel.Dispose();
+    }
+
+    private static async Task Ending(Task complete)
+    {
+        try
+        {
+            await complete;
+        }
+        catch (Exception e) when (e is RpcException or InvalidOperationException)
+        {
+        }
     }
 }

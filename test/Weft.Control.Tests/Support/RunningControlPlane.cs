@@ -1,18 +1,28 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Weft.Control.Hosting;
 using Weft.Control.Push;
+using Node = Weft.Xds.Envoy.Config.Core.V3.Node;
 
 namespace Weft.Control.Tests.Support;
 
-/// <summary>A real control plane on OS-chosen loopback ports, serving a temporary directory.</summary>
+/// <summary>
+/// A real control plane on OS-chosen loopback ports, serving a temporary directory; with <c>secure</c>, also its CA and
+/// TLS xDS port, keeping its state in a temporary directory of its own.
+/// </summary>
 internal sealed class RunningControlPlane : IAsyncDisposable
 {
     private readonly TempConfigDirectory _directory;
+    private readonly TempConfigDirectory? _state;
 
-    private RunningControlPlane(TempConfigDirectory directory, ControlPlane plane)
+    private RunningControlPlane(TempConfigDirectory directory, ControlPlane plane, TempConfigDirectory? state)
     {
         _directory = directory;
+        _state = state;
         Plane = plane;
     }
 
@@ -24,7 +34,7 @@ internal sealed class RunningControlPlane : IAsyncDisposable
 
     public Uri HttpBase => new($"http://{Plane.HttpEndpoint}");
 
-    public static async Task<RunningControlPlane> StartAsync(IReadOnlyDictionary<string, string> files, ILoggerFactory? loggers = null)
+    public static async Task<RunningControlPlane> StartAsync(IReadOnlyDictionary<string, string> files, ILoggerFactory? loggers = null, bool secure = false, bool requireTokens = false)
     {
         var directory = new TempConfigDirectory();
         foreach (var (name, text) in files)
@@ -32,13 +42,38 @@ internal sealed class RunningControlPlane : IAsyncDisposable
             directory.Write(name, text);
         }
 
+        var state = secure ? new TempConfigDirectory() : null;
         var plane = await ControlPlane.StartAsync(new ControlPlaneOptions
         {
             ConfigDirectory = directory.Path,
             XdsAddress = "127.0.0.1:0",
             HttpAddress = "127.0.0.1:0",
+            SecureXdsAddress = "127.0.0.1:0",
+            StateDirectory = state?.Path,
+            RequireTokens = requireTokens,
         }, loggers ?? NullLoggerFactory.Instance);
-        return new RunningControlPlane(directory, plane);
+        return new RunningControlPlane(directory, plane, state);
+    }
+
+    /// <summary>An ADS stream to the TLS port, trusting only the control plane's root, with <paramref name="token"/> as bearer token.</summary>
+    public AdsClient SecureAds(Node node, bool delta = false, string? token = null)
+    {
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPemFile(System.IO.Path.Combine(_state!.Path, "ca", "root-cert.pem"));
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.AddRange(roots);
+        var handler = new SocketsHttpHandler { SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = policy } };
+        var channel = GrpcChannel.ForAddress($"https://127.0.0.1:{Plane.SecureXdsEndpoint!.Port}", new GrpcChannelOptions { HttpHandler = handler });
+        var headers = token is null ? null : new Metadata { { "authorization", "Bearer " + token } };
+        return new AdsClient(channel, node, delta, headers);
+    }
+
+    /// <summary>Registers <paramref name="token"/> as the token of workload NAMESPACE/NAME (<c>--require-tokens</c>).</summary>
+    public void RegisterToken(string ns, string name, string token)
+    {
+        var directory = System.IO.Path.Combine(_state!.Path, "tokens", ns);
+        System.IO.Directory.CreateDirectory(directory);
+        File.WriteAllText(System.IO.Path.Combine(directory, name), token);
     }
 
     /// <summary>
@@ -64,5 +99,6 @@ internal sealed class RunningControlPlane : IAsyncDisposable
     {
         await Plane.DisposeAsync();
         _directory.Dispose();
+        _state?.Dispose();
     }
 }

@@ -32,7 +32,7 @@ public sealed class GatewayCredentialTests
         using var config = new ConfigDirectory();
         config.Write("mesh.yaml", Mesh(backend.Port, port, "SIMPLE"));
         config.Write("secret.yaml", Secret("gw-cred", first));
-        await using var plane = await ControlPlane.StartAsync(new ControlPlaneOptions { ConfigDirectory = config.Path, XdsAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0" }, NullLoggerFactory.Instance);
+        await using var plane = await StartPlaneAsync(config);
         await using var gateway = await StartGatewayAsync(plane, port, protocol: protocol);
 
         using var before = new GatewayClient(port, trust: first.Certificate);
@@ -86,7 +86,7 @@ public sealed class GatewayCredentialTests
         using var config = new ConfigDirectory();
         config.Write("mesh.yaml", Mesh(backend.Port, port, "MUTUAL"));
         config.Write("secret.yaml", Secret("gw-cred", server, clientCa.ExportCertificatePem() + "\n"));
-        await using var plane = await ControlPlane.StartAsync(new ControlPlaneOptions { ConfigDirectory = config.Path, XdsAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0" }, NullLoggerFactory.Instance);
+        await using var plane = await StartPlaneAsync(config);
         await using var gateway = await StartGatewayAsync(plane, port);
 
         using (var withTrusted = new GatewayClient(port, trust: server.Certificate, client: trusted))
@@ -114,7 +114,7 @@ public sealed class GatewayCredentialTests
         var port = Ports.Free();
         using var config = new ConfigDirectory();
         config.Write("mesh.yaml", Mesh(backend.Port, port, "SIMPLE"));
-        await using var plane = await ControlPlane.StartAsync(new ControlPlaneOptions { ConfigDirectory = config.Path, XdsAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0" }, NullLoggerFactory.Instance);
+        await using var plane = await StartPlaneAsync(config);
         var time = new ObservedTimeProvider();
         await using var gateway = await StartGatewayAsync(plane, port, time, waitReady: false);
 
@@ -139,11 +139,25 @@ public sealed class GatewayCredentialTests
         Assert.Empty(backend.Requests);
     }
 
+    /// <summary>The control plane with its CA: secrets are only served over its TLS port, to proxies of their namespace.</summary>
+    private static Task<ControlPlane> StartPlaneAsync(ConfigDirectory config) => ControlPlane.StartAsync(
+        new ControlPlaneOptions { ConfigDirectory = config.Path, XdsAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0", SecureXdsAddress = "127.0.0.1:0", StateDirectory = config.State },
+        NullLoggerFactory.Instance);
+
     private static async Task<RunningProxy> StartGatewayAsync(ControlPlane plane, int port, TimeProvider? time = null, bool waitReady = true, Weft.Proxy.Hosting.XdsProtocol protocol = Weft.Proxy.Hosting.XdsProtocol.StateOfTheWorld)
     {
         var proxy = await RunningProxy.StartAsync(
             plane.XdsEndpoint.ToString(),
-            o => o with { Labels = new Dictionary<string, string> { ["istio"] = "ingressgateway" }, Time = time ?? TimeProvider.System, XdsProtocol = protocol },
+            o => o with
+            {
+                XdsAddress = null,
+                SecureXdsAddress = plane.SecureXdsEndpoint!.ToString(),
+                RootCertFile = plane.Ca!.RootFile,
+                ServiceAccount = "istio-ingressgateway",
+                Labels = new Dictionary<string, string> { ["istio"] = "ingressgateway" },
+                Time = time ?? TimeProvider.System,
+                XdsProtocol = protocol,
+            },
             waitReady: waitReady,
             nodeId: GatewayNode);
         if (waitReady)
@@ -177,6 +191,11 @@ public sealed class GatewayCredentialTests
           ports:
             http: {{backendPort}}
           labels: {app: web}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: WorkloadEntry
+        metadata: {name: ingressgateway, namespace: istio-system}
+        spec: {address: 127.0.0.1, labels: {istio: ingressgateway}, serviceAccount: istio-ingressgateway}
         ---
         apiVersion: networking.istio.io/v1
         kind: Gateway
@@ -274,6 +293,9 @@ public sealed class GatewayCredentialTests
     {
         public string Path { get; } = Directory.CreateTempSubdirectory("weft-gateway-").FullName;
 
+        /// <summary>The control plane's state directory (its CA), beside the configuration.</summary>
+        public string State => Path + "-state";
+
         public void Write(string name, string text)
         {
             var target = System.IO.Path.Combine(Path, name);
@@ -282,6 +304,13 @@ public sealed class GatewayCredentialTests
             File.Move(temp, target, overwrite: true);
         }
 
-        public void Dispose() => Directory.Delete(Path, recursive: true);
+        public void Dispose()
+        {
+            Directory.Delete(Path, recursive: true);
+            if (Directory.Exists(State))
+            {
+                Directory.Delete(State, recursive: true);
+            }
+        }
     }
 }

@@ -13,14 +13,14 @@ namespace Weft.Control.Generators.Secrets;
 /// SDS over ADS: the TLS credentials gateways and DestinationRules name by <c>credentialName</c>, from Kubernetes Secrets
 /// in the configuration. <c>kubernetes://NAME</c> is the secret's chain and key (<c>cert</c>/<c>key</c>, else
 /// <c>tls.crt</c>/<c>tls.key</c>); <c>kubernetes://NAME-cacert</c> its CA as a validation context (<c>cacert</c>, else
-/// <c>ca.crt</c>, of the secret NAME-cacert if there is one, else of NAME). As istiod does, a proxy gets only secrets of its
-/// own namespace, and a name it may not see, or whose secret does not exist or holds no such credential, yields no
-/// resource rather than an error, so one bad reference does not hold up the others.
+/// <c>ca.crt</c>, of the secret NAME-cacert if there is one, else of NAME). As istiod does, a proxy gets only secrets of the
+/// namespace it proved it belongs to on the TLS port (<see cref="ProxyNode.VerifiedNamespace"/>; none over plaintext
+/// xDS), and a name it may not see, or whose secret does not exist or holds no such credential, yields no resource
+/// rather than an error, so one bad reference does not hold up the others.
 /// </summary>
 /// <remarks>
-/// istiod also requires the proxy to have authenticated (a verified identity on the TLS port) and, for anything but a
-/// CA, that its service account may list secrets in the namespace; Weft has neither check and takes the namespace
-/// the proxy's node names.
+/// istiod can also serve another namespace's secret when Kubernetes RBAC lets the proxy's service account read it
+/// (a SubjectAccessReview); local mode has no RBAC, so it is the proxy's own namespace only.
 /// </remarks>
 public sealed class SecretGenerator : IXdsGenerator
 {
@@ -36,7 +36,8 @@ public sealed class SecretGenerator : IXdsGenerator
         var resources = new List<XdsResource>();
         foreach (var name in names.Order(StringComparer.Ordinal))
         {
-            if (CredentialReference.Parse(name, proxy.Namespace) is not { } reference || reference.Namespace != proxy.Namespace)
+            // Only within the namespace the proxy proved it belongs to (istiod's check of the verified identity).
+            if (CredentialReference.Parse(name, proxy.Namespace) is not { } reference || reference.Namespace != proxy.VerifiedNamespace)
             {
                 continue;
             }
