@@ -197,6 +197,7 @@ public sealed class ProxyHost : IAsyncDisposable
         var dynamicListeners = new DynamicListeners(options.Time, options.DrainTimeout, loggerFactory);
         dynamicListeners.Changed += bound => endpoints.SetBound(bound.OfType<IPEndPoint>());
         state.Published += dynamicListeners.Apply;
+        builder.UnbindableListeners = dynamicListeners.Unbindable;
         var listens = new Dictionary<ListenerRole, ListenOptions>();
         // Configured by its options and xDS alone: the slim builder also read appsettings.json and the environment
         // (binding a Kestrel section found there) and kept a thread watching the working directory for changes.

@@ -133,6 +133,45 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
         Changed?.Invoke(endpoints);
     }
 
+    /// <summary>
+    /// Which of <paramref name="listeners"/> (as an LDS response delivers them) cannot have their socket, each with the
+    /// reason in Envoy's words: the xDS client refuses those, as Envoy NACKs a listener it cannot bind, while the others
+    /// apply. The check binds and releases the address at once; a port one of the proxy's own listeners holds counts as
+    /// free (applying the snapshot releases it first), and what still fails then is logged as before.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Unbindable(IReadOnlyList<ListenerModel> listeners)
+    {
+        var outbound = ProxySnapshot.CaptureListenerOf(listeners, TrafficDirection.Outbound, ResourceNames.VirtualOutboundListener);
+        var inbound = ProxySnapshot.CaptureListenerOf(listeners, TrafficDirection.Inbound, ResourceNames.VirtualInboundListener);
+        Dictionary<string, string>? refused = null;
+        lock (_gate)
+        {
+            foreach (var listener in listeners)
+            {
+                if (!listener.BindToPort || listener.Pipe is not null || listener.Port == 0 || ReferenceEquals(listener, outbound) || ReferenceEquals(listener, inbound)
+                    || _bound.Values.Any(b => b.Port == listener.Port && b.Pipe is null))
+                {
+                    continue;
+                }
+
+                var endpoint = new IPEndPoint(listener.Address, listener.Port);
+                using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                    socket.Bind(endpoint);
+                    socket.Listen(1);
+                }
+                catch (SocketException e)
+                {
+                    (refused ??= new(StringComparer.Ordinal))[listener.Name] = $"cannot bind '{endpoint}': {e.Message}";
+                }
+            }
+        }
+
+        return refused ?? (IReadOnlyDictionary<string, string>)System.Collections.Immutable.ImmutableDictionary<string, string>.Empty;
+    }
+
     private Bound? Bind(ListenerModel listener)
     {
         EndPoint endpoint = listener.Pipe is { } pipe ? new UnixDomainSocketEndPoint(UnixPath(pipe)) : new IPEndPoint(listener.Address, listener.Port);
@@ -301,6 +340,10 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
     {
         public string Name { get; } = name;
 
+        public int Port { get; } = port;
+
+        public string? Pipe { get; } = pipe;
+
         public Socket Socket { get; } = socket;
 
         public EndPoint Endpoint { get; } = socket.LocalEndPoint!;
@@ -312,17 +355,17 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
         public Task? Accepting { get; set; }
 
         /// <summary>Whether the listener still asks for this socket (same address and port).</summary>
-        public bool Serves(ListenerModel listener) => listener.Address.Equals(address) && listener.Port == port && listener.Pipe == pipe;
+        public bool Serves(ListenerModel listener) => listener.Address.Equals(address) && listener.Port == Port && listener.Pipe == Pipe;
 
         public void StopAccepting()
         {
             Stop.Cancel();
             Socket.Dispose();
-            if (pipe is not null && !pipe.StartsWith('@'))
+            if (Pipe is not null && !Pipe.StartsWith('@'))
             {
                 try
                 {
-                    File.Delete(pipe);
+                    File.Delete(Pipe);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {

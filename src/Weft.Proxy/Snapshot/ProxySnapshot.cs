@@ -72,8 +72,10 @@ internal sealed class ProxySnapshot
     public ListenerModel? ListenerNamed(string name) => _byName.GetValueOrDefault(name);
 
     /// <summary>The first listener of a direction that takes connections for any destination (<c>virtualOutbound</c>, <c>virtualInbound</c>).</summary>
-    public ListenerModel? CaptureListener(TrafficDirection direction, string name) =>
-        Listeners.FirstOrDefault(l => l.Name == name) ?? Listeners.FirstOrDefault(l => l.Direction == direction && l.UseOriginalDestination);
+    public ListenerModel? CaptureListener(TrafficDirection direction, string name) => CaptureListenerOf(Listeners, direction, name);
+
+    public static ListenerModel? CaptureListenerOf(IEnumerable<ListenerModel> listeners, TrafficDirection direction, string name) =>
+        listeners.FirstOrDefault(l => l.Name == name) ?? listeners.FirstOrDefault(l => l.Direction == direction && l.UseOriginalDestination);
 
     /// <summary>The route configuration a connection manager uses: its inline one, or the RDS one it names.</summary>
     public RouteTable? RoutesFor(ConnectionManagerModel manager) =>

@@ -49,6 +49,14 @@ internal sealed partial class SnapshotBuilder(SnapshotState state, TimeProvider 
         _ => throw new XdsRejectedException($"{typeUrl} is not a type this proxy uses"),
     };
 
+    /// <summary>Which listeners cannot take their socket (<see cref="Listeners.DynamicListeners.Unbindable"/>), once the host has listeners.</summary>
+    public Func<IReadOnlyList<ListenerModel>, IReadOnlyDictionary<string, string>>? UnbindableListeners { get; set; }
+
+    public IReadOnlyDictionary<string, string> Refuse(string typeUrl, IReadOnlyList<object> models) =>
+        typeUrl == TypeUrls.Listener && UnbindableListeners is { } check
+            ? check(models.OfType<ListenerModel>().ToList())
+            : System.Collections.Immutable.ImmutableDictionary<string, string>.Empty;
+
     public IEnumerable<AdsSecret> SecretsNamedBy(object model) => model switch
     {
         ListenerModel listener => listener.AdsSecrets(),

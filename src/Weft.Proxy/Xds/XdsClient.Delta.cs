@@ -46,6 +46,9 @@ internal sealed partial class XdsClient
         var version = response.SystemVersionInfo.Length > 0 ? response.SystemVersionInfo : type.Version;
         if (errors.Count == 0)
         {
+            // What compiled but cannot be applied (a listener that cannot bind) is refused alone, as Envoy's LDS does: the
+            // rest applies, the refused ones keep their previous version, and the version stays the one acknowledged.
+            var refused = Refused(type, resources);
             foreach (var name in removed)
             {
                 type.Resources.Remove(name);
@@ -56,13 +59,19 @@ internal sealed partial class XdsClient
                 type.Resources[name] = resource;
             }
 
-            type.Version = version;
             type.Received = true;
-            type.Rejection = null;
-            LogDeltaAccepted(_log, kind, version, resources.Count, removed.Count);
-            await SendDeltaAsync(type, error: null).ConfigureAwait(false);
+            if (refused.Count == 0)
+            {
+                type.Version = version;
+                type.Rejection = null;
+                LogDeltaAccepted(_log, kind, version, resources.Count, removed.Count);
+                await SendDeltaAsync(type, error: null).ConfigureAwait(false);
+            }
+
+            errors = refused;
         }
-        else
+
+        if (errors.Count > 0)
         {
             var reason = string.Join("; ", errors);
             type.Rejection = new XdsRejection(version, reason, _options.Time.GetUtcNow());

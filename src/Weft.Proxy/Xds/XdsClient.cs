@@ -194,8 +194,14 @@ internal sealed partial class XdsClient : IAsyncDisposable
         var kind = TypeUrls.ShortName(type.TypeUrl);
         type.Nonce = response.Nonce;
         var (resources, errors) = Decode(type, response.Resources.Select(r => (r, (string?)null, response.VersionInfo)));
-        var accepted = errors.Count == 0;
-        if (accepted)
+        if (errors.Count == 0 && Refused(type, resources) is { Count: > 0 } refused)
+        {
+            // The rest applies; the version stays the one last acknowledged, as the NACK says.
+            Accept(type, type.Version, resources);
+            errors = refused;
+        }
+
+        if (errors.Count == 0)
         {
             Accept(type, response.VersionInfo, resources);
             LogAccepted(_log, kind, response.VersionInfo, resources.Count);
@@ -320,6 +326,31 @@ internal sealed partial class XdsClient : IAsyncDisposable
         }
 
         return (resources, errors);
+    }
+
+    /// <summary>
+    /// Of a response that compiled, what the consumer still cannot apply (a listener whose address cannot be bound): each
+    /// is taken out of <paramref name="resources"/>, keeping its previous version if it had one, and named in the errors
+    /// for the NACK, as Envoy's LDS refuses a listener it cannot bind while the others apply.
+    /// </summary>
+    private List<string> Refused(XdsTypeState type, Dictionary<string, AcceptedResource> resources)
+    {
+        var errors = new List<string>();
+        var refused = _consumer.Refuse(type.TypeUrl, resources.Values.Select(r => r.Model).ToList());
+        foreach (var (name, reason) in refused.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            errors.Add($"{TypeUrls.ShortName(type.TypeUrl)} {name}: {reason}");
+            if (type.Resources.TryGetValue(name, out var previous))
+            {
+                resources[name] = previous;
+            }
+            else
+            {
+                resources.Remove(name);
+            }
+        }
+
+        return errors;
     }
 
     /// <summary>

@@ -75,6 +75,49 @@ public sealed class BoundListenerTests
     }
 
     [Fact]
+    public async Task A_listener_whose_port_is_taken_is_NACKed_alone_while_the_others_apply_and_binds_once_a_push_finds_it_free()
+    {
+        await using var web = await Backend.StartAsync("web");
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var takenPort = ((IPEndPoint)squatter.LocalEndpoint).Port;
+        var freePort = Ports.Free();
+        IMessage[] Resources() =>
+        [
+            BoundHttp("free", freePort), BoundHttp("taken", takenPort),
+            XdsResources.Routes("web", ("*", "web")),
+            XdsResources.EdsCluster("web"), XdsResources.Assignment("web", ("127.0.0.1", web.Port)),
+        ];
+        await using var plane = await ScriptedControlPlane.StartAsync(Resources());
+        await using var proxy = await RunningProxy.StartAsync(plane.Address);
+
+        // Envoy's LDS: the listener that cannot bind is refused with the reason, the other one serves.
+        var bound = await proxy.Host.WaitForBoundListenersAsync(l => l.ContainsKey("free")).WaitAsync(RawConnection.Wait);
+        using var http = new HttpClient();
+        Assert.Equal("web", await http.GetStringAsync($"http://127.0.0.1:{freePort}/"));
+        Assert.False(bound.ContainsKey("taken"));
+        var nack = Assert.Single(plane.Rejections, r => r.TypeUrl == Weft.Xds.TypeUrls.Listener);
+        Assert.Contains($"taken: cannot bind '127.0.0.1:{takenPort}'", nack.ErrorDetail.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("free", nack.ErrorDetail.Message, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, nack.VersionInfo); // nothing of LDS acknowledged yet
+
+        squatter.Stop();
+        await plane.PushAsync(Resources());
+        await proxy.Host.WaitForBoundListenersAsync(l => l.ContainsKey("taken")).WaitAsync(RawConnection.Wait);
+        Assert.Equal("web", await http.GetStringAsync($"http://127.0.0.1:{takenPort}/"));
+        Assert.Single(plane.Rejections, r => r.TypeUrl == Weft.Xds.TypeUrls.Listener);
+    }
+
+    private static Listener BoundHttp(string name, int port) => new()
+    {
+        Name = name,
+        Address = XdsResources.Address("127.0.0.1", port),
+        BindToPort = true,
+        TrafficDirection = TrafficDirection.Outbound,
+        FilterChains = { new FilterChain { Filters = { XdsResources.HttpListener(80, "web").FilterChains[0].Filters[0] } } },
+    };
+
+    [Fact]
     public async Task A_Sidecar_ingress_listener_forwards_to_its_default_endpoint_and_drains_when_it_is_dropped()
     {
         await using var echo = TcpBackend.Echo("app-tcp");
