@@ -190,7 +190,7 @@ public sealed class ProxyHost : IAsyncDisposable
         var tcpTelemetry = new TcpTelemetry(telemetry.Metrics);
         var endpoints = new ProxyEndpoints();
         var random = options.Random ?? (() => (ulong)System.Random.Shared.NextInt64(long.MaxValue));
-        var tcp = new TcpProxy(options.Time, random, endpoints, transports, new TcpConnectionEvents(loggerFactory.CreateLogger<TcpConnectionEvents>(), tcpTelemetry, options.Time, options.TcpReportingInterval), loggerFactory.CreateLogger<TcpProxy>(), origination);
+        var tcp = new TcpProxy(options.Time, random, endpoints, transports, new TcpConnectionEvents(loggerFactory.CreateLogger<TcpConnectionEvents>(), tcpTelemetry, options.Time, options.TcpReportingInterval, logs), loggerFactory.CreateLogger<TcpProxy>(), origination);
         var termination = new Weft.Proxy.Tls.TlsTermination(secrets, tlsCounters, options.Time, loggerFactory.CreateLogger<Weft.Proxy.Tls.TlsTermination>());
         var extAuthz = new ExtAuthzClient(transports, options.Time, random, loggerFactory.CreateLogger<ExtAuthzClient>());
         var pipeline = new ConnectionPipeline(state, tcp, options.Time, loggerFactory.CreateLogger<ConnectionPipeline>(), termination, extAuthz);

@@ -291,6 +291,7 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
                     DownstreamLocal = connection.LocalEndPoint,
                     OriginalDestination = destination.Authority,
                     StartTime = time.GetUtcNow(),
+                    AccessLogs = proxy.Proxy.AccessLogs,
                     MutualTls = connection.Features.Get<Tls.DownstreamTlsFeature>() is { PeerCertificate: not null } ? true : null,
                     SourcePrincipal = connection.Features.Get<Tls.DownstreamTlsFeature>() is { PeerCertificate: not null } ? (connection.Features.Get<Authorization.PeerIdentity>()?.UriSans is [var uri, ..] ? uri : string.Empty) : string.Empty,
                     DestinationPrincipal = connection.Features.Get<Tls.DownstreamTlsFeature>() is { PeerCertificate: not null } terminated ? terminated.LocalUri : string.Empty,

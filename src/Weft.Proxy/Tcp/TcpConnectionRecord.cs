@@ -35,6 +35,9 @@ internal sealed class TcpConnectionRecord
 
     public required DateTimeOffset StartTime { get; init; }
 
+    /// <summary>The access logs the connection's TCP proxy asks for (the proxy's own <c>--access-log</c> comes on top).</summary>
+    public IReadOnlyList<Telemetry.AccessLog.AccessLogConfig> AccessLogs { get; init; } = [];
+
     /// <summary>The cluster drawn for the connection (it may not exist: then <see cref="ClusterModel"/> is null).</summary>
     public string Cluster { get; set; } = string.Empty;
 

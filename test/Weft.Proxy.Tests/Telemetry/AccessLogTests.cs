@@ -106,7 +106,7 @@ public sealed partial class AccessLogTests : IDisposable
         }
 
         await MetricsTests.Recorded(proxy, 1);
-        Assert.Empty(proxy.Host.Telemetry.Logs.For(null));
+        Assert.Empty(proxy.Host.Telemetry.Logs.For((Weft.Proxy.Snapshot.Listeners.ConnectionManagerModel?)null));
         Assert.Empty(proxy.Host.Telemetry.Logs.For(proxy.Host.State.Current!.Listeners.Select(l => l.SelectChain(new(System.Net.IPAddress.Any, 8080, System.Net.IPAddress.Loopback, 1, "raw_buffer", ["http/1.1"]))?.Action).OfType<Weft.Proxy.Snapshot.Listeners.HttpChain>().First().Manager));
         Assert.Equal(0, proxy.Host.Telemetry.Logs.Written.Value);
         Assert.Empty(Directory.GetFiles(_directory));
@@ -128,6 +128,60 @@ public sealed partial class AccessLogTests : IDisposable
         await proxy.Host.Telemetry.Logs.Written.WhenAtLeastAsync(1).WaitAsync(Generous);
         Assert.Equal(["200 canary-split cp-1 -"], await File.ReadAllLinesAsync(path));
     }
+
+    [Fact]
+    public async Task A_TCP_connection_is_logged_once_when_it_closes_as_Envoys_TCP_proxy_logs_it()
+    {
+        await using var echo = TcpBackend.Echo("echo");
+        await using var plane = await ScriptedControlPlane.StartAsync(Tcp.TcpProxyTests.Mesh(XdsResources.ToCluster("db"), ("db", echo)));
+        var path = Path.Combine(_directory, "tcp.log");
+        await using var proxy = await RunningProxy.StartAsync(plane.Address, o => o with { AccessLogPath = path });
+
+        using (var client = await RawConnection.TunnelAsync(proxy.Host.OutboundEndpoint, "240.0.0.1:3306"))
+        {
+            await client.SendAsync("hello");
+            Assert.Equal("hello", await client.ReadAsync(5));
+            client.ShutdownSend();
+            Assert.Equal(string.Empty, await client.ReadToEndAsync());
+        }
+
+        await proxy.Host.Telemetry.Logs.Written.WhenAtLeastAsync(1).WaitAsync(Generous);
+        var line = Parse(Assert.Single(await File.ReadAllLinesAsync(path)));
+        Assert.Equal(("-", "-", "-"), (line["method"], line["path"], line["protocol"]));
+        Assert.Equal("0", line["code"]);
+        Assert.Equal("-", line["flags"]);
+        Assert.Equal("5", line["received"]);
+        Assert.Equal("5", line["sent"]);
+        Assert.Equal($"127.0.0.1:{echo.Port}", line["upstream"]);
+        Assert.Equal("db", line["cluster"]);
+        Assert.StartsWith("127.0.0.1:", line["remote"]);
+        Assert.Equal("-", line["route"]);
+    }
+
+    [Fact]
+    public async Task A_file_access_log_on_a_TCP_proxy_is_honoured_with_its_format_and_shows_why_a_connection_failed()
+    {
+        var proxyConfig = XdsResources.ToCluster("db");
+        proxyConfig.AccessLog.Add(FileLog(Path.Combine(_directory, "tcp-cp.log"), "%UPSTREAM_CLUSTER% %BYTES_RECEIVED% %BYTES_SENT% %RESPONSE_FLAGS% %PROTOCOL%\n"));
+        await using var plane = await ScriptedControlPlane.StartAsync(Tcp.TcpProxyTests.Mesh(proxyConfig, ("db", null)));
+        await using var proxy = await RunningProxy.StartAsync(plane.Address);
+
+        // Nothing listens at the endpoint: the CONNECT is refused, and the connection logged with UF and URX (its one attempt used), as Envoy does.
+        Assert.StartsWith("HTTP/1.1 503", await RawConnection.TunnelRefusedAsync(proxy.Host.OutboundEndpoint, "240.0.0.1:3306"), StringComparison.Ordinal);
+
+        await proxy.Host.Telemetry.Logs.Written.WhenAtLeastAsync(1).WaitAsync(Generous);
+        Assert.Equal(["db 0 0 UF,URX -"], await File.ReadAllLinesAsync(Path.Combine(_directory, "tcp-cp.log")));
+    }
+
+    private static Weft.Xds.Envoy.Config.AccessLog.V3.AccessLog FileLog(string path, string format) => new()
+    {
+        Name = "envoy.access_loggers.file",
+        TypedConfig = Any.Pack(new FileAccessLog
+        {
+            Path = path,
+            LogFormat = new SubstitutionFormatString { TextFormatSource = new DataSource { InlineString = format } },
+        }),
+    };
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 

@@ -5,8 +5,9 @@ namespace Weft.Proxy.Snapshot.Listeners;
 
 /// <summary>
 /// Compiles a <c>tcp_proxy</c> filter. Served: <c>cluster</c> or <c>weighted_clusters</c>, <c>idle_timeout</c>,
-/// <c>max_connect_attempts</c> and <c>max_downstream_connection_duration</c>. Accepted and not applied: hash policies
-/// (the cluster's balancer picks), access logs and the backoff between connect attempts. Refused, with the field named:
+/// <c>max_connect_attempts</c>, <c>max_downstream_connection_duration</c> and file access logs (a line per connection at
+/// its close). Accepted and not applied: hash policies (the cluster's balancer picks), the access log options (periodic
+/// flushes) and the backoff between connect attempts. Refused, with the field named:
 /// whatever would change where or how bytes flow and cannot be honoured (HTTP tunnelling, on-demand clusters, subset
 /// metadata, other connect modes, the split idle timeouts).
 /// </summary>
@@ -43,8 +44,19 @@ internal static class TcpProxyCompiler
             throw new XdsRejectedException("max_connect_attempts must be at least 1");
         }
 
+        IReadOnlyList<Telemetry.AccessLog.AccessLogConfig> logs;
+        try
+        {
+            logs = Telemetry.AccessLog.AccessLogConfig.FromXds(proxy.AccessLog);
+        }
+        catch (FormatException e)
+        {
+            throw new XdsRejectedException(e.Message);
+        }
+
         return new TcpProxyModel
         {
+            AccessLogs = logs,
             StatPrefix = proxy.StatPrefix,
             Clusters = clusters,
             IdleTimeout = idle,

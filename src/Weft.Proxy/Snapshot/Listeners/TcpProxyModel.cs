@@ -22,6 +22,9 @@ internal sealed record TcpProxyModel
     /// <summary><c>max_downstream_connection_duration</c>; null for no limit.</summary>
     public TimeSpan? MaxConnectionDuration { get; init; }
 
+    /// <summary>The file access logs the filter asks for: one line per connection when it closes.</summary>
+    public IReadOnlyList<Telemetry.AccessLog.AccessLogConfig> AccessLogs { get; init; } = [];
+
     /// <summary>The cluster for one connection: the random value modulo the weights' sum falls into one entry, in order.</summary>
     public string PickCluster(ulong random)
     {

@@ -6,8 +6,9 @@ using Weft.Proxy.Snapshot.Listeners;
 namespace Weft.Proxy.Telemetry.AccessLog;
 
 /// <summary>
-/// The proxy's access logs: the one its options ask for (every request) and those the control plane's connection
-/// managers ask for (their requests). One writer per destination and format, made when first needed.
+/// The proxy's access logs: the one its options ask for (every request and TCP connection) and those the control
+/// plane's connection managers and TCP proxies ask for (their requests and connections). One writer per destination
+/// and format, made when first needed.
 /// </summary>
 internal sealed partial class AccessLogs(AccessLogConfig? option, ILogger log) : IAsyncDisposable
 {
@@ -16,14 +17,20 @@ internal sealed partial class AccessLogs(AccessLogConfig? option, ILogger log) :
     private AccessLogWriter[]? _optionOnly;
 
     /// <summary>The writers a request served by <paramref name="manager"/> goes to (none when logging is off).</summary>
-    public AccessLogWriter[] For(ConnectionManagerModel? manager)
+    public AccessLogWriter[] For(ConnectionManagerModel? manager) => For(manager?.AccessLogs);
+
+    /// <summary>
+    /// The writers for a request or connection whose filter asks for <paramref name="configs"/>: those, and the options'
+    /// log, each once (none when logging is off).
+    /// </summary>
+    public AccessLogWriter[] For(IReadOnlyList<AccessLogConfig>? configs)
     {
-        if (manager is not { AccessLogs.Count: > 0 } m)
+        if (configs is not { Count: > 0 })
         {
             return _optionOnly ??= OptionWriter is { } writer ? [writer] : [];
         }
 
-        return _byManager.GetValue(m.AccessLogs, configs =>
+        return _byManager.GetValue(configs, configs =>
         {
             var writers = configs.Select(Writer).OfType<AccessLogWriter>();
             return (OptionWriter is { } writer ? writers.Prepend(writer) : writers).Distinct().ToArray();
