@@ -66,4 +66,16 @@ public sealed record MeshConfig
 
     /// <summary><c>tcpKeepalive</c>: TCP keepalive for every outbound cluster, before DestinationRule settings; none by default.</summary>
     public Weft.Api.Model.Networking.TcpKeepalive? TcpKeepalive { get; init; }
+
+    /// <summary>
+    /// <c>accessLogFile</c>: where every proxy writes its access log (a path, or <c>/dev/stdout</c>); empty, Istio's
+    /// default, writes none.
+    /// </summary>
+    public string AccessLogFile { get; init; } = string.Empty;
+
+    /// <summary><c>accessLogEncoding: JSON</c>; TEXT by default.</summary>
+    public bool AccessLogJson { get; init; }
+
+    /// <summary><c>accessLogFormat</c>: a format string (TEXT) or a JSON object of them (JSON); empty for Istio's default.</summary>
+    public string AccessLogFormat { get; init; } = string.Empty;
 }

@@ -10,6 +10,7 @@ namespace Weft.Control.Model;
 /// <c>data.mesh</c>) into <see cref="MeshConfig"/>, on top of Istio's defaults. Read: <c>rootNamespace</c>,
 /// <c>trustDomain</c>, <c>trustDomainAliases</c>, <c>outboundTrafficPolicy.mode</c>, <c>inboundTrafficPolicy.mode</c>,
 /// <c>connectTimeout</c>, <c>protocolDetectionTimeout</c>, <c>enableAutoMtls</c>, <c>h2UpgradePolicy</c>,
+/// <c>accessLogFile</c>, <c>accessLogEncoding</c>, <c>accessLogFormat</c>,
 /// <c>meshMTLS.minProtocolVersion</c> and <c>cipherSuites</c>, <c>caCertificates[].trustDomains</c> and the
 /// ext_authz kinds of <c>extensionProviders</c> (other kinds keep their name). Other MeshConfig fields are accepted and
 /// not used. A value of the wrong type is a <see cref="FormatException"/> naming the file, line and field.
@@ -60,6 +61,17 @@ public static partial class MeshConfigReader
                 "protocolDetectionTimeout" => mesh with { ProtocolDetectionTimeout = Duration(value, field).ToTimeSpan() },
                 "enableAutoMtls" => mesh with { EnableAutoMtls = Bool(value, field) },
                 "h2UpgradePolicy" => mesh with { H2Upgrade = String(value, field) == "UPGRADE" },
+                "accessLogFile" => mesh with { AccessLogFile = String(value, field) },
+                "accessLogEncoding" => mesh with
+                {
+                    AccessLogJson = String(value, field) switch
+                    {
+                        "TEXT" => false,
+                        "JSON" => true,
+                        var other => throw new FormatException($"{value.Location}: {field}: expected TEXT or JSON, found \"{other}\""),
+                    },
+                },
+                "accessLogFormat" => mesh with { AccessLogFormat = String(value, field) },
                 "meshMTLS" => MeshMtls(mesh, Map(value, field), field),
                 "caCertificates" => mesh with
                 {
@@ -70,6 +82,18 @@ public static partial class MeshConfigReader
                 "extensionProviders" => mesh with { ExtensionProviders = Items(value, field).Select((n, i) => Provider(n, $"{field}[{i}]")).ToArray() },
                 _ => mesh,
             };
+        }
+
+        if (mesh.AccessLogJson && mesh.AccessLogFormat.Length > 0 && root["accessLogFormat"] is { } format)
+        {
+            try
+            {
+                Struct.Parser.ParseJson(mesh.AccessLogFormat);
+            }
+            catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException)
+            {
+                throw new FormatException($"{format.Location}: accessLogFormat: with accessLogEncoding JSON it must be a JSON object of format strings: {e.Message}", e);
+            }
         }
 
         return mesh;

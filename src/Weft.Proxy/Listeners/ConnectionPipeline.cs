@@ -27,7 +27,7 @@ namespace Weft.Proxy.Listeners;
 /// the inbound listener HTTP is routed per request too; other bytes are taken to be for the workload's only port.
 /// </para>
 /// </summary>
-internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy tcp, TimeProvider time, ILogger<ConnectionPipeline> log, Tls.TlsTermination? termination = null, Authorization.ExtAuthzClient? extAuthz = null)
+internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy tcp, TimeProvider time, ILogger<ConnectionPipeline> log, Tls.TlsTermination? termination = null, Authorization.ExtAuthzClient? extAuthz = null, Telemetry.AccessLog.AccessLogs? logs = null)
 {
     private static readonly Inspectors Everything = new(Tls: true, Http: true);
     private static readonly byte[] BadConnect = "HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"u8.ToArray();
@@ -303,7 +303,34 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
                 break;
             default:
                 LogNoChain(log, listener.Name, destination.Authority, detected.TransportProtocol, detected.ServerName ?? "-");
+                LogNoRoute(connection, listener, destination);
                 break;
+        }
+    }
+
+    /// <summary>A connection no filter chain takes goes to the listener's access logs (and the proxy's own), flagged NR, as Envoy logs it.</summary>
+    private void LogNoRoute(ConnectionContext connection, ListenerModel listener, LocalDestination destination)
+    {
+        if (logs is null)
+        {
+            return;
+        }
+
+        var record = new TcpConnectionRecord
+        {
+            Listener = listener.Name,
+            FilterChain = string.Empty,
+            StatPrefix = string.Empty,
+            Direction = listener.Direction,
+            DownstreamRemote = connection.RemoteEndPoint,
+            DownstreamLocal = connection.LocalEndPoint,
+            OriginalDestination = destination.Authority,
+            StartTime = time.GetUtcNow(),
+            Flags = "NR",
+        };
+        foreach (var target in logs.For(listener.AccessLogs))
+        {
+            target.Write(record.Flags, format => Telemetry.AccessLog.AccessLogEntry.Of(format, record));
         }
     }
 

@@ -40,9 +40,9 @@ internal sealed partial class TcpConnectionEvents(ILogger<TcpConnectionEvents> l
         connection.CloseReport();
         if (logs is not null)
         {
-            foreach (var writer in logs.For(connection.AccessLogs))
+            foreach (var target in logs.For(connection.AccessLogs))
             {
-                writer.Enqueue(Entry(writer.Format, connection));
+                target.Write(connection.Flags, format => AccessLogEntry.Of(format, connection));
             }
         }
 
@@ -55,32 +55,6 @@ internal sealed partial class TcpConnectionEvents(ILogger<TcpConnectionEvents> l
             LogClosed(log, downstream, connection.Cluster, upstream, connection.ReceivedBytes, connection.SentBytes, flags, duration);
         }
     }
-
-    /// <summary>
-    /// A connection as Envoy's TCP proxy logs it: no protocol, method or headers (<c>-</c>), response code 0, the flags,
-    /// the bytes each way, the duration, the upstream host and cluster, and the downstream addresses.
-    /// </summary>
-    private static AccessLogEntry Entry(AccessLogFormat format, TcpConnectionRecord connection) => new()
-    {
-        StartTime = connection.StartTime,
-        ResponseFlags = connection.Flags,
-        BytesReceived = connection.ReceivedBytes,
-        BytesSent = connection.SentBytes,
-        DurationMs = (long)connection.Duration.TotalMilliseconds,
-        UpstreamHost = connection.UpstreamHost,
-        UpstreamCluster = connection.Cluster,
-        DownstreamLocalAddress = Address(connection.DownstreamLocal),
-        DownstreamRemoteAddress = Address(connection.DownstreamRemote),
-        RequestHeaders = new string?[format.RequestHeaders.Count],
-        ResponseHeaders = new string?[format.ResponseHeaders.Count],
-    };
-
-    private static string Address(System.Net.EndPoint? endpoint) => endpoint switch
-    {
-        System.Net.IPEndPoint ip => Snapshot.HostPort.Join(ip.Address.ToString(), ip.Port),
-        null => string.Empty,
-        var other => other.ToString() ?? string.Empty,
-    };
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Debug, Message = "TCP connection from {Downstream} on listener {Listener} chain {Chain} to cluster {Cluster}")]
     private static partial void LogOpened(ILogger log, string downstream, string listener, string chain, string cluster);

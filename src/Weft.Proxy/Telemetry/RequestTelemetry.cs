@@ -132,7 +132,7 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
 
         foreach (var log in logs.For(info.Manager))
         {
-            log.Enqueue(Entry(log.Format, info, code, requestBytes, responseBytes, durationMs, elapsed));
+            log.Write(info.Flags, format => Entry(format, info, code, requestBytes, responseBytes, durationMs, elapsed));
         }
 
         return Task.CompletedTask;

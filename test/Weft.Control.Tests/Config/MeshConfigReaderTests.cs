@@ -35,6 +35,24 @@ public sealed class MeshConfigReaderTests
     }
 
     [Fact]
+    public void Reads_the_access_log_settings_and_refuses_a_JSON_format_that_is_not_a_JSON_object()
+    {
+        var mesh = MeshConfigReader.Read("""
+            accessLogFile: /dev/stdout
+            accessLogEncoding: JSON
+            accessLogFormat: '{"code": "%RESPONSE_CODE%"}'
+            """, "mesh.yaml");
+        Assert.Equal(("/dev/stdout", true, "{\"code\": \"%RESPONSE_CODE%\"}"), (mesh.AccessLogFile, mesh.AccessLogJson, mesh.AccessLogFormat));
+        Assert.Equal(string.Empty, MeshConfig.Default.AccessLogFile);
+
+        var notJson = Assert.Throws<FormatException>(() => MeshConfigReader.Read("accessLogFile: /dev/stdout\naccessLogEncoding: JSON\naccessLogFormat: '%RESPONSE_CODE%'\n", "mesh.yaml"));
+        Assert.StartsWith("mesh.yaml:3:", notJson.Message, StringComparison.Ordinal);
+        Assert.Contains("accessLogFormat", notJson.Message, StringComparison.Ordinal);
+        var encoding = Assert.Throws<FormatException>(() => MeshConfigReader.Read("accessLogEncoding: XML\n", "mesh.yaml"));
+        Assert.Contains("accessLogEncoding: expected TEXT or JSON, found \"XML\"", encoding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Reads_the_mesh_out_of_the_istio_config_map()
     {
         var mesh = MeshConfigReader.Read("""

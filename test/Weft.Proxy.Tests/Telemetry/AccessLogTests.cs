@@ -173,6 +173,82 @@ public sealed partial class AccessLogTests : IDisposable
         Assert.Equal(["db 0 0 UF,URX -"], await File.ReadAllLinesAsync(Path.Combine(_directory, "tcp-cp.log")));
     }
 
+    [Fact]
+    public async Task Mesh_accessLogFile_on_a_real_control_plane_switches_the_log_on_in_Istios_format()
+    {
+        var path = Path.Combine(_directory, "mesh.log");
+        await using var mesh = await CanaryMesh.StartAsync(meshConfig: Weft.Control.Model.MeshConfig.Default with { AccessLogFile = path });
+        await using var proxy = await RunningProxy.StartAsync(mesh.XdsAddress);
+
+        using (var response = await proxy.GetAsync(CanaryMesh.Host, "/products", ("x-request-id", "from-mesh-config")))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await proxy.Host.Telemetry.Logs.Written.WhenAtLeastAsync(1).WaitAsync(Generous);
+        var line = Parse(Assert.Single(await File.ReadAllLinesAsync(path)));
+        Assert.Equal(("from-mesh-config", "200", "GET", "/products"), (line["id"], line["code"], line["method"], line["path"]));
+        Assert.StartsWith("outbound|8080|v", line["cluster"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_response_flag_filter_writes_only_the_entries_with_one_of_its_flags()
+    {
+        await using var backend = await Backend.StartAsync("web");
+        var path = Path.Combine(_directory, "flagged.log");
+        await using var plane = await ScriptedControlPlane.StartAsync(
+        [
+            .. XdsResources.VirtualOutbound(),
+            WithAccessLog(XdsResources.HttpListener(8080, "web"), path, "NR"),
+            XdsResources.Routes("web", ("web.example", "web")),
+            XdsResources.EdsCluster("web"), XdsResources.Assignment("web", ("127.0.0.1", backend.Port)),
+        ]);
+        await using var proxy = await RunningProxy.StartAsync(plane.Address);
+
+        using (var served = await proxy.GetAsync("web.example:8080", "/", ("x-request-id", "served")))
+        {
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        }
+
+        using (var unrouted = await proxy.GetAsync("other.example:8080", "/", ("x-request-id", "unrouted")))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unrouted.StatusCode);
+        }
+
+        // Both were counted; only the one without a route passed the filter.
+        await MetricsTests.Recorded(proxy, 2);
+        await proxy.Host.Telemetry.Logs.Written.WhenAtLeastAsync(1).WaitAsync(Generous);
+        Assert.Equal(["404 - unrouted NR"], await File.ReadAllLinesAsync(path));
+    }
+
+    [Fact]
+    public async Task A_connection_no_filter_chain_takes_is_logged_by_its_listener_with_NR()
+    {
+        var path = Path.Combine(_directory, "listener.log");
+        var port = Ports.Free();
+        var listener = new Listener
+        {
+            Name = "picky",
+            Address = XdsResources.Address("127.0.0.1", port),
+            BindToPort = true,
+            TrafficDirection = TrafficDirection.Outbound,
+            FilterChains = { new FilterChain { Name = "elsewhere", FilterChainMatch = new FilterChainMatch { DestinationPort = 1 }, Filters = { XdsResources.TcpProxyFilter(XdsResources.ToCluster("db")) } } },
+            AccessLog = { FileLog(path, "%RESPONSE_FLAGS% %UPSTREAM_CLUSTER% %BYTES_RECEIVED%\n") },
+        };
+        listener.AccessLog[0].Filter = new Weft.Xds.Envoy.Config.AccessLog.V3.AccessLogFilter { ResponseFlagFilter = new Weft.Xds.Envoy.Config.AccessLog.V3.ResponseFlagFilter { Flags = { "NR" } } };
+        await using var plane = await ScriptedControlPlane.StartAsync([listener, XdsResources.EdsCluster("db"), XdsResources.Assignment("db", ("127.0.0.1", Ports.Refusing()))]);
+        await using var proxy = await RunningProxy.StartAsync(plane.Address);
+        await proxy.Host.WaitForBoundListenersAsync(l => l.ContainsKey("picky")).WaitAsync(RawConnection.Wait);
+
+        using (var client = await RawConnection.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)))
+        {
+            Assert.Equal(string.Empty, await client.ReadToEndAsync()); // closed: no chain for it
+        }
+
+        await proxy.Host.Telemetry.Logs.Written.WhenAtLeastAsync(1).WaitAsync(Generous);
+        Assert.Equal(["NR - 0"], await File.ReadAllLinesAsync(path));
+    }
+
     private static Weft.Xds.Envoy.Config.AccessLog.V3.AccessLog FileLog(string path, string format) => new()
     {
         Name = "envoy.access_loggers.file",
@@ -185,7 +261,7 @@ public sealed partial class AccessLogTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static Listener WithAccessLog(Listener listener, string path)
+    private static Listener WithAccessLog(Listener listener, string path, params string[] flags)
     {
         var copy = listener.Clone();
         var filter = copy.FilterChains[0].Filters.Single();
@@ -198,6 +274,7 @@ public sealed partial class AccessLogTests : IDisposable
                 Path = path,
                 LogFormat = new SubstitutionFormatString { TextFormatSource = new DataSource { InlineString = "%RESPONSE_CODE% %ROUTE_NAME% %REQ(X-REQUEST-ID)% %RESPONSE_FLAGS%\n" } },
             }),
+            Filter = flags.Length == 0 ? null : new Weft.Xds.Envoy.Config.AccessLog.V3.AccessLogFilter { ResponseFlagFilter = new Weft.Xds.Envoy.Config.AccessLog.V3.ResponseFlagFilter { Flags = { flags } } },
         });
         filter.TypedConfig = Any.Pack(hcm);
         return copy;

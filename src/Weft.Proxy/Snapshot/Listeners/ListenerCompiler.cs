@@ -84,6 +84,7 @@ internal static class ListenerCompiler
         {
             Inspection = inspection,
             Pipe = pipe,
+            AccessLogs = AccessLogs(listener.AccessLog),
         };
     }
 
@@ -291,7 +292,7 @@ internal static class ListenerCompiler
             Authorization = authorization,
             HttpFilters = filters,
             Alpn = alpn,
-            AccessLogs = AccessLogs(hcm),
+            AccessLogs = AccessLogs(hcm.AccessLog),
         };
     }
 
@@ -310,11 +311,12 @@ internal static class ListenerCompiler
         return upgrades;
     }
 
-    private static IReadOnlyList<Telemetry.AccessLog.AccessLogConfig> AccessLogs(Hcm hcm)
+    /// <summary>File access logs as a connection manager, TCP proxy or listener asks for them; an unsupported one refuses the listener.</summary>
+    internal static IReadOnlyList<Telemetry.AccessLog.AccessLogConfig> AccessLogs(IEnumerable<Weft.Xds.Envoy.Config.AccessLog.V3.AccessLog> logs)
     {
         try
         {
-            return Telemetry.AccessLog.AccessLogConfig.FromXds(hcm.AccessLog);
+            return Telemetry.AccessLog.AccessLogConfig.FromXds(logs);
         }
         catch (FormatException e)
         {

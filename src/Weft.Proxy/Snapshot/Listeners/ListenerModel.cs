@@ -26,6 +26,9 @@ internal sealed record ListenerModel(
     /// <summary>What the listener filters read from a connection before its chain is chosen.</summary>
     public ListenerInspection Inspection { get; init; } = ListenerInspection.None;
 
+    /// <summary>The listener's own file access logs: a line for a connection no filter chain takes (flag <c>NR</c>).</summary>
+    public IReadOnlyList<Telemetry.AccessLog.AccessLogConfig> AccessLogs { get; init; } = [];
+
     /// <summary>The chain for a connection, or the default chain when none matches, or null.</summary>
     public FilterChainModel? SelectChain(ConnectionFacts facts) => FilterChainSelector.Select(Chains, facts) ?? DefaultChain;
 

@@ -44,19 +44,9 @@ internal static class TcpProxyCompiler
             throw new XdsRejectedException("max_connect_attempts must be at least 1");
         }
 
-        IReadOnlyList<Telemetry.AccessLog.AccessLogConfig> logs;
-        try
-        {
-            logs = Telemetry.AccessLog.AccessLogConfig.FromXds(proxy.AccessLog);
-        }
-        catch (FormatException e)
-        {
-            throw new XdsRejectedException(e.Message);
-        }
-
         return new TcpProxyModel
         {
-            AccessLogs = logs,
+            AccessLogs = ListenerCompiler.AccessLogs(proxy.AccessLog),
             StatPrefix = proxy.StatPrefix,
             Clusters = clusters,
             IdleTimeout = idle,

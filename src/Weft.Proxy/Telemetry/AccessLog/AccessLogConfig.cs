@@ -7,11 +7,45 @@ using EnvoyAccessLog = Weft.Xds.Envoy.Config.AccessLog.V3.AccessLog;
 namespace Weft.Proxy.Telemetry.AccessLog;
 
 /// <summary>
-/// One file access log a connection manager asks for (Istio sends it from mesh <c>accessLogFile</c>): where to write
-/// and in what format. <see cref="Key"/> names the destination and format, so equal configurations share one writer.
+/// One file access log a connection manager, TCP proxy or listener asks for (Istio sends it from mesh
+/// <c>accessLogFile</c>): where to write, in what format, and for which entries. <see cref="Key"/> names the destination
+/// and format, so equal configurations share one writer.
 /// </summary>
-internal sealed record AccessLogConfig(string Path, string Key, AccessLogFormat Format)
+/// <param name="Flags">
+/// Envoy's response flag filter: only entries with one of these flags are written (with an empty set, entries with any
+/// flag); null writes every entry.
+/// </param>
+internal sealed record AccessLogConfig(string Path, string Key, AccessLogFormat Format, IReadOnlySet<string>? Flags = null)
 {
+    /// <summary>Whether an entry with <paramref name="flags"/> (comma-separated, empty for none) passes the filter.</summary>
+    public bool Accepts(string flags)
+    {
+        if (Flags is null)
+        {
+            return true;
+        }
+
+        if (flags.Length == 0)
+        {
+            return false;
+        }
+
+        if (Flags.Count == 0)
+        {
+            return true;
+        }
+
+        foreach (var flag in flags.Split(','))
+        {
+            if (Flags.Contains(flag))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Envoy's own default format, for a file logger that names none.</summary>
     public const string EnvoyDefaultText =
         "[%START_TIME%] \"%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%\" %RESPONSE_CODE% %RESPONSE_FLAGS% "
@@ -52,11 +86,20 @@ internal sealed record AccessLogConfig(string Path, string Key, AccessLogFormat 
             }
 
             var (key, format) = Parse(file);
-            configs.Add(new AccessLogConfig(file.Path, Target(file.Path) + "|" + key, format));
+            configs.Add(new AccessLogConfig(file.Path, Target(file.Path) + "|" + key, format, Filter(log)));
         }
 
         return configs;
     }
+
+    /// <summary>The flags of a response flag filter; an access log filter of another kind cannot be honoured and is refused.</summary>
+    private static HashSet<string>? Filter(EnvoyAccessLog log) => log.Filter switch
+    {
+        null => null,
+        { FilterSpecifierCase: Weft.Xds.Envoy.Config.AccessLog.V3.AccessLogFilter.FilterSpecifierOneofCase.ResponseFlagFilter } filter =>
+            filter.ResponseFlagFilter.Flags.ToHashSet(StringComparer.Ordinal),
+        _ => throw new FormatException($"access log {log.Name}: its filter is not one this proxy applies (only response_flag_filter is)"),
+    };
 
     private static (string Key, AccessLogFormat Format) Parse(FileAccessLog file)
     {

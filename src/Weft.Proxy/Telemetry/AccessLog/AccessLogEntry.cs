@@ -37,4 +37,31 @@ internal sealed class AccessLogEntry
     public required string?[] RequestHeaders { get; init; }
 
     public required string?[] ResponseHeaders { get; init; }
+
+    /// <summary>
+    /// A connection as Envoy's TCP proxy (or a listener, for one no chain took) logs it: no protocol, method or headers
+    /// (<c>-</c>), response code 0, the flags, the bytes each way, the duration, the upstream host and cluster, and the
+    /// downstream addresses.
+    /// </summary>
+    public static AccessLogEntry Of(AccessLogFormat format, Tcp.TcpConnectionRecord connection) => new()
+    {
+        StartTime = connection.StartTime,
+        ResponseFlags = connection.Flags,
+        BytesReceived = connection.ReceivedBytes,
+        BytesSent = connection.SentBytes,
+        DurationMs = (long)connection.Duration.TotalMilliseconds,
+        UpstreamHost = connection.UpstreamHost,
+        UpstreamCluster = connection.Cluster,
+        DownstreamLocalAddress = Address(connection.DownstreamLocal),
+        DownstreamRemoteAddress = Address(connection.DownstreamRemote),
+        RequestHeaders = new string?[format.RequestHeaders.Count],
+        ResponseHeaders = new string?[format.ResponseHeaders.Count],
+    };
+
+    private static string Address(System.Net.EndPoint? endpoint) => endpoint switch
+    {
+        System.Net.IPEndPoint ip => Snapshot.HostPort.Join(ip.Address.ToString(), ip.Port),
+        null => string.Empty,
+        var other => other.ToString() ?? string.Empty,
+    };
 }

@@ -13,27 +13,31 @@ namespace Weft.Proxy.Telemetry.AccessLog;
 internal sealed partial class AccessLogs(AccessLogConfig? option, ILogger log) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, AccessLogWriter> _writers = new(StringComparer.Ordinal);
-    private readonly ConditionalWeakTable<IReadOnlyList<AccessLogConfig>, AccessLogWriter[]> _byManager = new();
-    private AccessLogWriter[]? _optionOnly;
+    private readonly ConditionalWeakTable<IReadOnlyList<AccessLogConfig>, AccessLogTarget[]> _byConfigs = new();
+    private AccessLogTarget[]? _optionOnly;
 
-    /// <summary>The writers a request served by <paramref name="manager"/> goes to (none when logging is off).</summary>
-    public AccessLogWriter[] For(ConnectionManagerModel? manager) => For(manager?.AccessLogs);
+    /// <summary>Where a request served by <paramref name="manager"/> is logged (nowhere when logging is off).</summary>
+    public AccessLogTarget[] For(ConnectionManagerModel? manager) => For(manager?.AccessLogs);
 
     /// <summary>
-    /// The writers for a request or connection whose filter asks for <paramref name="configs"/>: those, and the options'
-    /// log, each once (none when logging is off).
+    /// Where a request or connection whose filter or listener asks for <paramref name="configs"/> is logged: those, each
+    /// with its filter, and the options' log (every entry).
     /// </summary>
-    public AccessLogWriter[] For(IReadOnlyList<AccessLogConfig>? configs)
+    public AccessLogTarget[] For(IReadOnlyList<AccessLogConfig>? configs)
     {
         if (configs is not { Count: > 0 })
         {
-            return _optionOnly ??= OptionWriter is { } writer ? [writer] : [];
+            return _optionOnly ??= OptionWriter is { } writer ? [new AccessLogTarget(writer, null)] : [];
         }
 
-        return _byManager.GetValue(configs, configs =>
+        return _byConfigs.GetValue(configs, configs =>
         {
-            var writers = configs.Select(Writer).OfType<AccessLogWriter>();
-            return (OptionWriter is { } writer ? writers.Prepend(writer) : writers).Distinct().ToArray();
+            var targets = configs.Select(c => Writer(c) is { } w ? new AccessLogTarget(w, c) : null).OfType<AccessLogTarget>();
+            // One target per writer, and an unfiltered one when any is: a line is written once.
+            return (OptionWriter is { } writer ? targets.Prepend(new AccessLogTarget(writer, null)) : targets)
+                .GroupBy(t => t.Writer)
+                .Select(g => g.FirstOrDefault(t => t.Config?.Flags is null) ?? g.First())
+                .ToArray();
         });
     }
 
@@ -90,6 +94,21 @@ internal sealed partial class AccessLogs(AccessLogConfig? option, ILogger log) :
         foreach (var writer in _writers.Values)
         {
             await writer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>A writer and the configuration whose filter decides what reaches it (none for the options' log: everything).</summary>
+internal sealed record AccessLogTarget(AccessLogWriter Writer, AccessLogConfig? Config)
+{
+    public AccessLogFormat Format => Writer.Format;
+
+    /// <summary>Queues the entry unless the filter refuses an entry with <paramref name="flags"/>.</summary>
+    public void Write(string flags, Func<AccessLogFormat, AccessLogEntry> entry)
+    {
+        if (Config?.Accepts(flags) ?? true)
+        {
+            Writer.Enqueue(entry(Writer.Format));
         }
     }
 }
