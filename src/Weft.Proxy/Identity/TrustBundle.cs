@@ -13,8 +13,11 @@ internal sealed class TrustBundle(X509Certificate2Collection roots, string pem, 
 
     public DateTimeOffset Received { get; } = received;
 
+    /// <summary>The revocation lists that came with the roots (an SDS validation context's <c>crl</c>); null for none.</summary>
+    public Tls.RevocationList? Crl { get; init; }
+
     /// <summary>A bundle of the certificates in a PEM text; a <see cref="FormatException"/> when it holds none.</summary>
-    public static TrustBundle FromPem(string pem, string what, DateTimeOffset received)
+    public static TrustBundle FromPem(string pem, string what, DateTimeOffset received, Tls.RevocationList? crl = null)
     {
         var roots = new X509Certificate2Collection();
         try
@@ -32,6 +35,6 @@ internal sealed class TrustBundle(X509Certificate2Collection roots, string pem, 
         }
 
         var version = string.Join(",", roots.Select(r => r.SerialNumber));
-        return new TrustBundle(roots, pem, version, received);
+        return new TrustBundle(roots, pem, version, received) { Crl = crl };
     }
 }

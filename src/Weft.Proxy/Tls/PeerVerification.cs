@@ -6,8 +6,9 @@ namespace Weft.Proxy.Tls;
 
 /// <summary>
 /// Checks a peer's certificate as Envoy's default validator: the chain must reach one of the trusted roots (a custom
-/// trust store, never the system's unless asked for), the certificate must be within its validity period, and when SAN
-/// matchers are given at least one must match. Host name checks apply only when asked for (<c>auto_san_validation</c>).
+/// trust store, never the system's unless asked for), the certificate must be within its validity period, no revocation
+/// list given may revoke a certificate of the chain (<see cref="RevocationList"/>), and when SAN matchers are given at
+/// least one must match. Host name checks apply only when asked for (<c>auto_san_validation</c>).
 /// The reason of a refusal is kept for the log and the error.
 /// </summary>
 internal sealed class PeerVerification(TlsSettings settings, TrustBundle? bundle, string? expectedHost)
@@ -59,6 +60,16 @@ internal sealed class PeerVerification(TlsSettings settings, TrustBundle? bundle
             var status = chain?.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct().ToArray() ?? [];
             Failure = $"certificate verify failed ({errors}{(status.Length > 0 ? ": " + string.Join("; ", status) : string.Empty)})";
             return false;
+        }
+
+        if ((settings.Crl ?? bundle?.Crl) is { } crl)
+        {
+            var elements = chain?.ChainElements.Select(e => e.Certificate).ToList() ?? [];
+            if (crl.Check(elements, DateTimeOffset.UtcNow) is { } revoked)
+            {
+                Failure = "certificate verify failed (CRL: " + revoked + ")";
+                return false;
+            }
         }
 
         if (settings.SubjectAltNames.Count > 0)

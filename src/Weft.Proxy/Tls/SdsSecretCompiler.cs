@@ -9,8 +9,8 @@ namespace Weft.Proxy.Tls;
 
 /// <summary>
 /// Compiles an SDS Secret the control plane sent over ADS: a <c>tls_certificate</c> (PEM chain and key, inline) into the
-/// certificate handshakes present, a <c>validation_context</c> (inline PEM <c>trusted_ca</c>) into the bundle peers are
-/// verified against. What cannot be honoured is refused with a reason that never quotes the key.
+/// certificate handshakes present, a <c>validation_context</c> (inline PEM <c>trusted_ca</c>, and <c>crl</c>) into the
+/// bundle peers are verified against. What cannot be honoured is refused with a reason that never quotes the key.
 /// </summary>
 internal static class SdsSecretCompiler
 {
@@ -44,16 +44,17 @@ internal static class SdsSecretCompiler
 
     private static TrustBundle Bundle(string name, CertificateValidationContext validation, DateTimeOffset received)
     {
-        if (validation.Crl is not null || validation.MatchTypedSubjectAltNames.Count > 0 || validation.MatchSubjectAltNames.Count > 0
+        if (validation.MatchTypedSubjectAltNames.Count > 0 || validation.MatchSubjectAltNames.Count > 0
             || validation.VerifyCertificateHash.Count > 0 || validation.VerifyCertificateSpki.Count > 0 || validation.CustomValidatorConfig is not null)
         {
-            throw new XdsRejectedException("a validation_context secret may only carry trusted_ca here (no crl, SAN matchers, hashes or custom validator)");
+            throw new XdsRejectedException("a validation_context secret may only carry trusted_ca and crl here (no SAN matchers, hashes or custom validator)");
         }
 
         var pem = Inline(validation.TrustedCa, "trusted_ca");
         try
         {
-            return TrustBundle.FromPem(pem, name, received);
+            var crl = validation.Crl is null ? null : TlsContextCompiler.Revocations(validation.Crl, validation.OnlyVerifyLeafCertCrl, inlineOnly: true);
+            return TrustBundle.FromPem(pem, name, received, crl);
         }
         catch (FormatException e)
         {

@@ -15,7 +15,8 @@ namespace Weft.Proxy.Tls;
 /// proxy's <see cref="SecretStore"/>: <c>default</c>, <c>ROOTCA</c>, <c>file-cert:</c>, <c>file-root:</c>, and those the
 /// control plane sends over ADS, such as <c>kubernetes://NAME</c>), from files
 /// (read at handshake time, again when they change) or inline PEM. Peers are verified against the validation context's
-/// trusted CA with its SAN matchers; a context without a trusted CA verifies nothing, as Envoy. Versions and cipher
+/// trusted CA with its SAN matchers and revocation lists (<c>crl</c>, <see cref="RevocationList"/>); a context without a
+/// trusted CA verifies nothing, as Envoy. Versions and cipher
 /// suites follow <c>tls_params</c> (<see cref="TlsParametersCompiler"/>). What cannot be honoured is refused with the reason.
 /// </summary>
 internal static class TlsContextCompiler
@@ -123,6 +124,7 @@ internal static class TlsContextCompiler
         var (protocols, cipherSuites) = TlsParametersCompiler.Compile(common.TlsParams, client);
         return new TlsSettings
         {
+            Crl = validation?.Crl is { } crl ? Revocations(crl, validation.OnlyVerifyLeafCertCrl, inlineOnly: false) : null,
             Certificate = certificate,
             Trust = trust,
             SubjectAltNames = sans,
@@ -130,6 +132,39 @@ internal static class TlsContextCompiler
             Protocols = protocols,
             CipherSuites = cipherSuites,
         };
+    }
+
+    /// <summary>A validation context's <c>crl</c>: PEM or DER, from a file (read now) or inline; refused with the reason when it does not parse.</summary>
+    internal static RevocationList Revocations(DataSource source, bool leafOnly, bool inlineOnly)
+    {
+        byte[] data = source.SpecifierCase switch
+        {
+            DataSource.SpecifierOneofCase.InlineBytes => source.InlineBytes.ToByteArray(),
+            DataSource.SpecifierOneofCase.InlineString => System.Text.Encoding.UTF8.GetBytes(source.InlineString),
+            DataSource.SpecifierOneofCase.Filename when !inlineOnly => ReadBytes(source.Filename),
+            var other => throw new XdsRejectedException($"crl from {other} is not supported{(inlineOnly ? " in an SDS secret (inline_bytes, inline_string)" : " (filename, inline_bytes, inline_string)")}"),
+        };
+
+        try
+        {
+            return RevocationList.Parse(data, leafOnly);
+        }
+        catch (FormatException e)
+        {
+            throw new XdsRejectedException($"crl{(source.SpecifierCase == DataSource.SpecifierOneofCase.Filename ? " " + source.Filename : string.Empty)} {e.Message}");
+        }
+    }
+
+    private static byte[] ReadBytes(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new XdsRejectedException($"crl {path} cannot be read: {e.Message}");
+        }
     }
 
     private static string SecretName(SdsSecretConfig config) =>

@@ -15,6 +15,9 @@ internal sealed record TlsSettings
 
     public IReadOnlyList<SanMatcher> SubjectAltNames { get; init; } = [];
 
+    /// <summary>The validation context's revocation lists (<c>crl</c>); null when it gives none.</summary>
+    public RevocationList? Crl { get; init; }
+
     public IReadOnlyList<SslApplicationProtocol> Alpn { get; init; } = [];
 
     public SslProtocols Protocols { get; init; } = SslProtocols.None;

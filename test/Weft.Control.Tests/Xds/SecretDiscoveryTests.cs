@@ -41,6 +41,22 @@ public sealed class SecretDiscoveryTests
     }
 
     [Fact]
+    public async Task The_cacert_secret_carries_the_CRL_beside_the_CA()
+    {
+        var crl = "-----BEGIN X509 CRL-----\nMAA=\n-----END X509 CRL-----\n";
+        var files = Files();
+        files["gw-secret.yaml"] = Gateway.Secret("gw-cred", "istio-system", Ca.CertPem) + $"  ca.crl: {Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(crl))}\n";
+        await using var control = await RunningControlPlane.StartAsync(files, secure: true);
+        await using var client = control.SecureAds(RouterNode("istio-system"));
+
+        await client.SendAsync(TypeUrls.Secret, ["kubernetes://gw-cred-cacert"]);
+        var validation = (await client.ReceiveAsync()).Resources.Single().Unpack<Secret>().ValidationContext;
+
+        Assert.Equal(Ca.CertPem, validation.TrustedCa.InlineBytes.ToStringUtf8());
+        Assert.Equal(crl, validation.Crl.InlineBytes.ToStringUtf8());
+    }
+
+    [Fact]
     public async Task A_proxy_of_another_namespace_gets_no_secret_of_this_one()
     {
         await using var control = await RunningControlPlane.StartAsync(Files(), secure: true);

@@ -108,6 +108,38 @@ public sealed class GatewayCredentialTests
     }
 
     [Fact]
+    public async Task A_MUTUAL_gateway_refuses_a_client_certificate_the_secrets_ca_crl_revokes()
+    {
+        await using var backend = await Backend.StartAsync("web");
+        var server = Credential(Host);
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var clientCa = TestCertificates.Root(caKey, "client-ca");
+        using var kept = TestCertificates.Leaf(clientCa, "spiffe://example.com/kept", DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var revoked = TestCertificates.Leaf(clientCa, "spiffe://example.com/revoked", DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var crl = new CertificateRevocationListBuilder();
+        crl.AddEntry(revoked);
+        var crlPem = PemEncoding.WriteString("X509 CRL", crl.Build(clientCa, 1, DateTimeOffset.UtcNow.AddDays(1), HashAlgorithmName.SHA256)) + "\n";
+        var port = Ports.Free();
+        using var config = new ConfigDirectory();
+        config.Write("mesh.yaml", Mesh(backend.Port, port, "MUTUAL"));
+        config.Write("secret.yaml", Secret("gw-cred", server, clientCa.ExportCertificatePem() + "\n") + $"  ca.crl: {B64(crlPem)}\n");
+        await using var plane = await StartPlaneAsync(config);
+        await using var gateway = await StartGatewayAsync(plane, port);
+
+        using (var withKept = new GatewayClient(port, trust: server.Certificate, client: kept))
+        {
+            Assert.Equal("web", await withKept.GetAsync());
+        }
+
+        using (var withRevoked = new GatewayClient(port, trust: server.Certificate, client: revoked))
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(withRevoked.GetAsync);
+        }
+
+        Assert.Single(backend.Requests);
+    }
+
+    [Fact]
     public async Task A_gateway_whose_secret_never_comes_waits_for_it_then_binds_without_serving_TLS()
     {
         await using var backend = await Backend.StartAsync("web");

@@ -17,10 +17,10 @@ internal sealed class TlsBackend : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
 
-    private TlsBackend(string serverName)
+    private TlsBackend(string serverName, X509Certificate2? certificate = null)
     {
         ServerName = serverName;
-        Certificate = CreateCertificate(serverName);
+        Certificate = certificate ?? CreateCertificate(serverName);
         _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _listener.Listen(16);
@@ -34,6 +34,9 @@ internal sealed class TlsBackend : IAsyncDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
 
     public static TlsBackend Start(string serverName) => new(serverName);
+
+    /// <summary>A server presenting <paramref name="certificate"/> (with its key), which it then owns.</summary>
+    public static TlsBackend Start(string serverName, X509Certificate2 certificate) => new(serverName, certificate);
 
     /// <summary>
     /// A TLS client through <paramref name="endpoint"/> asking for <paramref name="serverName"/>, trusting only the

@@ -20,6 +20,8 @@ public sealed record SecretData
     public const string TlsCert = "tls.crt";
     public const string TlsKey = "tls.key";
     public const string TlsCaCert = "ca.crt";
+    public const string GenericCrl = "crl";
+    public const string TlsCrl = "ca.crl";
 
     public string? Type { get; init; }
 
@@ -61,6 +63,16 @@ public sealed record SecretData
         }
 
         return NonEmpty(TlsCaCert) is { } tls ? (TlsCaCert, tls) : null;
+    }
+
+    /// <summary>
+    /// The revocation list that goes with the CA certificate, and its key: <c>crl</c> beside <c>cacert</c>, <c>ca.crl</c>
+    /// beside <c>ca.crt</c>; null when there is none.
+    /// </summary>
+    public (string Key, byte[] Crl)? CaCrl()
+    {
+        var key = CaCertificate()?.Key == GenericCaCert ? GenericCrl : TlsCrl;
+        return NonEmpty(key) is { } crl ? (key, crl) : null;
     }
 
     private byte[]? NonEmpty(string key) => Data.TryGetValue(key, out var value) && value.Length > 0 ? value : null;

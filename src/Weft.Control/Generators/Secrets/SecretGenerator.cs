@@ -13,7 +13,8 @@ namespace Weft.Control.Generators.Secrets;
 /// SDS over ADS: the TLS credentials gateways and DestinationRules name by <c>credentialName</c>, from Kubernetes Secrets
 /// in the configuration. <c>kubernetes://NAME</c> is the secret's chain and key (<c>cert</c>/<c>key</c>, else
 /// <c>tls.crt</c>/<c>tls.key</c>); <c>kubernetes://NAME-cacert</c> its CA as a validation context (<c>cacert</c>, else
-/// <c>ca.crt</c>, of the secret NAME-cacert if there is one, else of NAME). As istiod does, a proxy gets only secrets of the
+/// <c>ca.crt</c>, of the secret NAME-cacert if there is one, else of NAME) with the CRL beside it (<c>crl</c> or
+/// <c>ca.crl</c>). As istiod does, a proxy gets only secrets of the
 /// namespace it proved it belongs to on the TLS port (<see cref="ProxyNode.VerifiedNamespace"/>; none over plaintext
 /// xDS), and a name it may not see, or whose secret does not exist or holds no such credential, yields no resource
 /// rather than an error, so one bad reference does not hold up the others.
@@ -69,7 +70,11 @@ public sealed class SecretGenerator : IXdsGenerator
             return new XdsResource(reference.ResourceName, new Secret
             {
                 Name = reference.ResourceName,
-                ValidationContext = new CertificateValidationContext { TrustedCa = new DataSource { InlineBytes = ByteString.CopyFrom(ca.Cert) } },
+                ValidationContext = new CertificateValidationContext
+                {
+                    TrustedCa = new DataSource { InlineBytes = ByteString.CopyFrom(ca.Cert) },
+                    Crl = holder.CaCrl() is { } crl ? new DataSource { InlineBytes = ByteString.CopyFrom(crl.Crl) } : null,
+                },
             });
         }
 

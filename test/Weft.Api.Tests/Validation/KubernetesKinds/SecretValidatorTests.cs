@@ -33,6 +33,22 @@ public sealed class SecretValidatorTests
     }
 
     [Fact]
+    public void A_crl_beside_the_ca_must_be_a_revocation_list_and_one_is_valid()
+    {
+        var crl = "-----BEGIN X509 CRL-----\nMAA=\n-----END X509 CRL-----\n";
+        Assert.True(Validate($"apiVersion: v1\nkind: Secret\nmetadata: {{name: gw-cacert}}\ndata:\n  ca.crt: {B64(Other.Cert)}\n  ca.crl: {B64(crl)}\n").IsValid);
+
+        var report = Validate($"apiVersion: v1\nkind: Secret\nmetadata: {{name: gw-cacert}}\ndata:\n  ca.crt: {B64(Other.Cert)}\n  ca.crl: {B64(Other.Cert)}\n");
+        var error = Assert.Single(report.Resources.Single().Errors);
+        Assert.Equal("data[ca.crl]", error.FieldPath);
+        Assert.Contains("without an \"X509 CRL\" block", error.Message, StringComparison.Ordinal);
+
+        // A generic secret's CRL is "crl", beside "cacert".
+        var generic = Validate($"apiVersion: v1\nkind: Secret\nmetadata: {{name: gw-cacert}}\ndata:\n  cacert: {B64(Other.Cert)}\n  crl: {B64("not a list")}\n");
+        Assert.Equal("data[crl]", Assert.Single(generic.Resources.Single().Errors).FieldPath);
+    }
+
+    [Fact]
     public void Data_that_is_not_base64_is_an_error_at_its_line()
     {
         var yaml = $"apiVersion: v1\nkind: Secret\nmetadata: {{name: gw}}\ntype: kubernetes.io/tls\ndata:\n  tls.crt: {B64(Credential.Cert)}\n  tls.key: not*base64!\n";
