@@ -205,7 +205,7 @@ internal sealed class AdminApi(SnapshotState state, RequestTelemetry telemetry, 
             foreach (var endpoint in cluster.Hosts)
             {
                 var host = endpoint.Host;
-                var prefix = $"{name}::{host.Authority}::";
+                var prefix = $"{name}::{host.Display}::";
                 foreach (var (key, value) in Stats(endpoint, connections))
                 {
                     text.Append(prefix).Append(key).Append("::").Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');

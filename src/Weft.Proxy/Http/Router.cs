@@ -241,7 +241,7 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
                     return;
                 }
 
-                info.UpstreamHost = authority;
+                info.UpstreamHost = host?.Display ?? authority;
                 info.Upstream = host;
                 shaping.Attempts = attempt;
                 PrepareAttempt(context, vhost, attempt, timeoutRetry, timeout, perTry, startedAt);

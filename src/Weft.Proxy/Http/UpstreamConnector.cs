@@ -7,7 +7,7 @@ namespace Weft.Proxy.Http;
 /// <summary>
 /// Opens upstream connections for a cluster: host names resolved in the cluster's address family, each address tried
 /// in turn, the socket bound to the cluster's source address when it has one (Istio's 127.0.0.6 for inbound traffic), and
-/// no Nagle delay.
+/// no Nagle delay; a unix socket endpoint's name (<see cref="PipeHosts"/>) opens its socket.
 /// </summary>
 internal static class UpstreamConnector
 {
@@ -17,6 +17,21 @@ internal static class UpstreamConnector
     /// <summary>The connected socket itself, for the TCP proxy (which half-closes it).</summary>
     public static async ValueTask<Socket> ConnectSocketAsync(ConnectionSettings settings, DnsEndPoint target, CancellationToken cancel)
     {
+        if (PipeHosts.TryGetPath(target.Host, out var path))
+        {
+            var unix = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await unix.ConnectAsync(PipeHosts.EndPoint(path), cancel).ConfigureAwait(false);
+                return unix;
+            }
+            catch
+            {
+                unix.Dispose();
+                throw;
+            }
+        }
+
         IPAddress[] addresses = IPAddress.TryParse(target.Host, out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(target.Host, settings.DnsFamily ?? AddressFamily.Unspecified, cancel).ConfigureAwait(false);

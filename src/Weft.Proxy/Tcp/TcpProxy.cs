@@ -133,7 +133,7 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
                     secure = await tls.HandshakeAsync(new NetworkStream(socket, ownsSocket: true), tlsSettings, record.Cluster, authority, null, deadline.Token).ConfigureAwait(false);
                 }
 
-                record.UpstreamHost = authority;
+                record.UpstreamHost = record.Upstream?.Display ?? authority;
                 Report(cluster, endpoint, UpstreamResult.ConnectSucceeded);
                 if (record.Direction != Weft.Xds.Envoy.Config.Core.V3.TrafficDirection.Inbound)
                 {

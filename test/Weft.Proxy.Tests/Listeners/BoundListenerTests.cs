@@ -162,6 +162,30 @@ public sealed class BoundListenerTests
     }
 
     [Fact]
+    public async Task A_Sidecar_ingress_listener_forwards_to_a_unix_socket_default_endpoint()
+    {
+        var directory = Directory.CreateTempSubdirectory("weft-ingress-uds-").FullName;
+        try
+        {
+            var socket = Path.Combine(directory, "app.sock");
+            await using var app = await Backend.StartAsync("app-on-socket", unixSocket: socket);
+            var port = Ports.Free();
+            WriteSidecar(directory, (port, "HTTP", "unix://" + socket));
+            await using var plane = await Weft.Control.Hosting.ControlPlane.StartAsync(new Weft.Control.Hosting.ControlPlaneOptions { ConfigDirectory = directory, XdsAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0" }, NullLoggerFactory.Instance);
+            await using var proxy = await RunningProxy.StartAsync(plane.XdsEndpoint.ToString(), nodeId: "sidecar~127.0.0.1~app.default~default.svc.cluster.local");
+            await proxy.Host.WaitForBoundListenersAsync(l => l.ContainsKey($"127.0.0.1_{port}")).WaitAsync(TimeSpan.FromSeconds(15));
+
+            using var http = new HttpClient();
+            Assert.Equal("app-on-socket", await http.GetStringAsync($"http://127.0.0.1:{port}/"));
+            Assert.Single(app.Requests);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_unix_socket_listener_proxies_to_its_cluster_and_its_socket_file_goes_with_it()
     {
         await using var echo = TcpBackend.Echo("echo");
@@ -198,11 +222,14 @@ public sealed class BoundListenerTests
     };
 
     /// <summary>A namespace-wide Sidecar whose ingress binds each port on 127.0.0.1 (captureMode NONE) for a local app port.</summary>
-    private static void WriteSidecar(string directory, params (int Port, string Protocol, int AppPort)[] ports)
+    private static void WriteSidecar(string directory, params (int Port, string Protocol, int AppPort)[] ports) =>
+        WriteSidecar(directory, ports.Select(p => (p.Port, p.Protocol, string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{p.AppPort}"))).ToArray());
+
+    private static void WriteSidecar(string directory, params (int Port, string Protocol, string Endpoint)[] ports)
     {
         var entries = string.Concat(ports.Select(p => string.Create(CultureInfo.InvariantCulture, $"""
               - port: {"{"}number: {p.Port}, protocol: {p.Protocol}, name: {p.Protocol.ToLowerInvariant()}-{p.Port}{"}"}
-                defaultEndpoint: 127.0.0.1:{p.AppPort}
+                defaultEndpoint: {p.Endpoint}
                 captureMode: NONE
                 bind: 127.0.0.1
 

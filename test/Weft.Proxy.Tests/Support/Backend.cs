@@ -34,7 +34,8 @@ internal sealed class Backend : IAsyncDisposable
     /// <summary>What arrived, in order.</summary>
     public ConcurrentQueue<Received> Requests { get; } = new();
 
-    public static async Task<Backend> StartAsync(string name, HttpProtocols protocols = HttpProtocols.Http1, Func<HttpContext, Task>? respond = null, int port = 0)
+    /// <param name="unixSocket">A unix socket path to listen on instead of a loopback port (then <see cref="Port"/> is 0).</param>
+    public static async Task<Backend> StartAsync(string name, HttpProtocols protocols = HttpProtocols.Http1, Func<HttpContext, Task>? respond = null, int port = 0, string? unixSocket = null)
     {
         Backend? backend = null;
         var builder = WebApplication.CreateSlimBuilder();
@@ -44,7 +45,14 @@ internal sealed class Backend : IAsyncDisposable
         {
             // As roomy as the proxy in front (Envoy's 60 KiB), so a limit a test meets is the proxy's.
             k.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
-            k.Listen(IPAddress.Loopback, port, l => l.Protocols = protocols);
+            if (unixSocket is null)
+            {
+                k.Listen(IPAddress.Loopback, port, l => l.Protocols = protocols);
+            }
+            else
+            {
+                k.ListenUnixSocket(unixSocket, l => l.Protocols = protocols);
+            }
         });
         var app = builder.Build();
         app.Run(async context =>
@@ -68,7 +76,7 @@ internal sealed class Backend : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        backend = new Backend(name, app, new Uri(address).Port);
+        backend = new Backend(name, app, unixSocket is null ? new Uri(address).Port : 0);
         return backend;
     }
 

@@ -67,7 +67,7 @@ internal static class LoadAssignmentCompiler
         var address = lb.Endpoint?.Address ?? throw new XdsRejectedException("an endpoint has no address");
         if (address.AddressCase == Address.AddressOneofCase.Pipe)
         {
-            throw new XdsRejectedException($"the endpoint {address.Pipe.Path} is a unix socket, which this proxy cannot connect to yet");
+            return Pipe(lb, group, locality, address.Pipe.Path);
         }
 
         if (address.AddressCase != Address.AddressOneofCase.SocketAddress)
@@ -107,6 +107,27 @@ internal static class LoadAssignmentCompiler
             group.Priority,
             lb.Endpoint.Hostname)
         {
+            Workload = Telemetry.EndpointMetadata.Workload(lb.Metadata),
+            TransportMatch = Tls.TransportSockets.MetadataOf(lb.Metadata),
+        };
+    }
+
+    /// <summary>A unix socket endpoint, under the host name that stands for its path (<see cref="PipeHosts"/>).</summary>
+    private static UpstreamHost Pipe(LbEndpoint lb, LocalityLbEndpoints group, Locality locality, string path)
+    {
+        if (path.Length == 0)
+        {
+            throw new XdsRejectedException("a unix socket endpoint has no path");
+        }
+
+        if (lb.LoadBalancingWeight is 0)
+        {
+            throw new XdsRejectedException($"the endpoint {path} has load_balancing_weight 0 (at least 1)");
+        }
+
+        return new UpstreamHost(PipeHosts.NameFor(path), PipeHosts.Port, lb.LoadBalancingWeight ?? 1, lb.HealthStatus, locality.Region, locality.Zone, locality.SubZone, group.Priority, lb.Endpoint.Hostname)
+        {
+            Pipe = path,
             Workload = Telemetry.EndpointMetadata.Workload(lb.Metadata),
             TransportMatch = Tls.TransportSockets.MetadataOf(lb.Metadata),
         };
