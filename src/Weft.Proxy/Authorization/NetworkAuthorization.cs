@@ -84,13 +84,13 @@ internal sealed class NetworkAuthorization
     }
 
     /// <summary>
-    /// Whether a connection with these facts may go on, asking ext_authz services where the chain has them;
-    /// <paramref name="peer"/> is its verified mTLS identity and <paramref name="tls"/> its TLS termination, if any.
+    /// Why a connection with these facts may not go on, asking ext_authz services where the chain has them; null when
+    /// it may. <paramref name="peer"/> is its verified mTLS identity and <paramref name="tls"/> its TLS termination, if any.
     /// </summary>
-    public ValueTask<bool> AllowsAsync(ConnectionFacts facts, PeerIdentity? peer, Tls.DownstreamTlsFeature? tls, ProxySnapshot snapshot, ExtAuthzClient? client, CancellationToken cancel)
+    public ValueTask<ConnectionDenial?> DeniesAsync(ConnectionFacts facts, PeerIdentity? peer, Tls.DownstreamTlsFeature? tls, ProxySnapshot snapshot, ExtAuthzClient? client, CancellationToken cancel)
     {
         var input = Input(facts, peer);
-        return _asks ? EvaluateAsync(input, tls, snapshot, client, cancel) : ValueTask.FromResult(Evaluate(input, out _));
+        return _asks ? EvaluateAsync(input, tls, snapshot, client, cancel) : ValueTask.FromResult(Evaluate(input, out var policy) ? null : ConnectionDenial.Rbac(policy));
     }
 
     /// <summary>Runs the RBAC filters only; <paramref name="policy"/> names the RBAC policy that refused, if one did.</summary>
@@ -108,13 +108,13 @@ internal sealed class NetworkAuthorization
         return true;
     }
 
-    private async ValueTask<bool> EvaluateAsync(AuthorizationInput input, Tls.DownstreamTlsFeature? tls, ProxySnapshot snapshot, ExtAuthzClient? client, CancellationToken cancel)
+    private async ValueTask<ConnectionDenial?> EvaluateAsync(AuthorizationInput input, Tls.DownstreamTlsFeature? tls, ProxySnapshot snapshot, ExtAuthzClient? client, CancellationToken cancel)
     {
         foreach (var filter in _filters)
         {
-            if (filter is RbacFilter rbac && !rbac.Allows(input, out _, out _))
+            if (filter is RbacFilter rbac && !rbac.Allows(input, out var policy, out _))
             {
-                return false;
+                return ConnectionDenial.Rbac(policy);
             }
 
             if (filter is ExtAuthzFilter extAuthz && extAuthz.AppliesTo(input))
@@ -126,12 +126,12 @@ internal sealed class NetworkAuthorization
                 extAuthz.Counters.Count(result.Outcome, allowed);
                 if (!allowed)
                 {
-                    return false;
+                    return ConnectionDenial.ExtAuthz;
                 }
             }
         }
 
-        return true;
+        return null;
     }
 
     /// <summary>A connection as RBAC sees it: no request; without a connection manager the remote address is the peer's.</summary>
@@ -145,4 +145,16 @@ internal sealed class NetworkAuthorization
         ServerName = facts.ServerName ?? string.Empty,
         Peer = peer,
     };
+}
+
+/// <summary>
+/// Why a connection was refused, as Envoy records it for the access log: network RBAC sets the connection termination
+/// details (<c>rbac_access_denied_matched_policy[NAME]</c>, <c>[none]</c> when no ALLOW policy matched); network
+/// ext_authz the response flag <c>UAEX</c>.
+/// </summary>
+internal sealed record ConnectionDenial(string Flags, string TerminationDetails)
+{
+    public static readonly ConnectionDenial ExtAuthz = new("UAEX", string.Empty);
+
+    public static ConnectionDenial Rbac(string? policy) => new(string.Empty, $"rbac_access_denied_matched_policy[{(string.IsNullOrEmpty(policy) ? "none" : policy)}]");
 }

@@ -261,13 +261,22 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
     {
         var authorization = chain?.Action switch { HttpChain h => h.Authorization, TcpChain t => t.Authorization, _ => null };
         if (authorization is not null
-            && !await authorization.AllowsAsync(facts, connection.Features.Get<Authorization.PeerIdentity>(), connection.Features.Get<Tls.DownstreamTlsFeature>(), snapshot, extAuthz, connection.ConnectionClosed).ConfigureAwait(false))
+            && await authorization.DeniesAsync(facts, connection.Features.Get<Authorization.PeerIdentity>(), connection.Features.Get<Tls.DownstreamTlsFeature>(), snapshot, extAuthz, connection.ConnectionClosed).ConfigureAwait(false) is { } denial)
         {
-            // Envoy closes a connection its network RBAC refuses (a waiting CONNECT gets RBAC's HTTP answer first).
+            // Envoy closes a connection its network RBAC refuses (a waiting CONNECT gets RBAC's HTTP answer first); its
+            // TCP proxy, which never connected, still writes the connection to its access logs.
             LogConnectionDenied(log, listener.Name, chain!.Name, destination.Authority);
             if (connection.Features.Get<ConnectTunnel>() is { } tunnel)
             {
                 await tunnel.RefuseAsync(403, "Forbidden", "RBAC: access denied").ConfigureAwait(false);
+            }
+
+            if (chain.Action is TcpChain refused)
+            {
+                var record = Record(connection, listener, destination, chain.Name, refused.Proxy.StatPrefix, refused.Proxy.AccessLogs);
+                record.Flags = denial.Flags;
+                record.TerminationDetails = denial.TerminationDetails;
+                WriteLogs(record);
             }
 
             return;
@@ -281,22 +290,7 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
                 await HttpAsync(connection, next, detected).ConfigureAwait(false);
                 break;
             case TcpChain proxy:
-                var record = new TcpConnectionRecord
-                {
-                    Listener = listener.Name,
-                    FilterChain = chain.Name,
-                    StatPrefix = proxy.Proxy.StatPrefix,
-                    Direction = listener.Direction,
-                    DownstreamRemote = connection.RemoteEndPoint,
-                    DownstreamLocal = connection.LocalEndPoint,
-                    OriginalDestination = destination.Authority,
-                    StartTime = time.GetUtcNow(),
-                    AccessLogs = proxy.Proxy.AccessLogs,
-                    MutualTls = connection.Features.Get<Tls.DownstreamTlsFeature>() is { PeerCertificate: not null } ? true : null,
-                    SourcePrincipal = connection.Features.Get<Tls.DownstreamTlsFeature>() is { PeerCertificate: not null } ? (connection.Features.Get<Authorization.PeerIdentity>()?.UriSans is [var uri, ..] ? uri : string.Empty) : string.Empty,
-                    DestinationPrincipal = connection.Features.Get<Tls.DownstreamTlsFeature>() is { PeerCertificate: not null } terminated ? terminated.LocalUri : string.Empty,
-                };
-                await tcp.ProxyAsync(connection, snapshot, proxy.Proxy, record, destination).ConfigureAwait(false);
+                await tcp.ProxyAsync(connection, snapshot, proxy.Proxy, Record(connection, listener, destination, chain.Name, proxy.Proxy.StatPrefix, proxy.Proxy.AccessLogs), destination).ConfigureAwait(false);
                 break;
             case UnsupportedChain unsupported:
                 LogUnsupportedChain(log, listener.Name, chain.Name, unsupported.Reason);
@@ -311,24 +305,41 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
     /// <summary>A connection no filter chain takes goes to the listener's access logs (and the proxy's own), flagged NR, as Envoy logs it.</summary>
     private void LogNoRoute(ConnectionContext connection, ListenerModel listener, LocalDestination destination)
     {
-        if (logs is null)
-        {
-            return;
-        }
+        var record = Record(connection, listener, destination, string.Empty, string.Empty, listener.AccessLogs);
+        record.Flags = "NR";
+        WriteLogs(record);
+    }
 
-        var record = new TcpConnectionRecord
+    /// <summary>The connection as the TCP path's telemetry and access logs see it, from its start.</summary>
+    private TcpConnectionRecord Record(ConnectionContext connection, ListenerModel listener, LocalDestination destination, string chain, string statPrefix, IReadOnlyList<Telemetry.AccessLog.AccessLogConfig> accessLogs)
+    {
+        var terminated = connection.Features.Get<Tls.DownstreamTlsFeature>() is { PeerCertificate: not null } tls ? tls : null;
+        return new TcpConnectionRecord
         {
             Listener = listener.Name,
-            FilterChain = string.Empty,
-            StatPrefix = string.Empty,
+            FilterChain = chain,
+            StatPrefix = statPrefix,
             Direction = listener.Direction,
             DownstreamRemote = connection.RemoteEndPoint,
             DownstreamLocal = connection.LocalEndPoint,
             OriginalDestination = destination.Authority,
             StartTime = time.GetUtcNow(),
-            Flags = "NR",
+            AccessLogs = accessLogs,
+            MutualTls = terminated is not null ? true : null,
+            SourcePrincipal = terminated is not null && connection.Features.Get<Authorization.PeerIdentity>()?.UriSans is [var uri, ..] ? uri : string.Empty,
+            DestinationPrincipal = terminated?.LocalUri ?? string.Empty,
         };
-        foreach (var target in logs.For(listener.AccessLogs))
+    }
+
+    /// <summary>Writes a connection the TCP proxy never carried to its access logs (the proxy's own included).</summary>
+    private void WriteLogs(TcpConnectionRecord record)
+    {
+        if (logs is null)
+        {
+            return;
+        }
+
+        foreach (var target in logs.For(record.AccessLogs))
         {
             target.Write(record.Flags, format => Telemetry.AccessLog.AccessLogEntry.Of(format, record));
         }

@@ -52,6 +52,9 @@ internal sealed class TcpConnectionRecord
     /// <summary>Envoy's response flags (<c>UF</c>, <c>UH</c>, <c>NC</c>, <c>DT</c>, comma-separated); empty when none.</summary>
     public string Flags { get; set; } = string.Empty;
 
+    /// <summary>Why the proxy closed the connection (network RBAC's <c>rbac_access_denied_matched_policy[…]</c>); empty otherwise.</summary>
+    public string TerminationDetails { get; set; } = string.Empty;
+
     /// <summary>How many upstream connections were tried.</summary>
     public int ConnectAttempts { get; set; }
 

@@ -36,6 +36,7 @@ public sealed class MutualTlsTests
         Assert.StartsWith($"By={MeshCa.ServerId};Hash=", xfcc);
         Assert.EndsWith($";Subject=\"\";URI={MeshCa.ClientId}", xfcc);
 
+        await pair.Server.RecordedAsync(1);
         var stats = await PrometheusScrape.GetAsync(new Uri($"http://{pair.Server.Host.StatsEndpoint}"));
         Assert.Contains(
             stats.Text.Split('\n'),
@@ -61,6 +62,7 @@ public sealed class MutualTlsTests
 
         // Istio's client side: source_principal and destination_principal from the upstream connection's certificates,
         // the destination namespace from the server's SAN, connection_security_policy unknown.
+        await pair.Client.RecordedAsync(2);
         var stats = await PrometheusScrape.GetAsync(new Uri($"http://{pair.Client.Host.StatsEndpoint}"));
         var line = Assert.Single(stats.Text.Split('\n'), l => l.StartsWith("istio_requests_total{reporter=\"source\"", StringComparison.Ordinal));
         Assert.Contains($"source_principal=\"{MeshCa.ClientId}\"", line, StringComparison.Ordinal);
@@ -101,6 +103,7 @@ public sealed class MutualTlsTests
         using var response = await client.GetAsync($"{MtlsResources.ServiceHost}:9080", "/plain");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
+        await client.RecordedAsync(1);
         var stats = await PrometheusScrape.GetAsync(new Uri($"http://{client.Host.StatsEndpoint}"));
         var line = Assert.Single(stats.Text.Split('\n'), l => l.StartsWith("istio_requests_total{reporter=\"source\"", StringComparison.Ordinal));
         Assert.Contains("source_principal=\"unknown\"", line, StringComparison.Ordinal);
@@ -176,6 +179,7 @@ public sealed class MutualTlsTests
         Assert.Contains("subject alt names", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Empty(backend.Requests);
         Assert.Equal(1, pair.Client.Host.TlsCounters.Get("cluster", MtlsResources.OutboundCluster, "fail_verify"));
+        await pair.Client.RecordedAsync(1);
         var stats = await PrometheusScrape.GetAsync(new Uri($"http://{pair.Client.Host.StatsEndpoint}"));
         Assert.Contains(stats.Text.Split('\n'), l => l.StartsWith("istio_requests_total{reporter=\"source\"", StringComparison.Ordinal) && l.Contains("response_flags=\"UF\"", StringComparison.Ordinal) && l.Contains("response_code=\"503\"", StringComparison.Ordinal));
     }

@@ -69,6 +69,12 @@ internal sealed class RunningProxy : IAsyncDisposable
         return Client.SendAsync(request);
     }
 
+    /// <summary>
+    /// Waits (bounded) until <paramref name="count"/> requests are in the metrics: a request is recorded as its
+    /// response completes, which can be just after the client has read it.
+    /// </summary>
+    public Task RecordedAsync(long count) => Host.Telemetry.Metrics.RequestsRecorded.WhenAtLeastAsync(count).WaitAsync(TimeSpan.FromSeconds(30));
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -249,6 +249,42 @@ public sealed partial class AccessLogTests : IDisposable
         Assert.Equal(["NR - 0"], await File.ReadAllLinesAsync(path));
     }
 
+    [Theory]
+    [InlineData("ALLOW", "rbac_access_denied_matched_policy[none]")]
+    [InlineData("DENY", "rbac_access_denied_matched_policy[ns[default]-policy[deny-all]-rule[0]]")]
+    public async Task A_TCP_connection_network_RBAC_refuses_is_logged_with_the_policy_that_refused_it(string action, string details)
+    {
+        await using var echo = TcpBackend.Echo("echo");
+        var path = Path.Combine(_directory, "denied.log");
+        var proxyConfig = XdsResources.ToCluster("db");
+        proxyConfig.AccessLog.Add(FileLog(path, "%RESPONSE_FLAGS% %CONNECTION_TERMINATION_DETAILS% %UPSTREAM_CLUSTER% %BYTES_RECEIVED%\n"));
+        var resources = Tcp.TcpProxyTests.Mesh(proxyConfig, ("db", echo)).ToList();
+        var listener = resources.OfType<Listener>().Single(l => l.Name != "virtualOutbound");
+        var rules = new Weft.Xds.Envoy.Config.Rbac.V3.RBAC { Action = System.Enum.Parse<Weft.Xds.Envoy.Config.Rbac.V3.RBAC.Types.Action>(action, ignoreCase: true) };
+        if (action == "DENY")
+        {
+            rules.Policies["ns[default]-policy[deny-all]-rule[0]"] = new Weft.Xds.Envoy.Config.Rbac.V3.Policy
+            {
+                Permissions = { new Weft.Xds.Envoy.Config.Rbac.V3.Permission { Any = true } },
+                Principals = { new Weft.Xds.Envoy.Config.Rbac.V3.Principal { Any = true } },
+            };
+        }
+
+        listener.FilterChains[0].Filters.Insert(0, new Filter
+        {
+            Name = "envoy.filters.network.rbac",
+            TypedConfig = Any.Pack(new Weft.Xds.Envoy.Extensions.Filters.Network.Rbac.V3.RBAC { StatPrefix = "tcp.", Rules = rules }),
+        });
+        await using var plane = await ScriptedControlPlane.StartAsync(resources);
+        await using var proxy = await RunningProxy.StartAsync(plane.Address);
+
+        Assert.StartsWith("HTTP/1.1 403", await RawConnection.TunnelRefusedAsync(proxy.Host.OutboundEndpoint, "240.0.0.1:3306"), StringComparison.Ordinal);
+
+        await proxy.Host.Telemetry.Logs.Written.WhenAtLeastAsync(1).WaitAsync(Generous);
+        Assert.Equal([$"- {details} - 0"], await File.ReadAllLinesAsync(path));
+        Assert.Equal(0, echo.Connections);
+    }
+
     private static Weft.Xds.Envoy.Config.AccessLog.V3.AccessLog FileLog(string path, string format) => new()
     {
         Name = "envoy.access_loggers.file",

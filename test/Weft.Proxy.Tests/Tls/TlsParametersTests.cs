@@ -109,6 +109,7 @@ public sealed class TlsParametersTests
 
     private static async Task<string> FlagsFromStats(Hop mesh)
     {
+        await mesh.Client.RecordedAsync(1);
         var stats = await PrometheusScrape.GetAsync(new Uri($"http://{mesh.Client.Host.StatsEndpoint}"));
         var line = stats.Text.Split('\n').Single(l => l.StartsWith("istio_requests_total{reporter=\"source\"", StringComparison.Ordinal));
         var start = line.IndexOf("response_flags=\"", StringComparison.Ordinal) + "response_flags=\"".Length;

@@ -18,6 +18,9 @@ internal sealed class AccessLogEntry
 
     public string ResponseCodeDetails { get; init; } = string.Empty;
 
+    /// <summary>Why the connection was closed by the proxy (network RBAC's refusal); empty otherwise.</summary>
+    public string ConnectionTerminationDetails { get; init; } = string.Empty;
+
     public long BytesReceived { get; init; }
 
     public long BytesSent { get; init; }
@@ -47,6 +50,7 @@ internal sealed class AccessLogEntry
     {
         StartTime = connection.StartTime,
         ResponseFlags = connection.Flags,
+        ConnectionTerminationDetails = connection.TerminationDetails,
         BytesReceived = connection.ReceivedBytes,
         BytesSent = connection.SentBytes,
         DurationMs = (long)connection.Duration.TotalMilliseconds,

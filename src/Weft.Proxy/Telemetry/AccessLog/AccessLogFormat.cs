@@ -173,7 +173,8 @@ internal sealed class AccessLogFormat
             "ROUTE_NAME" => e => e.RouteName,
 
             // Not known to a plaintext proxy that keeps no upstream socket details: always missing.
-            "CONNECTION_TERMINATION_DETAILS" or "UPSTREAM_TRANSPORT_FAILURE_REASON" or "UPSTREAM_LOCAL_ADDRESS" or "REQUESTED_SERVER_NAME" => _ => null,
+            "CONNECTION_TERMINATION_DETAILS" => e => e.ConnectionTerminationDetails,
+            "UPSTREAM_TRANSPORT_FAILURE_REASON" or "UPSTREAM_LOCAL_ADDRESS" or "REQUESTED_SERVER_NAME" => _ => null,
             _ => throw new FormatException($"the access log command %{command}% is not supported"),
         };
         var numeric = name is "RESPONSE_CODE" or "BYTES_RECEIVED" or "BYTES_SENT" or "DURATION";
