@@ -49,7 +49,8 @@ public sealed class NetworkExtAuthzTests
     {
         await using var echo = TcpBackend.Echo("echo");
         await using var authz = await GrpcAuthzServer.StartAsync(_ => GrpcAuthzServer.Deny());
-        await using var mesh = await StartAsync(echo, authz, failureModeAllow: true);
+        var log = Path.Combine(Path.GetTempPath(), "weft-ext-authz-" + Guid.NewGuid().ToString("N")[..8] + ".log");
+        await using var mesh = await StartAsync(echo, authz, failureModeAllow: true, log);
 
         // The explicit tunnel is refused before it opens (a captured connection is closed).
         var answer = await RawConnection.TunnelRefusedAsync(mesh.Proxy.Host.OutboundEndpoint, Service);
@@ -57,6 +58,12 @@ public sealed class NetworkExtAuthzTests
         Assert.Equal(0, echo.Connections);
         Assert.Single(authz.Checks);
         Assert.Contains("weft_ext_authz_total{stat=\"tcp.ext_authz.denied\"} 1", await mesh.StatsAsync(), StringComparison.Ordinal);
+
+        // The access log has the connection, flagged as Envoy's network ext_authz flags it.
+        await mesh.Proxy.Host.Telemetry.Logs.Written.WhenAtLeastAsync(1).WaitAsync(RawConnection.Wait);
+        var line = Assert.Single(await File.ReadAllLinesAsync(log));
+        File.Delete(log);
+        Assert.Contains("\"- - -\" 0 UAEX ", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -144,14 +151,14 @@ public sealed class NetworkExtAuthzTests
         }),
     };
 
-    private static async Task<Mesh> StartAsync(TcpBackend backend, GrpcAuthzServer authz, bool failureModeAllow)
+    private static async Task<Mesh> StartAsync(TcpBackend backend, GrpcAuthzServer authz, bool failureModeAllow, string? accessLog = null)
     {
         var resources = Tcp.TcpProxyTests.Mesh(XdsResources.ToCluster("db"), ("db", backend)).ToList();
         var listener = resources.OfType<Listener>().Single(l => l.Name.StartsWith("240.0.0.1", StringComparison.Ordinal));
         listener.FilterChains[0].Filters.Insert(0, Filter(failureModeAllow));
         resources.Add(XdsResources.StaticCluster("authz", ("127.0.0.1", authz.Port)));
         var plane = await ScriptedControlPlane.StartAsync(resources);
-        var proxy = await RunningProxy.StartAsync(plane.Address);
+        var proxy = await RunningProxy.StartAsync(plane.Address, o => o with { AccessLogPath = accessLog });
         return new Mesh(plane, proxy);
     }
 
