@@ -63,15 +63,18 @@ internal sealed class JwtAuthnFilter
         return new JwtAuthnFilter(providers, rules.ToArray(), config.BypassCorsPreflight, time, new JwtAuthnCounters(statPrefix));
     }
 
-    /// <summary>Verifies the request; <see cref="JwtStatus.Ok"/> lets it go on to the next filter.</summary>
-    public async ValueTask<JwtStatus> RunAsync(RouteRequest request, DynamicMetadata metadata, CancellationToken cancel)
+    /// <summary>
+    /// Verifies the request; <see cref="JwtStatus.Ok"/> lets it go on to the next filter. <paramref name="fetch"/> gets
+    /// remote key sets through their clusters.
+    /// </summary>
+    public async ValueTask<JwtStatus> RunAsync(RouteRequest request, DynamicMetadata metadata, JwksFetch? fetch, CancellationToken cancel)
     {
-        var status = await DecideAsync(request, metadata, cancel).ConfigureAwait(false);
+        var status = await DecideAsync(request, metadata, fetch, cancel).ConfigureAwait(false);
         Counters.Decided(status == JwtStatus.Ok);
         return status;
     }
 
-    private async ValueTask<JwtStatus> DecideAsync(RouteRequest request, DynamicMetadata metadata, CancellationToken cancel)
+    private async ValueTask<JwtStatus> DecideAsync(RouteRequest request, DynamicMetadata metadata, JwksFetch? fetch, CancellationToken cancel)
     {
         if (_bypassCorsPreflight && HttpMethods.IsOptions(request.Method)
             && request.Headers.ContainsKey("origin") && request.Headers.ContainsKey("access-control-request-method"))
@@ -84,7 +87,7 @@ internal sealed class JwtAuthnFilter
         {
             if (match.Matches(request, 0))
             {
-                return requires is null ? JwtStatus.Ok : await new Verification(this, request, metadata, cancel).RunAsync(requires).ConfigureAwait(false);
+                return requires is null ? JwtStatus.Ok : await new Verification(this, request, metadata, fetch, cancel).RunAsync(requires).ConfigureAwait(false);
             }
         }
 
@@ -104,7 +107,7 @@ internal sealed class JwtAuthnFilter
     }
 
     /// <summary>One request's verification: each provider checks its tokens once, however often the requirement names it.</summary>
-    private sealed class Verification(JwtAuthnFilter filter, RouteRequest request, DynamicMetadata metadata, CancellationToken cancel)
+    private sealed class Verification(JwtAuthnFilter filter, RouteRequest request, DynamicMetadata metadata, JwksFetch? fetch, CancellationToken cancel)
     {
         private readonly Dictionary<ProviderRequirement, JwtStatus> _done = [];
 
@@ -215,7 +218,7 @@ internal sealed class JwtAuthnFilter
                 return JwtStatus.AudienceNotAllowed;
             }
 
-            var keys = provider.Keys ?? await provider.Remote!.GetAsync(cancel).ConfigureAwait(false);
+            var keys = provider.Keys ?? await provider.Remote!.GetAsync(fetch, cancel).ConfigureAwait(false);
             return keys is null ? JwtStatus.JwksFetchFailed : keys.Verify(token);
         }
 

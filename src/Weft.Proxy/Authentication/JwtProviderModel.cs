@@ -106,9 +106,14 @@ internal sealed class JwtProviderModel
                     throw new XdsRejectedException($"provider {name}: remote_jwks.http_uri.uri \"{uri}\" is not an absolute http(s) URI");
                 }
 
-                var timeout = config.RemoteJwks.HttpUri!.Timeout?.ToTimeSpan() is { } t && t > TimeSpan.Zero ? t : TimeSpan.FromSeconds(1);
+                if (config.RemoteJwks.HttpUri!.Cluster.Length == 0)
+                {
+                    throw new XdsRejectedException($"provider {name}: remote_jwks.http_uri.cluster is empty; the key set is fetched through that cluster");
+                }
+
+                var timeout = config.RemoteJwks.HttpUri.Timeout?.ToTimeSpan() is { } t && t > TimeSpan.Zero ? t : TimeSpan.FromSeconds(1);
                 var cache = config.RemoteJwks.CacheDuration?.ToTimeSpan() is { } c && c > TimeSpan.Zero ? c : DefaultCacheDuration;
-                return new JwtProviderModel(name, config, locations, null, new RemoteJwks(uri, timeout, cache, time));
+                return new JwtProviderModel(name, config, locations, null, new RemoteJwks(uri, config.RemoteJwks.HttpUri.Cluster, timeout, cache, time));
             default:
                 throw new XdsRejectedException($"provider {name}: it has neither local_jwks nor remote_jwks");
         }

@@ -52,17 +52,55 @@ internal sealed partial class ExtAuthzClient(UpstreamTransports transports, Time
         };
     }
 
-    /// <summary>The service's cluster and the endpoint its balancer picks, or why there is none.</summary>
-    private (ClusterRuntime? Cluster, UpstreamHost? Host, string? Failure) Resolve(ExtAuthzService service, ProxySnapshot snapshot)
+    /// <summary>
+    /// A <c>GET</c> of <paramref name="uri"/> through <paramref name="clusterName"/>: an endpoint its balancer picks, its
+    /// pools and transport socket (TLS for an https issuer comes from the cluster, as in Envoy), the URI's authority as
+    /// Host. The body of a 200 answer; null for anything else (logged).
+    /// </summary>
+    public async Task<string?> FetchAsync(string clusterName, string uri, ProxySnapshot snapshot, CancellationToken cancel)
     {
-        if (!snapshot.Clusters.TryGetValue(service.Cluster, out var cluster))
+        var (cluster, host, failure) = Resolve(clusterName, snapshot);
+        if (failure is not null)
         {
-            return (null, null, $"cluster {service.Cluster} does not exist");
+            LogFetchFailed(log, uri, clusterName, failure);
+            return null;
+        }
+
+        try
+        {
+            var target = new Uri(uri);
+            using var lease = transports.Acquire(cluster!.Model);
+            using var message = new HttpRequestMessage(HttpMethod.Get, new Uri("http://" + host!.Authority + target.PathAndQuery)) { Version = HttpVersion.Version11 };
+            message.Headers.Host = target.Authority;
+            using var response = await lease.Invoker.SendAsync(message, cancel).ConfigureAwait(false);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                LogFetchFailed(log, uri, clusterName, $"the server answered {(int)response.StatusCode}");
+                return null;
+            }
+
+            return await response.Content.ReadAsStringAsync(cancel).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            LogFetchFailed(log, uri, clusterName, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>The service's cluster and the endpoint its balancer picks, or why there is none.</summary>
+    private (ClusterRuntime? Cluster, UpstreamHost? Host, string? Failure) Resolve(ExtAuthzService service, ProxySnapshot snapshot) => Resolve(service.Cluster, snapshot);
+
+    private (ClusterRuntime? Cluster, UpstreamHost? Host, string? Failure) Resolve(string name, ProxySnapshot snapshot)
+    {
+        if (!snapshot.Clusters.TryGetValue(name, out var cluster))
+        {
+            return (null, null, $"cluster {name} does not exist");
         }
 
         if (cluster.Model.Kind == DiscoveryKind.OriginalDst || cluster.Balancer.Pick(random())?.Host is not { } host)
         {
-            return (null, null, $"cluster {service.Cluster} has no healthy endpoint");
+            return (null, null, $"cluster {name} has no healthy endpoint");
         }
 
         return (cluster, host, null);
@@ -231,6 +269,9 @@ internal sealed partial class ExtAuthzClient(UpstreamTransports transports, Time
 
     [LoggerMessage(EventId = 340, Level = LogLevel.Debug, Message = "ext_authz service {Cluster} denied {Method} {Path} with {Status}")]
     private static partial void LogDenied(ILogger log, string cluster, string method, string path, int status);
+
+    [LoggerMessage(EventId = 342, Level = LogLevel.Warning, Message = "JWKS fetch of {Uri} through cluster {Cluster} failed: {Reason}")]
+    private static partial void LogFetchFailed(ILogger log, string uri, string cluster, string reason);
 
     [LoggerMessage(EventId = 341, Level = LogLevel.Warning, Message = "ext_authz service {Cluster} could not be asked: {Reason}")]
     private static partial void LogError(ILogger log, string cluster, string reason);

@@ -99,13 +99,13 @@ internal sealed class HttpAuthorization
     /// caller to apply (header edits), with whether a failed check let the request through.
     /// </summary>
     public async ValueTask<AuthorizationVerdict> EvaluateAsync(
-        AuthorizationInput input, Func<ExtAuthzService, Task<ExtAuthzResult>> check, AuthorizationOutcomes outcomes, CancellationToken cancel = default)
+        AuthorizationInput input, Func<ExtAuthzService, Task<ExtAuthzResult>> check, AuthorizationOutcomes outcomes, Authentication.JwksFetch? fetchJwks = null, CancellationToken cancel = default)
     {
         foreach (var filter in _filters)
         {
             if (filter is JwtAuthnFilter jwt)
             {
-                var status = await jwt.RunAsync(input.Request!, input.Metadata, cancel).ConfigureAwait(false);
+                var status = await jwt.RunAsync(input.Request!, input.Metadata, fetchJwks, cancel).ConfigureAwait(false);
                 if (status != JwtStatus.Ok)
                 {
                     var message = status.Message();

@@ -286,7 +286,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
                     Tls = context.Features.Get<Tls.DownstreamTlsFeature>(),
                 };
                 return await extAuthz.CheckAsync(service, snapshot, check, sent, context.RequestAborted).ConfigureAwait(false);
-            }, outcomes, context.RequestAborted).ConfigureAwait(false);
+            }, outcomes, (jwks, cancel) => extAuthz.FetchAsync(jwks.Cluster, jwks.Uri, snapshot, cancel), context.RequestAborted).ConfigureAwait(false);
         }
         else
         {

@@ -24,6 +24,20 @@ namespace Weft.Proxy.Tests.Authentication;
 /// </summary>
 public sealed class JwtAuthnFilterTests
 {
+    /// <summary>Fetches a key set straight from its URI, standing in for the cluster a proxy fetches it through.</summary>
+    private static readonly JwksFetch Direct = async (jwks, cancel) =>
+    {
+        using var http = new HttpClient();
+        try
+        {
+            return await http.GetStringAsync(jwks.Uri, cancel);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    };
+
     private static RouteRequest Request(params (string Name, string Value)[] headers)
     {
         var dictionary = new HeaderDictionary();
@@ -81,15 +95,15 @@ public sealed class JwtAuthnFilterTests
         foreach (var issuer in new[] { a, b })
         {
             var metadata = new DynamicMetadata();
-            Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(("authorization", "Bearer " + issuer.Token("alice"))), metadata, default));
+            Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(("authorization", "Bearer " + issuer.Token("alice"))), metadata, Direct, default));
             Assert.Equal(issuer.Issuer, metadata.Find(DynamicMetadata.JwtAuthnFilter, ["payload", "iss"])!.StringValue);
         }
 
-        Assert.Equal(JwtStatus.UnknownIssuer, await filter.RunAsync(Request(("authorization", "Bearer " + c.Token("alice"))), new DynamicMetadata(), default));
-        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(), new DynamicMetadata(), default));
+        Assert.Equal(JwtStatus.UnknownIssuer, await filter.RunAsync(Request(("authorization", "Bearer " + c.Token("alice"))), new DynamicMetadata(), Direct, default));
+        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(), new DynamicMetadata(), Direct, default));
         Assert.Equal(JwtStatus.Expired, await filter.RunAsync(
             Request(("authorization", "Bearer " + a.Token("alice", claims: new Dictionary<string, object> { ["exp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 3600 }))),
-            new DynamicMetadata(), default));
+            new DynamicMetadata(), Direct, default));
     }
 
     [Fact]
@@ -102,13 +116,13 @@ public sealed class JwtAuthnFilterTests
 
         var token = issuer.Token("alice", alg: "EdDSA");
         var metadata = new DynamicMetadata();
-        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(("authorization", "Bearer " + token)), metadata, default));
+        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(("authorization", "Bearer " + token)), metadata, Direct, default));
         Assert.Equal("alice", metadata.Find(DynamicMetadata.JwtAuthnFilter, ["payload", "sub"])!.StringValue);
 
         // The same signature over other claims.
         var parts = token.Split('.');
         var forged = parts[0] + "." + TokenIssuer.B64(System.Text.Encoding.UTF8.GetBytes($$"""{"iss":"{{issuer.Issuer}}","sub":"mallory","exp":{{DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 3600}}}""")) + "." + parts[2];
-        Assert.Equal(JwtStatus.VerificationFailed, await filter.RunAsync(Request(("authorization", "Bearer " + forged)), new DynamicMetadata(), default));
+        Assert.Equal(JwtStatus.VerificationFailed, await filter.RunAsync(Request(("authorization", "Bearer " + forged)), new DynamicMetadata(), Direct, default));
     }
 
     /// <summary>RFC 8032 section 7.1, tests 1 to 3: public key, message and signature (hex).</summary>
@@ -163,18 +177,60 @@ public sealed class JwtAuthnFilterTests
         var token = "Bearer " + issuer.Sign("RS256", new Dictionary<string, object> { ["iss"] = issuer.Issuer, ["sub"] = "alice" });
 
         Assert.Equal(0, server.Fetches);
-        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(("authorization", token)), new DynamicMetadata(), default));
-        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(("authorization", token)), new DynamicMetadata(), default));
+        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(("authorization", token)), new DynamicMetadata(), Direct, default));
+        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(("authorization", token)), new DynamicMetadata(), Direct, default));
         Assert.Equal(1, server.Fetches);
 
         time.Advance(TimeSpan.FromMinutes(6));
-        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(("authorization", token)), new DynamicMetadata(), default));
+        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(("authorization", token)), new DynamicMetadata(), Direct, default));
         Assert.Equal(2, server.Fetches);
 
         // Required and missing: 401 "Jwt is missing", challenged without error="invalid_token".
-        var missing = await filter.RunAsync(Request(), new DynamicMetadata(), default);
+        var missing = await filter.RunAsync(Request(), new DynamicMetadata(), Direct, default);
         Assert.Equal((JwtStatus.Missing, 401, "Jwt is missing"), (missing, missing.HttpStatus(), missing.Message()));
         Assert.Equal("Bearer realm=\"http://app/\"", JwtAuthnFilter.Challenge(Request(), missing));
+    }
+
+    [Fact]
+    public async Task Through_a_proxy_the_key_set_is_fetched_through_the_cluster_http_uri_names_with_its_host()
+    {
+        using var issuer = new TokenIssuer("https://issuer.example");
+        await using var keys = await Backend.StartAsync("keys", respond: context => context.Response.WriteAsync(issuer.Jwks));
+        await using var web = await Backend.StartAsync("web");
+        var jwt = new JwtAuthentication
+        {
+            Providers =
+            {
+                ["remote"] = new JwtProvider
+                {
+                    Issuer = issuer.Issuer,
+                    RemoteJwks = new RemoteJwks { HttpUri = new HttpUri { Uri = "https://issuer.example/.well-known/jwks.json", Cluster = "keys", Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(5)) } },
+                },
+            },
+            Rules = { new RequirementRule { Match = new RouteMatch { Prefix = "/" }, Requires = new JwtRequirement { ProviderName = "remote" } } },
+        };
+        var filter = new Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3.HttpFilter { Name = "envoy.filters.http.jwt_authn", TypedConfig = Any.Pack(jwt) };
+        await using var plane = await ScriptedControlPlane.StartAsync(
+        [
+            .. XdsResources.VirtualOutbound(),
+            XdsResources.HttpListener(8080, filter),
+            XdsResources.Routes("8080", ("web.example", "web")),
+            XdsResources.EdsCluster("web"), XdsResources.Assignment("web", ("127.0.0.1", web.Port)),
+            XdsResources.EdsCluster("keys"), XdsResources.Assignment("keys", ("127.0.0.1", keys.Port)),
+        ]);
+        await using var proxy = await RunningProxy.StartAsync(plane.Address);
+
+        using (var response = await proxy.GetAsync("web.example:8080", "/", ("authorization", "Bearer " + issuer.Token("alice"))))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // The endpoint the cluster picked was asked, for the URI's path, with the issuer's host.
+        var fetch = Assert.Single(keys.Requests);
+        Assert.Equal(("/.well-known/jwks.json", "issuer.example"), (fetch.Target, fetch.Host));
+        using var bad = await proxy.GetAsync("web.example:8080", "/", ("authorization", "Bearer " + new TokenIssuer("https://issuer.example").Token("mallory")));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, bad.StatusCode);
+        Assert.Single(web.Requests);
     }
 
     [Fact]
@@ -188,15 +244,20 @@ public sealed class JwtAuthnFilterTests
                 ["remote"] = new JwtProvider
                 {
                     Issuer = issuer.Issuer,
-                    RemoteJwks = new RemoteJwks { HttpUri = new HttpUri { Uri = "http://127.0.0.1:1/keys", Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(2)) } },
+                    RemoteJwks = new RemoteJwks { HttpUri = new HttpUri { Uri = "http://127.0.0.1:1/keys", Cluster = "outbound|80||keys.example", Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(2)) } },
                 },
             },
             Rules = { new RequirementRule { Match = new RouteMatch { Prefix = "/" }, Requires = new JwtRequirement { ProviderName = "remote" } } },
         };
         var filter = JwtAuthnFilter.Compile(config, TimeProvider.System);
-        var status = await filter.RunAsync(Request(("authorization", "Bearer " + issuer.Token("alice"))), new DynamicMetadata(), default);
+        var status = await filter.RunAsync(Request(("authorization", "Bearer " + issuer.Token("alice"))), new DynamicMetadata(), Direct, default);
         Assert.Equal(JwtStatus.JwksFetchFailed, status);
         Assert.Equal("Jwks remote fetch is failed", status.Message());
+
+        // Envoy fetches through the cluster http_uri names: one without a cluster is refused.
+        config.Providers["remote"].RemoteJwks.HttpUri.Cluster = string.Empty;
+        var refused = Assert.Throws<XdsRejectedException>(() => JwtAuthnFilter.Compile(config, TimeProvider.System));
+        Assert.Contains("remote_jwks.http_uri.cluster is empty", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -234,9 +295,9 @@ public sealed class JwtAuthnFilterTests
             BypassCorsPreflight = true,
         };
         var filter = JwtAuthnFilter.Compile(config, TimeProvider.System);
-        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(), new DynamicMetadata(), default));
+        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(Request(), new DynamicMetadata(), Direct, default));
         var api = new RouteRequest { Method = "GET", Authority = "app", Path = "/api/x", Headers = new HeaderDictionary() };
-        Assert.Equal(JwtStatus.Missing, await filter.RunAsync(api, new DynamicMetadata(), default));
+        Assert.Equal(JwtStatus.Missing, await filter.RunAsync(api, new DynamicMetadata(), Direct, default));
         var preflight = new RouteRequest
         {
             Method = "OPTIONS",
@@ -244,7 +305,7 @@ public sealed class JwtAuthnFilterTests
             Path = "/api/x",
             Headers = new HeaderDictionary { ["origin"] = "https://site.example", ["access-control-request-method"] = "POST" },
         };
-        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(preflight, new DynamicMetadata(), default));
+        Assert.Equal(JwtStatus.Ok, await filter.RunAsync(preflight, new DynamicMetadata(), Direct, default));
     }
 
     /// <summary>A real HTTP server answering a JWKS on <c>/keys</c>, counting fetches.</summary>
