@@ -325,10 +325,26 @@ internal sealed class Servers(string work, ProxyLoadOptions options)
 
     private static string Address(int port) => "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
 
+    private static readonly HashSet<int> Handed = [];
+
+    /// <summary>
+    /// A port free now and not handed out before in this run: the OS may offer a port again once it is released, and
+    /// the processes a candidate starts bind theirs only later (two of them once got the same one).
+    /// </summary>
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (Handed)
+        {
+            while (true)
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                if (Handed.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 }
