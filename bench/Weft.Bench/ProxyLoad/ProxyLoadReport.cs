@@ -34,7 +34,7 @@ internal static class ProxyLoadReport
                 continue;
             }
 
-            o.WriteLine(F($"mTLS between two proxies, {what}: {mtls.RequestsPerSecond:N0} requests/s against {plain.RequestsPerSecond:N0} plaintext ({mtls.RequestsPerSecond / plain.RequestsPerSecond:F2}x, a cost of {(1 - (mtls.RequestsPerSecond / plain.RequestsPerSecond)) * 100:F1}%); p99 at the fixed rate {mtls.FixedRate.P99Ms:F3} ms against {plain.FixedRate.P99Ms:F3} ms (+{mtls.FixedRate.P99Ms - plain.FixedRate.P99Ms:F3} ms); CPU {mtls.FixedRate.CpuPerThousand:F3} against {plain.FixedRate.CpuPerThousand:F3} s per 1,000 requests."));
+            o.WriteLine(F($"mTLS between two proxies, {what}: {mtls.RequestsPerSecond:N0} requests/s against {plain.RequestsPerSecond:N0} plaintext ({mtls.RequestsPerSecond / plain.RequestsPerSecond:F2}x, a cost of {(1 - (mtls.RequestsPerSecond / plain.RequestsPerSecond)) * 100:F1}%); p99 at the fixed rate {mtls.FixedRate.P99Ms:F3} ms against {plain.FixedRate.P99Ms:F3} ms ({mtls.FixedRate.P99Ms - plain.FixedRate.P99Ms:+0.000;-0.000;0.000} ms); CPU {mtls.FixedRate.CpuPerThousand:F3} against {plain.FixedRate.CpuPerThousand:F3} s per 1,000 requests."));
         }
     }
 
