@@ -112,6 +112,12 @@ public sealed class ControlPlane : IAsyncDisposable
                     {
                         ServerCertificateContext = serving.Context,
                         ApplicationProtocols = [SslApplicationProtocol.Http2],
+
+                        // Asked for, not required: a proxy proves who it is with its workload certificate once it has
+                        // one (as istio-agent does), before that with its token or its claim. One that does not chain
+                        // to this CA ends the handshake.
+                        ClientCertificateRequired = true,
+                        RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is null || ca!.Issued(certificate),
                     }),
                 });
             }, services =>

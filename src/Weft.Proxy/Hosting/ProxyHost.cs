@@ -170,6 +170,10 @@ public sealed class ProxyHost : IAsyncDisposable
             {
                 Address = xdsAddress,
                 Security = security,
+
+                // Presented to the control plane only when it is also the CA that issued it (it could not verify one
+                // from another CA, and would end the handshake).
+                ClientCertificate = security is not null && caAddress == xdsAddress ? () => secrets.Workload : null,
                 Node = node,
                 Delta = options.XdsProtocol == XdsProtocol.Delta,
                 Time = options.Time,

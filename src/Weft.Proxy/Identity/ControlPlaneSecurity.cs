@@ -49,7 +49,11 @@ internal sealed record ControlPlaneSecurity(X509Certificate2Collection Roots, st
     }
 
     /// <summary>A gRPC channel to <paramref name="address"/> (<c>HOST:PORT</c>), over TLS when <paramref name="security"/> is given.</summary>
-    public static GrpcChannel Channel(string address, ControlPlaneSecurity? security)
+    /// <param name="clientCertificate">
+    /// The certificate to present when the control plane asks for one (the workload's, once it has one): the control
+    /// plane then knows the proxy by it, as istiod knows istio-agent's xDS connections. Read at each handshake.
+    /// </param>
+    public static GrpcChannel Channel(string address, ControlPlaneSecurity? security, Func<WorkloadCertificate?>? clientCertificate = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -67,7 +71,11 @@ internal sealed record ControlPlaneSecurity(X509Certificate2Collection Roots, st
                 RevocationMode = X509RevocationMode.NoCheck,
             };
             policy.CustomTrustStore.AddRange(security.Roots);
-            handler.SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = policy };
+            handler.SslOptions = new SslClientAuthenticationOptions
+            {
+                CertificateChainPolicy = policy,
+                LocalCertificateSelectionCallback = clientCertificate is null ? null : (_, _, _, _, _) => clientCertificate()?.Leaf!,
+            };
         }
 
         return GrpcChannel.ForAddress((security is null ? "http://" : "https://") + address, new GrpcChannelOptions

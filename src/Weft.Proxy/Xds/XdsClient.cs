@@ -63,7 +63,7 @@ internal sealed partial class XdsClient : IAsyncDisposable
             [_routes.TypeUrl] = _routes,
             [_secrets.TypeUrl] = _secrets,
         };
-        _channel = Identity.ControlPlaneSecurity.Channel(options.Address, options.Security);
+        _channel = Identity.ControlPlaneSecurity.Channel(options.Address, options.Security, options.ClientCertificate);
         _client = new AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(_channel);
     }
 

@@ -11,6 +11,9 @@ internal sealed record XdsClientOptions
 
     public required NodeIdentity Node { get; init; }
 
+    /// <summary>The workload certificate to present on the TLS connection to the control plane, once there is one.</summary>
+    public Func<Identity.WorkloadCertificate?>? ClientCertificate { get; init; }
+
     /// <summary>Incremental xDS (Envoy's DELTA_GRPC) instead of state-of-the-world.</summary>
     public bool Delta { get; init; }
 

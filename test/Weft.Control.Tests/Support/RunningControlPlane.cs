@@ -56,16 +56,38 @@ internal sealed class RunningControlPlane : IAsyncDisposable
     }
 
     /// <summary>An ADS stream to the TLS port, trusting only the control plane's root, with <paramref name="token"/> as bearer token.</summary>
-    public AdsClient SecureAds(Node node, bool delta = false, string? token = null)
+    public AdsClient SecureAds(Node node, bool delta = false, string? token = null, X509Certificate2? clientCertificate = null)
     {
         var roots = new X509Certificate2Collection();
         roots.ImportFromPemFile(System.IO.Path.Combine(_state!.Path, "ca", "root-cert.pem"));
         var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
         policy.CustomTrustStore.AddRange(roots);
         var handler = new SocketsHttpHandler { SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = policy } };
+        if (clientCertificate is not null)
+        {
+            handler.SslOptions.ClientCertificates = [clientCertificate];
+        }
+
         var channel = GrpcChannel.ForAddress($"https://127.0.0.1:{Plane.SecureXdsEndpoint!.Port}", new GrpcChannelOptions { HttpHandler = handler });
         var headers = token is null ? null : new Metadata { { "authorization", "Bearer " + token } };
         return new AdsClient(channel, node, delta, headers);
+    }
+
+    /// <summary>A workload certificate for <c>spiffe://cluster.local/ns/NS/sa/SA</c> signed by this control plane's CA (or, with <paramref name="selfSigned"/>, by nobody).</summary>
+    public X509Certificate2 WorkloadCertificate(string ns, string serviceAccount, bool selfSigned = false)
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(new X500DistinguishedName(string.Empty), key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddUri(new Uri($"spiffe://cluster.local/ns/{ns}/sa/{serviceAccount}"));
+        request.CertificateExtensions.Add(names.Build(critical: true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.2")], false));
+        var notBefore = DateTimeOffset.UtcNow.AddMinutes(-1);
+        using var signed = selfSigned
+            ? request.CreateSelfSigned(notBefore, DateTimeOffset.UtcNow.AddHours(1))
+            : Plane.Ca!.Sign(request, notBefore, DateTimeOffset.UtcNow.AddHours(1));
+        using var withKey = selfSigned ? new X509Certificate2(signed) : signed.CopyWithPrivateKey(key);
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }
 
     /// <summary>Registers <paramref name="token"/> as the token of workload NAMESPACE/NAME (<c>--require-tokens</c>).</summary>

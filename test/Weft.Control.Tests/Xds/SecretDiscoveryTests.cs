@@ -182,6 +182,32 @@ public sealed class SecretDiscoveryTests
         }
     }
 
+    [Fact]
+    public async Task A_client_certificate_from_the_CA_proves_the_namespace_without_a_token_and_one_for_another_namespace_is_refused()
+    {
+        await using var control = await RunningControlPlane.StartAsync(Files(), secure: true, requireTokens: true);
+
+        await using (var proven = control.SecureAds(RouterNode("istio-system"), clientCertificate: control.WorkloadCertificate("istio-system", "ingressgateway")))
+        {
+            await proven.SendAsync(TypeUrls.Secret, ["kubernetes://gw-cred"]);
+            Assert.Equal(["kubernetes://gw-cred"], (await proven.ReceiveAsync()).Resources.Select(r => r.Unpack<Secret>().Name));
+        }
+
+        await using var elsewhere = control.SecureAds(RouterNode("istio-system"), clientCertificate: control.WorkloadCertificate("team-a", "ingressgateway"));
+        await elsewhere.SendAsync(TypeUrls.Secret, ["kubernetes://gw-cred"]);
+        var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(elsewhere.ReceiveAsync);
+        Assert.Equal(Grpc.Core.StatusCode.Unauthenticated, refused.StatusCode);
+        Assert.Contains("is for namespace team-a", refused.Status.Detail, StringComparison.Ordinal);
+
+        // A certificate no CA of this control plane issued ends the handshake.
+        await using var stranger = control.SecureAds(RouterNode("istio-system"), clientCertificate: control.WorkloadCertificate("istio-system", "ingressgateway", selfSigned: true));
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await stranger.SendAsync(TypeUrls.Secret, ["kubernetes://gw-cred"]);
+            await stranger.ReceiveAsync();
+        });
+    }
+
     private static Node RouterNode(string ns, string name = "ingressgateway")
     {
         var node = new Node { Id = $"router~127.0.0.1~{name}.{ns}~{ns}.svc.cluster.local", Metadata = new Struct() };

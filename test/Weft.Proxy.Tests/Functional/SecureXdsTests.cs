@@ -37,6 +37,55 @@ public sealed class SecureXdsTests
     }
 
     [Fact]
+    public async Task Once_it_has_its_certificate_the_proxy_reconnects_on_the_strength_of_it_where_its_token_no_longer_holds()
+    {
+        var directory = Directory.CreateTempSubdirectory("weft-xds-cert-").FullName;
+        try
+        {
+            var config = Directory.CreateDirectory(Path.Combine(directory, "config")).FullName;
+            await File.WriteAllTextAsync(Path.Combine(config, "client.yaml"), "apiVersion: networking.istio.io/v1\nkind: WorkloadEntry\nmetadata: {name: client, namespace: default}\nspec: {address: 127.0.0.1, serviceAccount: client}\n");
+            var state = Path.Combine(directory, "state");
+            Directory.CreateDirectory(Path.Combine(state, "tokens", "default"));
+            await File.WriteAllTextAsync(Path.Combine(state, "tokens", "default", "client"), "client-token");
+            var tokenFile = Path.Combine(directory, "token");
+            await File.WriteAllTextAsync(tokenFile, "client-token");
+            Weft.Control.Hosting.ControlPlaneOptions Options(string secure) => new()
+            {
+                ConfigDirectory = config,
+                XdsAddress = "127.0.0.1:0",
+                HttpAddress = "127.0.0.1:0",
+                SecureXdsAddress = secure,
+                StateDirectory = state,
+                RequireTokens = true,
+            };
+
+            var first = await Weft.Control.Hosting.ControlPlane.StartAsync(Options("127.0.0.1:0"), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+            var secure = first.SecureXdsEndpoint!.ToString();
+            await using var proxy = await RunningProxy.StartAsync(
+                secure,
+                o => o with { XdsAddress = null, SecureXdsAddress = secure, RootCertFile = Path.Combine(state, "ca", "root-cert.pem"), TokenFile = tokenFile, ServiceAccount = "client" },
+                nodeId: MeshCa.ClientNode);
+            Assert.NotNull(proxy.Host.Secrets.Workload);
+
+            // The token stops being the workload's, and the control plane restarts (same CA, same port).
+            await File.WriteAllTextAsync(tokenFile, "not-the-token");
+            await first.DisposeAsync();
+            await using var second = await Weft.Control.Hosting.ControlPlane.StartAsync(Options(secure), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+
+            // The new stream is accepted: the proxy presented its workload certificate, which proves namespace default.
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            while (!second.Xds.Connections.Any(c => c.Proxy.Id == MeshCa.ClientNode && c.Proxy.VerifiedNamespace == "default"))
+            {
+                await Task.Delay(50, deadline.Token);
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_control_plane_whose_certificate_does_not_chain_to_the_root_file_is_not_trusted()
     {
         await using var ca = await MeshCa.StartAsync();
