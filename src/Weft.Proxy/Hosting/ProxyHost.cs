@@ -197,7 +197,7 @@ public sealed class ProxyHost : IAsyncDisposable
         var tcp = new TcpProxy(options.Time, random, endpoints, transports, new TcpConnectionEvents(loggerFactory.CreateLogger<TcpConnectionEvents>(), tcpTelemetry, options.Time, options.TcpReportingInterval, logs), loggerFactory.CreateLogger<TcpProxy>(), origination);
         var termination = new Weft.Proxy.Tls.TlsTermination(secrets, tlsCounters, options.Time, loggerFactory.CreateLogger<Weft.Proxy.Tls.TlsTermination>());
         var extAuthz = new ExtAuthzClient(transports, options.Time, random, loggerFactory.CreateLogger<ExtAuthzClient>());
-        var pipeline = new ConnectionPipeline(state, tcp, options.Time, loggerFactory.CreateLogger<ConnectionPipeline>(), termination, extAuthz, logs);
+        var pipeline = new ConnectionPipeline(state, tcp, options.Time, loggerFactory.CreateLogger<ConnectionPipeline>(), termination, extAuthz);
         var dynamicListeners = new DynamicListeners(options.Time, options.DrainTimeout, loggerFactory);
         dynamicListeners.Changed += bound => endpoints.SetBound(bound.OfType<IPEndPoint>());
         state.Published += dynamicListeners.Apply;

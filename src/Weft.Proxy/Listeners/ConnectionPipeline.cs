@@ -27,7 +27,7 @@ namespace Weft.Proxy.Listeners;
 /// the inbound listener HTTP is routed per request too; other bytes are taken to be for the workload's only port.
 /// </para>
 /// </summary>
-internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy tcp, TimeProvider time, ILogger<ConnectionPipeline> log, Tls.TlsTermination? termination = null, Authorization.ExtAuthzClient? extAuthz = null, Telemetry.AccessLog.AccessLogs? logs = null)
+internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy tcp, TimeProvider time, ILogger<ConnectionPipeline> log, Tls.TlsTermination? termination = null, Authorization.ExtAuthzClient? extAuthz = null)
 {
     private static readonly Inspectors Everything = new(Tls: true, Http: true);
     private static readonly byte[] BadConnect = "HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"u8.ToArray();
@@ -276,7 +276,7 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
                 var record = Record(connection, listener, destination, chain.Name, refused.Proxy.StatPrefix, refused.Proxy.AccessLogs);
                 record.Flags = denial.Flags;
                 record.TerminationDetails = denial.TerminationDetails;
-                WriteLogs(record);
+                tcp.Events.WriteAccessLogs(record);
             }
 
             return;
@@ -307,7 +307,7 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
     {
         var record = Record(connection, listener, destination, string.Empty, string.Empty, listener.AccessLogs);
         record.Flags = "NR";
-        WriteLogs(record);
+        tcp.Events.WriteAccessLogs(record);
     }
 
     /// <summary>The connection as the TCP path's telemetry and access logs see it, from its start.</summary>
@@ -329,20 +329,6 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
             SourcePrincipal = terminated is not null && connection.Features.Get<Authorization.PeerIdentity>()?.UriSans is [var uri, ..] ? uri : string.Empty,
             DestinationPrincipal = terminated?.LocalUri ?? string.Empty,
         };
-    }
-
-    /// <summary>Writes a connection the TCP proxy never carried to its access logs (the proxy's own included).</summary>
-    private void WriteLogs(TcpConnectionRecord record)
-    {
-        if (logs is null)
-        {
-            return;
-        }
-
-        foreach (var target in logs.For(record.AccessLogs))
-        {
-            target.Write(record.Flags, format => Telemetry.AccessLog.AccessLogEntry.Of(format, record));
-        }
     }
 
     /// <summary>Into Kestrel's HTTP server, as HTTP/2 when the client opened with the h2 preface.</summary>

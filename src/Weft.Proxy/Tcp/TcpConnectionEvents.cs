@@ -38,13 +38,7 @@ internal sealed partial class TcpConnectionEvents(ILogger<TcpConnectionEvents> l
     {
         connection.ReportTimer?.Dispose();
         connection.CloseReport();
-        if (logs is not null)
-        {
-            foreach (var target in logs.For(connection.AccessLogs))
-            {
-                target.Write(connection.Flags, format => AccessLogEntry.Of(format, connection));
-            }
-        }
+        WriteAccessLogs(connection);
 
         if (log.IsEnabled(LogLevel.Debug))
         {
@@ -53,6 +47,26 @@ internal sealed partial class TcpConnectionEvents(ILogger<TcpConnectionEvents> l
             var flags = connection.Flags.Length > 0 ? connection.Flags : "-";
             var duration = (long)connection.Duration.TotalMilliseconds;
             LogClosed(log, downstream, connection.Cluster, upstream, connection.ReceivedBytes, connection.SentBytes, flags, duration);
+        }
+    }
+
+    /// <summary>
+    /// Writes the connection to its access logs (its TCP proxy's or listener's, and the proxy's own): at its close, or
+    /// for one the TCP proxy never carried (no filter chain took it, or a network filter refused it).
+    /// </summary>
+    public void WriteAccessLogs(TcpConnectionRecord connection)
+    {
+        if (logs is null)
+        {
+            return;
+        }
+
+        foreach (var target in logs.For(connection.AccessLogs))
+        {
+            if (target.Accepts(connection.Flags))
+            {
+                target.Writer.Enqueue(AccessLogEntry.Of(target.Format, connection));
+            }
         }
     }
 

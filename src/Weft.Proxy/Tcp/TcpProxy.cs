@@ -27,6 +27,9 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
 {
     private const int ReadSize = 32 * 1024;
 
+    /// <summary>Where the TCP path reports connections (telemetry and access logs).</summary>
+    public TcpConnectionEvents Events => events;
+
     /// <param name="destination">The connection's original destination, for ORIGINAL_DST clusters; null when unknown.</param>
     public async Task ProxyAsync(ConnectionContext downstream, ProxySnapshot snapshot, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination)
     {

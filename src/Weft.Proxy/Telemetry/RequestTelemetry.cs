@@ -132,7 +132,10 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
 
         foreach (var log in logs.For(info.Manager))
         {
-            log.Write(info.Flags, format => Entry(format, info, code, requestBytes, responseBytes, durationMs, elapsed));
+            if (log.Accepts(info.Flags))
+            {
+                log.Writer.Enqueue(Entry(log.Format, info, code, requestBytes, responseBytes, durationMs, elapsed));
+            }
         }
 
         return Task.CompletedTask;

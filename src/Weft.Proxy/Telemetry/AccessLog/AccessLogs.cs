@@ -103,12 +103,6 @@ internal sealed record AccessLogTarget(AccessLogWriter Writer, AccessLogConfig? 
 {
     public AccessLogFormat Format => Writer.Format;
 
-    /// <summary>Queues the entry unless the filter refuses an entry with <paramref name="flags"/>.</summary>
-    public void Write(string flags, Func<AccessLogFormat, AccessLogEntry> entry)
-    {
-        if (Config?.Accepts(flags) ?? true)
-        {
-            Writer.Enqueue(entry(Writer.Format));
-        }
-    }
+    /// <summary>Whether an entry with <paramref name="flags"/> passes the target's filter (the options' log takes every one).</summary>
+    public bool Accepts(string flags) => Config?.Accepts(flags) ?? true;
 }
