@@ -66,15 +66,13 @@ public sealed class CertificateAuthority : IDisposable
         return request.Create(Signer.SubjectName, generator, notBefore, notAfter < limit ? notAfter : limit, serial);
     }
 
-    /// <summary>Whether <paramref name="certificate"/> chains to this CA's roots (through its intermediates) and is valid now.</summary>
-    public bool Issued(X509Certificate certificate)
+    /// <summary>How a client certificate is verified: it must chain to this CA's roots, through its intermediates.</summary>
+    public X509ChainPolicy ClientChainPolicy()
     {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.CustomTrustStore.AddRange(Roots.ToArray());
-        chain.ChainPolicy.ExtraStore.AddRange(Intermediates.ToArray());
-        return chain.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.AddRange(Roots.ToArray());
+        policy.ExtraStore.AddRange(Intermediates.ToArray());
+        return policy;
     }
 
     public void Dispose()

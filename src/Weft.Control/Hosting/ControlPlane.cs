@@ -103,6 +103,7 @@ public sealed class ControlPlane : IAsyncDisposable
 
             var caServer = new CaServer(new WorkloadCertificates(ca, options.WorkloadCertTtl, options.Time), () => xds.Current.Registry, options.Mesh.TrustDomain, tokens, metrics, loggerFactory.CreateLogger<CaServer>());
             var serving = new ServingCertificate(ca, secureEndpoint!.Address, options.Time);
+            var clientChains = ca!.ClientChainPolicy();
             secureApp = Build(loggerFactory, secureEndpoint, l =>
             {
                 l.Protocols = HttpProtocols.Http2;
@@ -117,7 +118,8 @@ public sealed class ControlPlane : IAsyncDisposable
                         // one (as istio-agent does), before that with its token or its claim. One that does not chain
                         // to this CA ends the handshake.
                         ClientCertificateRequired = true,
-                        RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is null || ca!.Issued(certificate),
+                        CertificateChainPolicy = clientChains,
+                        RemoteCertificateValidationCallback = (_, certificate, _, errors) => certificate is null || errors == SslPolicyErrors.None,
                     }),
                 });
             }, services =>

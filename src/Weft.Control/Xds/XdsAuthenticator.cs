@@ -29,11 +29,10 @@ internal sealed class XdsAuthenticator(WorkloadTokens? tokens)
         if (caller.Certificate is { } certificate)
         {
             var spiffe = certificate.Extensions.Cast<X509Extension>()
-                .Where(e => e.Oid?.Value == "2.5.29.17")
+                .Where(e => e.Oid?.Value == SubjectAltNames.Oid)
                 .SelectMany(SubjectAltNames.Uris)
                 .FirstOrDefault(u => u.StartsWith("spiffe://", StringComparison.Ordinal));
-            var parts = spiffe?.Split('/');
-            if (parts is not [_, _, _, "ns", var ns, "sa", _])
+            if (spiffe is null || !SpiffeId.TryParse(spiffe, out var ns, out _))
             {
                 refusal = "the client certificate has no SPIFFE id spiffe://TRUST_DOMAIN/ns/NAMESPACE/sa/SERVICE_ACCOUNT";
                 return null;

@@ -66,7 +66,16 @@ internal sealed class RevocationList
         {
             var certificate = chain[i];
             var issuer = chain[i + 1];
-            var crl = _lists.FirstOrDefault(l => l.IssuedBy(issuer));
+            Crl? crl = null;
+            foreach (var list in _lists)
+            {
+                if (list.IssuedBy(issuer))
+                {
+                    crl = list;
+                    break;
+                }
+            }
+
             if (crl is null)
             {
                 return $"no CRL from {issuer.Subject}, the issuer of {certificate.Subject}";
@@ -146,9 +155,31 @@ internal sealed class RevocationList
         private static DateTimeOffset ReadTime(AsnReader reader) =>
             reader.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) ? reader.ReadUtcTime() : reader.ReadGeneralizedTime();
 
+        // The issuer key that verified the signature: the check is done once per key, not at every handshake.
+        private byte[]? _verifiedKey;
+
         /// <summary>Whether <paramref name="issuer"/> issued this CRL: its subject is the CRL's issuer and its key verifies the signature.</summary>
-        public bool IssuedBy(X509Certificate2 issuer) =>
-            issuer.SubjectName.RawData.AsSpan().SequenceEqual(Issuer) && SignatureVerifies(issuer);
+        public bool IssuedBy(X509Certificate2 issuer)
+        {
+            if (!issuer.SubjectName.RawData.AsSpan().SequenceEqual(Issuer))
+            {
+                return false;
+            }
+
+            var key = issuer.GetPublicKey();
+            if (Volatile.Read(ref _verifiedKey) is { } verified && verified.AsSpan().SequenceEqual(key))
+            {
+                return true;
+            }
+
+            if (!SignatureVerifies(issuer))
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _verifiedKey, key);
+            return true;
+        }
 
         private bool SignatureVerifies(X509Certificate2 issuer)
         {

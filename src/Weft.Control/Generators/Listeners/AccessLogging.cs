@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Weft.Control.Model;
+using Weft.Control.Push;
 using Weft.Xds;
 using Weft.Xds.Envoy.Config.AccessLog.V3;
 using Weft.Xds.Envoy.Config.Core.V3;
@@ -18,24 +19,34 @@ namespace Weft.Control.Generators.Listeners;
 /// </summary>
 internal static class AccessLogging
 {
-    public static IEnumerable<Listener> Apply(IEnumerable<Listener> listeners, MeshConfig mesh)
+    public static IEnumerable<Listener> Apply(IEnumerable<Listener> listeners, PushContext push)
     {
-        if (mesh.AccessLogFile.Length == 0)
+        if (push.Mesh.AccessLogFile.Length == 0)
         {
             return listeners;
         }
 
-        var log = File(mesh);
-        return listeners.Select(l => WithLogs(l, log));
+        // Built once per push (the format may be JSON to parse), shared by every proxy's listeners.
+        var logs = push.Cached("access-log", () => Logs(push.Mesh));
+        return listeners.Select(l => WithLogs(l, logs));
     }
 
-    private static Listener WithLogs(Listener built, AccessLog log)
+    private sealed record LogPair(AccessLog Filters, AccessLog Unmatched);
+
+    private static LogPair Logs(MeshConfig mesh)
+    {
+        var log = File(mesh);
+        var unmatched = log.Clone();
+        unmatched.Filter = new AccessLogFilter { ResponseFlagFilter = new ResponseFlagFilter { Flags = { "NR" } } };
+        return new LogPair(log, unmatched);
+    }
+
+    private static Listener WithLogs(Listener built, LogPair logs)
     {
         // A copy: generators may share chains and filters between listeners and pushes.
         var listener = built.Clone();
-        var unmatched = log.Clone();
-        unmatched.Filter = new AccessLogFilter { ResponseFlagFilter = new ResponseFlagFilter { Flags = { "NR" } } };
-        listener.AccessLog.Add(unmatched);
+        var log = logs.Filters;
+        listener.AccessLog.Add(logs.Unmatched.Clone());
         foreach (var chain in listener.DefaultFilterChain is { } fallback ? listener.FilterChains.Append(fallback) : listener.FilterChains)
         {
             foreach (var filter in chain.Filters)

@@ -18,9 +18,9 @@ public sealed class ListenerGenerator : IXdsGenerator
 
     public IReadOnlyList<XdsResource> Generate(ProxyNode proxy, PushContext push, IReadOnlySet<string>? names)
     {
-        IEnumerable<Listener> listeners = proxy.Type == ProxyType.Router ? AccessLogging.Apply(Gateways.GatewayListeners.Build(proxy, push), push.Mesh)
+        IEnumerable<Listener> listeners = proxy.Type == ProxyType.Router ? AccessLogging.Apply(Gateways.GatewayListeners.Build(proxy, push), push)
             : proxy.IsProxylessGrpc ? ProxylessListeners.Build(proxy, push, names)
-            : AccessLogging.Apply(SidecarListeners.Build(proxy, push), push.Mesh);
+            : AccessLogging.Apply(SidecarListeners.Build(proxy, push), push);
         var result = listeners.Select(l => new XdsResource(l.Name, l));
         return names is null || proxy.IsProxylessGrpc ? result.ToArray() : result.Where(r => names.Contains(r.Name)).ToArray();
     }
@@ -38,8 +38,8 @@ public sealed class ListenerGenerator : IXdsGenerator
 
         var addresses = ProxyAddresses.For(proxy);
         var key = push.ClassOf(proxy) + "|" + addresses.Wildcard + "|" + (push.AnyHeadless && proxy.IpAddresses.Count > 0 ? proxy.IpAddresses[0] : string.Empty);
-        var shared = push.Shared(TypeUrl, key, null, () => new ResourceSet(AccessLogging.Apply(SidecarListeners.Outbound(proxy, push), push.Mesh).Select(l => new XdsResource(l.Name, l)).ToArray()));
-        var own = AccessLogging.Apply(SidecarListeners.Inbound(proxy, push), push.Mesh).Select(l => new XdsResource(l.Name, l)).ToArray();
+        var shared = push.Shared(TypeUrl, key, null, () => new ResourceSet(AccessLogging.Apply(SidecarListeners.Outbound(proxy, push), push).Select(l => new XdsResource(l.Name, l)).ToArray()));
+        var own = AccessLogging.Apply(SidecarListeners.Inbound(proxy, push), push).Select(l => new XdsResource(l.Name, l)).ToArray();
         return own.Length == 0 ? shared : ResourceSet.Concat(shared, new ResourceSet(own));
     }
 }
