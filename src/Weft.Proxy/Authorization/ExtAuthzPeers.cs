@@ -21,9 +21,9 @@ internal static class ExtAuthzPeers
             source.Principal = peer.UriSans.Count > 0 ? peer.UriSans[0] : peer.DnsSans.Count > 0 ? peer.DnsSans[0] : peer.Subject;
         }
 
-        if (includeCertificate && tls?.PeerCertificate is { } certificate)
+        if (includeCertificate && tls?.EscapedPeerPem is { } certificate)
         {
-            source.Certificate = Uri.EscapeDataString(certificate.ExportCertificatePem());
+            source.Certificate = certificate;
         }
 
         return source;

@@ -508,7 +508,7 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
         return error switch
         {
             ForwarderError.Request or ForwarderError.RequestTimedOut when UpstreamResults.IsConnectFailure(exception) => AttemptFailure.ConnectFailure,
-            ForwarderError.Request when Find<HttpProtocolException>(exception) is { ErrorCode: RefusedStream } => AttemptFailure.RefusedStream,
+            ForwarderError.Request when UpstreamResults.Find<HttpProtocolException>(exception) is { ErrorCode: RefusedStream } => AttemptFailure.RefusedStream,
             ForwarderError.Request or ForwarderError.RequestBodyDestination => AttemptFailure.Reset,
             _ => null,
         };
@@ -560,7 +560,7 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
 
         var latest = retried ? "retried and the latest " : string.Empty;
         var body = connectFailed
-            ? $"upstream connect error or disconnect/reset before headers. {latest}reset reason: connection failure, transport failure reason: {Find<SocketException>(exception)?.Message ?? Find<TimeoutException>(exception)?.Message ?? exception?.Message ?? "unknown"}"
+            ? $"upstream connect error or disconnect/reset before headers. {latest}reset reason: connection failure, transport failure reason: {UpstreamResults.Find<SocketException>(exception)?.Message ?? UpstreamResults.Find<TimeoutException>(exception)?.Message ?? exception?.Message ?? "unknown"}"
             : $"upstream connect error or disconnect/reset before headers. {latest}reset reason: connection termination";
         await LocalReplies.SendAsync(context, StatusCodes.Status503ServiceUnavailable, body, connectFailed ? ResponseFlags.UpstreamConnectionFailure : ResponseFlags.UpstreamConnectionTermination).ConfigureAwait(false);
     }
@@ -680,19 +680,5 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
         }
 
         return levels;
-    }
-
-    private static T? Find<T>(Exception? exception)
-        where T : Exception
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is T found)
-            {
-                return found;
-            }
-        }
-
-        return null;
     }
 }

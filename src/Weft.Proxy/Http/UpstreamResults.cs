@@ -59,26 +59,19 @@ internal static class UpstreamResults
         || IsConnectTimeout(exception);
 
     /// <summary>The cluster's connect timeout expired (the connector's <see cref="TimeoutException"/>).</summary>
-    public static bool IsConnectTimeout(Exception? exception)
+    public static bool IsConnectTimeout(Exception? exception) => Find<TimeoutException>(exception) is not null;
+
+    public static SocketException? FindSocketError(Exception? exception) => Find<SocketException>(exception);
+
+    /// <summary>The first exception of type <typeparamref name="T"/> in <paramref name="exception"/>'s chain of inner exceptions.</summary>
+    public static T? Find<T>(Exception? exception)
+        where T : Exception
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is TimeoutException)
+            if (e is T found)
             {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    public static SocketException? FindSocketError(Exception? exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is SocketException socket)
-            {
-                return socket;
+                return found;
             }
         }
 

@@ -65,10 +65,6 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
 
     public int Count => _byCluster.Count;
 
-    /// <summary>The identities of the last TLS connection a cluster's current client opened to an endpoint; null when none.</summary>
-    public Tls.UpstreamTlsPeer? PeerOf(string cluster, string authority) =>
-        _byCluster.TryGetValue(cluster, out var transport) ? transport.PeerOf(authority) : null;
-
     /// <summary>The connection counts of a cluster's current client; null when it has none yet.</summary>
     public ConnectionCounter? Connections(string cluster) => _byCluster.TryGetValue(cluster, out var transport) ? transport.Connections : null;
 

@@ -73,15 +73,13 @@ internal sealed class LeastRequestPicker : HostPicker
         return endpoints[^1];
     }
 
-    private double Weight(UpstreamEndpoint endpoint)
+    private double Weight(UpstreamEndpoint endpoint) => Biased(endpoint.Host.Weight, endpoint.State.ActiveRequests, _bias);
+
+    /// <summary>Envoy's least-request weight: <c>weight / (active + 1)^bias</c> (the weight itself when the bias is 0).</summary>
+    internal static double Biased(double weight, long active, double bias) => bias switch
     {
-        double weight = endpoint.Host.Weight;
-        var active = endpoint.State.ActiveRequests + 1.0;
-        return _bias switch
-        {
-            0 => weight,
-            1 => weight / active,
-            _ => weight / Math.Pow(active, _bias),
-        };
-    }
+        0 => weight,
+        1 => weight / (active + 1.0),
+        _ => weight / Math.Pow(active + 1.0, bias),
+    };
 }

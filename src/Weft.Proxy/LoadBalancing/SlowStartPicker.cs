@@ -68,10 +68,9 @@ internal sealed class SlowStartPicker : HostPicker
     private double Weight(UpstreamEndpoint endpoint, long now)
     {
         double weight = Math.Max(1u, endpoint.Host.Weight);
-        if (_bias is { } bias and not 0)
+        if (_bias is { } bias)
         {
-            var active = endpoint.State.ActiveRequests + 1.0;
-            weight = bias == 1 ? weight / active : weight / Math.Pow(active, bias);
+            weight = LeastRequestPicker.Biased(weight, endpoint.State.ActiveRequests, bias);
         }
 
         return weight * _settings.Factor(_time.GetElapsedTime(endpoint.State.JoinedAt, now));

@@ -52,7 +52,7 @@ internal sealed partial class SnapshotBuilder(SnapshotState state, TimeProvider 
     /// <summary>Which listeners cannot take their socket (<see cref="Listeners.DynamicListeners.Unbindable"/>), once the host has listeners.</summary>
     public Func<IReadOnlyList<ListenerModel>, IReadOnlyDictionary<string, string>>? UnbindableListeners { get; set; }
 
-    public IReadOnlyDictionary<string, string> Refuse(string typeUrl, IReadOnlyList<object> models) =>
+    public IReadOnlyDictionary<string, string> Refuse(string typeUrl, IEnumerable<object> models) =>
         typeUrl == TypeUrls.Listener && UnbindableListeners is { } check
             ? check(models.OfType<ListenerModel>().ToList())
             : System.Collections.Immutable.ImmutableDictionary<string, string>.Empty;

@@ -12,11 +12,8 @@ internal sealed record CertificateSource(string? SecretName, WorkloadCertificate
     /// <summary>Whether the secret comes from the control plane over ADS (it then waits for it, as Envoy's warming does).</summary>
     public bool FromAds { get; init; }
 
-    /// <summary>How long a listener or cluster waits for the secret from the control plane (<c>initial_fetch_timeout</c>).</summary>
-    public TimeSpan InitialFetchTimeout { get; init; }
-
-    /// <summary>The secret the control plane must send, or null when the proxy has it itself.</summary>
-    public AdsSecret? AdsSecret => FromAds && SecretName is { } name && SecretStore.CannotServe(name) is not null ? new AdsSecret(name, InitialFetchTimeout) : null;
+    /// <summary>The secret the control plane must send (with how long to wait for it), or null when the proxy has it itself.</summary>
+    public AdsSecret? AdsSecret { get; init; }
 
     public WorkloadCertificate Resolve(SecretStore secrets) => Inline ?? secrets.Certificate(SecretName!);
 
@@ -36,11 +33,8 @@ internal sealed record TrustSource(string? SecretName, TrustBundle? Inline)
     /// <summary>Whether the bundle comes from the control plane over ADS.</summary>
     public bool FromAds { get; init; }
 
-    /// <summary>How long a listener or cluster waits for the secret from the control plane (<c>initial_fetch_timeout</c>).</summary>
-    public TimeSpan InitialFetchTimeout { get; init; }
-
-    /// <summary>The secret the control plane must send, or null when the proxy has it itself.</summary>
-    public AdsSecret? AdsSecret => FromAds && SecretName is { } name && SecretStore.CannotServe(name) is not null ? new AdsSecret(name, InitialFetchTimeout) : null;
+    /// <summary>The secret the control plane must send (with how long to wait for it), or null when the proxy has it itself.</summary>
+    public AdsSecret? AdsSecret { get; init; }
 
     public bool Verifies => SecretName is not null || Inline is not null;
 

@@ -41,18 +41,18 @@ internal static class ClientCertHeader
 
         // The certificate is the connection's: its element (a hash, the SANs) is built once, not for every request.
         var element = tls.ClientCertElement(manager.ClientCertDetails)
-            ?? tls.KeepClientCertElement(manager.ClientCertDetails, Element(peer, tls.LocalUri, manager));
+            ?? tls.KeepClientCertElement(manager.ClientCertDetails, Element(peer, tls, manager));
         var existing = headers[Name].ToString();
         headers[Name] = mode == Details.AppendForward && existing.Length > 0 ? existing + "," + element : element;
     }
 
-    private static string Element(System.Security.Cryptography.X509Certificates.X509Certificate2 peer, string localUri, ConnectionManagerModel manager)
+    private static string Element(System.Security.Cryptography.X509Certificates.X509Certificate2 peer, DownstreamTlsFeature tls, ConnectionManagerModel manager)
     {
         var details = manager.ClientCertDetails;
         var text = new StringBuilder();
-        if (localUri.Length > 0)
+        if (tls.LocalUri.Length > 0)
         {
-            text.Append("By=").Append(localUri).Append(';');
+            text.Append("By=").Append(tls.LocalUri).Append(';');
         }
 
         text.Append("Hash=").Append(Convert.ToHexStringLower(SHA256.HashData(peer.RawData)));
@@ -71,7 +71,7 @@ internal static class ClientCertHeader
 
         if (details?.Cert == true)
         {
-            text.Append(";Cert=\"").Append(Uri.EscapeDataString(peer.ExportCertificatePem())).Append('"');
+            text.Append(";Cert=\"").Append(tls.EscapedPeerPem).Append('"');
         }
 
         if (details?.Dns == true)

@@ -29,5 +29,10 @@ internal sealed record DownstreamTlsFeature(X509Certificate2? PeerCertificate, s
         return element;
     }
 
+    private string? _escapedPeerPem;
+
+    /// <summary>The client certificate as URL-encoded PEM (XFCC's <c>Cert</c>, ext_authz's peer certificate), made once per connection.</summary>
+    public string? EscapedPeerPem => PeerCertificate is null ? null : _escapedPeerPem ??= Uri.EscapeDataString(PeerCertificate.ExportCertificatePem());
+
     private sealed record CachedElement(object? Details, string Element);
 }

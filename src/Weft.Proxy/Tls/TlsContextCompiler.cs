@@ -58,7 +58,7 @@ internal static class TlsContextCompiler
         else if (common.TlsCertificateSdsSecretConfigs.Count > 0)
         {
             var sds = common.TlsCertificateSdsSecretConfigs[0];
-            certificate = new CertificateSource(SecretName(sds), null) { FromAds = FromAds(sds), InitialFetchTimeout = FetchTimeout(sds) };
+            certificate = new CertificateSource(SecretName(sds), null) { FromAds = FromAds(sds), AdsSecret = Ads(sds) };
         }
 
         CertificateValidationContext? validation = null;
@@ -70,7 +70,7 @@ internal static class TlsContextCompiler
                 trust = validation.TrustedCa is { } ca ? Trust(ca) : TrustSource.None;
                 break;
             case CommonTlsContext.ValidationContextTypeOneofCase.ValidationContextSdsSecretConfig:
-                trust = new TrustSource(SecretName(common.ValidationContextSdsSecretConfig), null) { FromAds = FromAds(common.ValidationContextSdsSecretConfig), InitialFetchTimeout = FetchTimeout(common.ValidationContextSdsSecretConfig) };
+                trust = new TrustSource(SecretName(common.ValidationContextSdsSecretConfig), null) { FromAds = FromAds(common.ValidationContextSdsSecretConfig), AdsSecret = Ads(common.ValidationContextSdsSecretConfig) };
                 break;
             case CommonTlsContext.ValidationContextTypeOneofCase.CombinedValidationContext:
                 var combined = common.CombinedValidationContext;
@@ -80,7 +80,7 @@ internal static class TlsContextCompiler
                     throw new XdsRejectedException("combined_validation_context needs validation_context_sds_secret_config");
                 }
 
-                trust = new TrustSource(SecretName(validationSds), null) { FromAds = FromAds(validationSds), InitialFetchTimeout = FetchTimeout(validationSds) };
+                trust = new TrustSource(SecretName(validationSds), null) { FromAds = FromAds(validationSds), AdsSecret = Ads(validationSds) };
                 break;
         }
 
@@ -171,6 +171,10 @@ internal static class TlsContextCompiler
         config.Name.Length > 0 ? config.Name : throw new XdsRejectedException("an SDS secret config has no name");
 
     /// <summary>Whether the secret comes over the ADS stream (<c>sds_config: {ads: {}}</c>), as credentialName secrets do.</summary>
+    /// <summary>The secret an SDS config makes the proxy wait for from the control plane: one over ADS the proxy cannot serve itself.</summary>
+    private static AdsSecret? Ads(SdsSecretConfig config) =>
+        FromAds(config) && SecretStore.CannotServe(SecretName(config)) is not null ? new AdsSecret(config.Name, FetchTimeout(config)) : null;
+
     private static bool FromAds(SdsSecretConfig config) =>
         config.SdsConfig?.ConfigSourceSpecifierCase == ConfigSource.ConfigSourceSpecifierOneofCase.Ads;
 

@@ -21,7 +21,7 @@ internal interface IXdsConsumer
     /// Of a response that compiled, the resources that still cannot be applied (a listener whose address cannot be bound),
     /// each with the reason: those are refused and NACKed, and the others apply, as Envoy's LDS does.
     /// </summary>
-    IReadOnlyDictionary<string, string> Refuse(string typeUrl, IReadOnlyList<object> models) => System.Collections.Immutable.ImmutableDictionary<string, string>.Empty;
+    IReadOnlyDictionary<string, string> Refuse(string typeUrl, IEnumerable<object> models) => System.Collections.Immutable.ImmutableDictionary<string, string>.Empty;
 
     /// <summary>The SDS secrets a compiled listener or cluster waits for from the control plane over ADS.</summary>
     IEnumerable<Tls.AdsSecret> SecretsNamedBy(object model) => [];

@@ -336,7 +336,8 @@ internal sealed partial class XdsClient : IAsyncDisposable
     private List<string> Refused(XdsTypeState type, Dictionary<string, AcceptedResource> resources)
     {
         var errors = new List<string>();
-        var refused = _consumer.Refuse(type.TypeUrl, resources.Values.Select(r => r.Model).ToList());
+        // Lazily: only a consumer that checks this type walks the models (listeners, not every endpoint update).
+        var refused = _consumer.Refuse(type.TypeUrl, resources.Values.Select(r => r.Model));
         foreach (var (name, reason) in refused.OrderBy(r => r.Key, StringComparer.Ordinal))
         {
             errors.Add($"{TypeUrls.ShortName(type.TypeUrl)} {name}: {reason}");

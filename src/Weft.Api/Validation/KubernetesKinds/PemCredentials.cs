@@ -6,11 +6,12 @@ namespace Weft.Api.Validation.KubernetesKinds;
 
 /// <summary>
 /// Checks of PEM credentials as a gateway will load them: certificates that parse, a private key that parses and belongs
-/// to the leaf certificate. Failures are sentences that never quote the key.
+/// to the leaf certificate, a revocation list that is one. Failures are sentences that never quote the key.
 /// </summary>
 internal static class PemCredentials
 {
     private static readonly string[] KeyLabels = ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"];
+    private static readonly string[] CrlLabels = ["X509 CRL"];
 
     /// <summary>The certificates in <paramref name="pem"/>, or why there are none.</summary>
     public static (X509Certificate2Collection? Certificates, string? Error) Certificates(byte[] pem)
@@ -55,12 +56,26 @@ internal static class PemCredentials
         return matches ? null : "is not the private key of the certificate (its public key differs from the certificate's)";
     }
 
-    private static bool HasKeyBlock(string text)
+    /// <summary>Why a certificate revocation list is not one: PEM without an <c>X509 CRL</c> block, or bytes that are not a DER sequence.</summary>
+    public static string? CrlError(byte[] crl)
+    {
+        var text = Encoding.ASCII.GetString(crl);
+        if (text.Contains("-----BEGIN", StringComparison.Ordinal))
+        {
+            return HasBlock(text, CrlLabels) ? null : "is PEM without an \"X509 CRL\" block";
+        }
+
+        return crl.Length > 0 && crl[0] == 0x30 ? null : "is neither a PEM nor a DER certificate revocation list";
+    }
+
+    private static bool HasKeyBlock(string text) => HasBlock(text, KeyLabels);
+
+    private static bool HasBlock(string text, string[] labels)
     {
         var rest = text.AsSpan();
         while (PemEncoding.TryFind(rest, out var fields))
         {
-            if (KeyLabels.Contains(rest[fields.Label].ToString(), StringComparer.Ordinal))
+            if (labels.Contains(rest[fields.Label].ToString(), StringComparer.Ordinal))
             {
                 return true;
             }

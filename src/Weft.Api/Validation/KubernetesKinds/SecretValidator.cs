@@ -69,33 +69,10 @@ internal sealed class SecretValidator : ISpecValidator
             context.Error(PathOf(context, ca.Key), caError);
         }
 
-        if (secret.CaCrl() is { } crl && RevocationListError(crl.Crl) is { } crlError)
+        if (secret.CaCrl() is { } crl && PemCredentials.CrlError(crl.Crl) is { } crlError)
         {
             context.Error(PathOf(context, crl.Key), crlError);
         }
-    }
-
-    /// <summary>Why a CRL is not one: PEM without an <c>X509 CRL</c> block, or bytes that are not a DER sequence.</summary>
-    private static string? RevocationListError(byte[] crl)
-    {
-        var text = System.Text.Encoding.ASCII.GetString(crl);
-        if (text.Contains("-----BEGIN", StringComparison.Ordinal))
-        {
-            var rest = text.AsSpan();
-            while (System.Security.Cryptography.PemEncoding.TryFind(rest, out var fields))
-            {
-                if (rest[fields.Label].SequenceEqual("X509 CRL"))
-                {
-                    return null;
-                }
-
-                rest = rest[fields.Location.End..];
-            }
-
-            return "is PEM without an \"X509 CRL\" block";
-        }
-
-        return crl[0] == 0x30 ? null : "is neither a PEM nor a DER certificate revocation list";
     }
 
     /// <summary>A certificate without its key (or a key without its certificate) is no credential.</summary>
