@@ -57,6 +57,7 @@ public static class TypeUrls
     public const string TlsInspector = P + "envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector";
     public const string HttpInspector = P + "envoy.extensions.filters.listener.http_inspector.v3.HttpInspector";
     public const string OriginalDst = P + "envoy.extensions.filters.listener.original_dst.v3.OriginalDst";
+    public const string OriginalSrc = P + "envoy.extensions.filters.listener.original_src.v3.OriginalSrc";
 
     // Transport sockets ("envoy.transport_sockets.tls", "envoy.transport_sockets.raw_buffer").
     public const string UpstreamTlsContext = P + "envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext";

@@ -37,6 +37,7 @@ public static class XdsJson
         Envoy.Extensions.Filters.Listener.TlsInspector.V3.TlsInspectorReflection.Descriptor,
         Envoy.Extensions.Filters.Listener.HttpInspector.V3.HttpInspectorReflection.Descriptor,
         Envoy.Extensions.Filters.Listener.OriginalDst.V3.OriginalDstReflection.Descriptor,
+        Envoy.Extensions.Filters.Listener.OriginalSrc.V3.OriginalSrcReflection.Descriptor,
         Envoy.Extensions.Upstreams.Http.V3.HttpProtocolOptionsReflection.Descriptor,
         Envoy.Extensions.Retry.Host.PreviousHosts.V3.PreviousHostsReflection.Descriptor,
         Envoy.Extensions.Retry.Priority.PreviousPriorities.V3.PreviousPrioritiesConfigReflection.Descriptor);

@@ -9,6 +9,7 @@ using Weft.Xds.Envoy.Extensions.Filters.Http.Fault.V3;
 using Weft.Xds.Envoy.Extensions.Filters.Http.Router.V3;
 using Weft.Xds.Envoy.Extensions.Filters.Listener.HttpInspector.V3;
 using Weft.Xds.Envoy.Extensions.Filters.Listener.OriginalDst.V3;
+using Weft.Xds.Envoy.Extensions.Filters.Listener.OriginalSrc.V3;
 using Weft.Xds.Envoy.Extensions.Filters.Listener.TlsInspector.V3;
 using Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Weft.Xds.Envoy.Extensions.Filters.Network.TcpProxy.V3;
@@ -64,6 +65,7 @@ public sealed class TypeUrlTests
         { TypeUrls.TlsInspector, TlsInspector.Descriptor },
         { TypeUrls.HttpInspector, HttpInspector.Descriptor },
         { TypeUrls.OriginalDst, OriginalDst.Descriptor },
+        { TypeUrls.OriginalSrc, OriginalSrc.Descriptor },
         { TypeUrls.UpstreamTlsContext, UpstreamTlsContext.Descriptor },
         { TypeUrls.DownstreamTlsContext, DownstreamTlsContext.Descriptor },
         { TypeUrls.RawBuffer, RawBuffer.Descriptor },

@@ -80,6 +80,11 @@ internal static class ProxyCommand
         {
             Description = "The workload's service account (node metadata SERVICE_ACCOUNT); by default the control plane takes the workload's own.",
         };
+        var interception = new Option<string?>("--interception-mode")
+        {
+            Description = "How the workload's traffic is captured, as Istio's sidecar.istio.io/interceptionMode (node metadata INTERCEPTION_MODE): REDIRECT (iptables REDIRECT, the control plane's default), TPROXY (iptables TPROXY: transparent capture listeners and the callers' own addresses towards the workload; needs CAP_NET_ADMIN) or NONE (no capture).",
+        };
+        interception.AcceptOnlyFromAmong("REDIRECT", "TPROXY", "NONE");
         var accessLog = new Option<string?>("--access-log")
         {
             Description = "Write an access log, as Istio's mesh accessLogFile: a file PATH, or - (or /dev/stdout) for standard output. Off by default.",
@@ -109,6 +114,7 @@ internal static class ProxyCommand
             health,
             labels,
             clusterId,
+            interception,
             serviceAccount,
             accessLog,
             accessLogEncoding,
@@ -138,6 +144,7 @@ internal static class ProxyCommand
                 {
                     Labels = ParseLabels(parsed.GetValue(labels) ?? []),
                     ClusterId = parsed.GetValue(clusterId)!,
+                    InterceptionMode = parsed.GetValue(interception),
                     ServiceAccount = parsed.GetValue(serviceAccount),
                     AccessLogPath = parsed.GetValue(accessLog),
                     AccessLogEncoding = parsed.GetValue(accessLogEncoding) == "json" ? AccessLogEncoding.Json : AccessLogEncoding.Text,

@@ -133,6 +133,7 @@ public sealed class ProxyHost : IAsyncDisposable
             Labels = options.Labels,
             ClusterId = options.ClusterId,
             ServiceAccount = options.ServiceAccount,
+            InterceptionMode = options.InterceptionMode,
         };
         var (xdsAddress, security, caAddress, caSecurity) = ControlPlane(options);
         var secrets = new SecretStore(options.Time, identityExpected: caAddress is not null);
@@ -197,11 +198,12 @@ public sealed class ProxyHost : IAsyncDisposable
         var tcp = new TcpProxy(options.Time, random, endpoints, transports, new TcpConnectionEvents(loggerFactory.CreateLogger<TcpConnectionEvents>(), tcpTelemetry, options.Time, options.TcpReportingInterval, logs), loggerFactory.CreateLogger<TcpProxy>(), origination);
         var termination = new Weft.Proxy.Tls.TlsTermination(secrets, tlsCounters, options.Time, loggerFactory.CreateLogger<Weft.Proxy.Tls.TlsTermination>());
         var extAuthz = new ExtAuthzClient(transports, options.Time, random, loggerFactory.CreateLogger<ExtAuthzClient>());
-        var pipeline = new ConnectionPipeline(state, tcp, options.Time, loggerFactory.CreateLogger<ConnectionPipeline>(), termination, extAuthz);
+        var captures = new CaptureSockets(addresses);
+        var pipeline = new ConnectionPipeline(state, tcp, options.Time, loggerFactory.CreateLogger<ConnectionPipeline>(), termination, extAuthz, captures);
         var dynamicListeners = new DynamicListeners(options.Time, options.DrainTimeout, loggerFactory);
         dynamicListeners.Changed += bound => endpoints.SetBound(bound.OfType<IPEndPoint>());
         state.Published += dynamicListeners.Apply;
-        builder.UnbindableListeners = dynamicListeners.Unbindable;
+        builder.UnbindableListeners = listeners => dynamicListeners.Unbindable(listeners).Concat(captures.Prepare(listeners)).ToDictionary(StringComparer.Ordinal);
         var listens = new Dictionary<ListenerRole, ListenOptions>();
         // Configured by its options and xDS alone: the slim builder also read appsettings.json and the environment
         // (binding a Kestrel section found there) and kept a thread watching the working directory for changes.
@@ -216,7 +218,11 @@ public sealed class ProxyHost : IAsyncDisposable
         // A connection's work runs on the thread its socket event arrived on, as in an event loop: no hand-off to
         // the thread pool (a wake-up and a context switch) between reading a request, forwarding it and writing the
         // answer. Nothing on the request path blocks; configuration is compiled off these threads (XdsClient).
-        web.Services.Configure<SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
+        web.Services.Configure<SocketTransportOptions>(o =>
+        {
+            o.UnsafePreferInlineScheduling = true;
+            o.CreateBoundListenSocket = captures.Create;
+        });
         web.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -70,6 +70,14 @@ public sealed record ProxyOptions
     public string? ServiceAccount { get; init; }
 
     /// <summary>
+    /// How the workload's traffic reaches the proxy (node metadata <c>INTERCEPTION_MODE</c>, as Istio's
+    /// <c>sidecar.istio.io/interceptionMode</c>): REDIRECT (iptables REDIRECT, the default), TPROXY (iptables TPROXY: the
+    /// capture listeners become transparent and the workload sees its callers' addresses; needs <c>CAP_NET_ADMIN</c>), or
+    /// NONE (no capture: listeners bind for real). Null sends none, which the control plane takes as REDIRECT.
+    /// </summary>
+    public string? InterceptionMode { get; init; }
+
+    /// <summary>
     /// Where to write the access log, as Istio's mesh <c>accessLogFile</c>: a file path, <c>-</c> or <c>/dev/stdout</c>
     /// for standard output; null or empty for none.
     /// </summary>

@@ -7,15 +7,16 @@ namespace Weft.Proxy.Http;
 /// <summary>
 /// Opens upstream connections for a cluster: host names resolved in the cluster's address family, each address tried
 /// in turn, the socket bound to the cluster's source address when it has one (Istio's 127.0.0.6 for inbound traffic), and
-/// no Nagle delay; a unix socket endpoint's name (<see cref="PipeHosts"/>) opens its socket.
+/// no Nagle delay; a unix socket endpoint's name (<see cref="PipeHosts"/>) opens its socket. Under an original_src
+/// listener filter the socket is bound to the client's own address instead (<see cref="Listeners.OriginalSource"/>).
 /// </summary>
 internal static class UpstreamConnector
 {
-    public static async ValueTask<Stream> ConnectAsync(ConnectionSettings settings, DnsEndPoint target, CancellationToken cancel) =>
-        new NetworkStream(await ConnectSocketAsync(settings, target, cancel).ConfigureAwait(false), ownsSocket: true);
+    public static async ValueTask<Stream> ConnectAsync(ConnectionSettings settings, DnsEndPoint target, Listeners.OriginalSource? source, CancellationToken cancel) =>
+        new NetworkStream(await ConnectSocketAsync(settings, target, source, cancel).ConfigureAwait(false), ownsSocket: true);
 
     /// <summary>The connected socket itself, for the TCP proxy (which half-closes it).</summary>
-    public static async ValueTask<Socket> ConnectSocketAsync(ConnectionSettings settings, DnsEndPoint target, CancellationToken cancel)
+    public static async ValueTask<Socket> ConnectSocketAsync(ConnectionSettings settings, DnsEndPoint target, Listeners.OriginalSource? source, CancellationToken cancel)
     {
         if (PipeHosts.TryGetPath(target.Host, out var path))
         {
@@ -46,9 +47,19 @@ internal static class UpstreamConnector
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
-                if (settings.SourceAddress is { } source && source.AddressFamily == address.AddressFamily)
+                if (source is not null && source.Address.AddressFamily == address.AddressFamily)
                 {
-                    socket.Bind(new IPEndPoint(source, 0));
+                    Listeners.TransparentSockets.MakeTransparent(socket);
+                    if (source.Mark != 0)
+                    {
+                        Listeners.TransparentSockets.Mark(socket, source.Mark);
+                    }
+
+                    socket.Bind(source.Address);
+                }
+                else if (settings.SourceAddress is { } bind && bind.AddressFamily == address.AddressFamily)
+                {
+                    socket.Bind(new IPEndPoint(bind, 0));
                 }
 
                 await socket.ConnectAsync(new IPEndPoint(address, target.Port), cancel).ConfigureAwait(false);

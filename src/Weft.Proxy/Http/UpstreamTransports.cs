@@ -11,7 +11,9 @@ namespace Weft.Proxy.Http;
 /// connection settings stay equal, so a routing change does not drop warm connections. A client whose cluster changed or
 /// disappeared is retired and disposed once the requests that hold it have finished. Each client counts its
 /// connections, in all and per host, for the circuit breakers and the admin API; connections live at most the
-/// cluster's maximum connection duration and carry at most its requests per connection (HTTP/1.1).
+/// cluster's maximum connection duration and carry at most its requests per connection (HTTP/1.1). Requests whose
+/// connections must come from their client's own address (original_src) get a client per cluster and source, as Envoy
+/// keeps a pool per source; those share the cluster's connection counts and go once unused for the cluster's idle timeout.
 /// </summary>
 internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisposable
 {
@@ -23,16 +25,35 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
 
     private readonly ConcurrentDictionary<string, Transport> _byCluster = new(StringComparer.Ordinal);
 
+    // By cluster name and source address: the clients of original_src requests.
+    private readonly ConcurrentDictionary<(string Cluster, Listeners.OriginalSource Source), Transport> _bySource = new();
+    private long _sweptAt = Environment.TickCount64;
+
     /// <summary>The client for a cluster, held until the returned lease is disposed.</summary>
-    public Lease Acquire(ClusterModel cluster)
+    public Lease Acquire(ClusterModel cluster) => new(Take(_byCluster, cluster.Name, cluster, null));
+
+    /// <summary>The client for a cluster whose connections come from <paramref name="source"/>; the cluster's own when null.</summary>
+    public Lease Acquire(ClusterModel cluster, Listeners.OriginalSource? source)
+    {
+        if (source is null)
+        {
+            return Acquire(cluster);
+        }
+
+        SweepSourced();
+        return new(Take(_bySource, (cluster.Name, source), cluster, source));
+    }
+
+    private Transport Take<TKey>(ConcurrentDictionary<TKey, Transport> clients, TKey key, ClusterModel cluster, Listeners.OriginalSource? source)
+        where TKey : notnull
     {
         while (true)
         {
-            var transport = _byCluster.GetOrAdd(cluster.Name, static (name, args) => new Transport(name, args.Connection, args.tls), (cluster.Connection, tls));
+            var transport = clients.GetOrAdd(key, static (_, args) => args.Owner.Create(args.Cluster, args.Source), (Owner: this, Cluster: cluster, Source: source));
             if (transport.Settings != cluster.Connection)
             {
-                var replacement = new Transport(cluster.Name, cluster.Connection, tls);
-                if (_byCluster.TryUpdate(cluster.Name, replacement, transport))
+                var replacement = Create(cluster, source);
+                if (clients.TryUpdate(key, replacement, transport))
                 {
                     transport.Retire();
                 }
@@ -46,7 +67,38 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
 
             if (transport.TryAcquire())
             {
-                return new Lease(transport);
+                return transport;
+            }
+        }
+    }
+
+    /// <summary>A client for the cluster; one for a source counts its connections with the cluster's own client.</summary>
+    private Transport Create(ClusterModel cluster, Listeners.OriginalSource? source)
+    {
+        if (source is null)
+        {
+            return new Transport(cluster.Name, cluster.Connection, tls, null, null);
+        }
+
+        using var own = Acquire(cluster);
+        return new Transport(cluster.Name, cluster.Connection, tls, source, own.Connections);
+    }
+
+    /// <summary>At most once a minute: retires the source clients not used for their cluster's idle timeout.</summary>
+    private void SweepSourced()
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _sweptAt);
+        if (now - last < 60_000 || Interlocked.CompareExchange(ref _sweptAt, now, last) != last)
+        {
+            return;
+        }
+
+        foreach (var (key, transport) in _bySource)
+        {
+            if (transport.IdleFor(now) && _bySource.TryRemove(new KeyValuePair<(string, Listeners.OriginalSource), Transport>(key, transport)))
+            {
+                transport.Retire();
             }
         }
     }
@@ -61,6 +113,14 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
                 transport.Retire();
             }
         }
+
+        foreach (var (key, transport) in _bySource)
+        {
+            if (!clusters.Contains(key.Cluster) && _bySource.TryRemove(new KeyValuePair<(string, Listeners.OriginalSource), Transport>(key, transport)))
+            {
+                transport.Retire();
+            }
+        }
     }
 
     public int Count => _byCluster.Count;
@@ -70,12 +130,13 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
 
     public void Dispose()
     {
-        foreach (var transport in _byCluster.Values)
+        foreach (var transport in _byCluster.Values.Concat(_bySource.Values))
         {
             transport.Retire();
         }
 
         _byCluster.Clear();
+        _bySource.Clear();
     }
 
     /// <summary>A held client; disposing it lets a retired client go.</summary>
@@ -99,15 +160,19 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
 
         private readonly string _cluster;
         private readonly Tls.TlsOrigination? _tls;
+        private readonly Listeners.OriginalSource? _source;
+        private long _usedAt = Environment.TickCount64;
 
         // Per endpoint, the identities its TLS connections showed: every connection to an endpoint meets the same
         // workload, so a request reads them here rather than from the pooled connection it happened to use.
         private readonly ConcurrentDictionary<string, Tls.UpstreamTlsPeer> _peers = new(StringComparer.Ordinal);
 
-        public Transport(string cluster, ConnectionSettings settings, Tls.TlsOrigination? tls)
+        public Transport(string cluster, ConnectionSettings settings, Tls.TlsOrigination? tls, Listeners.OriginalSource? source, ConnectionCounter? connections)
         {
             _cluster = cluster;
             _tls = tls;
+            _source = source;
+            Connections = connections ?? new();
             Settings = settings;
             var handler = new SocketsHttpHandler
             {
@@ -127,14 +192,24 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
 
         public ConnectionSettings Settings { get; }
 
-        public ConnectionCounter Connections { get; } = new();
+        public ConnectionCounter Connections { get; }
 
         public HttpMessageInvoker Invoker { get; }
 
         public Tls.UpstreamTlsPeer? PeerOf(string authority) => _peers.IsEmpty ? null : _peers.GetValueOrDefault(authority);
 
+        /// <summary>Whether nothing has used it for the cluster's idle timeout (an hour when it has none).</summary>
+        public bool IdleFor(long now) =>
+            Volatile.Read(ref _leases) == 0
+            && now - Interlocked.Read(ref _usedAt) > (Settings.IdleTimeout > TimeSpan.Zero && Settings.IdleTimeout != Timeout.InfiniteTimeSpan ? (long)Settings.IdleTimeout.TotalMilliseconds : 3_600_000);
+
         public bool TryAcquire()
         {
+            if (_source is not null)
+            {
+                Interlocked.Exchange(ref _usedAt, Environment.TickCount64);
+            }
+
             Interlocked.Increment(ref _leases);
             if (Volatile.Read(ref _retired) == 0)
             {
@@ -169,7 +244,7 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
             var host = Connections.Opening(authority);
             try
             {
-                var stream = await UpstreamConnector.ConnectAsync(Settings, target, cancel).ConfigureAwait(false);
+                var stream = await UpstreamConnector.ConnectAsync(Settings, target, _source, cancel).ConfigureAwait(false);
                 if (Settings.Transport.Any)
                 {
                     // TLS below the pool: the handler speaks plain HTTP/1.1 or prior-knowledge h2 over the TLS stream,

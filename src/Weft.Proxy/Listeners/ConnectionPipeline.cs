@@ -27,7 +27,7 @@ namespace Weft.Proxy.Listeners;
 /// the inbound listener HTTP is routed per request too; other bytes are taken to be for the workload's only port.
 /// </para>
 /// </summary>
-internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy tcp, TimeProvider time, ILogger<ConnectionPipeline> log, Tls.TlsTermination? termination = null, Authorization.ExtAuthzClient? extAuthz = null)
+internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy tcp, TimeProvider time, ILogger<ConnectionPipeline> log, Tls.TlsTermination? termination = null, Authorization.ExtAuthzClient? extAuthz = null, CaptureSockets? captures = null)
 {
     private static readonly Inspectors Everything = new(Tls: true, Http: true);
     private static readonly byte[] BadConnect = "HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"u8.ToArray();
@@ -52,9 +52,10 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
                 return;
             }
 
+            // Diverted by TPROXY: the connection's own address is where it was going. Otherwise iptables REDIRECT's record of it.
             var socket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
-            var original = socket is null ? null : OriginalDestination.Read(socket);
-            if (original is not null && original.Port == (connection.LocalEndPoint as IPEndPoint)?.Port)
+            var original = socket is null ? null : captures?.Diverted(role.Value, socket);
+            if (original is null && socket is not null && (original = OriginalDestination.Read(socket)) is not null && original.Port == (connection.LocalEndPoint as IPEndPoint)?.Port)
             {
                 // Sent to this listener's own port: a port mapping in front of it (a container runtime publishing the
                 // port), not a capture; handled as a connection made straight to the listener.
@@ -290,7 +291,7 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
                 await HttpAsync(connection, next, detected).ConfigureAwait(false);
                 break;
             case TcpChain proxy:
-                await tcp.ProxyAsync(connection, snapshot, proxy.Proxy, Record(connection, listener, destination, chain.Name, proxy.Proxy.StatPrefix, proxy.Proxy.AccessLogs), destination).ConfigureAwait(false);
+                await tcp.ProxyAsync(connection, snapshot, proxy.Proxy, Record(connection, listener, destination, chain.Name, proxy.Proxy.StatPrefix, proxy.Proxy.AccessLogs), destination, OriginalSource.Of(listener, facts)).ConfigureAwait(false);
                 break;
             case UnsupportedChain unsupported:
                 LogUnsupportedChain(log, listener.Name, chain.Name, unsupported.Reason);

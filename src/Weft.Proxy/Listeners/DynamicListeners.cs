@@ -148,17 +148,40 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
         {
             foreach (var listener in listeners)
             {
-                if (!listener.BindToPort || listener.Pipe is not null || listener.Port == 0 || ReferenceEquals(listener, outbound) || ReferenceEquals(listener, inbound)
-                    || _bound.Values.Any(b => b.Port == listener.Port && b.Pipe is null))
+                if (!listener.BindToPort || listener.Pipe is not null || ReferenceEquals(listener, outbound) || ReferenceEquals(listener, inbound))
                 {
                     continue;
                 }
 
                 var endpoint = new IPEndPoint(listener.Address, listener.Port);
+                if (listener.Transparent)
+                {
+                    using var probe = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                    try
+                    {
+                        TransparentSockets.MakeTransparent(probe);
+                    }
+                    catch (Exception e) when (e is SocketException or PlatformNotSupportedException)
+                    {
+                        (refused ??= new(StringComparer.Ordinal))[listener.Name] = $"cannot bind '{endpoint}' transparent: {e.Message}";
+                        continue;
+                    }
+                }
+
+                if (listener.Port == 0 || _bound.Values.Any(b => b.Port == listener.Port && b.Pipe is null))
+                {
+                    continue;
+                }
+
                 using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
                 try
                 {
                     socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                    if (listener.Transparent)
+                    {
+                        TransparentSockets.MakeTransparent(socket);
+                    }
+
                     socket.Bind(endpoint);
                     socket.Listen(1);
                 }
@@ -183,6 +206,10 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
             if (listener.Pipe is null)
             {
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                if (listener.Transparent)
+                {
+                    TransparentSockets.MakeTransparent(socket);
+                }
             }
             else if (!listener.Pipe.StartsWith('@') && File.Exists(listener.Pipe))
             {
@@ -192,7 +219,7 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
             socket.Bind(endpoint);
             socket.Listen(512);
             _failures.Remove(listener.Name);
-            var bound = new Bound(listener.Name, listener.Address, listener.Port, listener.Pipe, socket);
+            var bound = new Bound(listener.Name, listener.Address, listener.Port, listener.Pipe, listener.Transparent, socket);
             LogBound(_log, listener.Name, bound.Endpoint);
             return bound;
         }
@@ -336,7 +363,7 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
     }
 
     /// <summary>One bound listener: its socket, its accept loop and its open connections.</summary>
-    private sealed class Bound(string name, IPAddress address, int port, string? pipe, Socket socket)
+    private sealed class Bound(string name, IPAddress address, int port, string? pipe, bool transparent, Socket socket)
     {
         public string Name { get; } = name;
 
@@ -355,7 +382,7 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
         public Task? Accepting { get; set; }
 
         /// <summary>Whether the listener still asks for this socket (same address and port).</summary>
-        public bool Serves(ListenerModel listener) => listener.Address.Equals(address) && listener.Port == Port && listener.Pipe == Pipe;
+        public bool Serves(ListenerModel listener) => listener.Address.Equals(address) && listener.Port == Port && listener.Pipe == Pipe && listener.Transparent == transparent;
 
         public void StopAccepting()
         {

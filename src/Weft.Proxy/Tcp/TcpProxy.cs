@@ -31,10 +31,11 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
     public TcpConnectionEvents Events => events;
 
     /// <param name="destination">The connection's original destination, for ORIGINAL_DST clusters; null when unknown.</param>
-    public async Task ProxyAsync(ConnectionContext downstream, ProxySnapshot snapshot, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination)
+    /// <param name="source">The client's address to connect upstream from (original_src); null for the cluster's own.</param>
+    public async Task ProxyAsync(ConnectionContext downstream, ProxySnapshot snapshot, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination, Listeners.OriginalSource? source = null)
     {
         record.Cluster = proxy.PickCluster(random());
-        var upstream = await ConnectAsync(snapshot, proxy, record, destination).ConfigureAwait(false);
+        var upstream = await ConnectAsync(snapshot, proxy, record, destination, source).ConfigureAwait(false);
         events.Opened(record);
         try
         {
@@ -64,7 +65,7 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
         }
     }
 
-    private async Task<UpstreamLink?> ConnectAsync(ProxySnapshot snapshot, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination)
+    private async Task<UpstreamLink?> ConnectAsync(ProxySnapshot snapshot, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination, Listeners.OriginalSource? source)
     {
         if (!snapshot.Clusters.TryGetValue(record.Cluster, out var cluster))
         {
@@ -83,7 +84,7 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
 
         // The cluster's pool counters are held for as long as the connection is open.
         var lease = transports.Acquire(cluster.Model);
-        var link = await AttemptAsync(cluster, lease.Connections, proxy, record, destination).ConfigureAwait(false);
+        var link = await AttemptAsync(cluster, lease.Connections, proxy, record, destination, source).ConfigureAwait(false);
         if (link is null)
         {
             lease.Dispose();
@@ -94,7 +95,7 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
         return link;
     }
 
-    private async Task<UpstreamLink?> AttemptAsync(ClusterRuntime cluster, ConnectionCounter connections, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination)
+    private async Task<UpstreamLink?> AttemptAsync(ClusterRuntime cluster, ConnectionCounter connections, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination, Listeners.OriginalSource? source)
     {
         var settings = cluster.Model.Connection;
         for (var attempt = 1; attempt <= proxy.MaxConnectAttempts; attempt++)
@@ -129,7 +130,7 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
             Socket? socket = null;
             try
             {
-                socket = await UpstreamConnector.ConnectSocketAsync(settings, target, deadline.Token).ConfigureAwait(false);
+                socket = await UpstreamConnector.ConnectSocketAsync(settings, target, source, deadline.Token).ConfigureAwait(false);
                 System.Net.Security.SslStream? secure = null;
                 if (settings.Transport.Any && tls is not null && settings.Transport.Select(record.Upstream, tls.Secrets) is { } tlsSettings)
                 {

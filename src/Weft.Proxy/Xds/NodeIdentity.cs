@@ -8,7 +8,7 @@ namespace Weft.Proxy.Xds;
 /// The proxy's identity in Istio's node-id form, <c>TYPE~IP~NAME.NAMESPACE~DOMAIN</c>
 /// (<c>sidecar~10.0.0.7~reviews-v1.default~default.svc.cluster.local</c>), and the Envoy node it sends on its first
 /// xDS request: that id, who the client is, and the metadata Istio's agent sends (<c>NAMESPACE</c>, <c>NAME</c>,
-/// <c>WORKLOAD_NAME</c>, <c>CLUSTER_ID</c>, and when known <c>LABELS</c> and <c>SERVICE_ACCOUNT</c>).
+/// <c>WORKLOAD_NAME</c>, <c>CLUSTER_ID</c>, and when known <c>LABELS</c>, <c>SERVICE_ACCOUNT</c> and <c>INTERCEPTION_MODE</c>).
 /// </summary>
 public sealed record NodeIdentity(string Id, string Type, string Ip, string Name, string Namespace, string DnsDomain)
 {
@@ -25,6 +25,9 @@ public sealed record NodeIdentity(string Id, string Type, string Ip, string Name
 
     /// <summary>The workload's service account; null sends none, so the control plane takes the workload's own.</summary>
     public string? ServiceAccount { get; init; }
+
+    /// <summary>How its traffic is captured (<c>INTERCEPTION_MODE</c>: REDIRECT, TPROXY or NONE); null sends none (REDIRECT to the control plane).</summary>
+    public string? InterceptionMode { get; init; }
 
     /// <summary>Parses a node id; a malformed one is a <see cref="FormatException"/> whose message says what is wrong.</summary>
     public static NodeIdentity Parse(string id)
@@ -93,6 +96,11 @@ public sealed record NodeIdentity(string Id, string Type, string Ip, string Name
         if (ServiceAccount is { Length: > 0 } account)
         {
             fields["SERVICE_ACCOUNT"] = Value.ForString(account);
+        }
+
+        if (InterceptionMode is { Length: > 0 } interception)
+        {
+            fields["INTERCEPTION_MODE"] = Value.ForString(interception);
         }
 
         return node;

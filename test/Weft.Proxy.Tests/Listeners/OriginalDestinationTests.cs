@@ -41,7 +41,7 @@ public sealed class OriginalDestinationTests
     [SkippableFact]
     public async Task Connections_captured_by_iptables_reach_the_listener_of_their_original_destination()
     {
-        var unavailable = RedirectRule.Unavailable();
+        var unavailable = CaptureRule.Unavailable();
         Skip.If(unavailable is not null, unavailable);
         await using var echo = TcpBackend.Echo("db");
         await using var web = await Backend.StartAsync("web");
@@ -60,11 +60,11 @@ public sealed class OriginalDestinationTests
             XdsResources.EdsCluster("web"), XdsResources.Assignment("web", ("127.0.0.1", web.Port)),
         ]);
         await using var proxy = await RunningProxy.StartAsync(plane.Address);
-        var (tcpRule, refusal) = await RedirectRule.AddAsync(service, 3306, proxy.Host.OutboundEndpoint.Port);
+        var (tcpRule, refusal) = await CaptureRule.RedirectAsync(service, 3306, proxy.Host.OutboundEndpoint.Port);
         Skip.If(tcpRule is null, refusal);
         await using (tcpRule)
         {
-            var (httpRule, httpRefusal) = await RedirectRule.AddAsync(service, 8080, proxy.Host.OutboundEndpoint.Port);
+            var (httpRule, httpRefusal) = await CaptureRule.RedirectAsync(service, 8080, proxy.Host.OutboundEndpoint.Port);
             Assert.True(httpRule is not null, httpRefusal);
             await using (httpRule)
             {

@@ -141,12 +141,28 @@ public sealed class ListenerCompilerTests
     }
 
     [Fact]
-    public void Transparent_listeners_and_connection_managers_that_allow_CONNECT_are_refused()
+    public void Transparent_listeners_keep_their_original_src_filter()
     {
-        var transparent = TcpListener("t", new TcpProxy { StatPrefix = "s", Cluster = "c" });
-        transparent.Transparent = true;
-        Assert.StartsWith("transparent listeners (TPROXY interception) are not supported", Assert.Throws<XdsRejectedException>(() => ListenerCompiler.Compile(transparent)).Message);
+        var listener = TcpListener("t", new TcpProxy { StatPrefix = "s", Cluster = "c" });
+        listener.Transparent = true;
+        listener.ListenerFilters.Add(new ListenerFilter
+        {
+            Name = "envoy.filters.listener.original_src",
+            TypedConfig = Any.Pack(new Weft.Xds.Envoy.Extensions.Filters.Listener.OriginalSrc.V3.OriginalSrc { Mark = 1337, BindPort = true }),
+        });
 
+        var model = ListenerCompiler.Compile(listener);
+        Assert.True(model.Transparent);
+        Assert.Equal(new OriginalSourceFilter(BindPort: true, Mark: 1337), model.OriginalSource);
+
+        var plain = ListenerCompiler.Compile(TcpListener("p", new TcpProxy { StatPrefix = "s", Cluster = "c" }));
+        Assert.False(plain.Transparent);
+        Assert.Null(plain.OriginalSource);
+    }
+
+    [Fact]
+    public void Connection_managers_that_allow_CONNECT_are_refused()
+    {
         var http = XdsResources.HttpListener(8080);
         var filter = http.FilterChains[0].Filters[0];
         var hcm = filter.TypedConfig.Unpack<HttpConnectionManager>();

@@ -47,6 +47,13 @@ internal sealed class TcpBackend : IAsyncDisposable
         await EchoAsync(s);
     }, IPAddress.Loopback);
 
+    /// <summary>Says the address its caller connected from (<c>IP\n</c>), then echoes.</summary>
+    public static TcpBackend Caller(string name) => new(name, static async (_, s) =>
+    {
+        await s.SendAsync(Encoding.ASCII.GetBytes($"{((IPEndPoint)s.RemoteEndPoint!).Address}\n"));
+        await EchoAsync(s);
+    }, IPAddress.Loopback);
+
     /// <summary>Reads until the client's FIN, then answers <c>NAME got N bytes</c> and closes.</summary>
     public static TcpBackend AnswerAfterEnd(string name) => new(name, static async (b, s) =>
     {

@@ -13,6 +13,8 @@ public sealed class NodeIdentityTests
         Assert.Equal("sidecar~10.0.0.7~reviews-v1.bookinfo~bookinfo.svc.cluster.local", envoy.Id);
         Assert.Equal("bookinfo", envoy.Metadata.Fields["NAMESPACE"].StringValue);
         Assert.Equal("weft-proxy", envoy.UserAgentName);
+        Assert.False(envoy.Metadata.Fields.ContainsKey("INTERCEPTION_MODE"));
+        Assert.Equal("TPROXY", (node with { InterceptionMode = "TPROXY" }).ToNode().Metadata.Fields["INTERCEPTION_MODE"].StringValue);
     }
 
     [Theory]

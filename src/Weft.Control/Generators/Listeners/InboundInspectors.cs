@@ -4,16 +4,21 @@ namespace Weft.Control.Generators.Listeners;
 
 /// <summary>
 /// The listener filters of an inbound listener, derived from its chains as Istio's populateListenerFilters does:
-/// original_dst on the virtual listener, then tls_inspector and http_inspector switched on only for the destination
+/// original_dst on the virtual listener (and original_src under TPROXY interception), then tls_inspector and http_inspector switched on only for the destination
 /// ports whose chains match TLS or plaintext HTTP ALPN (port 0 stands for the passthrough chains).
 /// </summary>
 internal static class InboundInspectors
 {
-    public static IEnumerable<ListenerFilter> For(IReadOnlyList<FilterChain> chains, bool bindToPort)
+    public static IEnumerable<ListenerFilter> For(IReadOnlyList<FilterChain> chains, bool bindToPort, bool tproxy)
     {
         if (!bindToPort)
         {
             yield return ListenerFilters.OriginalDestination();
+            if (tproxy)
+            {
+                // The workload sees its callers' own addresses rather than the proxy's.
+                yield return ListenerFilters.OriginalSource();
+            }
         }
 
         var needs = new SortedDictionary<int, (bool Tls, bool Http)>();

@@ -142,7 +142,7 @@ internal static class InboundListeners
         }
 
         listener.FilterChains.AddRange(chains);
-        listener.ListenerFilters.AddRange(InboundInspectors.For(chains, bindToPort));
+        listener.ListenerFilters.AddRange(InboundInspectors.For(chains, bindToPort, proxy.InterceptionMode == "TPROXY"));
         return listener;
     }
 }

@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Weft.Xds.Envoy.Config.Listener.V3;
 using Weft.Xds.Envoy.Extensions.Filters.Listener.HttpInspector.V3;
 using Weft.Xds.Envoy.Extensions.Filters.Listener.OriginalDst.V3;
+using Weft.Xds.Envoy.Extensions.Filters.Listener.OriginalSrc.V3;
 using Weft.Xds.Envoy.Extensions.Filters.Listener.TlsInspector.V3;
 using Weft.Xds.Envoy.Type.V3;
 
@@ -9,18 +10,25 @@ namespace Weft.Control.Generators.Listeners;
 
 /// <summary>
 /// The listener filters Istio uses, by their Envoy names: original_dst (virtual listeners that receive redirected
-/// connections), tls_inspector (chains match SNI or ALPN) and http_inspector (chains match plaintext HTTP ALPN).
+/// connections), original_src (the inbound capture listener under TPROXY interception), tls_inspector (chains match SNI or ALPN) and http_inspector (chains match plaintext HTTP ALPN).
 /// </summary>
 internal static class ListenerFilters
 {
     public const string OriginalDstName = "envoy.filters.listener.original_dst";
     public const string TlsInspectorName = "envoy.filters.listener.tls_inspector";
     public const string HttpInspectorName = "envoy.filters.listener.http_inspector";
+    public const string OriginalSrcName = "envoy.filters.listener.original_src";
+
+    /// <summary>The mark Istio's TPROXY rules route back to the proxy (they also mark the connections they divert with it).</summary>
+    public const uint OriginalSrcMark = 1337;
 
     /// <summary>Istio reads at most 512 bytes of a ClientHello before deciding (Envoy's default is 64 KiB).</summary>
     public const uint TlsInspectorReadBufferBytes = 512;
 
     public static ListenerFilter OriginalDestination() => new() { Name = OriginalDstName, TypedConfig = Any.Pack(new OriginalDst()) };
+
+    /// <summary>Upstream connections from the client's own address, marked so the replies come back through the proxy.</summary>
+    public static ListenerFilter OriginalSource() => new() { Name = OriginalSrcName, TypedConfig = Any.Pack(new OriginalSrc { Mark = OriginalSrcMark }) };
 
     public static ListenerFilter TlsInspector(ListenerFilterChainMatchPredicate? disabled = null) => new()
     {

@@ -28,7 +28,7 @@ internal static class ListenerCompiler
 {
     private static readonly HashSet<string> ListenerFilterTypes = new(StringComparer.Ordinal)
     {
-        TypeUrls.OriginalDst, TypeUrls.HttpInspector, TypeUrls.TlsInspector,
+        TypeUrls.OriginalDst, TypeUrls.OriginalSrc, TypeUrls.HttpInspector, TypeUrls.TlsInspector,
     };
 
     public static ListenerModel Compile(Listener listener)
@@ -40,18 +40,13 @@ internal static class ListenerCompiler
 
         var (ip, port, pipe) = Where(listener.Address);
 
-        if (listener.Transparent == true)
-        {
-            throw new XdsRejectedException("transparent listeners (TPROXY interception) are not supported; weft proxy reads the original destination of REDIRECT captures");
-        }
-
         if (listener.ListenerSpecifierCase == Listener.ListenerSpecifierOneofCase.InternalListener)
         {
             throw new XdsRejectedException("internal listeners are not supported");
         }
 
         var bufferLimit = listener.PerConnectionBufferLimitBytes ?? ConnectionManagerModel.DefaultBufferLimit;
-        var inspection = Inspection(listener);
+        var (inspection, originalSource) = Inspection(listener);
         var chains = new List<FilterChainModel>();
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < listener.FilterChains.Count; i++)
@@ -83,6 +78,8 @@ internal static class ListenerCompiler
             fallback)
         {
             Inspection = inspection,
+            Transparent = listener.Transparent == true,
+            OriginalSource = originalSource,
             Pipe = pipe,
             AccessLogs = AccessLogs(listener.AccessLog),
         };
@@ -115,13 +112,14 @@ internal static class ListenerCompiler
     }
 
     /// <summary>
-    /// The listener filters: original_dst (the capture listeners read the original destination anyway), tls_inspector
-    /// and http_inspector with the ports they are off for, and the time they may wait for the client.
+    /// The listener filters: original_dst (the capture listeners read the original destination anyway), original_src,
+    /// tls_inspector and http_inspector with the ports they are off for, and the time they may wait for the client.
     /// </summary>
-    private static ListenerInspection Inspection(Listener listener)
+    private static (ListenerInspection Inspection, OriginalSourceFilter? OriginalSource) Inspection(Listener listener)
     {
         PortPredicate? tls = null;
         PortPredicate? http = null;
+        OriginalSourceFilter? originalSource = null;
         foreach (var filter in listener.ListenerFilters)
         {
             if (filter.ConfigTypeCase == ListenerFilter.ConfigTypeOneofCase.ConfigDiscovery)
@@ -134,6 +132,7 @@ internal static class ListenerCompiler
                 "envoy.filters.listener.tls_inspector" => TypeUrls.TlsInspector,
                 "envoy.filters.listener.http_inspector" => TypeUrls.HttpInspector,
                 "envoy.filters.listener.original_dst" => TypeUrls.OriginalDst,
+                "envoy.filters.listener.original_src" => TypeUrls.OriginalSrc,
                 _ => string.Empty,
             };
             if (!ListenerFilterTypes.Contains(type))
@@ -151,13 +150,22 @@ internal static class ListenerCompiler
                 case TypeUrls.HttpInspector:
                     http = disabled;
                     break;
+                case TypeUrls.OriginalSrc:
+                    if (filter.FilterDisabled is not null)
+                    {
+                        throw new XdsRejectedException($"listener filter {filter.Name}: filter_disabled is not supported for original_src");
+                    }
+
+                    var config = filter.TypedConfig is { } any ? any.Unpack<Weft.Xds.Envoy.Extensions.Filters.Listener.OriginalSrc.V3.OriginalSrc>() : new();
+                    originalSource = new OriginalSourceFilter(config.BindPort, config.Mark);
+                    break;
             }
         }
 
         var timeout = listener.ListenerFiltersTimeout is { } set
             ? (set.ToTimeSpan() == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : set.ToTimeSpan())
             : ListenerInspection.DefaultTimeout;
-        return new ListenerInspection(tls, http, timeout, listener.ContinueOnListenerFiltersTimeout);
+        return (new ListenerInspection(tls, http, timeout, listener.ContinueOnListenerFiltersTimeout), originalSource);
     }
 
     private static FilterChainModel Chain(FilterChain chain, int index, uint bufferLimit)

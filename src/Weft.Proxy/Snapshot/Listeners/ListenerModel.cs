@@ -23,6 +23,15 @@ internal sealed record ListenerModel(
     /// <summary>Where it listens, as admin pages show it: <c>IP:PORT</c> or the socket path.</summary>
     public string Where => Pipe ?? HostPort.Join(Address.ToString(), Port);
 
+    /// <summary>
+    /// Whether its socket takes connections diverted to other addresses (Envoy's <c>transparent</c>, <c>IP_TRANSPARENT</c>),
+    /// as the capture listeners under Istio's TPROXY interception; such a connection's own local address is its original destination.
+    /// </summary>
+    public bool Transparent { get; init; }
+
+    /// <summary>Envoy's original_src listener filter: upstream connections are made from the client's own address; null when absent.</summary>
+    public OriginalSourceFilter? OriginalSource { get; init; }
+
     /// <summary>What the listener filters read from a connection before its chain is chosen.</summary>
     public ListenerInspection Inspection { get; init; } = ListenerInspection.None;
 
@@ -39,3 +48,6 @@ internal sealed record ListenerModel(
     /// <summary>Whether the listener takes every address (0.0.0.0 or ::).</summary>
     public bool IsWildcard => Pipe is null && (Address.Equals(IPAddress.Any) || Address.Equals(IPAddress.IPv6Any));
 }
+
+/// <summary>An original_src listener filter: whether the client's port is taken too, and the mark for the upstream socket (0: none).</summary>
+internal sealed record OriginalSourceFilter(bool BindPort, uint Mark);

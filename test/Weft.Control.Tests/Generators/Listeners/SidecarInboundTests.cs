@@ -192,6 +192,29 @@ public sealed class SidecarInboundTests
     }
 
     [Fact]
+    public void Tproxy_interception_makes_the_capture_listeners_transparent_and_keeps_the_callers_address()
+    {
+        var push = NewPush(Workload);
+        var listeners = ListenersOf(Sidecar(push: push, interception: "TPROXY"), push);
+        var inbound = listeners.Single(l => l.Name == "virtualInbound");
+        var outbound = listeners.Single(l => l.Name == "virtualOutbound");
+
+        Assert.True(inbound.Transparent);
+        Assert.True(outbound.Transparent);
+        Assert.Equal(
+            [ListenerFilters.OriginalDstName, ListenerFilters.OriginalSrcName, ListenerFilters.TlsInspectorName, ListenerFilters.HttpInspectorName],
+            inbound.ListenerFilters.Select(f => f.Name));
+        var source = inbound.ListenerFilters[1].TypedConfig.Unpack<Weft.Xds.Envoy.Extensions.Filters.Listener.OriginalSrc.V3.OriginalSrc>();
+        Assert.Equal(1337u, source.Mark);
+        Assert.False(source.BindPort);
+
+        // REDIRECT (the default) has neither.
+        var redirected = ListenerOf(Sidecar(push: push), push, "virtualInbound");
+        Assert.Null(redirected.Transparent);
+        Assert.DoesNotContain(redirected.ListenerFilters, f => f.Name == ListenerFilters.OriginalSrcName);
+    }
+
+    [Fact]
     public void Proxy_without_interception_and_without_ingress_has_no_inbound_side()
     {
         var push = NewPush(Workload);
