@@ -11,7 +11,8 @@ namespace Weft.Proxy.Http;
 /// connection settings stay equal, so a routing change does not drop warm connections. A client whose cluster changed or
 /// disappeared is retired and disposed once the requests that hold it have finished. Each client counts its
 /// connections, in all and per host, for the circuit breakers and the admin API; connections live at most the
-/// cluster's maximum connection duration and carry at most its requests per connection (HTTP/1.1). Requests whose
+/// cluster's maximum connection duration and carry at most its requests per connection (HTTP/1.1), or its maximum
+/// of concurrent streams (HTTP/2, <see cref="Http2StreamLimit"/>), and HTTP/2 ones are pinged as its keepalive says. Requests whose
 /// connections must come from their client's own address (original_src) get a client per cluster and source, as Envoy
 /// keeps a pool per source; those share the cluster's connection counts and go once unused for the cluster's idle timeout.
 /// </summary>
@@ -187,6 +188,14 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
                 PooledConnectionLifetime = settings.MaxConnectionDuration,
                 ConnectCallback = ConnectAsync,
             };
+            if (settings.Http2.PingInterval != Timeout.InfiniteTimeSpan)
+            {
+                // Envoy's connection_keepalive pings whether or not requests are in flight.
+                handler.KeepAlivePingDelay = settings.Http2.PingInterval;
+                handler.KeepAlivePingTimeout = settings.Http2.PingTimeout;
+                handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always;
+            }
+
             Invoker = new HttpMessageInvoker(handler, disposeHandler: true);
         }
 
@@ -274,6 +283,11 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
                     {
                         _peers.TryRemove(authority, out _);
                     }
+                }
+
+                if (Settings.Http2.MaxConcurrentStreams > 0 && context.InitialRequestMessage.Version == System.Net.HttpVersion.Version20)
+                {
+                    stream = new Http2StreamLimit(stream, Settings.Http2.MaxConcurrentStreams);
                 }
 
                 return new CountedConnection(stream, Connections, host, Settings.MaxRequestsPerConnection);

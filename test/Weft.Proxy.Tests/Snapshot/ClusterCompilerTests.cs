@@ -54,6 +54,33 @@ public sealed class ClusterCompilerTests
         Assert.Equal(UpstreamProtocol.Http2, ClusterCompiler.Compile(cluster).Connection.Protocol);
     }
 
+    [Fact]
+    public void Http2_stream_limit_and_keepalive_are_kept_as_the_client_can_apply_them()
+    {
+        var cluster = XdsResources.EdsCluster("grpc");
+        cluster.TypedExtensionProtocolOptions["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"] = Any.Pack(new HttpProtocolOptions
+        {
+            UseDownstreamProtocolConfig = new HttpProtocolOptions.Types.UseDownstreamHttpConfig
+            {
+                Http2ProtocolOptions = new Http2ProtocolOptions
+                {
+                    MaxConcurrentStreams = 8,
+                    ConnectionKeepalive = new KeepaliveSettings { Interval = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(300)), Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(5)) },
+                },
+            },
+        });
+
+        // The HTTP client pings at most once a second.
+        Assert.Equal(new Http2Settings(8, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)), ClusterCompiler.Compile(cluster).Connection.Http2);
+
+        // Envoy's default limit (2^31-1) is none of its own; no keepalive, no pings.
+        cluster.TypedExtensionProtocolOptions["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"] = Any.Pack(new HttpProtocolOptions
+        {
+            ExplicitHttpConfig = new HttpProtocolOptions.Types.ExplicitHttpConfig { Http2ProtocolOptions = new Http2ProtocolOptions { MaxConcurrentStreams = int.MaxValue } },
+        });
+        Assert.Equal(Http2Settings.Default, ClusterCompiler.Compile(cluster).Connection.Http2);
+    }
+
     [Theory]
     [InlineData("original-dst-round-robin", "an ORIGINAL_DST cluster needs lb_policy CLUSTER_PROVIDED")]
     [InlineData("cluster-provided-static", "lb_policy CLUSTER_PROVIDED is only for ORIGINAL_DST clusters")]

@@ -181,6 +181,84 @@ public sealed class CircuitBreakerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Max_concurrent_streams_opens_another_http2_connection_beyond_that_many_streams()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var arrived = new SemaphoreSlim(0);
+        var connections = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var h2 = await Backend.StartAsync("h2", HttpProtocols.Http2, async context =>
+        {
+            connections.Enqueue(context.Connection.Id);
+            arrived.Release();
+            await release.Task.WaitAsync(context.RequestAborted);
+            await context.Response.WriteAsync("h2");
+        });
+
+        // Kestrel allows 100 streams per connection; the cluster, as Istio's maxConcurrentStreams: 2 writes it, two.
+        var cluster = OneCluster.Cluster();
+        cluster.TypedExtensionProtocolOptions["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"] = Any.Pack(new HttpProtocolOptions
+        {
+            ExplicitHttpConfig = new HttpProtocolOptions.Types.ExplicitHttpConfig { Http2ProtocolOptions = new Http2ProtocolOptions { MaxConcurrentStreams = 2 } },
+        });
+        await using var plane = await ScriptedControlPlane.StartAsync(OneCluster.Resources(cluster, [h2]));
+        await using var proxy = await RunningProxy.StartAsync(plane.Address);
+
+        // The first request opens the connection (and its SETTINGS arrive); three more then need a second connection.
+        var requests = new List<Task<HttpResponseMessage>> { proxy.GetAsync(OneCluster.Authority, "/0") };
+        Assert.True(await arrived.WaitAsync(TimeSpan.FromSeconds(10)));
+        requests.AddRange(Enumerable.Range(1, 3).Select(i => proxy.GetAsync(OneCluster.Authority, $"/{i}")));
+        for (var i = 1; i < 4; i++)
+        {
+            Assert.True(await arrived.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        Assert.Contains($"c::127.0.0.1:{h2.Port}::cx_active::2\n", await OneCluster.ClustersAsync(proxy));
+        Assert.Equal([2, 2], connections.GroupBy(c => c).Select(g => g.Count()));
+        release.TrySetResult();
+        foreach (var response in await Task.WhenAll(requests).WaitAsync(TimeSpan.FromSeconds(10)))
+        {
+            Assert.Equal("h2", await response.Content.ReadAsStringAsync());
+            response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Http2_keepalive_pings_the_upstream_and_closes_a_connection_whose_pings_go_unanswered()
+    {
+        await using var silent = new SilentPingH2Server();
+        var cluster = OneCluster.Cluster();
+        cluster.TypedExtensionProtocolOptions["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"] = Any.Pack(new HttpProtocolOptions
+        {
+            ExplicitHttpConfig = new HttpProtocolOptions.Types.ExplicitHttpConfig
+            {
+                Http2ProtocolOptions = new Http2ProtocolOptions
+                {
+                    ConnectionKeepalive = new KeepaliveSettings { Interval = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)), Timeout = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)) },
+                },
+            },
+        });
+        var resources = OneCluster.Resources(cluster, []).Where(r => r is not Weft.Xds.Envoy.Config.Endpoint.V3.ClusterLoadAssignment).ToList();
+        resources.Add(XdsResources.Assignment("c", ("127.0.0.1", silent.Port)));
+        await using var plane = await ScriptedControlPlane.StartAsync(resources);
+        await using var proxy = await RunningProxy.StartAsync(plane.Address);
+
+        using (var response = await proxy.GetAsync(OneCluster.Authority, "/"))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // Idle, the connection is pinged; unanswered, it is closed, and the next request opens another.
+        await silent.Pinged.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await silent.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        using (var response = await proxy.GetAsync(OneCluster.Authority, "/"))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(2, silent.Connections);
+    }
+
+    [Fact]
     public void The_retry_breaker_allows_max_retries_at_once()
     {
         var cluster = OneCluster.Cluster();

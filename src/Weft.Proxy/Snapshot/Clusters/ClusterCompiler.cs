@@ -90,7 +90,7 @@ internal static class ClusterCompiler
             edsName = cluster.EdsClusterConfig.ServiceName.Length > 0 ? cluster.EdsClusterConfig.ServiceName : cluster.Name;
         }
 
-        var (protocol, common, upstreamOptions) = Protocol(cluster);
+        var (protocol, common, upstreamOptions, http2) = Protocol(cluster);
         var idle = common?.IdleTimeout is { } timeout
             ? (timeout.ToTimeSpan() == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : timeout.ToTimeSpan())
             : DefaultIdleTimeout;
@@ -116,6 +116,7 @@ internal static class ClusterCompiler
             {
                 MaxRequestsPerConnection = perConnection,
                 MaxConnectionDuration = lifetime,
+                Http2 = Http2(http2),
                 Transport = Tls.TransportSockets.Compile(cluster, upstreamOptions?.AutoSni ?? false, upstreamOptions?.AutoSanValidation ?? false),
             },
             HealthyPanicThreshold = cluster.CommonLbConfig?.HealthyPanicThreshold?.Value ?? 50,
@@ -139,8 +140,32 @@ internal static class ClusterCompiler
         && istio.Fields.TryGetValue("alpn_override", out var value)
         && value.StringValue == "false";
 
-    /// <summary>The upstream protocol and the common HTTP options (idle timeout, lifetime, requests per connection).</summary>
-    private static (UpstreamProtocol, CommonHttpOptions?, UpstreamHttpProtocolOptions?) Protocol(Cluster cluster)
+    /// <summary>
+    /// What this proxy applies of HTTP/2 options: the stream limit (Envoy's default, 2^31-1, is no limit of its own) and
+    /// the keepalive PINGs, whose interval and timeout are at least a second here (the HTTP client's floor).
+    /// </summary>
+    private static Http2Settings Http2(Weft.Xds.Envoy.Config.Core.V3.Http2ProtocolOptions? options)
+    {
+        if (options is null)
+        {
+            return Http2Settings.Default;
+        }
+
+        var streams = options.MaxConcurrentStreams is { } max and < int.MaxValue ? max : 0;
+        var (interval, timeout) = (Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (options.ConnectionKeepalive is { Interval: { } every } keepalive && every.ToTimeSpan() > TimeSpan.Zero)
+        {
+            var floor = TimeSpan.FromSeconds(1);
+            interval = every.ToTimeSpan() < floor ? floor : every.ToTimeSpan();
+            var wait = keepalive.Timeout?.ToTimeSpan() ?? TimeSpan.Zero;
+            timeout = wait < floor ? floor : wait;
+        }
+
+        return streams == 0 && interval == Timeout.InfiniteTimeSpan ? Http2Settings.Default : new Http2Settings(streams, interval, timeout);
+    }
+
+    /// <summary>The upstream protocol, the common HTTP options (idle timeout, lifetime, requests per connection) and the HTTP/2 ones.</summary>
+    private static (UpstreamProtocol, CommonHttpOptions?, UpstreamHttpProtocolOptions?, Weft.Xds.Envoy.Config.Core.V3.Http2ProtocolOptions?) Protocol(Cluster cluster)
     {
         var deprecated = cluster.Http2ProtocolOptions is not null || cluster.HttpProtocolOptions is not null
             || cluster.CommonHttpProtocolOptions is not null || cluster.ProtocolSelection != Cluster.Types.ClusterProtocolSelection.UseConfiguredProtocol;
@@ -149,7 +174,7 @@ internal static class ClusterCompiler
             var legacy = cluster.ProtocolSelection == Cluster.Types.ClusterProtocolSelection.UseDownstreamProtocol ? UpstreamProtocol.Downstream
                 : cluster.Http2ProtocolOptions is not null ? UpstreamProtocol.Http2
                 : UpstreamProtocol.Http1;
-            return (legacy, cluster.CommonHttpProtocolOptions, null);
+            return (legacy, cluster.CommonHttpProtocolOptions, null, cluster.Http2ProtocolOptions);
         }
 
         if (deprecated || cluster.MaxRequestsPerConnection is not null)
@@ -176,7 +201,14 @@ internal static class ClusterCompiler
             // Automatic selection needs ALPN, which plaintext does not have: Envoy then speaks HTTP/1.1.
             _ => UpstreamProtocol.Http1,
         };
-        return (protocol, options.CommonHttpProtocolOptions, options.UpstreamHttpProtocolOptions);
+        var http2 = options.UpstreamProtocolOptionsCase switch
+        {
+            HttpProtocolOptions.UpstreamProtocolOptionsOneofCase.ExplicitHttpConfig => options.ExplicitHttpConfig.Http2ProtocolOptions,
+            HttpProtocolOptions.UpstreamProtocolOptionsOneofCase.UseDownstreamProtocolConfig => options.UseDownstreamProtocolConfig.Http2ProtocolOptions,
+            HttpProtocolOptions.UpstreamProtocolOptionsOneofCase.AutoConfig => options.AutoConfig.Http2ProtocolOptions,
+            _ => null,
+        };
+        return (protocol, options.CommonHttpProtocolOptions, options.UpstreamHttpProtocolOptions, http2);
     }
 
     private static IPAddress? Source(BindConfig? bind)

@@ -69,4 +69,17 @@ internal sealed record ConnectionSettings(
 
     /// <summary>Plaintext or TLS, per endpoint (the cluster's transport socket and its matches).</summary>
     public Tls.TransportSockets Transport { get; init; } = Tls.TransportSockets.Plaintext;
+
+    /// <summary>The cluster's <c>http2_protocol_options</c> this proxy applies to its HTTP/2 connections.</summary>
+    public Http2Settings Http2 { get; init; } = Http2Settings.Default;
+}
+
+/// <summary>
+/// Upstream HTTP/2 options: at most <paramref name="MaxConcurrentStreams"/> streams per connection (0: the server's
+/// limit alone), and a PING every <paramref name="PingInterval"/> that must be answered within
+/// <paramref name="PingTimeout"/> or the connection is closed (<c>connection_keepalive</c>; infinite: none).
+/// </summary>
+internal sealed record Http2Settings(uint MaxConcurrentStreams, TimeSpan PingInterval, TimeSpan PingTimeout)
+{
+    public static readonly Http2Settings Default = new(0, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 }

@@ -1,0 +1,132 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Weft.Proxy.Tests.Support;
+
+/// <summary>
+/// A bare HTTP/2 (prior knowledge) server that answers every request <c>200</c> with no body, acknowledges SETTINGS,
+/// and never answers a PING: what a peer that stopped responding looks like to HTTP/2 keepalive. It records the
+/// connections it accepted, the PINGs each sent, and when each ended.
+/// </summary>
+internal sealed class SilentPingH2Server : IAsyncDisposable
+{
+    private static readonly byte[] Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
+    private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+    private readonly CancellationTokenSource _stop = new();
+    private int _connections;
+
+    public SilentPingH2Server()
+    {
+        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _listener.Listen(16);
+        _ = AcceptAsync();
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
+
+    public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Completes when a connection receives its first PING.</summary>
+    public TaskCompletionSource Pinged { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the client closes a connection.</summary>
+    public TaskCompletionSource Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptAsync(_stop.Token);
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref _connections);
+            _ = ServeAsync(socket);
+        }
+    }
+
+    private async Task ServeAsync(Socket socket)
+    {
+        using (socket)
+        {
+            try
+            {
+                await ReadExactlyAsync(socket, new byte[Preface.Length]);
+                await socket.SendAsync(Frame(0x4, 0x0, 0, []));
+                var header = new byte[9];
+                while (true)
+                {
+                    await ReadExactlyAsync(socket, header);
+                    var length = (header[0] << 16) | (header[1] << 8) | header[2];
+                    var (type, flags) = (header[3], header[4]);
+                    var stream = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(5)) & int.MaxValue;
+                    await ReadExactlyAsync(socket, new byte[length]);
+                    switch (type)
+                    {
+                        case 0x4 when (flags & 0x1) == 0:
+                            await socket.SendAsync(Frame(0x4, 0x1, 0, []));
+                            break;
+                        case 0x1:
+                            // HEADERS: ":status: 200" is entry 8 of HPACK's static table; END_STREAM | END_HEADERS.
+                            await socket.SendAsync(Frame(0x1, 0x5, stream, [0x88]));
+                            break;
+                        case 0x6 when (flags & 0x1) == 0:
+                            Pinged.TrySetResult();
+                            break;
+                        case 0x7:
+                            return;
+                    }
+                }
+            }
+            catch (Exception e) when (e is SocketException or EndOfStreamException or OperationCanceledException)
+            {
+            }
+            finally
+            {
+                Closed.TrySetResult();
+            }
+        }
+    }
+
+    private async Task ReadExactlyAsync(Socket socket, byte[] buffer)
+    {
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await socket.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, _stop.Token);
+            if (n == 0)
+            {
+                throw new EndOfStreamException();
+            }
+
+            read += n;
+        }
+    }
+
+    private static byte[] Frame(byte type, byte flags, int stream, byte[] payload)
+    {
+        var frame = new byte[9 + payload.Length];
+        frame[0] = (byte)(payload.Length >> 16);
+        frame[1] = (byte)(payload.Length >> 8);
+        frame[2] = (byte)payload.Length;
+        frame[3] = type;
+        frame[4] = flags;
+        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(5), stream);
+        payload.CopyTo(frame, 9);
+        return frame;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Dispose();
+        _stop.Dispose();
+    }
+}
