@@ -159,7 +159,7 @@ public sealed class ProxyHost : IAsyncDisposable
             throw new IOException($"cannot open the access log {options.AccessLogPath}: {e.Message}", e);
         }
 
-        var telemetry = new RequestTelemetry(new IstioMetrics(local), new PeerMetadataExchange(node.Id, node.Name, local), logs, options.Time);
+        var telemetry = new RequestTelemetry(new IstioMetrics(local), new PeerMetadataExchange(node.Id, node.Name, local), logs, options.Time, options.TcpReportingInterval);
         var state = new SnapshotState();
         var tlsCounters = new Weft.Proxy.Tls.TlsCounters();
         var origination = new Weft.Proxy.Tls.TlsOrigination(secrets, tlsCounters, loggerFactory.CreateLogger<Weft.Proxy.Tls.TlsOrigination>());

@@ -92,8 +92,8 @@ public sealed record ProxyOptions
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>
-    /// How often an open TCP connection's bytes go into Istio's TCP metrics (the stats filter's
-    /// <c>tcp_reporting_duration</c>, 5 s by default), so they show before it closes.
+    /// How often an open TCP connection's bytes, and an open gRPC stream's message counts, go into Istio's metrics (the
+    /// stats filter's <c>tcp_reporting_duration</c>, 5 s by default), so they show before it closes.
     /// </summary>
     public TimeSpan TcpReportingInterval { get; init; } = TimeSpan.FromSeconds(5);
 

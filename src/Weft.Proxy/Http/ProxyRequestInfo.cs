@@ -73,6 +73,18 @@ internal sealed class ProxyRequestInfo
     /// <summary>Counts a gRPC request's messages; null unless the request is gRPC.</summary>
     internal GrpcFrameCounter? RequestFrames { get; set; }
 
+    /// <summary>A gRPC stream's periodic report of its message counts; null unless the request is gRPC.</summary>
+    internal ITimer? MessageReport { get; set; }
+
+    /// <summary>The labels the message counts go under, fixed at their first report.</summary>
+    internal PeerLabels? MessageLabels { get; set; }
+
+    /// <summary>The request and response messages already reported.</summary>
+    internal (long Requests, long Responses) MessagesReported { get; set; }
+
+    /// <summary>The final report of the message counts is made: later ticks add nothing.</summary>
+    internal bool MessagesDone { get; set; }
+
     /// <summary>Adds a flag unless it is empty or already set (a delayed request that then fails carries both).</summary>
     public void AddFlag(string flag)
     {

@@ -11,9 +11,12 @@ namespace Weft.Proxy.Telemetry;
 /// <summary>
 /// Telemetry for each HTTP request on the outbound and inbound listeners, from one place: <see cref="Begin"/> when the
 /// request arrives (the metadata exchange's request side, body counting, the clock), and a completion callback once the
-/// response has been sent, which records Istio's standard metrics and writes the access log entries.
+/// response has been sent, which records Istio's standard metrics and writes the access log entries. A gRPC stream's
+/// message counts are also reported every <paramref name="reportingInterval"/> while it lasts, once its peer is known,
+/// as Istio's stats filter reports them (at its <c>tcp_reporting_duration</c>), so a long stream shows in the counters
+/// before it ends.
 /// </summary>
-internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchange exchange, AccessLogs logs, TimeProvider time)
+internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchange exchange, AccessLogs logs, TimeProvider time, TimeSpan reportingInterval)
 {
     private static readonly string[] StatusTexts = Enumerable.Range(0, 600).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
 
@@ -56,6 +59,10 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
             body.Frames = new GrpcFrameCounter();
             info.RequestBody = new CountingRequestBody(context.Request.Body, info.RequestFrames);
             context.Request.Body = info.RequestBody;
+            if (reportingInterval > TimeSpan.Zero)
+            {
+                info.MessageReport = time.CreateTimer(static state => ReportMessages((ProxyRequestInfo)state!, final: false), info, reportingInterval, reportingInterval);
+            }
         }
         else if (context.Request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
@@ -98,12 +105,72 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
         var code = response.HasStarted ? response.StatusCode : 0;
         var requestBytes = info.RequestBody?.BytesRead ?? context.Request.ContentLength ?? 0;
         var responseBytes = info.ResponseBody?.Written ?? 0;
-        // Istio's reporter follows the listener's direction: an inbound listener the proxy bound itself (a Sidecar
-        // ingress with captureMode NONE) reports as the destination too.
-        var inbound = info.Role == ListenerRole.Inbound
-            || (info.Role == ListenerRole.Dynamic && context.Features.Get<Listeners.ConnectionRoute>()?.Listener.Direction == Weft.Xds.Envoy.Config.Core.V3.TrafficDirection.Inbound);
+        var inbound = IsInbound(info);
         var grpc = info.RequestFrames is not null; // Begin's test of the content type
 
+        var labels = Labels(info, inbound);
+        var key = new HttpSeriesKey(labels, grpc, code, grpc ? GrpcStatus(context) : string.Empty, info.Flags);
+        metrics.RecordRequest(key, durationMs, requestBytes, responseBytes);
+        if (info.RequestFrames is not null)
+        {
+            info.MessageReport?.Dispose();
+            ReportMessages(info, final: true);
+        }
+
+        foreach (var log in logs.For(info.Manager))
+        {
+            if (log.Accepts(info.Flags))
+            {
+                log.Writer.Enqueue(Entry(log.Format, info, code, requestBytes, responseBytes, durationMs, elapsed));
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Adds what a gRPC stream's message counts grew by since the last report, under the labels of its first report.
+    /// A periodic report waits until the peer is known (its metadata exchanged) and the request routed, as Istio's waits
+    /// for the peer; the final one does not.
+    /// </summary>
+    private static void ReportMessages(ProxyRequestInfo info, bool final)
+    {
+        var telemetry = info.Telemetry!;
+        lock (info)
+        {
+            // A tick that comes after the end has nothing to add (and the request's context may serve another by then).
+            if (info.MessagesDone || (!final && info.MessageLabels is null && (info.Peer is null || info.Cluster.Length == 0)))
+            {
+                return;
+            }
+
+            info.MessagesDone = final;
+
+            var inbound = IsInbound(info);
+            var labels = info.MessageLabels ??= telemetry.Labels(info, inbound);
+            var requests = info.RequestFrames?.Messages ?? 0;
+            var responses = info.ResponseBody?.Frames?.Messages ?? 0;
+            var (reportedRequests, reportedResponses) = info.MessagesReported;
+            if (requests != reportedRequests || responses != reportedResponses || final)
+            {
+                telemetry.Metrics.RecordMessages(labels, requests - reportedRequests, responses - reportedResponses);
+                info.MessagesReported = (requests, responses);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Istio's reporter follows the listener's direction: an inbound listener the proxy bound itself (a Sidecar ingress
+    /// with captureMode NONE) reports as the destination too.
+    /// </summary>
+    private static bool IsInbound(ProxyRequestInfo info) =>
+        info.Role == ListenerRole.Inbound
+        || (info.Role == ListenerRole.Dynamic && info.Context!.Features.Get<Listeners.ConnectionRoute>()?.Listener.Direction == Weft.Xds.Envoy.Config.Core.V3.TrafficDirection.Inbound);
+
+    /// <summary>The peer, destination service and principals of the request's series.</summary>
+    private PeerLabels Labels(ProxyRequestInfo info, bool inbound)
+    {
+        var context = info.Context!;
         var cluster = info.Cluster.Length > 0 && info.Snapshot?.Clusters.TryGetValue(info.Cluster, out var runtime) == true ? runtime.Model : null;
         var (host, name, ns) = DestinationService.Of(info.Route, info.Cluster, cluster?.Service, inbound ? string.Empty : context.Request.Host.Value ?? string.Empty);
         var peer = info.Peer ?? (inbound ? null : info.Upstream?.Workload);
@@ -122,23 +189,7 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
             destinationPrincipal = info.UpstreamTls?.PeerPrincipal ?? string.Empty;
         }
 
-        var labels = new PeerLabels(inbound, peer, host, name, ns, inbound ? info.MutualTls ?? mutual : null, sourcePrincipal, destinationPrincipal);
-        var key = new HttpSeriesKey(labels, grpc, code, grpc ? GrpcStatus(context) : string.Empty, info.Flags);
-        metrics.RecordRequest(key, durationMs, requestBytes, responseBytes);
-        if (info.RequestFrames is { } requestFrames)
-        {
-            metrics.RecordMessages(labels, requestFrames.Messages, info.ResponseBody?.Frames?.Messages ?? 0);
-        }
-
-        foreach (var log in logs.For(info.Manager))
-        {
-            if (log.Accepts(info.Flags))
-            {
-                log.Writer.Enqueue(Entry(log.Format, info, code, requestBytes, responseBytes, durationMs, elapsed));
-            }
-        }
-
-        return Task.CompletedTask;
+        return new PeerLabels(inbound, peer, host, name, ns, inbound ? info.MutualTls ?? mutual : null, sourcePrincipal, destinationPrincipal);
     }
 
     private AccessLogEntry Entry(AccessLogFormat format, ProxyRequestInfo info, int code, long requestBytes, long responseBytes, long durationMs, TimeSpan elapsed)

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
 using Weft.Proxy.Telemetry;
 using Weft.Proxy.Tests.Support;
 
@@ -58,6 +60,61 @@ public sealed class GrpcMessageTests
         Assert.Equal(PeerLabels, responses.LabelNames);
         Assert.Equal("source", requests.Label("reporter"));
         Assert.Equal("counter", scrape.Types["istio_request_messages_total"]);
+    }
+
+    [Fact]
+    public async Task A_streams_messages_are_reported_every_interval_while_it_lasts()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var finish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = new PeerMetadataExchange(
+            "sidecar~10.0.0.9~server.default~default.svc.cluster.local",
+            "server",
+            WorkloadMetadata.Local("server", "default", new Dictionary<string, string> { ["app"] = "server" }, "Kubernetes"));
+        await using var backend = await Backend.StartAsync("grpc", respond: async context =>
+        {
+            // The server's sidecar describes it; two messages now, the last once the test says so.
+            context.Response.ContentType = "application/grpc";
+            context.Response.Headers[PeerMetadataExchange.MetadataHeader] = server.LocalMetadata;
+            await context.Request.Body.CopyToAsync(Stream.Null);
+            await context.Response.Body.WriteAsync(Messages(20, 20));
+            await context.Response.Body.FlushAsync();
+            await finish.Task.WaitAsync(context.RequestAborted);
+            await context.Response.Body.WriteAsync(Messages(20));
+        });
+        await using var plane = await ScriptedControlPlane.StartAsync(OneCluster.Resources(OneCluster.Cluster(), [backend]));
+        await using var proxy = await RunningProxy.StartAsync(plane.Address, o => o with { Time = time, TcpReportingInterval = TimeSpan.FromSeconds(5) });
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/pkg.Service/Watch") { Content = new ByteArrayContent(Messages(10, 10, 10)) };
+        request.Headers.Host = OneCluster.Authority;
+        request.Content.Headers.ContentType = new("application/grpc");
+        using var response = await proxy.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var body = await response.Content.ReadAsStreamAsync();
+        var first = new byte[2 * 25];
+        await body.ReadExactlyAsync(first);
+
+        // The stream is open: nothing is reported until the interval passes, then what passed so far.
+        Assert.Empty((await PrometheusScrape.GetAsync(proxy.Admin)).Find("istio_request_messages_total"));
+        time.Advance(TimeSpan.FromSeconds(5));
+        var during = await PrometheusScrape.GetAsync(proxy.Admin);
+        Assert.Equal(3, Assert.Single(during.Find("istio_request_messages_total")).Value);
+        Assert.Equal(2, Assert.Single(during.Find("istio_response_messages_total")).Value);
+        Assert.Equal("server", Assert.Single(during.Find("istio_request_messages_total")).Label("destination_app"));
+
+        // Its end adds the rest to the same series.
+        finish.TrySetResult();
+        Assert.Equal(25, (await ReadToEndAsync(body)).Length);
+        await OneCluster.EventuallyAsync(() => proxy.Host.Telemetry.Metrics.RequestsRecorded.Value >= 1, "the stream to be recorded");
+        var after = await PrometheusScrape.GetAsync(proxy.Admin);
+        Assert.Equal(3, Assert.Single(after.Find("istio_request_messages_total")).Value);
+        Assert.Equal(3, Assert.Single(after.Find("istio_response_messages_total")).Value);
+    }
+
+    private static async Task<byte[]> ReadToEndAsync(Stream body)
+    {
+        using var rest = new MemoryStream();
+        await body.CopyToAsync(rest);
+        return rest.ToArray();
     }
 
     [Fact]
