@@ -13,7 +13,14 @@ namespace Weft.Proxy.Http;
 internal static class LocalReplies
 {
     /// <summary>Envoy's body when a circuit breaker refuses a request.</summary>
-    public const string Overflow = "upstream connect error or disconnect/reset before headers. reset reason: overflow";
+    public static readonly string Overflow = UpstreamReset(retried: false, "overflow");
+
+    /// <summary>
+    /// Envoy's body when no upstream answer came: <c>upstream connect error or disconnect/reset before headers.</c>, then
+    /// <c>retried and the latest</c> when attempts were retried, then the reset reason.
+    /// </summary>
+    public static string UpstreamReset(bool retried, string reason) =>
+        $"upstream connect error or disconnect/reset before headers. {(retried ? "retried and the latest " : string.Empty)}reset reason: {reason}";
 
     /// <param name="headers">Headers the reply carries (an ext_authz service's denial); a content-type among them replaces text/plain.</param>
     public static Task SendAsync(HttpContext context, int status, string body, string flag, int? grpcStatus = null, IReadOnlyList<KeyValuePair<string, string>>? headers = null)

@@ -559,10 +559,9 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
             return;
         }
 
-        var latest = retried ? "retried and the latest " : string.Empty;
-        var body = connectFailed
-            ? $"upstream connect error or disconnect/reset before headers. {latest}reset reason: connection failure, transport failure reason: {UpstreamResults.Find<SocketException>(exception)?.Message ?? UpstreamResults.Find<TimeoutException>(exception)?.Message ?? exception?.Message ?? "unknown"}"
-            : $"upstream connect error or disconnect/reset before headers. {latest}reset reason: connection termination";
+        var body = LocalReplies.UpstreamReset(retried, connectFailed
+            ? $"connection failure, transport failure reason: {UpstreamResults.Find<SocketException>(exception)?.Message ?? UpstreamResults.Find<TimeoutException>(exception)?.Message ?? exception?.Message ?? "unknown"}"
+            : "connection termination");
         await LocalReplies.SendAsync(context, StatusCodes.Status503ServiceUnavailable, body, connectFailed ? ResponseFlags.UpstreamConnectionFailure : ResponseFlags.UpstreamConnectionTermination).ConfigureAwait(false);
     }
 

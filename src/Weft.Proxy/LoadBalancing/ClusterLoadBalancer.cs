@@ -88,23 +88,6 @@ internal sealed class ClusterLoadBalancer
     /// <summary>The number of priority levels.</summary>
     public int PriorityCount => _levels.Count;
 
-    /// <summary>The priority level an endpoint is in; -1 when the cluster does not have it.</summary>
-    public int PriorityOf(UpstreamEndpoint endpoint)
-    {
-        for (var level = 0; level < _levels.Count; level++)
-        {
-            foreach (var locality in _levels[level])
-            {
-                if (Array.IndexOf(locality.Endpoints, endpoint) >= 0)
-                {
-                    return level;
-                }
-            }
-        }
-
-        return -1;
-    }
-
     /// <summary>
     /// The levels' shares of requests with the <paramref name="excluded"/> levels given none (see
     /// <see cref="PriorityLoads.Excluding"/>), for the hosts' health now; null when no other level has availability.

@@ -44,17 +44,18 @@ internal sealed class PriorityLoads
         var total = Math.Min(100, healthAvailability.Sum() + degradedAvailability.Sum());
         if (total > 0)
         {
-            var (firstHealthy, left) = Distribute(healthy, healthAvailability, 100, total);
-            var (firstDegraded, rest) = Distribute(degraded, degradedAvailability, left, total);
+            var rest = Share(degraded, degradedAvailability, Share(healthy, healthAvailability, 100, total), total);
             if (rest > 0)
             {
+                // What rounding leaves goes to the first level with healthy availability, else with degraded.
+                var firstHealthy = Array.FindIndex(healthAvailability, a => a > 0);
                 if (firstHealthy >= 0)
                 {
                     healthy[firstHealthy] += rest;
                 }
                 else
                 {
-                    degraded[firstDegraded] += rest;
+                    degraded[Array.FindIndex(degradedAvailability, a => a > 0)] += rest;
                 }
             }
         }
@@ -137,23 +138,6 @@ internal sealed class PriorityLoads
         return (0, false);
     }
 
-    private static (int First, int Left) Distribute(int[] load, int[] availability, int left, int total)
-    {
-        var first = -1;
-        for (var i = 0; i < load.Length; i++)
-        {
-            if (first < 0 && availability[i] > 0)
-            {
-                first = i;
-            }
-
-            load[i] = Math.Min(left, availability[i] * 100 / total);
-            left -= load[i];
-        }
-
-        return (first, left);
-    }
-
     /// <summary>Each level's healthy and degraded availability: its share of such hosts times overprovisioning, capped at 100; 0 for excluded levels.</summary>
     private static (int[] Healthy, int[] Degraded) Availability(IReadOnlyList<Counts> levels, uint overprovisioning, IReadOnlyList<bool> excluded)
     {
@@ -171,6 +155,7 @@ internal sealed class PriorityLoads
         return (healthy, degraded);
     }
 
+    /// <summary>Adds to each level its proportional part of what is left (in level order, as far as it goes); what rounding leaves.</summary>
     private static int Share(int[] load, int[] availability, int left, int total)
     {
         for (var i = 0; i < load.Length; i++)

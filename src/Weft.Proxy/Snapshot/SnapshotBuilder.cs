@@ -68,9 +68,9 @@ internal sealed partial class SnapshotBuilder(SnapshotState state, TimeProvider 
     {
         ApplySecrets(config.Secrets, state.Current);
         var now = time.GetUtcNow();
-        var missing = config.Missing(now);
-        state.Observe(config, missing);
         var pending = config.PendingSecrets(now);
+        var missing = config.Missing(pending);
+        state.Observe(config, missing);
         var previous = state.Current;
 
         // Past the first snapshot, awaited secrets hold back only the listeners and clusters that need them.

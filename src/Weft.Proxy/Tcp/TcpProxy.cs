@@ -197,8 +197,8 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
             return tunnel.RefuseAsync(503, "Service Unavailable", LocalReplies.Overflow, overloaded: true);
         }
 
-        var retried = flags.Contains("URX", StringComparison.Ordinal) && record.ConnectAttempts > 1 ? "retried and the latest " : string.Empty;
-        return tunnel.RefuseAsync(503, "Service Unavailable", $"upstream connect error or disconnect/reset before headers. {retried}reset reason: {record.ConnectFailure ?? "connection failure"}");
+        var retried = flags.Contains("URX", StringComparison.Ordinal) && record.ConnectAttempts > 1;
+        return tunnel.RefuseAsync(503, "Service Unavailable", LocalReplies.UpstreamReset(retried, record.ConnectFailure ?? "connection failure"));
     }
 
     /// <summary>

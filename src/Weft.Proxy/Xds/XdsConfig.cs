@@ -39,7 +39,10 @@ internal sealed record XdsConfig(XdsTypeView Clusters, XdsTypeView Endpoints, Xd
     /// the listeners name received (Envoy's cluster and listener warming), and, when <paramref name="now"/> is given,
     /// every SDS secret still awaited then received.
     /// </summary>
-    public IReadOnlyList<string> Missing(DateTimeOffset? now = null)
+    public IReadOnlyList<string> Missing(DateTimeOffset? now = null) => Missing(now is { } at ? PendingSecrets(at) : []);
+
+    /// <summary><see cref="Missing(DateTimeOffset?)"/> with the secrets still awaited already known.</summary>
+    public IReadOnlyList<string> Missing(IReadOnlyList<string> pendingSecrets)
     {
         var missing = new List<string>();
         if (!Clusters.Received)
@@ -64,9 +67,9 @@ internal sealed record XdsConfig(XdsTypeView Clusters, XdsTypeView Endpoints, Xd
             missing.Add($"route configuration(s) (RDS) not received: {Shown(routes)}");
         }
 
-        if (now is { } at && PendingSecrets(at) is { Count: > 0 } secrets)
+        if (pendingSecrets.Count > 0)
         {
-            missing.Add($"secret(s) (SDS) not received: {Shown(secrets.ToList())}");
+            missing.Add($"secret(s) (SDS) not received: {Shown(pendingSecrets.ToList())}");
         }
 
         return missing;

@@ -35,9 +35,10 @@ internal sealed class PreviousPriorities(uint updateFrequency)
 
             foreach (var endpoint in _attempted)
             {
-                if (balancer.PriorityOf(endpoint) is var level and >= 0 && level < _excluded.Length)
+                // Levels are the priorities themselves (an empty level stands for a missing one).
+                if (endpoint.Host.Priority < (uint)_excluded.Length)
                 {
-                    _excluded[level] = true;
+                    _excluded[endpoint.Host.Priority] = true;
                 }
             }
 
