@@ -39,6 +39,8 @@ internal static partial class LoadTools
             "-H", ":authority: " + candidate.Host, $"http://{candidate.Address}/"];
         await RunAsync("h2load", [.. args, "-D", options.WarmupSeconds.ToString(CultureInfo.InvariantCulture)], cancel).ConfigureAwait(false);
 
+        // h2load appends to its log: one left by an earlier round would count again.
+        File.Delete(log);
         var pids = candidate.MeasuredPids;
         var cpuBefore = ProcessStats.CpuSeconds(pids);
         var switchesBefore = ProcessStats.ContextSwitches(pids);

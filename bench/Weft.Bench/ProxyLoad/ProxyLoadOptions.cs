@@ -6,7 +6,7 @@ namespace Weft.Bench.ProxyLoad;
 internal sealed record ProxyLoadOptions
 {
     public const string Usage = "proxy [--duration 10] [--warmup 2] [--connections 50] [--rate 1000] [--rate-clients 10] [--body 1024] "
-        + "[--only direct,nginx,haproxy,weft,weft-pair,weft-pair-mtls,weft-pair-newconn,weft-pair-mtls-newconn] [--weft ./weft]";
+        + "[--only direct,nginx,haproxy,weft,weft-pair,weft-pair-mtls,weft-pair-newconn,weft-pair-mtls-newconn] [--rounds 1] [--weft ./weft]";
 
     /// <summary>Seconds of each measured load (throughput and fixed rate alike).</summary>
     public int DurationSeconds { get; init; } = 10;
@@ -24,6 +24,12 @@ internal sealed record ProxyLoadOptions
 
     /// <summary>Response body size in bytes.</summary>
     public int BodyBytes { get; init; } = 1024;
+
+    /// <summary>
+    /// How many times every candidate is measured, one after the other in each round, so candidates compared with each
+    /// other (the mTLS pair against the plaintext pair) meet the machine in the same state, and a ratio's spread shows.
+    /// </summary>
+    public int Rounds { get; init; } = 1;
 
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(["direct", "nginx", "haproxy", "weft"], StringComparer.Ordinal);
 
@@ -49,6 +55,7 @@ internal sealed record ProxyLoadOptions
                 "--rate" => options with { Rate = Number(args, ++i) },
                 "--rate-clients" => options with { RateClients = Number(args, ++i) },
                 "--body" => options with { BodyBytes = Number(args, ++i) },
+                "--rounds" => options with { Rounds = Number(args, ++i) },
                 "--only" => options with { Only = Value(args, ++i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) },
                 "--weft" => options with { Weft = Path.GetFullPath(Value(args, ++i)) },
                 _ => throw new ArgumentException($"unknown option \"{args[i]}\"; usage: {Usage}"),

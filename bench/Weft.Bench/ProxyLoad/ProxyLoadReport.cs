@@ -9,7 +9,21 @@ internal static class ProxyLoadReport
     {
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
         o.WriteLine(F($"Proxy benchmark: HTTP/1.1 keep-alive, {options.BodyBytes}-byte responses from nginx (1 worker); wrk -t1 -c{options.Connections} for {options.DurationSeconds} s after {options.WarmupSeconds} s; h2load --h1 at {options.Rate:N0} requests/s over {options.RateClients} connections for {options.DurationSeconds} s. Machine: {Environment.ProcessorCount} cores; /proc/loadavg at the end: {load}."));
-        o.WriteLine();
+        foreach (var round in results.GroupBy(r => r.Round))
+        {
+            o.WriteLine();
+            if (options.Rounds > 1)
+            {
+                o.WriteLine(F($"Round {round.Key} of {options.Rounds}:"));
+                o.WriteLine();
+            }
+
+            Table(round.ToList(), o);
+        }
+    }
+
+    private static void Table(IReadOnlyList<ProxyLoadResult> results, TextWriter o)
+    {
         o.WriteLine("| through | requests/s | vs nginx | p50 / p90 / p99 at the fixed rate | added p99 vs direct | CPU s per 1,000 requests | vs nginx | context switches per request | RSS idle / under load |");
         o.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         var nginx = results.FirstOrDefault(r => r.Name == "nginx");
@@ -21,20 +35,38 @@ internal static class ProxyLoadReport
         }
     }
 
-    /// <summary>What mutual TLS costs between two proxies: each mTLS pair against the plaintext pair of the same run.</summary>
+    /// <summary>
+    /// What mutual TLS costs between two proxies: each mTLS pair against the plaintext pair of the same round, and with
+    /// several rounds the median of those costs.
+    /// </summary>
     public static void WriteMutualTls(IReadOnlyList<ProxyLoadResult> results, TextWriter o)
     {
         var pairs = new[] { ("weft-pair", "weft-pair-mtls", "kept-alive connections"), ("weft-pair-newconn", "weft-pair-mtls-newconn", "a new connection (and TLS handshake) per request") };
+        var rounds = results.Select(r => r.Round).Distinct().Count();
         foreach (var (plainName, mtlsName, what) in pairs)
         {
-            var plain = results.FirstOrDefault(r => r.Name == plainName);
-            var mtls = results.FirstOrDefault(r => r.Name == mtlsName);
-            if (plain is null || mtls is null)
+            var costs = new List<double>();
+            foreach (var round in results.GroupBy(r => r.Round))
             {
-                continue;
+                var plain = round.FirstOrDefault(r => r.Name == plainName);
+                var mtls = round.FirstOrDefault(r => r.Name == mtlsName);
+                if (plain is null || mtls is null)
+                {
+                    continue;
+                }
+
+                var cost = (1 - (mtls.RequestsPerSecond / plain.RequestsPerSecond)) * 100;
+                costs.Add(cost);
+                var label = rounds > 1 ? F($"round {round.Key}, ") : string.Empty;
+                o.WriteLine(F($"mTLS between two proxies, {label}{what}: {mtls.RequestsPerSecond:N0} requests/s against {plain.RequestsPerSecond:N0} plaintext ({mtls.RequestsPerSecond / plain.RequestsPerSecond:F2}x, a cost of {cost:F1}%); p99 at the fixed rate {mtls.FixedRate.P99Ms:F3} ms against {plain.FixedRate.P99Ms:F3} ms ({mtls.FixedRate.P99Ms - plain.FixedRate.P99Ms:+0.000;-0.000;0.000} ms); CPU {mtls.FixedRate.CpuPerThousand:F3} against {plain.FixedRate.CpuPerThousand:F3} s per 1,000 requests."));
             }
 
-            o.WriteLine(F($"mTLS between two proxies, {what}: {mtls.RequestsPerSecond:N0} requests/s against {plain.RequestsPerSecond:N0} plaintext ({mtls.RequestsPerSecond / plain.RequestsPerSecond:F2}x, a cost of {(1 - (mtls.RequestsPerSecond / plain.RequestsPerSecond)) * 100:F1}%); p99 at the fixed rate {mtls.FixedRate.P99Ms:F3} ms against {plain.FixedRate.P99Ms:F3} ms ({mtls.FixedRate.P99Ms - plain.FixedRate.P99Ms:+0.000;-0.000;0.000} ms); CPU {mtls.FixedRate.CpuPerThousand:F3} against {plain.FixedRate.CpuPerThousand:F3} s per 1,000 requests."));
+            if (costs.Count > 1)
+            {
+                var sorted = costs.Order().ToList();
+                var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+                o.WriteLine(F($"mTLS between two proxies, {what}: median cost over {costs.Count} rounds {median:F1}% (lowest {sorted[0]:F1}%, highest {sorted[^1]:F1}%)."));
+            }
         }
     }
 

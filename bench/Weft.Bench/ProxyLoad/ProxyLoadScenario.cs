@@ -5,7 +5,8 @@ namespace Weft.Bench.ProxyLoad;
 /// <summary>
 /// The data-plane benchmark: the same backend reached directly, through nginx (1 worker), through haproxy (1 thread) and
 /// through weft proxy, each measured in the same run: wrk's requests per second over keep-alive connections, then
-/// h2load at a fixed rate for latency percentiles, CPU seconds per 1,000 requests and memory under load.
+/// h2load at a fixed rate for latency percentiles, CPU seconds per 1,000 requests and memory under load. With several
+/// rounds, every candidate is measured once per round, in the same order.
 /// </summary>
 internal static class ProxyLoadScenario
 {
@@ -16,7 +17,7 @@ internal static class ProxyLoadScenario
         var results = new List<ProxyLoadResult>();
         await using var backend = await servers.BackendAsync(cancel).ConfigureAwait(false);
         progress.WriteLine($"backend: nginx on {backend.Address}, {options.BodyBytes} bytes per response; work directory {work}");
-        foreach (var name in ProxyLoadOptions.Candidates.Where(options.Only.Contains))
+        foreach (var (round, name) in Enumerable.Range(1, options.Rounds).SelectMany(r => ProxyLoadOptions.Candidates.Where(options.Only.Contains).Select(n => (r, n))))
         {
             var candidate = name switch
             {
@@ -39,7 +40,7 @@ internal static class ProxyLoadScenario
                 var fixedRate = await LoadTools.FixedRateAsync(candidate, options, work, cancel).ConfigureAwait(false);
                 progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{name}: at {fixedRate.AchievedRate:N0}/s p50 {fixedRate.P50Ms:F3} p90 {fixedRate.P90Ms:F3} p99 {fixedRate.P99Ms:F3} ms, CPU {fixedRate.CpuPerThousand:F3} s per 1,000, {fixedRate.SwitchesPerRequest:F2} context switches per request"));
-                results.Add(new ProxyLoadResult(name, throughput, fixedRate, idle));
+                results.Add(new ProxyLoadResult(name, throughput, fixedRate, idle) { Round = round });
             }
             finally
             {
@@ -54,4 +55,7 @@ internal static class ProxyLoadScenario
     }
 }
 
-internal sealed record ProxyLoadResult(string Name, double RequestsPerSecond, FixedRate FixedRate, double IdleRssMb);
+internal sealed record ProxyLoadResult(string Name, double RequestsPerSecond, FixedRate FixedRate, double IdleRssMb)
+{
+    public int Round { get; init; } = 1;
+}
