@@ -18,7 +18,7 @@ internal static class ProxyLoadReport
                 o.WriteLine();
             }
 
-            Table(round.ToList(), o);
+            Table(round.OrderBy(r => ProxyLoadOptions.Candidates.ToList().IndexOf(r.Name)).ToList(), o);
         }
     }
 

@@ -6,7 +6,7 @@ namespace Weft.Bench.ProxyLoad;
 /// The data-plane benchmark: the same backend reached directly, through nginx (1 worker), through haproxy (1 thread) and
 /// through weft proxy, each measured in the same run: wrk's requests per second over keep-alive connections, then
 /// h2load at a fixed rate for latency percentiles, CPU seconds per 1,000 requests and memory under load. With several
-/// rounds, every candidate is measured once per round, in the same order.
+/// rounds, every candidate is measured once per round, every other round in reverse order.
 /// </summary>
 internal static class ProxyLoadScenario
 {
@@ -17,7 +17,9 @@ internal static class ProxyLoadScenario
         var results = new List<ProxyLoadResult>();
         await using var backend = await servers.BackendAsync(cancel).ConfigureAwait(false);
         progress.WriteLine($"backend: nginx on {backend.Address}, {options.BodyBytes} bytes per response; work directory {work}");
-        foreach (var (round, name) in Enumerable.Range(1, options.Rounds).SelectMany(r => ProxyLoadOptions.Candidates.Where(options.Only.Contains).Select(n => (r, n))))
+        // Even rounds go in reverse order, so no candidate always runs right after the same one (or first).
+        var order = ProxyLoadOptions.Candidates.Where(options.Only.Contains).ToList();
+        foreach (var (round, name) in Enumerable.Range(1, options.Rounds).SelectMany(r => (r % 2 == 1 ? order : Enumerable.Reverse(order)).Select(n => (r, n))))
         {
             var candidate = name switch
             {
