@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using Weft.Proxy.Http;
+using static Weft.Proxy.Tests.Support.Http2Frames;
 
 namespace Weft.Proxy.Tests.Http;
 
@@ -36,27 +36,6 @@ public sealed class Http2StreamLimitTests
         }
 
         Assert.Equal(expected, received.ToArray());
-    }
-
-    private static byte[] Frame(byte type, byte flags, int stream, byte[] payload)
-    {
-        var frame = new byte[9 + payload.Length];
-        frame[0] = (byte)(payload.Length >> 16);
-        frame[1] = (byte)(payload.Length >> 8);
-        frame[2] = (byte)payload.Length;
-        frame[3] = type;
-        frame[4] = flags;
-        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(5), stream);
-        payload.CopyTo(frame, 9);
-        return frame;
-    }
-
-    private static byte[] Setting(ushort id, uint value)
-    {
-        var setting = new byte[6];
-        BinaryPrimitives.WriteUInt16BigEndian(setting, id);
-        BinaryPrimitives.WriteUInt32BigEndian(setting.AsSpan(2), value);
-        return setting;
     }
 
     private static byte[] Concat(params byte[][] parts) => parts.SelectMany(p => p).ToArray();

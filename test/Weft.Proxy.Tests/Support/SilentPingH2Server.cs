@@ -59,7 +59,7 @@ internal sealed class SilentPingH2Server : IAsyncDisposable
             try
             {
                 await ReadExactlyAsync(socket, new byte[Preface.Length]);
-                await socket.SendAsync(Frame(0x4, 0x0, 0, []));
+                await socket.SendAsync(Http2Frames.Frame(0x4, 0x0, 0, []));
                 var header = new byte[9];
                 while (true)
                 {
@@ -71,11 +71,11 @@ internal sealed class SilentPingH2Server : IAsyncDisposable
                     switch (type)
                     {
                         case 0x4 when (flags & 0x1) == 0:
-                            await socket.SendAsync(Frame(0x4, 0x1, 0, []));
+                            await socket.SendAsync(Http2Frames.Frame(0x4, 0x1, 0, []));
                             break;
                         case 0x1:
                             // HEADERS: ":status: 200" is entry 8 of HPACK's static table; END_STREAM | END_HEADERS.
-                            await socket.SendAsync(Frame(0x1, 0x5, stream, [0x88]));
+                            await socket.SendAsync(Http2Frames.Frame(0x1, 0x5, stream, [0x88]));
                             break;
                         case 0x6 when (flags & 0x1) == 0:
                             Pinged.TrySetResult();
@@ -108,19 +108,6 @@ internal sealed class SilentPingH2Server : IAsyncDisposable
 
             read += n;
         }
-    }
-
-    private static byte[] Frame(byte type, byte flags, int stream, byte[] payload)
-    {
-        var frame = new byte[9 + payload.Length];
-        frame[0] = (byte)(payload.Length >> 16);
-        frame[1] = (byte)(payload.Length >> 8);
-        frame[2] = (byte)payload.Length;
-        frame[3] = type;
-        frame[4] = flags;
-        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(5), stream);
-        payload.CopyTo(frame, 9);
-        return frame;
     }
 
     public async ValueTask DisposeAsync()
