@@ -50,6 +50,14 @@ fi
 dotnet restore Weft.slnx -v q
 dotnet build Weft.slnx -c Release --no-restore -v q -nologo -clp:ErrorsOnly
 
+# The proxy as ./weft proxy runs it, compiled ahead of time (NativeAOT), for the test that runs that binary; ./weft
+# builds it once (and again when its sources change). Without a native toolchain that test is skipped and says so.
+if ./weft proxy --help >/dev/null 2>&1 && [ -x artifacts/weft-proxy/weft ] && [ ! -f artifacts/weft-proxy/.failed ]; then
+  echo "test.sh: the NativeAOT proxy is built (artifacts/weft-proxy/weft)"
+else
+  echo "test.sh: the NativeAOT proxy could not be built (see artifacts/weft-proxy/build.log); its test will be SKIPPED"
+fi
+
 results="$here/artifacts/test-results"
 rm -rf "$results"
 set +e

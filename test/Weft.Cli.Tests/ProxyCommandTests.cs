@@ -21,7 +21,7 @@ public sealed partial class ProxyCommandTests
     {
         var run = Run(["proxy", "--help"]);
         Assert.Equal(0, run.ExitCode);
-        foreach (var flag in new[] { "--node-id", "--xds-address", "--outbound-address", "--inbound-address", "--admin-address", "--stats-address", "--health-address", "--log-level", "--label", "--cluster-id", "--service-account", "--access-log", "--access-log-encoding" })
+        foreach (var flag in new[] { "--node-id", "--xds-address", "--outbound-address", "--inbound-address", "--admin-address", "--stats-address", "--health-address", "--log-level", "--label", "--cluster-id", "--service-account", "--access-log", "--access-log-encoding", "--interception-mode" })
         {
             Assert.Contains(flag, run.Stdout);
         }
@@ -59,6 +59,14 @@ public sealed partial class ProxyCommandTests
             "--admin-address", "127.0.0.1:0", "--access-log", "/nonexistent-weft-dir/access.log"]);
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("weft proxy: cannot open the access log /nonexistent-weft-dir/access.log:", run.Stderr);
+    }
+
+    [Fact]
+    public void An_unknown_interception_mode_is_a_usage_error()
+    {
+        var run = Run(["proxy", "--node-id", "sidecar~127.0.0.1~a.default~default.svc.cluster.local", "--xds-address", "127.0.0.1:15010", "--interception-mode", "IPVS"]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("IPVS", run.Stderr);
     }
 
     [Fact]

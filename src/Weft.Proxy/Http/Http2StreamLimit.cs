@@ -19,7 +19,11 @@ internal sealed class Http2StreamLimit(Stream inner, uint limit) : Stream
     private const ushort MaxConcurrentStreams = 0x3;
     private const int SettingLength = 6;
 
-    private byte[] _input = new byte[16 * 1024];
+    // The SETTINGS frame size a client accepts before a larger one is a protocol error (RFC 9113's initial maximum).
+    private const int MaxSettingsFrame = 16 * 1024;
+
+    // Made on the first read that brings bytes: an idle connection waits with zero-byte reads and holds none.
+    private byte[] _input = [];
     private int _start;
     private int _end;
 
@@ -53,7 +57,13 @@ internal sealed class Http2StreamLimit(Stream inner, uint limit) : Stream
     {
         if (buffer.IsEmpty)
         {
-            return 0;
+            // The client's wait for data without a buffer of its own: passed on while nothing is held here.
+            return _rewritten is null && _end == _start ? await inner.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false) : 0;
+        }
+
+        if (_input.Length == 0)
+        {
+            _input = new byte[MaxSettingsFrame + FrameHeaderLength];
         }
 
         while (true)
@@ -69,11 +79,6 @@ internal sealed class Http2StreamLimit(Stream inner, uint limit) : Stream
                 _input.AsSpan(_start, _end - _start).CopyTo(_input);
                 _end -= _start;
                 _start = 0;
-            }
-            else if (_end == _input.Length)
-            {
-                // A SETTINGS frame larger than the buffer (the server's frame size allows it): make room for the rest.
-                Array.Resize(ref _input, _input.Length * 2);
             }
 
             var read = await inner.ReadAsync(_input.AsMemory(_end), cancellationToken).ConfigureAwait(false);
@@ -133,8 +138,9 @@ internal sealed class Http2StreamLimit(Stream inner, uint limit) : Stream
 
             var header = _input.AsSpan(_start, FrameHeaderLength);
             var length = (header[0] << 16) | (header[1] << 8) | header[2];
-            if (header[3] != SettingsFrame || (header[4] & AckFlag) != 0)
+            if (header[3] != SettingsFrame || (header[4] & AckFlag) != 0 || length > MaxSettingsFrame)
             {
+                // Not an announcement (or one too large, which the client refuses as it stands): passed through.
                 _passing = FrameHeaderLength + length;
                 continue;
             }

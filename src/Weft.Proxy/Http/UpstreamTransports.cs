@@ -231,6 +231,12 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
 
         public void Release()
         {
+            if (_source is not null)
+            {
+                // A long stream's end counts as use: its connection stays warm for the idle timeout from here.
+                Interlocked.Exchange(ref _usedAt, Environment.TickCount64);
+            }
+
             if (Interlocked.Decrement(ref _leases) == 0 && Volatile.Read(ref _retired) != 0)
             {
                 DisposeOnce();

@@ -44,6 +44,8 @@ internal static class OriginalDestination
         return original is null || Normalize(original).Equals(Normalize(local)) ? null : original;
     }
 
+    private static IPEndPoint Normalize(IPEndPoint endpoint) => new(TransparentSockets.Plain(endpoint.Address), endpoint.Port);
+
     /// <summary>A <c>sockaddr_in</c> or <c>sockaddr_in6</c>: family in host byte order, port in network byte order.</summary>
     internal static IPEndPoint? Decode(ReadOnlySpan<byte> sockaddr)
     {
@@ -66,7 +68,4 @@ internal static class OriginalDestination
 
         return null;
     }
-
-    private static IPEndPoint Normalize(IPEndPoint endpoint) =>
-        endpoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endpoint.Address.MapToIPv4(), endpoint.Port) : endpoint;
 }

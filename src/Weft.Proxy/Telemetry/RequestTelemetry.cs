@@ -61,7 +61,11 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
             context.Request.Body = info.RequestBody;
             if (reportingInterval > TimeSpan.Zero)
             {
-                info.MessageReport = time.CreateTimer(static state => ReportMessages((ProxyRequestInfo)state!, final: false), info, reportingInterval, reportingInterval);
+                // The ticks need nothing of the request's execution context.
+                using (ExecutionContext.SuppressFlow())
+                {
+                    info.MessageReport = time.CreateTimer(static state => Tick((ProxyRequestInfo)state!), info, reportingInterval, reportingInterval);
+                }
             }
         }
         else if (context.Request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
@@ -98,6 +102,8 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
 
     private Task Completed(ProxyRequestInfo info)
     {
+        // No tick may run once the request is over (its context may soon serve another).
+        info.MessageReport?.Dispose();
         var context = info.Context!;
         var response = context.Response;
         var elapsed = time.GetElapsedTime(info.StartTimestamp);
@@ -113,8 +119,7 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
         metrics.RecordRequest(key, durationMs, requestBytes, responseBytes);
         if (info.RequestFrames is not null)
         {
-            info.MessageReport?.Dispose();
-            ReportMessages(info, final: true);
+            ReportMessages(info, final: true, labels);
         }
 
         foreach (var log in logs.For(info.Manager))
@@ -133,7 +138,7 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
     /// A periodic report waits until the peer is known (its metadata exchanged) and the request routed, as Istio's waits
     /// for the peer; the final one does not.
     /// </summary>
-    private static void ReportMessages(ProxyRequestInfo info, bool final)
+    private static void ReportMessages(ProxyRequestInfo info, bool final, PeerLabels? known = null)
     {
         var telemetry = info.Telemetry!;
         lock (info)
@@ -145,9 +150,7 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
             }
 
             info.MessagesDone = final;
-
-            var inbound = IsInbound(info);
-            var labels = info.MessageLabels ??= telemetry.Labels(info, inbound);
+            var labels = info.MessageLabels ??= known ?? telemetry.Labels(info, IsInbound(info));
             var requests = info.RequestFrames?.Messages ?? 0;
             var responses = info.ResponseBody?.Frames?.Messages ?? 0;
             var (reportedRequests, reportedResponses) = info.MessagesReported;
@@ -156,6 +159,19 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
                 telemetry.Metrics.RecordMessages(labels, requests - reportedRequests, responses - reportedResponses);
                 info.MessagesReported = (requests, responses);
             }
+        }
+    }
+
+    /// <summary>A periodic report; nothing it meets may escape a timer callback (that would end the process).</summary>
+    private static void Tick(ProxyRequestInfo info)
+    {
+        try
+        {
+            ReportMessages(info, final: false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or NullReferenceException)
+        {
+            // The request ended under the tick: its final report counts everything.
         }
     }
 

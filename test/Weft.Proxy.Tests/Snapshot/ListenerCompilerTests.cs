@@ -153,7 +153,7 @@ public sealed class ListenerCompilerTests
 
         var model = ListenerCompiler.Compile(listener);
         Assert.True(model.Transparent);
-        Assert.Equal(new OriginalSourceFilter(BindPort: true, Mark: 1337), model.OriginalSource);
+        Assert.Equal(new OriginalSourceFilter(Mark: 1337), model.OriginalSource);
 
         var plain = ListenerCompiler.Compile(TcpListener("p", new TcpProxy { StatPrefix = "s", Cluster = "c" }));
         Assert.False(plain.Transparent);

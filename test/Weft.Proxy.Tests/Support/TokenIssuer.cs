@@ -61,6 +61,16 @@ internal sealed class TokenIssuer : IDisposable
         return header + "." + payload + "." + B64(signature);
     }
 
+    /// <summary>The token with its payload's <c>sub</c> changed to mallory and the signature kept: a forgery.</summary>
+    public static string Tamper(string token)
+    {
+        var parts = token.Split('.');
+        var payload = parts[1].Replace('-', '+').Replace('_', '/');
+        var claims = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>(Convert.FromBase64String(payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=')))!;
+        claims["sub"] = System.Text.Json.JsonSerializer.SerializeToElement("mallory");
+        return parts[0] + "." + B64(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(claims)) + "." + parts[2];
+    }
+
     public static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     public void Dispose()

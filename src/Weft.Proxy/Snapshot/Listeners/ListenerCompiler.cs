@@ -157,7 +157,7 @@ internal static class ListenerCompiler
                     }
 
                     var config = filter.TypedConfig is { } any ? any.Unpack<Weft.Xds.Envoy.Extensions.Filters.Listener.OriginalSrc.V3.OriginalSrc>() : new();
-                    originalSource = new OriginalSourceFilter(config.BindPort, config.Mark);
+                    originalSource = new OriginalSourceFilter(config.Mark);
                     break;
             }
         }

@@ -49,5 +49,8 @@ internal sealed record ListenerModel(
     public bool IsWildcard => Pipe is null && (Address.Equals(IPAddress.Any) || Address.Equals(IPAddress.IPv6Any));
 }
 
-/// <summary>An original_src listener filter: whether the client's port is taken too, and the mark for the upstream socket (0: none).</summary>
-internal sealed record OriginalSourceFilter(bool BindPort, uint Mark);
+/// <summary>
+/// An original_src listener filter: the mark for the upstream socket (0: none). Its <c>bind_port</c> is not implemented
+/// by Envoy either: the upstream socket takes the client's address with a port of its own.
+/// </summary>
+internal sealed record OriginalSourceFilter(uint Mark);
