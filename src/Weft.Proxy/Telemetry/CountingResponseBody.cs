@@ -54,28 +54,30 @@ internal sealed class CountingResponseBody(IHttpResponseBodyFeature inner) : Str
         await inner.CompleteAsync().ConfigureAwait(false);
     }
 
+    // Counted as the bytes pass, before they are sent (as Envoy's filters count them on their way): whoever has
+    // received them can rely on the counts including them.
     public override void Write(byte[] buffer, int offset, int count)
     {
-        inner.Stream.Write(buffer, offset, count);
         Interlocked.Add(ref _written, count);
         Frames?.Inspect(buffer.AsSpan(offset, count));
+        inner.Stream.Write(buffer, offset, count);
     }
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        inner.Stream.Write(buffer);
         Interlocked.Add(ref _written, buffer.Length);
         Frames?.Inspect(buffer);
+        inner.Stream.Write(buffer);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        await inner.Stream.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         Interlocked.Add(ref _written, buffer.Length);
         Frames?.Inspect(buffer.Span);
+        return inner.Stream.WriteAsync(buffer, cancellationToken);
     }
 
     public override void Flush() => inner.Stream.Flush();

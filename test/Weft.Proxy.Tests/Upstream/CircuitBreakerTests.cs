@@ -188,6 +188,12 @@ public sealed class CircuitBreakerTests : IAsyncLifetime
         var connections = new System.Collections.Concurrent.ConcurrentQueue<string>();
         await using var h2 = await Backend.StartAsync("h2", HttpProtocols.Http2, async context =>
         {
+            if (context.Request.Path == "/warm")
+            {
+                await context.Response.WriteAsync("warm");
+                return;
+            }
+
             connections.Enqueue(context.Connection.Id);
             arrived.Release();
             await release.Task.WaitAsync(context.RequestAborted);
@@ -203,11 +209,15 @@ public sealed class CircuitBreakerTests : IAsyncLifetime
         await using var plane = await ScriptedControlPlane.StartAsync(OneCluster.Resources(cluster, [h2]));
         await using var proxy = await RunningProxy.StartAsync(plane.Address);
 
-        // The first request opens the connection (and its SETTINGS arrive); three more then need a second connection.
-        var requests = new List<Task<HttpResponseMessage>> { proxy.GetAsync(OneCluster.Authority, "/0") };
-        Assert.True(await arrived.WaitAsync(TimeSpan.FromSeconds(10)));
-        requests.AddRange(Enumerable.Range(1, 3).Select(i => proxy.GetAsync(OneCluster.Authority, $"/{i}")));
-        for (var i = 1; i < 4; i++)
+        // A first exchange opens the connection; its answer comes after the server's SETTINGS, so the limit is known.
+        using (var warm = await proxy.GetAsync(OneCluster.Authority, "/warm"))
+        {
+            Assert.Equal("warm", await warm.Content.ReadAsStringAsync());
+        }
+
+        // Four held requests: two on that connection, and two on a second one.
+        var requests = Enumerable.Range(0, 4).Select(i => proxy.GetAsync(OneCluster.Authority, $"/{i}")).ToList();
+        for (var i = 0; i < 4; i++)
         {
             Assert.True(await arrived.WaitAsync(TimeSpan.FromSeconds(10)));
         }
