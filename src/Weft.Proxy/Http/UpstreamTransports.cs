@@ -24,37 +24,29 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
     /// <summary>Istio's ALPN override of the connection manager a request came through, for a new TLS connection's ALPN.</summary>
     public static readonly HttpRequestOptionsKey<Snapshot.Filters.AlpnOverrides> AlpnOption = new("weft.alpn-override");
 
-    private readonly ConcurrentDictionary<string, Transport> _byCluster = new(StringComparer.Ordinal);
-
-    // By cluster name and source address: the clients of original_src requests.
-    private readonly ConcurrentDictionary<(string Cluster, Listeners.OriginalSource Source), Transport> _bySource = new();
+    // By cluster name, and source address for the clients of original_src requests (none for the cluster's own).
+    private readonly ConcurrentDictionary<(string Cluster, Listeners.OriginalSource? Source), Transport> _clients = new();
     private long _sweptAt = Environment.TickCount64;
 
     /// <summary>The client for a cluster, held until the returned lease is disposed.</summary>
-    public Lease Acquire(ClusterModel cluster) => new(Take(_byCluster, cluster.Name, cluster, null));
+    public Lease Acquire(ClusterModel cluster) => Acquire(cluster, null);
 
     /// <summary>The client for a cluster whose connections come from <paramref name="source"/>; the cluster's own when null.</summary>
     public Lease Acquire(ClusterModel cluster, Listeners.OriginalSource? source)
     {
-        if (source is null)
+        if (source is not null)
         {
-            return Acquire(cluster);
+            SweepSourced();
         }
 
-        SweepSourced();
-        return new(Take(_bySource, (cluster.Name, source), cluster, source));
-    }
-
-    private Transport Take<TKey>(ConcurrentDictionary<TKey, Transport> clients, TKey key, ClusterModel cluster, Listeners.OriginalSource? source)
-        where TKey : notnull
-    {
+        var key = (cluster.Name, source);
         while (true)
         {
-            var transport = clients.GetOrAdd(key, static (_, args) => args.Owner.Create(args.Cluster, args.Source), (Owner: this, Cluster: cluster, Source: source));
+            var transport = _clients.GetOrAdd(key, static (_, args) => args.Owner.Create(args.Cluster, args.Source), (Owner: this, Cluster: cluster, Source: source));
             if (transport.Settings != cluster.Connection)
             {
                 var replacement = Create(cluster, source);
-                if (clients.TryUpdate(key, replacement, transport))
+                if (_clients.TryUpdate(key, replacement, transport))
                 {
                     transport.Retire();
                 }
@@ -68,7 +60,7 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
 
             if (transport.TryAcquire())
             {
-                return transport;
+                return new Lease(transport);
             }
         }
     }
@@ -90,54 +82,32 @@ internal sealed class UpstreamTransports(Tls.TlsOrigination? tls = null) : IDisp
     {
         var now = Environment.TickCount64;
         var last = Interlocked.Read(ref _sweptAt);
-        if (now - last < 60_000 || Interlocked.CompareExchange(ref _sweptAt, now, last) != last)
+        if (now - last >= 60_000 && Interlocked.CompareExchange(ref _sweptAt, now, last) == last)
         {
-            return;
-        }
-
-        foreach (var (key, transport) in _bySource)
-        {
-            if (transport.IdleFor(now) && _bySource.TryRemove(new KeyValuePair<(string, Listeners.OriginalSource), Transport>(key, transport)))
-            {
-                transport.Retire();
-            }
+            RetireWhere((key, transport) => key.Source is not null && transport.IdleFor(now));
         }
     }
 
     /// <summary>Retires the clients of clusters that are gone.</summary>
-    public void Keep(IReadOnlySet<string> clusters)
-    {
-        foreach (var (name, transport) in _byCluster)
-        {
-            if (!clusters.Contains(name) && _byCluster.TryRemove(new KeyValuePair<string, Transport>(name, transport)))
-            {
-                transport.Retire();
-            }
-        }
+    public void Keep(IReadOnlySet<string> clusters) => RetireWhere((key, _) => !clusters.Contains(key.Cluster));
 
-        foreach (var (key, transport) in _bySource)
+    private void RetireWhere(Func<(string Cluster, Listeners.OriginalSource? Source), Transport, bool> gone)
+    {
+        foreach (var (key, transport) in _clients)
         {
-            if (!clusters.Contains(key.Cluster) && _bySource.TryRemove(new KeyValuePair<(string, Listeners.OriginalSource), Transport>(key, transport)))
+            if (gone(key, transport) && _clients.TryRemove(new KeyValuePair<(string, Listeners.OriginalSource?), Transport>(key, transport)))
             {
                 transport.Retire();
             }
         }
     }
 
-    public int Count => _byCluster.Count;
-
     /// <summary>The connection counts of a cluster's current client; null when it has none yet.</summary>
-    public ConnectionCounter? Connections(string cluster) => _byCluster.TryGetValue(cluster, out var transport) ? transport.Connections : null;
+    public ConnectionCounter? Connections(string cluster) => _clients.TryGetValue((cluster, null), out var transport) ? transport.Connections : null;
 
     public void Dispose()
     {
-        foreach (var transport in _byCluster.Values.Concat(_bySource.Values))
-        {
-            transport.Retire();
-        }
-
-        _byCluster.Clear();
-        _bySource.Clear();
+        RetireWhere((_, _) => true);
     }
 
     /// <summary>A held client; disposing it lets a retired client go.</summary>
