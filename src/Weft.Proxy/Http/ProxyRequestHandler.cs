@@ -133,6 +133,9 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
         }
 
         info.Listener = listener.Name;
+
+        // Under original_src the upstream connections come from the client's own address (the listener in force decides).
+        info.OriginalSource = listener.OriginalSource is null ? null : Listeners.OriginalSource.Of(listener, facts ?? context.Features.Get<ConnectionRoute>()!.Facts);
         info.FilterChain = chain?.Name ?? string.Empty;
         switch (chain?.Action)
         {

@@ -60,6 +60,9 @@ internal sealed class ProxyRequestInfo
 
     internal Snapshot.Listeners.ConnectionManagerModel? Manager { get; set; }
 
+    /// <summary>The client's address its upstream connections come from (original_src); null for the cluster's own.</summary>
+    internal Listeners.OriginalSource? OriginalSource { get; set; }
+
     /// <summary>The peer that described itself by the metadata exchange: the client (inbound) or the upstream (outbound).</summary>
     internal WorkloadMetadata? Peer { get; set; }
 

@@ -170,7 +170,7 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
         var clientBody = context.Request.Body;
 
         // Under original_src the upstream connections come from the client's own address, from a pool of their own.
-        using var lease = transports.Acquire(cluster.Model, Listeners.OriginalSource.Of(context.Features.Get<Listeners.ConnectionRoute>()));
+        using var lease = transports.Acquire(cluster.Model, info.OriginalSource);
         var (version, versionPolicy) = cluster.Model.Connection.Protocol switch
         {
             UpstreamProtocol.Http2 => (HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact),

@@ -12,8 +12,6 @@ namespace Weft.Proxy.Listeners;
 internal sealed record OriginalSource(IPEndPoint Address, uint Mark)
 {
     /// <summary>The source for a connection's upstream connections; null when its listener has no original_src filter.</summary>
-    public static OriginalSource? Of(ConnectionRoute? route) => route is null ? null : Of(route.Listener, route.Facts);
-
     public static OriginalSource? Of(ListenerModel listener, ConnectionFacts facts) =>
         listener.OriginalSource is { } filter
             ? new OriginalSource(new IPEndPoint(TransparentSockets.Plain(facts.SourceAddress), 0), filter.Mark)
