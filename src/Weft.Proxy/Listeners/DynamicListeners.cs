@@ -153,41 +153,35 @@ internal sealed partial class DynamicListeners : IConnectionListenerFactory, ICo
                     continue;
                 }
 
-                var endpoint = new IPEndPoint(listener.Address, listener.Port);
-                if (listener.Transparent)
-                {
-                    using var probe = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-                    try
-                    {
-                        TransparentSockets.MakeTransparent(probe);
-                    }
-                    catch (Exception e) when (e is SocketException or PlatformNotSupportedException)
-                    {
-                        (refused ??= new(StringComparer.Ordinal))[listener.Name] = $"cannot bind '{endpoint}' transparent: {e.Message}";
-                        continue;
-                    }
-                }
-
-                if (listener.Port == 0 || _bound.Values.Any(b => b.Port == listener.Port && b.Pipe is null))
+                // One socket tries what binding will do: the transparent option (it needs CAP_NET_ADMIN) even where
+                // the port is already bound here, then the bind itself where it is not.
+                var free = listener.Port != 0 && !_bound.Values.Any(b => b.Port == listener.Port && b.Pipe is null);
+                if (!free && !listener.Transparent)
                 {
                     continue;
                 }
 
+                var endpoint = new IPEndPoint(listener.Address, listener.Port);
                 using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                var makingTransparent = listener.Transparent;
                 try
                 {
-                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                    if (listener.Transparent)
+                    if (makingTransparent)
                     {
                         TransparentSockets.MakeTransparent(socket);
+                        makingTransparent = false;
                     }
 
-                    socket.Bind(endpoint);
-                    socket.Listen(1);
+                    if (free)
+                    {
+                        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                        socket.Bind(endpoint);
+                        socket.Listen(1);
+                    }
                 }
-                catch (SocketException e)
+                catch (Exception e) when (e is SocketException or PlatformNotSupportedException)
                 {
-                    (refused ??= new(StringComparer.Ordinal))[listener.Name] = $"cannot bind '{endpoint}': {e.Message}";
+                    (refused ??= new(StringComparer.Ordinal))[listener.Name] = $"cannot bind '{endpoint}'{(makingTransparent ? " transparent" : string.Empty)}: {e.Message}";
                 }
             }
         }

@@ -14,8 +14,6 @@ namespace Weft.Proxy.Listeners;
 /// </summary>
 internal static class OriginalDestination
 {
-    private const int SolIp = 0;
-    private const int SolIpv6 = 41;
     private const int SoOriginalDst = 80;
     private const ushort AfInet = 2;
     private const ushort AfInet6 = 10;
@@ -33,7 +31,7 @@ internal static class OriginalDestination
         int length;
         try
         {
-            length = socket.GetRawSocketOption(v4 ? SolIp : SolIpv6, SoOriginalDst, sockaddr);
+            length = socket.GetRawSocketOption(v4 ? TransparentSockets.SolIp : TransparentSockets.SolIpv6, SoOriginalDst, sockaddr);
         }
         catch (SocketException)
         {

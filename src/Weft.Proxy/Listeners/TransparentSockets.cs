@@ -12,9 +12,9 @@ namespace Weft.Proxy.Listeners;
 /// </summary>
 internal static class TransparentSockets
 {
-    private const int SolIp = 0;
+    internal const int SolIp = 0;
     private const int IpTransparent = 19;
-    private const int SolIpv6 = 41;
+    internal const int SolIpv6 = 41;
     private const int Ipv6Transparent = 75;
     private const int SolSocket = 1;
     private const int SoMark = 36;
