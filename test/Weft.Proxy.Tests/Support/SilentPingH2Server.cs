@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Net;
 using System.Net.Sockets;
 
 namespace Weft.Proxy.Tests.Support;
@@ -7,50 +6,24 @@ namespace Weft.Proxy.Tests.Support;
 /// <summary>
 /// A bare HTTP/2 (prior knowledge) server that answers every request <c>200</c> with no body, acknowledges SETTINGS,
 /// and never answers a PING: what a peer that stopped responding looks like to HTTP/2 keepalive. It records the
-/// connections it accepted, the PINGs each sent, and when each ended.
+/// connections it accepted, the first PING, and the first connection to end.
 /// </summary>
 internal sealed class SilentPingH2Server : IAsyncDisposable
 {
     private static readonly byte[] Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
-    private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-    private readonly CancellationTokenSource _stop = new();
-    private int _connections;
+    private readonly TcpBackend _backend;
 
-    public SilentPingH2Server()
-    {
-        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _listener.Listen(16);
-        _ = AcceptAsync();
-    }
+    public SilentPingH2Server() => _backend = TcpBackend.Serving("silent-ping-h2", ServeAsync);
 
-    public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
+    public int Port => _backend.Port;
 
-    public int Connections => Volatile.Read(ref _connections);
+    public int Connections => _backend.Connections;
 
     /// <summary>Completes when a connection receives its first PING.</summary>
     public TaskCompletionSource Pinged { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes when the client closes a connection.</summary>
     public TaskCompletionSource Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptAsync(_stop.Token);
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-
-            Interlocked.Increment(ref _connections);
-            _ = ServeAsync(socket);
-        }
-    }
 
     private async Task ServeAsync(Socket socket)
     {
@@ -85,7 +58,7 @@ internal sealed class SilentPingH2Server : IAsyncDisposable
                     }
                 }
             }
-            catch (Exception e) when (e is SocketException or EndOfStreamException or OperationCanceledException)
+            catch (Exception e) when (e is SocketException or EndOfStreamException)
             {
             }
             finally
@@ -95,12 +68,12 @@ internal sealed class SilentPingH2Server : IAsyncDisposable
         }
     }
 
-    private async Task ReadExactlyAsync(Socket socket, byte[] buffer)
+    private static async Task ReadExactlyAsync(Socket socket, byte[] buffer)
     {
         var read = 0;
         while (read < buffer.Length)
         {
-            var n = await socket.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, _stop.Token);
+            var n = await socket.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None);
             if (n == 0)
             {
                 throw new EndOfStreamException();
@@ -110,10 +83,5 @@ internal sealed class SilentPingH2Server : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Dispose();
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _backend.DisposeAsync();
 }

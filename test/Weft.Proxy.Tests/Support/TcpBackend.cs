@@ -37,6 +37,9 @@ internal sealed class TcpBackend : IAsyncDisposable
     /// <summary>What each connection sent before its end, once it has ended (the "listens after finishing" protocol).</summary>
     public ConcurrentQueue<string> Received { get; } = new();
 
+    /// <summary>Serves each connection with <paramref name="serve"/>, a protocol of the test's own.</summary>
+    public static TcpBackend Serving(string name, Func<Socket, Task> serve) => new(name, (_, s) => serve(s), IPAddress.Loopback);
+
     /// <summary>Echoes every byte back; answers the client's FIN with its own.</summary>
     public static TcpBackend Echo(string name) => new(name, static (_, s) => EchoAsync(s), IPAddress.Loopback);
 
