@@ -21,7 +21,7 @@ public sealed partial class ProxyCommandTests
     {
         var run = Run(["proxy", "--help"]);
         Assert.Equal(0, run.ExitCode);
-        foreach (var flag in new[] { "--node-id", "--xds-address", "--outbound-address", "--inbound-address", "--admin-address", "--stats-address", "--health-address", "--log-level", "--label", "--cluster-id", "--service-account", "--access-log", "--access-log-encoding", "--interception-mode" })
+        foreach (var flag in new[] { "--node-id", "--xds-address", "--outbound-address", "--inbound-address", "--admin-address", "--stats-address", "--health-address", "--log-level", "--label", "--cluster-id", "--service-account", "--access-log", "--access-log-encoding", "--interception-mode", "--concurrency" })
         {
             Assert.Contains(flag, run.Stdout);
         }
@@ -41,6 +41,45 @@ public sealed partial class ProxyCommandTests
         Assert.Equal(
             new Dictionary<string, string> { ["app"] = "reviews", ["version"] = "v2", ["service.istio.io/canonical-name"] = "a=b" },
             Weft.Cli.Commands.ProxyCommand.ParseLabels(["app=reviews", "version=v1", "version=v2", "service.istio.io/canonical-name=a=b"]));
+    }
+
+    [Fact]
+    public void Concurrency_sets_the_socket_event_threads_and_keeps_what_the_user_set()
+    {
+        const string Threads = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
+        const string Inline = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+        var saved = (Environment.GetEnvironmentVariable(Threads), Environment.GetEnvironmentVariable(Inline));
+        try
+        {
+            Environment.SetEnvironmentVariable(Threads, null);
+            Environment.SetEnvironmentVariable(Inline, null);
+            Weft.Cli.Commands.ProxyCommand.EventLoops(3);
+            Assert.Equal("3", Environment.GetEnvironmentVariable(Threads));
+            Assert.Equal("1", Environment.GetEnvironmentVariable(Inline));
+
+            Environment.SetEnvironmentVariable(Threads, null);
+            Weft.Cli.Commands.ProxyCommand.EventLoops(0);
+            Assert.Equal(Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture), Environment.GetEnvironmentVariable(Threads));
+
+            Environment.SetEnvironmentVariable(Threads, "5");
+            Environment.SetEnvironmentVariable(Inline, "0");
+            Weft.Cli.Commands.ProxyCommand.EventLoops(1);
+            Assert.Equal("5", Environment.GetEnvironmentVariable(Threads));
+            Assert.Equal("0", Environment.GetEnvironmentVariable(Inline));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Threads, saved.Item1);
+            Environment.SetEnvironmentVariable(Inline, saved.Item2);
+        }
+    }
+
+    [Fact]
+    public void A_negative_concurrency_is_a_usage_error_naming_the_flag()
+    {
+        var run = Run(["proxy", "--node-id", "sidecar~127.0.0.1~a.default~default.svc.cluster.local", "--xds-address", "127.0.0.1:15010", "--concurrency", "-1"]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--concurrency must be 0 (one thread per core) or more", run.Stderr);
     }
 
     [Fact]

@@ -26,7 +26,8 @@ internal static class ProxyLoadScenario
                 "direct" => backend,
                 "nginx" => await servers.NginxAsync(backend, cancel).ConfigureAwait(false),
                 "haproxy" => await servers.HaproxyAsync(backend, cancel).ConfigureAwait(false),
-                "weft" => await servers.WeftAsync(backend, progress, cancel).ConfigureAwait(false),
+                "weft" => await servers.WeftAsync(name, backend, progress, cancel).ConfigureAwait(false),
+                "weft-concurrency-2" => await servers.WeftAsync(name, backend, progress, cancel, concurrency: 2).ConfigureAwait(false),
                 _ => await servers.WeftPairAsync(name, backend, mtls: name.Contains("mtls", StringComparison.Ordinal), newConnections: name.EndsWith("-newconn", StringComparison.Ordinal), progress, cancel).ConfigureAwait(false),
             };
             if (candidate is null)

@@ -89,7 +89,7 @@ internal sealed class Servers(string work, ProxyLoadOptions options)
     /// no workload of its own) that requests go through; only the proxy's process counts. Null when this weft has no
     /// <c>proxy</c> command yet.
     /// </summary>
-    public async Task<Candidate?> WeftAsync(Candidate backend, TextWriter progress, CancellationToken cancel)
+    public async Task<Candidate?> WeftAsync(string name, Candidate backend, TextWriter progress, CancellationToken cancel, int? concurrency = null)
     {
         if (!await HasProxyCommandAsync(cancel).ConfigureAwait(false))
         {
@@ -97,7 +97,7 @@ internal sealed class Servers(string work, ProxyLoadOptions options)
             return null;
         }
 
-        var dir = Directory.CreateDirectory(Path.Combine(work, "weft")).FullName;
+        var dir = Directory.CreateDirectory(Path.Combine(work, name)).FullName;
         var config = Directory.CreateDirectory(Path.Combine(dir, "config")).FullName;
         var backendPort = backend.Address[(backend.Address.LastIndexOf(':') + 1)..];
         File.WriteAllText(Path.Combine(config, "backend.yaml"), BackendService(backendPort, serviceAccount: null));
@@ -107,8 +107,8 @@ internal sealed class Servers(string work, ProxyLoadOptions options)
         var health = Address(FreePort());
         var proxy = Start(options.Weft, ["proxy", "--node-id", "sidecar~127.0.0.1~bench-client.default~default.svc.cluster.local", "--xds-address", xds,
             "--outbound-address", outbound, "--inbound-address", Address(FreePort()), "--admin-address", Address(FreePort()),
-            "--stats-address", Address(FreePort()), "--health-address", health], dir);
-        var candidate = new Candidate("weft", outbound, ServiceHost, [control, proxy], () => ProcessStats.Tree(proxy.Id));
+            "--stats-address", Address(FreePort()), "--health-address", health, .. concurrency is { } workers ? ["--concurrency", workers.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>()], dir);
+        var candidate = new Candidate(name, outbound, ServiceHost, [control, proxy], () => ProcessStats.Tree(proxy.Id));
         try
         {
             await WaitForAsync(health, null, proxy, cancel, "/healthz/ready", also: control).ConfigureAwait(false);

@@ -95,6 +95,18 @@ internal static class ProxyCommand
             DefaultValueFactory = _ => "text",
         };
         accessLogEncoding.AcceptOnlyFromAmong("text", "json");
+        var concurrency = new Option<int>("--concurrency")
+        {
+            Description = "Worker threads, as Istio's ProxyConfig concurrency: the socket event threads that read, forward and answer requests; 0 means one per core. 1 by default: a request's downstream and upstream connections then share one thread, which halves the CPU a request costs (docs/performance.md); raise it when one core cannot carry the traffic.",
+            DefaultValueFactory = _ => 1,
+        };
+        concurrency.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError("--concurrency must be 0 (one thread per core) or more");
+            }
+        });
 
         var command = new Command("proxy", "Run a proxy (sidecar): take Envoy xDS from weft control and serve HTTP by it.")
         {
@@ -118,11 +130,12 @@ internal static class ProxyCommand
             serviceAccount,
             accessLog,
             accessLogEncoding,
+            concurrency,
             logLevel,
         };
         command.SetAction(async (parsed, cancel) =>
         {
-            InlineSocketCompletions();
+            EventLoops(parsed.GetValue(concurrency));
             using var loggers = LoggerFactory.Create(b => b
                 .SetMinimumLevel(parsed.GetValue(logLevel) switch { "debug" => LogLevel.Debug, "warn" => LogLevel.Warning, "error" => LogLevel.Error, _ => LogLevel.Information })
                 .AddFilter("Microsoft", LogLevel.Warning)
@@ -201,17 +214,24 @@ internal static class ProxyCommand
 
     /// <summary><c>--label KEY=VALUE</c> values as a map (a later value for a key wins); a malformed one is a <see cref="FormatException"/> naming it.</summary>
     /// <summary>
-    /// Lets socket completions run on the runtime's socket threads instead of being queued to the thread pool, so that
-    /// with Kestrel's inline scheduling a request is read, forwarded and answered on one thread, as in an event loop.
-    /// The runtime reads the variable once, at the first socket operation, so this runs before any; a value the user
-    /// set (0 turns it off) is kept.
+    /// Runs the proxy's connections on <paramref name="workers"/> socket event threads (0: one per core) and lets socket
+    /// completions run on those threads instead of being queued to the thread pool, so that with Kestrel's inline
+    /// scheduling a request is read, forwarded and answered on one thread, as in an event loop. The runtime hands each new
+    /// socket to the next thread in turn, so with more than one a request's downstream and upstream connections usually
+    /// sit on different threads and both wake for it. The runtime reads these variables once, at the first socket
+    /// operation, so this runs before any; values the user set are kept.
     /// </summary>
-    internal static void InlineSocketCompletions()
+    internal static void EventLoops(int workers)
     {
-        const string Variable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-        if (Environment.GetEnvironmentVariable(Variable) is null)
+        SetUnlessSet("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+        SetUnlessSet("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT", (workers == 0 ? Environment.ProcessorCount : workers).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        static void SetUnlessSet(string variable, string value)
         {
-            Environment.SetEnvironmentVariable(Variable, "1");
+            if (Environment.GetEnvironmentVariable(variable) is null)
+            {
+                Environment.SetEnvironmentVariable(variable, value);
+            }
         }
     }
 
