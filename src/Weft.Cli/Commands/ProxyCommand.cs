@@ -11,7 +11,7 @@ namespace Weft.Cli.Commands;
 /// from the control plane over ADS and serves HTTP by it; runs until interrupted (SIGINT/SIGTERM, which drain requests in
 /// flight) or told to quit (<c>POST /quitquitquit</c> on the admin address).
 /// </summary>
-internal static class ProxyCommand
+internal static partial class ProxyCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
@@ -198,6 +198,7 @@ internal static class ProxyCommand
             {
                 stdout.WriteLine($"weft proxy: {proxy.Node.Id} from xDS {parsed.GetValue(xds) ?? parsed.GetValue(secureXds) + " (TLS)"} ({parsed.GetValue(protocol)}); outbound {proxy.OutboundEndpoint}, inbound {proxy.InboundEndpoint}, admin {proxy.AdminEndpoint}, health {proxy.HealthEndpoint}, stats {proxy.StatsEndpoint}");
                 stdout.Flush();
+                _ = ReleaseStartupPagesWhenReadyAsync(proxy, loggers.CreateLogger("Weft.Proxy.Hosting.StartupPages"), cancel);
                 try
                 {
                     await proxy.Completion.WaitAsync(cancel);
@@ -234,6 +235,29 @@ internal static class ProxyCommand
             }
         }
     }
+
+    /// <summary>
+    /// Once the first complete configuration is in force (start-up's work done), gives back the executable's pages that
+    /// only start-up used (see <see cref="StartupPages"/>). Once: doing it again would also drop the pages requests use,
+    /// and they would be read back while traffic flows.
+    /// </summary>
+    private static async Task ReleaseStartupPagesWhenReadyAsync(ProxyHost proxy, ILogger log, CancellationToken cancel)
+    {
+        try
+        {
+            await proxy.WaitUntilReadyAsync(cancel).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        var advised = StartupPages.Release();
+        LogStartupPagesReleased(log, advised);
+    }
+
+    [LoggerMessage(EventId = 900, Level = LogLevel.Debug, Message = "start-up done: advised the kernel to page out {Bytes} bytes of the executable's read-only pages")]
+    private static partial void LogStartupPagesReleased(ILogger log, long bytes);
 
     internal static Dictionary<string, string> ParseLabels(IEnumerable<string> values)
     {

@@ -71,6 +71,74 @@ public sealed class NativeAotProxyTests
         }
     }
 
+    /// <summary>
+    /// Start-up faults in most of the 20 MB binary, though serving uses about half of it; once ready the proxy gives those
+    /// pages back (<c>MADV_PAGEOUT</c>), so its resident share of its own file falls well below what start-up left, and it
+    /// still serves: the pages requests need come back from the file.
+    /// </summary>
+    [SkippableFact]
+    public async Task The_compiled_proxy_gives_back_the_pages_only_start_up_used_and_still_serves()
+    {
+        var binary = Path.Combine(Golden.RepositoryRoot(), "artifacts", "weft-proxy", "weft");
+        var unbuilt = Unbuilt(binary);
+        Skip.If(unbuilt is not null, unbuilt);
+
+        await using var mesh = await CanaryMesh.StartAsync();
+        var inbound = Ports.Free();
+        var health = Ports.Free();
+        using var process = Start(binary, mesh.XdsAddress, inbound, health);
+        try
+        {
+            using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
+            await EventuallyAsync(process, async () => (await client.GetAsync($"http://127.0.0.1:{health}/healthz/ready")).StatusCode == HttpStatusCode.OK, "the proxy to be ready");
+
+            // Start-up leaves about nine tenths of the read-only part resident; after the release a fraction of it.
+            var real = new FileInfo(binary).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(binary);
+            await EventuallyAsync(process, () => Task.FromResult(ResidentShare(process.Id, real) < 0.5), "the proxy to hold less than half of its binary's read-only pages");
+
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, inbound, null));
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, inbound, null));
+            Assert.Equal(2, mesh.V1.Requests.Count);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    /// <summary>How much of the read-only mappings of <paramref name="path"/> in a process is resident, from its smaps.</summary>
+    private static double ResidentShare(int pid, string path)
+    {
+        long size = 0;
+        long resident = 0;
+        var counting = false;
+        foreach (var line in File.ReadLines($"/proc/{pid}/smaps"))
+        {
+            if (Weft.Proxy.Hosting.StartupPages.ReadOnlyFileMapping(line)?.Path == path)
+            {
+                counting = true;
+            }
+            else if (line.Split(' ', 2)[0] is var range && range.Contains('-', StringComparison.Ordinal) && range.Replace("-", string.Empty, StringComparison.Ordinal).All(char.IsAsciiHexDigit))
+            {
+                counting = false;
+            }
+            else if (counting && line.StartsWith("Size:", StringComparison.Ordinal))
+            {
+                size += Kilobytes(line);
+            }
+            else if (counting && line.StartsWith("Rss:", StringComparison.Ordinal))
+            {
+                resident += Kilobytes(line);
+            }
+        }
+
+        Assert.True(size > 0, $"no read-only mapping of {path} in process {pid}");
+        return (double)resident / size;
+
+        static long Kilobytes(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Why the compiled proxy cannot be tested here: missing, or older than the sources it is compiled from (as ./weft judges).</summary>
     private static string? Unbuilt(string binary)
     {
