@@ -97,7 +97,7 @@ internal static partial class ProxyCommand
         accessLogEncoding.AcceptOnlyFromAmong("text", "json");
         var concurrency = new Option<int>("--concurrency")
         {
-            Description = "Worker threads, as Istio's ProxyConfig concurrency: the socket event threads that read, forward and answer requests; 0 means one per core. 1 by default: a request's downstream and upstream connections then share one thread, which halves the CPU a request costs (docs/performance.md); raise it when one core cannot carry the traffic.",
+            Description = "Worker threads, as Istio's ProxyConfig concurrency: the socket event threads that read, forward and answer requests; 0 means one per core. 1 by default: a request's downstream and upstream connections then share one thread, which costs less CPU per request than two (docs/performance.md); raise it when one core cannot carry the traffic or requests that arrive together must not wait for each other.",
             DefaultValueFactory = _ => 1,
         };
         concurrency.Validators.Add(result =>

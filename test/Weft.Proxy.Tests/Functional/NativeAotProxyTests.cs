@@ -48,14 +48,8 @@ public sealed class NativeAotProxyTests
               - from: [{"{"}source: {"{"}requestPrincipals: ["{IssuerName}/alice"]{"}"}{"}"}]
             """);
 
-        var inbound = Ports.Free();
-        var health = Ports.Free();
-        using var process = Start(binary, mesh.XdsAddress, inbound, health);
-        try
+        await WhileReadyAsync(binary, mesh, async (client, inbound, _) =>
         {
-            using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
-            await EventuallyAsync(process, async () => (await client.GetAsync($"http://127.0.0.1:{health}/healthz/ready")).StatusCode == HttpStatusCode.OK, "the proxy to be ready");
-
             var claims = new Dictionary<string, object> { ["aud"] = "catalog" };
             Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, inbound, issuer.Token("alice", "EdDSA", claims)));
             Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, inbound, issuer.Token("alice", "RS256", claims)));
@@ -63,12 +57,7 @@ public sealed class NativeAotProxyTests
             Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(client, inbound, issuer.Token("bob", "EdDSA", claims)));
             Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(client, inbound, null));
             Assert.Equal(2, mesh.V1.Requests.Count);
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        }
+        });
     }
 
     /// <summary>
@@ -84,14 +73,8 @@ public sealed class NativeAotProxyTests
         Skip.If(unbuilt is not null, unbuilt);
 
         await using var mesh = await CanaryMesh.StartAsync();
-        var inbound = Ports.Free();
-        var health = Ports.Free();
-        using var process = Start(binary, mesh.XdsAddress, inbound, health);
-        try
+        await WhileReadyAsync(binary, mesh, async (client, inbound, process) =>
         {
-            using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
-            await EventuallyAsync(process, async () => (await client.GetAsync($"http://127.0.0.1:{health}/healthz/ready")).StatusCode == HttpStatusCode.OK, "the proxy to be ready");
-
             // Start-up leaves about nine tenths of the read-only part resident; after the release a fraction of it.
             var real = new FileInfo(binary).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(binary);
             await EventuallyAsync(process, () => Task.FromResult(ResidentShare(process.Id, real) < 0.5), "the proxy to hold less than half of its binary's read-only pages");
@@ -99,6 +82,20 @@ public sealed class NativeAotProxyTests
             Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, inbound, null));
             Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, inbound, null));
             Assert.Equal(2, mesh.V1.Requests.Count);
+        });
+    }
+
+    /// <summary>Runs the compiled proxy as product-catalog v1's sidecar under the mesh's control plane, and the checks once it is ready.</summary>
+    private static async Task WhileReadyAsync(string binary, CanaryMesh mesh, Func<HttpClient, int, Process, Task> checks)
+    {
+        var inbound = Ports.Free();
+        var health = Ports.Free();
+        using var process = Start(binary, mesh.XdsAddress, inbound, health);
+        try
+        {
+            using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
+            await EventuallyAsync(process, async () => (await client.GetAsync($"http://127.0.0.1:{health}/healthz/ready")).StatusCode == HttpStatusCode.OK, "the proxy to be ready");
+            await checks(client, inbound, process);
         }
         finally
         {
