@@ -237,8 +237,8 @@ internal static partial class ProxyCommand
     }
 
     /// <summary>
-    /// Once the first complete configuration is in force (start-up's work done), gives back the executable's pages that
-    /// only start-up used (see <see cref="StartupPages"/>). Once: doing it again would also drop the pages requests use,
+    /// Once the first complete configuration is in force (start-up's work done), gives back the file pages that only
+    /// start-up used (see <see cref="StartupPages"/>). Once: doing it again would also drop the pages requests use,
     /// and they would be read back while traffic flows.
     /// </summary>
     private static async Task ReleaseStartupPagesWhenReadyAsync(ProxyHost proxy, ILogger log, CancellationToken cancel)
@@ -256,7 +256,7 @@ internal static partial class ProxyCommand
         LogStartupPagesReleased(log, advised);
     }
 
-    [LoggerMessage(EventId = 900, Level = LogLevel.Debug, Message = "start-up done: advised the kernel to page out {Bytes} bytes of the executable's read-only pages")]
+    [LoggerMessage(EventId = 900, Level = LogLevel.Debug, Message = "start-up done: advised the kernel to page out {Bytes} bytes of read-only file mappings")]
     private static partial void LogStartupPagesReleased(ILogger log, long bytes);
 
     internal static Dictionary<string, string> ParseLabels(IEnumerable<string> values)
