@@ -52,7 +52,8 @@ internal sealed class ProxyRequestInfo
 
     internal RequestTelemetry? Telemetry { get; set; }
 
-    internal ListenerRole Role { get; set; }
+    /// <summary>Whether the request came in on an inbound listener (the capture port or a Sidecar ingress one): telemetry reports it as the destination.</summary>
+    internal bool Inbound { get; set; }
 
     internal long StartTimestamp { get; set; }
 

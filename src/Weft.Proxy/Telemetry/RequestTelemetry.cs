@@ -28,10 +28,10 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
     {
         info.Context = context;
         info.Telemetry = this;
-        info.Role = role;
+        info.Inbound = IsInbound(context, role);
         info.StartTimestamp = time.GetTimestamp();
         var headers = context.Request.Headers;
-        if (role == ListenerRole.Inbound)
+        if (info.Inbound)
         {
             // The client's sidecar describes its workload; the application behind this one never sees the headers.
             if (headers.TryGetValue(PeerMetadataExchange.MetadataHeader, out var peer))
@@ -82,7 +82,7 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
     private Task Starting(ProxyRequestInfo info)
     {
         var headers = info.Context!.Response.Headers;
-        if (info.Role == ListenerRole.Inbound)
+        if (info.Inbound)
         {
             if (info.PeerExchanged)
             {
@@ -111,7 +111,7 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
         var code = response.HasStarted ? response.StatusCode : 0;
         var requestBytes = info.RequestBody?.BytesRead ?? context.Request.ContentLength ?? 0;
         var responseBytes = info.ResponseBody?.Written ?? 0;
-        var inbound = IsInbound(info);
+        var inbound = info.Inbound;
         var grpc = info.RequestFrames is not null; // Begin's test of the content type
 
         var labels = Labels(info, inbound);
@@ -150,7 +150,7 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
             }
 
             info.MessagesDone = final;
-            var labels = info.MessageLabels ??= known ?? telemetry.Labels(info, IsInbound(info));
+            var labels = info.MessageLabels ??= known ?? telemetry.Labels(info, info.Inbound);
             var requests = info.RequestFrames?.Messages ?? 0;
             var responses = info.ResponseBody?.Frames?.Messages ?? 0;
             var (reportedRequests, reportedResponses) = info.MessagesReported;
@@ -179,9 +179,10 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
     /// Istio's reporter follows the listener's direction: an inbound listener the proxy bound itself (a Sidecar ingress
     /// with captureMode NONE) reports as the destination too.
     /// </summary>
-    private static bool IsInbound(ProxyRequestInfo info) =>
-        info.Role == ListenerRole.Inbound
-        || (info.Role == ListenerRole.Dynamic && info.Context!.Features.Get<Listeners.ConnectionRoute>()?.Listener.Direction == Weft.Xds.Envoy.Config.Core.V3.TrafficDirection.Inbound);
+    /// <summary>The capture port's inbound role, or a bound listener the control plane marked inbound (a Sidecar's ingress).</summary>
+    private static bool IsInbound(HttpContext context, ListenerRole role) =>
+        role == ListenerRole.Inbound
+        || (role == ListenerRole.Dynamic && context.Features.Get<Listeners.ConnectionRoute>()?.Listener.Direction == Weft.Xds.Envoy.Config.Core.V3.TrafficDirection.Inbound);
 
     /// <summary>The peer, destination service and principals of the request's series.</summary>
     private PeerLabels Labels(ProxyRequestInfo info, bool inbound)

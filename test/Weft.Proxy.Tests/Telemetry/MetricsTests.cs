@@ -204,6 +204,96 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task A_Sidecar_ingress_listener_reports_as_destination_and_answers_the_exchange_without_showing_it_to_the_application()
+    {
+        await using var app = await Backend.StartAsync("backend-v1");
+        var ingressPort = Ports.Free();
+        var directory = Directory.CreateTempSubdirectory("weft-ingress-mx-").FullName;
+        try
+        {
+            // The server workload's Sidecar binds its ingress port and hands requests to the application, as the
+            // benchmark's pair of proxies and a Sidecar with captureMode NONE do; the client reaches it as the service's endpoint.
+            File.WriteAllText(Path.Combine(directory, "mesh.yaml"), string.Create(CultureInfo.InvariantCulture, $$$"""
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: backend, namespace: default}
+                spec:
+                  hosts: [backend.default.svc.cluster.local]
+                  location: MESH_INTERNAL
+                  ports: [{number: 8080, name: http, protocol: HTTP}]
+                  resolution: STATIC
+                  workloadSelector: {labels: {app: backend}}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: WorkloadEntry
+                metadata: {name: backend, namespace: default}
+                spec: {address: 127.0.0.1, ports: {http: {{{ingressPort}}}}, labels: {app: backend, version: v1}}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: Sidecar
+                metadata: {name: backend, namespace: default}
+                spec:
+                  workloadSelector: {labels: {app: backend}}
+                  ingress:
+                  - port: {number: {{{ingressPort}}}, protocol: HTTP, name: http}
+                    captureMode: NONE
+                    bind: 127.0.0.1
+                    defaultEndpoint: 127.0.0.1:{{{app.Port}}}
+                """));
+            await using var plane = await Weft.Control.Hosting.ControlPlane.StartAsync(
+                new Weft.Control.Hosting.ControlPlaneOptions { ConfigDirectory = directory, XdsAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0" },
+                Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+            var xds = plane.XdsEndpoint.ToString();
+            await using var server = await RunningProxy.StartAsync(
+                xds,
+                o => o with { Labels = new Dictionary<string, string> { ["app"] = "backend", ["version"] = "v1" } },
+                nodeId: "sidecar~127.0.0.1~backend.default~default.svc.cluster.local");
+            var listener = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1_{ingressPort}");
+            await server.Host.WaitForBoundListenersAsync(l => l.ContainsKey(listener)).WaitAsync(Generous);
+            await using var client = await RunningProxy.StartAsync(xds, o => o with { Labels = ClientLabels });
+
+            const int count = 3;
+            for (var i = 0; i < count; i++)
+            {
+                using var response = await client.GetAsync("backend.default.svc.cluster.local:8080", "/");
+                Assert.Equal("backend-v1", await response.Content.ReadAsStringAsync());
+                Assert.False(response.Headers.Contains("x-envoy-peer-metadata"));
+                Assert.False(response.Headers.Contains("x-envoy-peer-metadata-id"));
+            }
+
+            // The server's sidecar took the client's metadata off; it sent none of its own to the application.
+            Assert.Equal(count, app.Requests.Count);
+            Assert.All(app.Requests, r =>
+            {
+                Assert.False(r.Headers.ContainsKey("x-envoy-peer-metadata"));
+                Assert.False(r.Headers.ContainsKey("x-envoy-peer-metadata-id"));
+            });
+
+            await Recorded(server, count);
+            var serverSide = Assert.Single((await PrometheusScrape.GetAsync(new Uri($"http://{server.Host.StatsEndpoint}"))).Find("istio_requests_total"));
+            Assert.Equal("destination", serverSide.Label("reporter"));
+            Assert.Equal("client", serverSide.Label("source_workload"));
+            Assert.Equal("default", serverSide.Label("source_workload_namespace"));
+            Assert.Equal("storefront", serverSide.Label("source_app"));
+            Assert.Equal("v3", serverSide.Label("source_version"));
+            Assert.Equal("backend", serverSide.Label("destination_app"));
+            Assert.Equal(count, serverSide.Value);
+
+            // The server answered with its own metadata, so the client knows the destination's app and version.
+            await Recorded(client, count);
+            var clientSide = Assert.Single((await PrometheusScrape.GetAsync(new Uri($"http://{client.Host.StatsEndpoint}"))).Find("istio_requests_total"));
+            Assert.Equal("source", clientSide.Label("reporter"));
+            Assert.Equal("backend", clientSide.Label("destination_workload"));
+            Assert.Equal("backend", clientSide.Label("destination_app"));
+            Assert.Equal("v1", clientSide.Label("destination_version"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_TCP_path_reports_connections_and_bytes_through_its_API()
     {
         await using var plane = await ScriptedControlPlane.StartAsync(Canary(18081, 18082));
