@@ -20,6 +20,8 @@ internal sealed class WeftChild : IAsyncDisposable
 
     public TimeSpan Now => _clock.Elapsed;
 
+    public int Id => _process.Id;
+
     public string Stdout
     {
         get
@@ -42,9 +44,17 @@ internal sealed class WeftChild : IAsyncDisposable
         }
     }
 
-    public static WeftChild Start(params string[] args)
+    public static WeftChild Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts weft with <paramref name="environment"/> added to this process's environment.</summary>
+    public static WeftChild Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = WeftExecutable.StartInfo(args);
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;

@@ -68,6 +68,69 @@ public sealed partial class UpEndToEndTests : IDisposable
         Assert.Equal(0, Counts.Parse(up.Stdout.Split('\n').Last(l => l.Contains(" requests  ", StringComparison.Ordinal))).Failed);
     }
 
+    /// <summary>
+    /// With the compiled proxy built (test.sh builds it) and named as <c>./weft</c> names it, <c>weft up</c> runs that binary
+    /// as its client proxy, and the canary's traffic goes through it without failures.
+    /// </summary>
+    [SkippableFact]
+    public async Task With_the_compiled_proxy_named_the_canary_runs_through_that_binary()
+    {
+        SkipWithoutProxy();
+        var binary = Path.Combine(CliRun.RepositoryRoot, "artifacts", "weft-proxy", "weft");
+        Skip.IfNot(File.Exists(binary), $"SKIPPED: the compiled proxy {binary} is not built (./test.sh or ./weft proxy builds it)");
+
+        await using var up = WeftChild.Start(
+            new Dictionary<string, string> { [Weft.Cli.Up.Proxies.WeftExecutable.CompiledProxyVariable] = binary },
+            ["up", _canary.Directory, "--xds-address", "127.0.0.1:0", "--http-address", "127.0.0.1:0", "--no-view", "--rate", "50", "--duration", "60"]);
+        await up.NextLineAsync(l => Counts.TryParse(l) is { } c && c.Versions.GetValueOrDefault("v1") > 0, Timeout);
+
+        // The kernel's own name for the file, as /proc/PID/exe gives it, whatever links lead there.
+        string real;
+        using (var open = File.OpenHandle(binary))
+        {
+            real = new FileInfo($"/proc/self/fd/{open.DangerousGetHandle()}").ResolveLinkTarget(returnFinalTarget: false)!.FullName;
+        }
+
+        var children = Directory.GetDirectories("/proc")
+            .Select(d => Path.GetFileName(d))
+            .Where(p => p.All(char.IsAsciiDigit) && ParentOf(p) == up.Id)
+            .Select(p => ExecutableOf(p))
+            .ToList();
+        Assert.Contains(real, children);
+
+        up.Interrupt();
+        Assert.Equal(0, await up.WaitForExitAsync(Timeout));
+        var totals = Counts.Parse(up.Stdout.Split('\n').Last(l => l.Contains(" requests  ", StringComparison.Ordinal)));
+        Assert.True(totals.Requests > 0, up.Stdout);
+        Assert.Equal(0, totals.Failed);
+    }
+
+    /// <summary>The parent process id in /proc/PID/stat (the field after the command, which is in parentheses); 0 when it is gone.</summary>
+    private static int ParentOf(string pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    private static string? ExecutableOf(string pid)
+    {
+        try
+        {
+            return new FileInfo($"/proc/{pid}/exe").ResolveLinkTarget(returnFinalTarget: false)?.FullName;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A product-catalog summary or totals line: <c>… 20 req/s  v1=18 (90%)  v2=2 (10%)  failed=0</c>.</summary>
     private sealed partial record Counts(long Requests, Dictionary<string, long> Versions, long Failed)
     {

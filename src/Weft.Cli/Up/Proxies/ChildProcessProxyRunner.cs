@@ -3,7 +3,10 @@ using System.Globalization;
 
 namespace Weft.Cli.Up.Proxies;
 
-/// <summary>Runs each proxy as <c>weft proxy</c>, a child process of this very <c>weft</c>, with its output kept for errors.</summary>
+/// <summary>
+/// Runs each proxy as <c>weft proxy</c>, a child process of this very <c>weft</c> (or the compiled proxy <c>./weft</c> names),
+/// with its output kept for errors.
+/// </summary>
 internal sealed class ChildProcessProxyRunner : IProxyRunner
 {
     public Task<IRunningProxy> StartAsync(ProxyLaunch launch, CancellationToken cancel)
@@ -13,7 +16,7 @@ internal sealed class ChildProcessProxyRunner : IProxyRunner
             throw new ProxyStartException("this build of weft has no 'weft proxy' command yet (the proxy is being built), so there is no proxy to send traffic through");
         }
 
-        var start = WeftExecutable.StartInfo(
+        var start = WeftExecutable.ProxyStartInfo(
         [
             "proxy",
             "--node-id", launch.NodeId,

@@ -8,6 +8,12 @@ namespace Weft.Cli.Up.Proxies;
 /// </summary>
 internal static class WeftExecutable
 {
+    /// <summary>
+    /// Names the compiled proxy (NativeAOT) that <c>weft proxy</c> children run instead of this <c>weft</c>. <c>./weft</c> sets it
+    /// for <c>weft up</c> when that binary is built and current, so the mesh on one machine runs the same proxy as <c>./weft proxy</c>.
+    /// </summary>
+    public const string CompiledProxyVariable = "WEFT_PROXY_EXECUTABLE";
+
     public static ProcessStartInfo StartInfo(IEnumerable<string> arguments)
     {
         var current = Environment.ProcessPath;
@@ -24,6 +30,30 @@ internal static class WeftExecutable
             start.ArgumentList.Add(typeof(WeftCommand).Assembly.Location);
         }
 
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return start;
+    }
+
+    /// <summary><c>weft proxy</c> with <paramref name="arguments"/> (which start with <c>proxy</c>): the compiled proxy when <see cref="CompiledProxyVariable"/> names one.</summary>
+    public static ProcessStartInfo ProxyStartInfo(IReadOnlyList<string> arguments) =>
+        ProxyStartInfo(arguments, Environment.GetEnvironmentVariable(CompiledProxyVariable));
+
+    /// <summary>
+    /// <paramref name="compiled"/> when it names a file that exists, otherwise this <c>weft</c> (a stale or removed binary
+    /// is never started: <c>./weft</c> names it only when it is current).
+    /// </summary>
+    public static ProcessStartInfo ProxyStartInfo(IReadOnlyList<string> arguments, string? compiled)
+    {
+        if (string.IsNullOrEmpty(compiled) || !File.Exists(compiled))
+        {
+            return StartInfo(arguments);
+        }
+
+        var start = new ProcessStartInfo { FileName = compiled };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
