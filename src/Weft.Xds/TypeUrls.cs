@@ -41,6 +41,18 @@ public static class TypeUrls
     public const string HttpExtAuthz = P + "envoy.extensions.filters.http.ext_authz.v3.ExtAuthz";
     public const string JwtAuthentication = P + "envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication";
 
+    /// <summary>An extension config given as a Struct with the type it stands for (cncf/xds; Istio wraps its own filters' configs in it).</summary>
+    public const string UdpaTypedStruct = P + "udpa.type.v1.TypedStruct";
+
+    /// <summary>The successor of <see cref="UdpaTypedStruct"/>, with the same fields.</summary>
+    public const string XdsTypedStruct = P + "xds.type.v3.TypedStruct";
+
+    /// <summary>Istio's TCP metadata exchange ("istio.metadata_exchange" network and upstream filter), a type of Istio's proxy that Istio sends in a TypedStruct.</summary>
+    public const string MetadataExchange = P + "envoy.tcp.metadataexchange.config.MetadataExchange";
+
+    /// <summary>Istio's HTTP peer metadata filter ("istio.metadata_exchange" HTTP filter), sent in a TypedStruct.</summary>
+    public const string PeerMetadata = P + "io.istio.http.peer_metadata.Config";
+
     /// <summary>Istio's ALPN override filter ("istio.alpn") on outbound connection managers.</summary>
     public const string IstioAlpn = P + "istio.envoy.config.filter.http.alpn.v2alpha1.FilterConfig";
 
