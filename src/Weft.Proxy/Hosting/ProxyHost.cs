@@ -160,6 +160,7 @@ public sealed class ProxyHost : IAsyncDisposable
         }
 
         var telemetry = new RequestTelemetry(new IstioMetrics(local), new PeerMetadataExchange(node.Id, node.Name, local), logs, options.Time, options.TcpReportingInterval);
+        var tcpExchange = new TcpPeerExchange(node.Id, node.Name, local);
         var state = new SnapshotState();
         var tlsCounters = new Weft.Proxy.Tls.TlsCounters();
         var origination = new Weft.Proxy.Tls.TlsOrigination(secrets, tlsCounters, loggerFactory.CreateLogger<Weft.Proxy.Tls.TlsOrigination>());
@@ -195,7 +196,7 @@ public sealed class ProxyHost : IAsyncDisposable
         var tcpTelemetry = new TcpTelemetry(telemetry.Metrics);
         var endpoints = new ProxyEndpoints();
         var random = options.Random ?? (() => (ulong)System.Random.Shared.NextInt64(long.MaxValue));
-        var tcp = new TcpProxy(options.Time, random, endpoints, transports, new TcpConnectionEvents(loggerFactory.CreateLogger<TcpConnectionEvents>(), tcpTelemetry, options.Time, options.TcpReportingInterval, logs), loggerFactory.CreateLogger<TcpProxy>(), origination);
+        var tcp = new TcpProxy(options.Time, random, endpoints, transports, new TcpConnectionEvents(loggerFactory.CreateLogger<TcpConnectionEvents>(), tcpTelemetry, options.Time, options.TcpReportingInterval, logs), loggerFactory.CreateLogger<TcpProxy>(), origination, tcpExchange);
         var termination = new Weft.Proxy.Tls.TlsTermination(secrets, tlsCounters, options.Time, loggerFactory.CreateLogger<Weft.Proxy.Tls.TlsTermination>());
         var extAuthz = new ExtAuthzClient(transports, options.Time, random, loggerFactory.CreateLogger<ExtAuthzClient>());
         var captures = new CaptureSockets(addresses);

@@ -291,7 +291,8 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
                 await HttpAsync(connection, next, detected).ConfigureAwait(false);
                 break;
             case TcpChain proxy:
-                await tcp.ProxyAsync(connection, snapshot, proxy.Proxy, Record(connection, listener, destination, chain.Name, proxy.Proxy.StatPrefix, proxy.Proxy.AccessLogs), destination, OriginalSource.Of(listener, facts)).ConfigureAwait(false);
+                var exchange = proxy.PeerExchange is { } protocol && connection.Features.Get<Tls.DownstreamTlsFeature>()?.Alpn == protocol;
+                await tcp.ProxyAsync(connection, snapshot, proxy.Proxy, Record(connection, listener, destination, chain.Name, proxy.Proxy.StatPrefix, proxy.Proxy.AccessLogs), destination, OriginalSource.Of(listener, facts), exchange).ConfigureAwait(false);
                 break;
             case UnsupportedChain unsupported:
                 LogUnsupportedChain(log, listener.Name, chain.Name, unsupported.Reason);

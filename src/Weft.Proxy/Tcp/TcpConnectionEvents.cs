@@ -20,7 +20,8 @@ internal sealed partial class TcpConnectionEvents(ILogger<TcpConnectionEvents> l
         if (telemetry is not null)
         {
             var role = connection.Direction == Weft.Xds.Envoy.Config.Core.V3.TrafficDirection.Inbound ? Http.ListenerRole.Inbound : Http.ListenerRole.Outbound;
-            connection.Report = telemetry.Opened(role, connection.ClusterModel, connection.Upstream, flags: connection.Flags, mutualTls: connection.MutualTls, sourcePrincipal: connection.SourcePrincipal, destinationPrincipal: connection.DestinationPrincipal);
+            var peer = role == Http.ListenerRole.Inbound ? connection.DownstreamPeer : connection.UpstreamPeer;
+            connection.Report = telemetry.Opened(role, connection.ClusterModel, connection.Upstream, peer, flags: connection.Flags, mutualTls: connection.MutualTls, sourcePrincipal: connection.SourcePrincipal, destinationPrincipal: connection.DestinationPrincipal);
             if (time is not null && reportingInterval > TimeSpan.Zero)
             {
                 connection.ReportTimer = time.CreateTimer(static c => ((TcpConnectionRecord)c!).ReportBytes(), connection, reportingInterval, reportingInterval);

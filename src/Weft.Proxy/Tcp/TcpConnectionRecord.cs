@@ -76,6 +76,12 @@ internal sealed class TcpConnectionRecord
     /// </summary>
     public string DestinationPrincipal { get; set; } = string.Empty;
 
+    /// <summary>The client's workload, as it described itself by Istio's TCP metadata exchange; null when it did not.</summary>
+    public Telemetry.WorkloadMetadata? DownstreamPeer { get; set; }
+
+    /// <summary>The upstream's workload, as it described itself by Istio's TCP metadata exchange; null when it did not.</summary>
+    public Telemetry.WorkloadMetadata? UpstreamPeer { get; set; }
+
     /// <summary>Where the connection's Istio TCP metrics go, from when it opened until it closed.</summary>
     internal Telemetry.TcpConnectionReport? Report { get; set; }
 

@@ -23,7 +23,13 @@ namespace Weft.Proxy.Tcp;
 /// timeout (no bytes either way) and the maximum connection duration, both on the proxy's clock. A connection that
 /// cannot be proxied is closed.
 /// </summary>
-internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, ProxyEndpoints endpoints, UpstreamTransports transports, TcpConnectionEvents events, ILogger<TcpProxy> log, Tls.TlsOrigination? tls = null)
+/// <remarks>
+/// Istio's TCP metadata exchange (<paramref name="exchange"/>) runs on a connection whose chain (with the client) or
+/// cluster (with the upstream) has the <c>istio.metadata_exchange</c> filter and whose TLS negotiated its ALPN: this
+/// proxy's frame goes first on that side, the peer's is read off the start of what it sends, and the connection counts
+/// as opened in the metrics once the peer is known (or known to be silent on it), so its series carry the peer's labels.
+/// </remarks>
+internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, ProxyEndpoints endpoints, UpstreamTransports transports, TcpConnectionEvents events, ILogger<TcpProxy> log, Tls.TlsOrigination? tls = null, Telemetry.TcpPeerExchange? exchange = null)
 {
     private const int ReadSize = 32 * 1024;
 
@@ -32,11 +38,14 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
 
     /// <param name="destination">The connection's original destination, for ORIGINAL_DST clusters; null when unknown.</param>
     /// <param name="source">The client's address to connect upstream from (original_src); null for the cluster's own.</param>
-    public async Task ProxyAsync(ConnectionContext downstream, ProxySnapshot snapshot, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination, Listeners.OriginalSource? source = null)
+    /// <param name="exchangeWithClient">Whether the chain's metadata exchange runs with the client (its filter is there and TLS negotiated its ALPN).</param>
+    public async Task ProxyAsync(ConnectionContext downstream, ProxySnapshot snapshot, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination, Listeners.OriginalSource? source = null, bool exchangeWithClient = false)
     {
         record.Cluster = proxy.PickCluster(random());
         var upstream = await ConnectAsync(snapshot, proxy, record, destination, source).ConfigureAwait(false);
-        events.Opened(record);
+        var withClient = exchangeWithClient && exchange is not null && upstream is not null;
+        var withUpstream = upstream?.PeerExchange == true;
+        var opening = new Opening(events, record, (withClient ? 1 : 0) + (withUpstream ? 1 : 0));
         try
         {
             if (downstream.Features.Get<Listeners.ConnectTunnel>() is { } tunnel)
@@ -54,16 +63,59 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
 
             if (upstream is not null)
             {
-                await PumpAsync(downstream, upstream, proxy, record).ConfigureAwait(false);
+                await PumpAsync(downstream, upstream, proxy, record, new PeerExchanges(exchange, withClient, withUpstream, opening)).ConfigureAwait(false);
             }
         }
         finally
         {
             upstream?.Dispose();
+
+            // A connection that ended before its peer spoke still counts as opened, once.
+            opening.Open();
             record.Duration = time.GetUtcNow() - record.StartTime;
             events.Closed(record);
         }
     }
+
+    /// <summary>Counts the connection as opened once every exchange it waits for has settled (at once when none).</summary>
+    private sealed class Opening
+    {
+        private readonly TcpConnectionEvents _events;
+        private readonly TcpConnectionRecord _record;
+        private int _pending;
+        private int _opened;
+
+        public Opening(TcpConnectionEvents events, TcpConnectionRecord record, int pending)
+        {
+            _events = events;
+            _record = record;
+            _pending = pending;
+            if (pending == 0)
+            {
+                Open();
+            }
+        }
+
+        /// <summary>One exchange has settled (its peer read, or none coming).</summary>
+        public void Settled()
+        {
+            if (Interlocked.Decrement(ref _pending) == 0)
+            {
+                Open();
+            }
+        }
+
+        public void Open()
+        {
+            if (Interlocked.Exchange(ref _opened, 1) == 0)
+            {
+                _events.Opened(_record);
+            }
+        }
+    }
+
+    /// <summary>Which sides of a connection exchange metadata, with the frame to send and where to report.</summary>
+    private sealed record PeerExchanges(Telemetry.TcpPeerExchange? Exchange, bool WithClient, bool WithUpstream, Opening Opening);
 
     private async Task<UpstreamLink?> ConnectAsync(ProxySnapshot snapshot, TcpProxyModel proxy, TcpConnectionRecord record, LocalDestination? destination, Listeners.OriginalSource? source)
     {
@@ -147,7 +199,12 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
                     record.DestinationPrincipal = peer?.PeerPrincipal ?? string.Empty;
                 }
 
-                var link = new UpstreamLink(socket, secure);
+                // Istio's metadata exchange with the upstream, where the cluster has its filter and TLS agreed on its protocol.
+                var link = new UpstreamLink(socket, secure)
+                {
+                    PeerExchange = exchange is not null && secure is not null && cluster.Model.PeerExchange is { } protocol
+                        && secure.NegotiatedApplicationProtocol.ToString() == protocol,
+                };
                 link.OnDispose(() => connections.Closed(counted, opaque: true));
                 return link;
             }
@@ -232,11 +289,15 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
         }
     }
 
-    private async Task PumpAsync(ConnectionContext downstream, UpstreamLink upstream, TcpProxyModel proxy, TcpConnectionRecord record)
+    private async Task PumpAsync(ConnectionContext downstream, UpstreamLink upstream, TcpProxyModel proxy, TcpConnectionRecord record, PeerExchanges exchanges)
     {
-        using var session = new Session(downstream, upstream, time, record, proxy.IdleTimeout);
+        using var session = new Session(downstream, upstream, time, record, proxy.IdleTimeout, exchanges);
         using var lifetime = proxy.MaxConnectionDuration is { } max ? time.CreateTimer(static s => ((Session)s!).Expire(), session, max, Timeout.InfiniteTimeSpan) : null;
-        await Task.WhenAll(session.UpstreamAsync(), session.DownstreamAsync()).ConfigureAwait(false);
+        if (await session.SendFramesAsync().ConfigureAwait(false))
+        {
+            await Task.WhenAll(session.UpstreamAsync(), session.DownstreamAsync()).ConfigureAwait(false);
+        }
+
         if (session.Expired)
         {
             record.Flags = "DT";
@@ -254,11 +315,13 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
         private readonly ITimer? _idle;
         private readonly CancellationTokenSource _abort = new();
         private readonly DownstreamWriter _client;
+        private readonly PeerExchanges _exchanges;
         private long _lastActivity;
         private int _aborted;
 
-        public Session(ConnectionContext downstream, UpstreamLink upstream, TimeProvider time, TcpConnectionRecord record, TimeSpan idleTimeout)
+        public Session(ConnectionContext downstream, UpstreamLink upstream, TimeProvider time, TcpConnectionRecord record, TimeSpan idleTimeout, PeerExchanges exchanges)
         {
+            _exchanges = exchanges;
             _downstream = downstream;
             _upstream = upstream;
             _time = time;
@@ -276,12 +339,50 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
 
         public bool Expired { get; private set; }
 
+        /// <summary>
+        /// This proxy's metadata frame to each side it exchanges with, before any proxied byte (the peer reads it off the
+        /// start of its stream). False when a side could not be written to: the connection is closed.
+        /// </summary>
+        public async Task<bool> SendFramesAsync()
+        {
+            if (_exchanges.Exchange is not { } exchange)
+            {
+                return true;
+            }
+
+            try
+            {
+                if (_exchanges.WithClient)
+                {
+                    await _client.SendAsync(exchange.LocalFrame, _abort.Token).ConfigureAwait(false);
+                }
+
+                if (_exchanges.WithUpstream)
+                {
+                    await _upstream.SendAsync(exchange.LocalFrame, _abort.Token).ConfigureAwait(false);
+                }
+
+                return true;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Abort();
+                return false;
+            }
+        }
+
         /// <summary>Client to upstream; the client's FIN becomes a FIN upstream.</summary>
         public async Task UpstreamAsync()
         {
             var input = _downstream.Transport.Input;
             try
             {
+                if (_exchanges.WithClient && !await ReadClientFrameAsync(input).ConfigureAwait(false))
+                {
+                    Abort();
+                    return;
+                }
+
                 while (true)
                 {
                     var read = await input.ReadAsync(_abort.Token).ConfigureAwait(false);
@@ -313,6 +414,107 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
         }
 
         /// <summary>
+        /// The client's metadata frame, off the start of its bytes: the peer is set on the record, and the connection
+        /// counts as opened. Bytes that are not a frame stay for the proxy to pass on; false for a frame this proxy
+        /// refuses (too long, or not a Struct), which closes the connection.
+        /// </summary>
+        private async Task<bool> ReadClientFrameAsync(System.IO.Pipelines.PipeReader input)
+        {
+            try
+            {
+                while (true)
+                {
+                    var read = await input.ReadAsync(_abort.Token).ConfigureAwait(false);
+                    var buffer = read.Buffer;
+                    switch (Telemetry.TcpPeerExchange.TryRead(buffer, out var consumed, out var peer))
+                    {
+                        case Telemetry.PeerFrame.Read:
+                            _record.DownstreamPeer = peer;
+                            input.AdvanceTo(buffer.GetPosition(consumed));
+                            return true;
+                        case Telemetry.PeerFrame.Invalid:
+                            input.AdvanceTo(buffer.Start);
+                            return false;
+                        case Telemetry.PeerFrame.NeedMore when !read.IsCompleted && !read.IsCanceled:
+                            input.AdvanceTo(buffer.Start, buffer.End);
+                            continue;
+                        default:
+                            // Not a frame, or the client finished before one: its bytes are its own.
+                            input.AdvanceTo(buffer.Start);
+                            return true;
+                    }
+                }
+            }
+            finally
+            {
+                _exchanges.Opening.Settled();
+            }
+        }
+
+        /// <summary>
+        /// The upstream's metadata frame, off the start of its bytes: the peer is set on the record, and the connection
+        /// counts as opened. Whatever follows the frame (or all of it, when the bytes are not a frame) goes to the client;
+        /// false when the upstream finished meanwhile (its FIN has gone on to the client) or sent a frame this proxy
+        /// refuses (the connection is closed).
+        /// </summary>
+        private async Task<bool> ReadUpstreamFrameAsync()
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(Telemetry.TcpPeerExchange.HeaderLength + Telemetry.TcpPeerExchange.MaxPayload);
+            try
+            {
+                var have = 0;
+                long consumed;
+                Telemetry.PeerFrame outcome;
+                Telemetry.WorkloadMetadata? peer;
+                var finished = false;
+                while (true)
+                {
+                    var read = await _upstream.ReceiveAsync(buffer.AsMemory(have), _abort.Token).ConfigureAwait(false);
+                    finished = read == 0;
+                    have += read;
+                    outcome = Telemetry.TcpPeerExchange.TryRead(new System.Buffers.ReadOnlySequence<byte>(buffer, 0, have), out consumed, out peer);
+                    if (outcome != Telemetry.PeerFrame.NeedMore || finished)
+                    {
+                        break;
+                    }
+                }
+
+                var start = 0;
+                if (outcome == Telemetry.PeerFrame.Read)
+                {
+                    _record.UpstreamPeer = peer;
+                    start = (int)consumed;
+                }
+
+                _exchanges.Opening.Settled();
+                if (outcome == Telemetry.PeerFrame.Invalid)
+                {
+                    Abort();
+                    return false;
+                }
+
+                if (have > start)
+                {
+                    _record.AddSent(have - start);
+                    Touch();
+                    await _client.SendAsync(buffer.AsMemory(start, have - start), _abort.Token).ConfigureAwait(false);
+                }
+
+                if (finished)
+                {
+                    await _client.ShutdownSendAsync().ConfigureAwait(false);
+                    return false;
+                }
+
+                return true;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        /// <summary>
         /// Upstream to client; the upstream's FIN becomes a FIN to the client. A buffer is held only while bytes are
         /// there to move (a zero-byte read waits for them), so an idle connection costs no buffer.
         /// </summary>
@@ -320,6 +522,11 @@ internal sealed partial class TcpProxy(TimeProvider time, Func<ulong> random, Pr
         {
             try
             {
+                if (_exchanges.WithUpstream && !await ReadUpstreamFrameAsync().ConfigureAwait(false))
+                {
+                    return;
+                }
+
                 while (true)
                 {
                     await _upstream.ReceiveAsync(Memory<byte>.Empty, _abort.Token).ConfigureAwait(false);

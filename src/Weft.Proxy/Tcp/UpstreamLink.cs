@@ -15,6 +15,9 @@ internal sealed class UpstreamLink(Socket socket, SslStream? tls) : IDisposable
 
     public bool IsTls => tls is not null;
 
+    /// <summary>Whether Istio's metadata exchange runs with the upstream on this connection.</summary>
+    public bool PeerExchange { get; init; }
+
     public async ValueTask SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancel)
     {
         if (tls is not null)

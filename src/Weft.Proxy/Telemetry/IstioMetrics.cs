@@ -47,6 +47,9 @@ internal sealed class IstioMetrics(WorkloadMetadata local)
         series.Add(requestMessages, responseMessages);
     }
 
+    /// <summary>How many TCP connections have been counted as opened.</summary>
+    public ProgressCounter TcpConnectionsOpened { get; } = new();
+
     /// <summary>The TCP series of a connection's labels.</summary>
     public TcpSeries Tcp(in TcpSeriesKey key) =>
         _tcp.TryGetValue(key, out var series) ? series : _tcp.GetOrAdd(key, k => new TcpSeries(StandardLabels.Tcp(Local, k.Peer, k.Flags)));

@@ -27,6 +27,7 @@ internal sealed class TcpTelemetry(IstioMetrics metrics)
         var labels = new PeerLabels(inbound, peer ?? (inbound ? null : upstream?.Workload), host, name, ns, inbound ? mutualTls ?? false : mutualTls, sourcePrincipal, destinationPrincipal);
         var series = metrics.Tcp(new TcpSeriesKey(labels, flags));
         series.Open();
+        metrics.TcpConnectionsOpened.Increment();
         return new TcpConnectionReport(series);
     }
 }

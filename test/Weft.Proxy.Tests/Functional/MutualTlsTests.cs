@@ -144,6 +144,65 @@ public sealed class MutualTlsTests
     }
 
     [Fact]
+    public async Task Over_tcp_the_metadata_exchange_tells_each_side_the_others_workload_and_leaves_the_bytes_alone()
+    {
+        await using var echo = TcpBackend.Echo("echo");
+        await using var ca = await MeshCa.StartAsync();
+        await using var pair = await SidecarPair.StartAsync(ca, echo.Port, tcp: true, exchange: true);
+
+        using (var tunnel = await RawConnection.TunnelAsync(pair.Client.Host.OutboundEndpoint, $"{MtlsResources.ServiceHost}:9080"))
+        {
+            // Neither side's frame reaches the application or the client: the echo returns exactly what was sent.
+            await tunnel.SendAsync("ping over the exchange\n");
+            Assert.Equal("ping over the exchange\n", await tunnel.ReadAsync("ping over the exchange\n".Length));
+        }
+
+        var server = await OpenedAsync(pair.Server, "destination");
+        Assert.Contains("source_workload=\"client\"", server, StringComparison.Ordinal);
+        Assert.Contains("source_workload_namespace=\"default\"", server, StringComparison.Ordinal);
+        Assert.Contains($"source_principal=\"{MeshCa.ClientId}\"", server, StringComparison.Ordinal);
+        var client = await OpenedAsync(pair.Client, "source");
+        Assert.Contains("destination_workload=\"server\"", client, StringComparison.Ordinal);
+        Assert.Contains("destination_canonical_service=\"server\"", client, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Over_tcp_without_the_exchange_filters_the_peers_stay_unknown()
+    {
+        await using var echo = TcpBackend.Echo("echo");
+        await using var ca = await MeshCa.StartAsync();
+        await using var pair = await SidecarPair.StartAsync(ca, echo.Port, tcp: true);
+
+        using (var tunnel = await RawConnection.TunnelAsync(pair.Client.Host.OutboundEndpoint, $"{MtlsResources.ServiceHost}:9080"))
+        {
+            await tunnel.SendAsync("ping\n");
+            Assert.Equal("ping\n", await tunnel.ReadAsync("ping\n".Length));
+        }
+
+        Assert.Contains("source_workload=\"unknown\"", await OpenedAsync(pair.Server, "destination"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_server_that_speaks_first_is_heard_through_the_exchange_and_its_finish_crosses()
+    {
+        await using var backend = TcpBackend.FinishFirst("finisher");
+        await using var ca = await MeshCa.StartAsync();
+        await using var pair = await SidecarPair.StartAsync(ca, backend.Port, tcp: true, exchange: true);
+
+        using var tunnel = await RawConnection.TunnelAsync(pair.Client.Host.OutboundEndpoint, $"{MtlsResources.ServiceHost}:9080");
+        Assert.Equal("finisher done", await tunnel.ReadToEndAsync().WaitAsync(RawConnection.Wait));
+        Assert.Contains("destination_workload=\"server\"", await OpenedAsync(pair.Client, "source"), StringComparison.Ordinal);
+    }
+
+    /// <summary>The proxy's one <c>istio_tcp_connections_opened_total</c> line for the reporter, once the connection counts as opened.</summary>
+    private static async Task<string> OpenedAsync(RunningProxy proxy, string reporter)
+    {
+        await proxy.Host.Telemetry.Metrics.TcpConnectionsOpened.WhenAtLeastAsync(1).WaitAsync(RawConnection.Wait);
+        var stats = await PrometheusScrape.GetAsync(new Uri($"http://{proxy.Host.StatsEndpoint}"));
+        return Assert.Single(stats.Text.Split('\n'), l => l.StartsWith($"istio_tcp_connections_opened_total{{reporter=\"{reporter}\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Half_close_crosses_the_mutual_tls_hop_in_both_directions()
     {
         await using var backend = TcpBackend.FinishFirst("finisher");
@@ -330,9 +389,9 @@ public sealed class MutualTlsTests
 
         public RunningProxy Client { get; }
 
-        public static async Task<SidecarPair> StartAsync(MeshCa ca, int backendPort, bool tcp = false, bool h2 = false, bool serverH2Backend = false, string expectedServer = MeshCa.ServerId, string[]? allowed = null)
+        public static async Task<SidecarPair> StartAsync(MeshCa ca, int backendPort, bool tcp = false, bool h2 = false, bool serverH2Backend = false, string expectedServer = MeshCa.ServerId, string[]? allowed = null, bool exchange = false)
         {
-            var serverResources = MtlsResources.ServerInbound(backendPort, tcp, allowed ?? []).ToList();
+            var serverResources = MtlsResources.ServerInbound(backendPort, tcp, exchange, allowed ?? []).ToList();
             if (serverH2Backend)
             {
                 var inbound = (Weft.Xds.Envoy.Config.Cluster.V3.Cluster)serverResources[1];
@@ -344,7 +403,7 @@ public sealed class MutualTlsTests
 
             var serverPlane = await ScriptedControlPlane.StartAsync(serverResources);
             var server = await RunningProxy.StartAsync(serverPlane.Address, ca.Identity("server"), nodeId: MeshCa.ServerNode);
-            var clientPlane = await ScriptedControlPlane.StartAsync(MtlsResources.ClientOutbound(server.Host.InboundEndpoint.Port, tcp, h2, expectedServer));
+            var clientPlane = await ScriptedControlPlane.StartAsync(MtlsResources.ClientOutbound(server.Host.InboundEndpoint.Port, tcp, h2, expectedServer, exchange: exchange));
             var client = await RunningProxy.StartAsync(clientPlane.Address, ca.Identity("client"), nodeId: MeshCa.ClientNode);
             return new SidecarPair(serverPlane, server, clientPlane, client);
         }

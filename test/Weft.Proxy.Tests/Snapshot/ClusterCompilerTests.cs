@@ -44,6 +44,15 @@ public sealed class ClusterCompilerTests
     }
 
     [Fact]
+    public void Istios_upstream_metadata_exchange_filter_gives_the_cluster_its_protocol()
+    {
+        var cluster = XdsResources.EdsCluster("outbound|9080||reviews.default.svc.cluster.local");
+        Assert.Null(ClusterCompiler.Compile(cluster).PeerExchange);
+        cluster.Filters.Add(new Weft.Xds.Envoy.Config.Cluster.V3.Filter { Name = Weft.Xds.MetadataExchangeFilters.FilterName, TypedConfig = Weft.Xds.MetadataExchangeFilters.Tcp() });
+        Assert.Equal("istio-peer-exchange", ClusterCompiler.Compile(cluster).PeerExchange);
+    }
+
+    [Fact]
     public void Http2_protocol_options_make_an_h2c_cluster()
     {
         var cluster = XdsResources.EdsCluster("grpc");

@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Weft.Proxy.Snapshot.Listeners;
 using Weft.Proxy.Tests.Support;
 using Weft.Proxy.Xds;
+using Weft.Xds;
 using Weft.Xds.Envoy.Config.Core.V3;
 using Weft.Xds.Envoy.Config.Listener.V3;
 using Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
@@ -169,6 +170,44 @@ public sealed class ListenerCompilerTests
         hcm.UpgradeConfigs.Add(new HttpConnectionManager.Types.UpgradeConfig { UpgradeType = "CONNECT" });
         filter.TypedConfig = Any.Pack(hcm);
         Assert.Contains("upgrade_configs CONNECT", Assert.Throws<XdsRejectedException>(() => ListenerCompiler.Compile(http)).Message);
+    }
+
+    [Fact]
+    public void Istios_metadata_exchange_filters_are_taken_the_tcp_one_with_its_protocol()
+    {
+        var tcp = TcpListener("l", new TcpProxy { StatPrefix = "s", Cluster = "c" });
+        tcp.FilterChains[0].Filters.Insert(0, new Filter { Name = MetadataExchangeFilters.FilterName, TypedConfig = MetadataExchangeFilters.Tcp() });
+        Assert.Equal("istio-peer-exchange", Assert.IsType<TcpChain>(ListenerCompiler.Compile(tcp).Chains[0].Action).PeerExchange);
+        Assert.Null(Assert.IsType<TcpChain>(ListenerCompiler.Compile(TcpListener("l", new TcpProxy { StatPrefix = "s", Cluster = "c" })).Chains[0].Action).PeerExchange);
+
+        // Before a connection manager, with the HTTP peer metadata filter first among its HTTP filters, as istiod sends them.
+        var http = XdsResources.HttpListener(8080);
+        var manager = http.FilterChains[0].Filters[0];
+        var hcm = manager.TypedConfig.Unpack<HttpConnectionManager>();
+        hcm.HttpFilters.Insert(0, new HttpFilter { Name = MetadataExchangeFilters.FilterName, TypedConfig = MetadataExchangeFilters.HttpOutbound() });
+        manager.TypedConfig = Any.Pack(hcm);
+        http.FilterChains[0].Filters.Insert(0, new Filter { Name = MetadataExchangeFilters.FilterName, TypedConfig = MetadataExchangeFilters.Tcp() });
+        Assert.IsType<HttpChain>(ListenerCompiler.Compile(http).Chains[0].Action);
+    }
+
+    [Fact]
+    public void A_metadata_exchange_without_a_protocol_or_another_TypedStruct_is_refused()
+    {
+        var bare = TcpListener("l", new TcpProxy { StatPrefix = "s", Cluster = "c" });
+        bare.FilterChains[0].Filters.Insert(0, new Filter
+        {
+            Name = MetadataExchangeFilters.FilterName,
+            TypedConfig = Any.Pack(new Weft.Xds.Udpa.Type.V1.TypedStruct { TypeUrl = TypeUrls.MetadataExchange, Value = new Struct() }),
+        });
+        Assert.Equal("filter chain #0: network filter istio.metadata_exchange: the metadata exchange names no protocol", Assert.Throws<XdsRejectedException>(() => ListenerCompiler.Compile(bare)).Message);
+
+        var other = TcpListener("l", new TcpProxy { StatPrefix = "s", Cluster = "c" });
+        other.FilterChains[0].Filters.Insert(0, new Filter
+        {
+            Name = "wasm",
+            TypedConfig = Any.Pack(new Weft.Xds.Udpa.Type.V1.TypedStruct { TypeUrl = "type.googleapis.com/envoy.extensions.filters.network.wasm.v3.Wasm", Value = new Struct() }),
+        });
+        Assert.Contains("network filter wasm (type.googleapis.com/udpa.type.v1.TypedStruct) is not supported", Assert.Throws<XdsRejectedException>(() => ListenerCompiler.Compile(other)).Message);
     }
 
     private static TcpProxyModel Proxy(ListenerModel listener) => Assert.IsType<TcpChain>(listener.Chains[0].Action).Proxy;

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Weft.Xds;
 using Weft.Xds.Envoy.Config.Cluster.V3;
 using Weft.Xds.Envoy.Config.Core.V3;
 using Weft.Xds.Envoy.Config.Endpoint.V3;
@@ -74,7 +75,10 @@ internal static class MtlsResources
     /// The server sidecar's virtualInbound (STRICT): one chain for the workload port taking TLS only, HTTP or TCP, with an
     /// optional RBAC filter allowing only the given principals; and <c>inbound|9080||</c> to the local backend.
     /// </summary>
-    public static IEnumerable<IMessage> ServerInbound(int backendPort, bool tcp, params string[] allowedPrincipals)
+    public static IEnumerable<IMessage> ServerInbound(int backendPort, bool tcp, params string[] allowedPrincipals) => ServerInbound(backendPort, tcp, exchange: false, allowedPrincipals);
+
+    /// <param name="exchange">Put Istio's TCP metadata exchange filter first on the chain, as istiod does on inbound chains.</param>
+    public static IEnumerable<IMessage> ServerInbound(int backendPort, bool tcp, bool exchange, params string[] allowedPrincipals)
     {
         var chain = new FilterChain
         {
@@ -82,6 +86,11 @@ internal static class MtlsResources
             FilterChainMatch = new FilterChainMatch { DestinationPort = WorkloadPort, TransportProtocol = "tls" },
             TransportSocket = new TransportSocket { Name = "envoy.transport_sockets.tls", TypedConfig = Any.Pack(ServerTls(tcp)) },
         };
+        if (exchange)
+        {
+            chain.Filters.Add(new Filter { Name = MetadataExchangeFilters.FilterName, TypedConfig = MetadataExchangeFilters.Tcp() });
+        }
+
         if (tcp)
         {
             if (allowedPrincipals.Length > 0)
@@ -141,9 +150,15 @@ internal static class MtlsResources
     /// listener on 9080 proxying to it; the cluster with Istio's auto-mTLS matches, and its endpoint (the server proxy's
     /// inbound listener) labelled <c>tlsMode: istio</c>.
     /// </summary>
-    public static IEnumerable<IMessage> ClientOutbound(int serverInboundPort, bool tcp = false, bool h2 = false, string expectedServer = MeshCa.ServerId, bool mtls = true, HttpFilter? httpFilter = null)
+    /// <param name="exchange">Give the outbound cluster Istio's TCP metadata exchange as an upstream filter, as istiod does.</param>
+    public static IEnumerable<IMessage> ClientOutbound(int serverInboundPort, bool tcp = false, bool h2 = false, string expectedServer = MeshCa.ServerId, bool mtls = true, HttpFilter? httpFilter = null, bool exchange = false)
     {
         var cluster = XdsResources.EdsCluster(OutboundCluster);
+        if (exchange)
+        {
+            cluster.Filters.Add(new Weft.Xds.Envoy.Config.Cluster.V3.Filter { Name = MetadataExchangeFilters.FilterName, TypedConfig = MetadataExchangeFilters.Tcp() });
+        }
+
         var upstream = new UpstreamTlsContext
         {
             Sni = $"outbound_.{WorkloadPort}_._.{ServiceHost}",

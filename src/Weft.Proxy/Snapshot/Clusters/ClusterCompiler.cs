@@ -127,10 +127,31 @@ internal static class ClusterCompiler
                 : null,
             Service = Telemetry.ServiceMetadata.FromCluster(cluster.Metadata),
             AlpnOverridable = !IstioSaysNoAlpnOverride(cluster.Metadata),
+            PeerExchange = PeerExchange(cluster),
             Balancer = BalancerCompiler.Compile(cluster),
             Limits = CircuitBreakerCompiler.Compile(cluster.CircuitBreakers),
             Outlier = OutlierCompiler.Compile(cluster.OutlierDetection),
         };
+    }
+
+    /// <summary>
+    /// The protocol of Istio's <c>istio.metadata_exchange</c> among the cluster's upstream network filters (the only kind
+    /// this proxy acts on; Envoy's other upstream filters, which Istio does not send, are left alone).
+    /// </summary>
+    private static string? PeerExchange(Cluster cluster)
+    {
+        foreach (var filter in cluster.Filters)
+        {
+            var (type, values) = MetadataExchangeFilters.Unwrap(filter.TypedConfig);
+            if (type == TypeUrls.MetadataExchange)
+            {
+                return MetadataExchangeFilters.ProtocolOf(values) is { Length: > 0 } protocol
+                    ? protocol
+                    : throw new XdsRejectedException($"cluster filter {filter.Name}: the metadata exchange names no protocol");
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Istio's <c>filter_metadata.istio.alpn_override: "false"</c>: the <c>istio.alpn</c> filter leaves this cluster's ALPN alone.</summary>

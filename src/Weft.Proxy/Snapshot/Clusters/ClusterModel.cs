@@ -33,6 +33,12 @@ internal sealed record ClusterModel
     /// <summary>ORIGINAL_DST: read the destination from this request header instead (Envoy's <c>use_http_header</c>).</summary>
     public string? OriginalDestinationHeader { get; init; }
 
+    /// <summary>
+    /// The ALPN under which the cluster's <c>istio.metadata_exchange</c> upstream filter exchanges workload metadata with
+    /// the upstream over its TCP connections (Istio's <c>istio-peer-exchange</c>); null when it has no such filter.
+    /// </summary>
+    public string? PeerExchange { get; init; }
+
     /// <summary>Why requests to this cluster cannot be served; null when they can.</summary>
     public string? Unsupported { get; init; }
 

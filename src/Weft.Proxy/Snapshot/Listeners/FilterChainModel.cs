@@ -15,6 +15,13 @@ internal sealed record HttpChain(ConnectionManagerModel Manager, Authorization.N
 
 /// <summary>A chain that proxies the connection's bytes to a cluster (<c>tcp_proxy</c>).</summary>
 /// <param name="Authorization">Network RBAC / ext_authz to check a connection with before proxying it; null when none.</param>
-internal sealed record TcpChain(TcpProxyModel Proxy, Authorization.NetworkAuthorization? Authorization = null) : ChainAction;
+internal sealed record TcpChain(TcpProxyModel Proxy, Authorization.NetworkAuthorization? Authorization = null) : ChainAction
+{
+    /// <summary>
+    /// The ALPN under which the chain's <c>istio.metadata_exchange</c> filter exchanges workload metadata with the client
+    /// (Istio's <c>istio-peer-exchange</c>); null when the chain has no such filter.
+    /// </summary>
+    public string? PeerExchange { get; init; }
+}
 
 internal sealed record UnsupportedChain(string Reason) : ChainAction;

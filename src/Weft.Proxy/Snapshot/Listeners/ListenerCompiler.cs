@@ -195,6 +195,7 @@ internal static class ListenerCompiler
 
         var authorization = new List<Filter>();
         ChainAction? action = null;
+        string? exchange = null;
         for (var i = 0; i < chain.Filters.Count; i++)
         {
             var filter = chain.Filters[i];
@@ -202,6 +203,14 @@ internal static class ListenerCompiler
             if (filter.ConfigTypeCase == Filter.ConfigTypeOneofCase.ConfigDiscovery)
             {
                 throw new XdsRejectedException($"network filter {filter.Name} is discovered (ECDS), which is not supported");
+            }
+
+            var (configType, values) = MetadataExchangeFilters.Unwrap(filter.TypedConfig);
+            if (configType == TypeUrls.MetadataExchange)
+            {
+                // Istio's TCP metadata exchange: it acts only on a TLS connection whose ALPN is its protocol.
+                exchange = MetadataExchangeFilters.ProtocolOf(values) is { Length: > 0 } protocol ? protocol : throw new XdsRejectedException($"network filter {filter.Name}: the metadata exchange names no protocol");
+                continue;
             }
 
             switch (filter.TypedConfig?.TypeUrl)
@@ -213,7 +222,7 @@ internal static class ListenerCompiler
                     break;
                 case TypeUrls.TcpProxy:
                     Terminal(filter, last);
-                    action = new TcpChain(TcpProxyCompiler.Compile(Unpack<TcpProxy>(filter)), NetworkAuthorization.Compile(authorization));
+                    action = new TcpChain(TcpProxyCompiler.Compile(Unpack<TcpProxy>(filter)), NetworkAuthorization.Compile(authorization)) { PeerExchange = exchange };
                     break;
                 case var type when NetworkAuthorization.Handles(type):
                     authorization.Add(filter);
@@ -380,6 +389,10 @@ internal static class ListenerCompiler
 
                     break;
                 case TypeUrls.HttpFault or TypeUrls.Cors:
+                    break;
+                case TypeUrls.UdpaTypedStruct or TypeUrls.XdsTypedStruct when MetadataExchangeFilters.Unwrap(filter.TypedConfig).TypeUrl == TypeUrls.PeerMetadata:
+                    // Istio's HTTP peer metadata filter: this proxy exchanges the x-envoy-peer-metadata headers on every
+                    // sidecar connection manager already (RequestTelemetry), as the filter's Istio configs ask.
                     break;
                 case TypeUrls.IstioAlpn:
                     alpn ??= AlpnOverrides.Compile(UnpackAny<Weft.Xds.Istio.Envoy.Config.Filter.Http.Alpn.V2Alpha1.FilterConfig>(filter.TypedConfig!, filter.Name), filter.Name);
