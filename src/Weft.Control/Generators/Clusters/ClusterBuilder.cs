@@ -11,8 +11,8 @@ namespace Weft.Control.Generators.Clusters;
 /// <summary>
 /// Builds Istio's outbound clusters for one service port: the default cluster <c>outbound|PORT||HOST</c> and one per
 /// DestinationRule subset, in Istio's order (core/cluster.go, cluster_builder.go): discovery type and endpoints, the
-/// protocol the port implies, then the merged traffic policy, then EDS config and metadata. Proxyless gRPC clients get
-/// <see cref="ProxylessClusters"/> instead.
+/// protocol the port implies, then the merged traffic policy, then EDS config, metadata and the metadata exchange
+/// filter. Proxyless gRPC clients get <see cref="ProxylessClusters"/> instead.
 /// </summary>
 internal static class ClusterBuilder
 {
@@ -106,6 +106,7 @@ internal static class ClusterBuilder
         }
 
         cluster.Metadata = ClusterMetadata.For(service, rule, subset, policy?.Tls?.Mode);
+        cluster.Filters.Add(MetadataExchange());
         return draft.Finish();
     }
 
@@ -131,4 +132,11 @@ internal static class ClusterBuilder
             _ => Cluster.Types.DiscoveryType.Eds,
         };
     }
+
+    /// <summary>
+    /// Istio's TCP metadata exchange as an upstream filter, on every outbound service cluster of sidecars and gateways:
+    /// the client end of the exchange the server sidecar's inbound chain runs, so each learns the other's workload
+    /// when the mTLS connection negotiates <see cref="MetadataExchangeFilters.Protocol"/>.
+    /// </summary>
+    private static Filter MetadataExchange() => new() { Name = MetadataExchangeFilters.FilterName, TypedConfig = MetadataExchangeFilters.Tcp() };
 }

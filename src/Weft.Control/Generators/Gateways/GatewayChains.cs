@@ -2,6 +2,7 @@ using Weft.Api.Model.Networking;
 using Weft.Control.Generators.Listeners;
 using Weft.Control.Model;
 using Weft.Control.Push;
+using Weft.Xds.Envoy.Config.Listener.V3;
 
 namespace Weft.Control.Generators.Gateways;
 
@@ -9,7 +10,8 @@ namespace Weft.Control.Generators.Gateways;
 /// The filter chains of one gateway server (Istio's buildGatewayTCPBasedFilterChains): an HTTP server reads its
 /// routes by RDS; an HTTPS server that terminates TLS does too, behind its certificate and an SNI match on its hosts;
 /// an opaque TCP server (or TLS terminated to TCP) forwards by the first matching <c>tcp</c> route of a bound
-/// VirtualService; a PASSTHROUGH server gets one chain per matching <c>tls</c> route, by SNI.
+/// VirtualService, behind Istio's metadata exchange when the TLS is ISTIO_MUTUAL (the client is a mesh proxy, which
+/// offers the exchange); a PASSTHROUGH server gets one chain per matching <c>tls</c> route, by SNI.
 /// </summary>
 internal static class GatewayChains
 {
@@ -35,16 +37,20 @@ internal static class GatewayChains
 
         if (!server.IsPassthrough)
         {
-            return TcpRouteFilter(proxy, push, server) is { } terminated
-                ? [new ChainOptions { SniHosts = server.SniHosts, TlsContext = GatewayTlsContexts.For(server.Server.Tls, tcpServer: true), NetworkFilters = [terminated] }]
-                : [];
+            if (TcpRouteFilter(proxy, push, server) is not { } terminated)
+            {
+                return [];
+            }
+
+            IReadOnlyList<Filter> filters = server.TlsMode == "ISTIO_MUTUAL" ? [InboundFilters.MetadataExchange(), terminated] : [terminated];
+            return [new ChainOptions { SniHosts = server.SniHosts, TlsContext = GatewayTlsContexts.For(server.Server.Tls, tcpServer: true), NetworkFilters = filters }];
         }
 
         // AUTO_PASSTHROUGH routes by SNI-DNAT cluster names (outbound_.PORT_.SUBSET_.HOST), which are not built here.
         return server.TlsMode == "AUTO_PASSTHROUGH" ? [] : TlsRoutes(proxy, push, server, sniHostsOnPort);
     }
 
-    private static Weft.Xds.Envoy.Config.Listener.V3.Filter? TcpRouteFilter(ProxyNode proxy, PushContext push, GatewayServer server)
+    private static Filter? TcpRouteFilter(ProxyNode proxy, PushContext push, GatewayServer server)
     {
         foreach (var vs in BoundVirtualServices(proxy, push, server))
         {

@@ -16,7 +16,7 @@ internal static class GatewayConnectionManager
         StatPrefix = statPrefix,
         CodecType = HttpConnectionManager.Types.CodecType.Auto,
         Rds = new Rds { ConfigSource = Envoy.Ads(), RouteConfigName = routeName },
-        HttpFilters = { HttpFilters.Alpn(), HttpFilters.Fault(), HttpFilters.Cors(), HttpFilters.Router() },
+        HttpFilters = { HttpFilters.OutboundMetadataExchange(), HttpFilters.Alpn(), HttpFilters.Fault(), HttpFilters.Cors(), HttpFilters.Router() },
         UseRemoteAddress = true,
         XffNumTrustedHops = 0,
         ForwardClientCertDetails = HttpConnectionManager.Types.ForwardClientCertDetails.SanitizeSet,

@@ -72,7 +72,8 @@ internal static class GatewayListeners
 
     /// <summary>
     /// A chain with the gateway's authorization filters, as Istio puts them on gateways too: before fault, CORS and the
-    /// router in a connection manager, before the network filters of a TCP chain.
+    /// router in a connection manager, before the network filters of a TCP chain; after the metadata exchange in both,
+    /// which Istio keeps first so that authorization can read the peer's metadata.
     /// </summary>
     private static ChainOptions Authorized(ChainOptions chain, AuthorizationFilters authorization)
     {
@@ -84,14 +85,21 @@ internal static class GatewayListeners
         if (chain.Http is { } manager)
         {
             var own = manager.HttpFilters.ToArray();
+            var kept = BeforeAuthorization(own.Select(f => f.Name));
             manager.HttpFilters.Clear();
+            manager.HttpFilters.AddRange(own[..kept]);
             manager.HttpFilters.AddRange(authorization.Http);
-            manager.HttpFilters.AddRange(own);
+            manager.HttpFilters.AddRange(own[kept..]);
             return chain;
         }
 
-        return chain with { NetworkFilters = [.. authorization.Tcp, .. chain.NetworkFilters] };
+        var filters = chain.NetworkFilters;
+        var ahead = BeforeAuthorization(filters.Select(f => f.Name));
+        return chain with { NetworkFilters = [.. filters.Take(ahead), .. authorization.Tcp, .. filters.Skip(ahead)] };
     }
+
+    /// <summary>How many leading filters stay ahead of authorization: the metadata exchange, when it comes first.</summary>
+    private static int BeforeAuthorization(IEnumerable<string> names) => names.FirstOrDefault() == MetadataExchangeFilters.FilterName ? 1 : 0;
 
     private static Listener Write(string name, string bind, int port, List<ChainOptions> chains)
     {

@@ -16,7 +16,7 @@ internal static class ConnectionManagers
         StatPrefix = statPrefix,
         CodecType = HttpConnectionManager.Types.CodecType.Auto,
         Rds = new Rds { ConfigSource = Envoy.Ads(), RouteConfigName = routeName },
-        HttpFilters = { HttpFilters.Alpn(), HttpFilters.Fault(), HttpFilters.Cors(), HttpFilters.Router() },
+        HttpFilters = { HttpFilters.OutboundMetadataExchange(), HttpFilters.Alpn(), HttpFilters.Fault(), HttpFilters.Cors(), HttpFilters.Router() },
         UseRemoteAddress = false,
         NormalizePath = true,
         PathWithEscapedSlashesAction = HttpConnectionManager.Types.PathWithEscapedSlashesAction.KeepUnchanged,
@@ -24,7 +24,7 @@ internal static class ConnectionManagers
         UpgradeConfigs = { new HttpConnectionManager.Types.UpgradeConfig { UpgradeType = "websocket" } },
     };
 
-    /// <summary>What gRPC's xDS client accepts: RDS over ADS, fault then router, nothing else.</summary>
+    /// <summary>What gRPC's xDS client accepts: RDS over ADS, fault then router, nothing else (no metadata exchange).</summary>
     public static HttpConnectionManager Proxyless(string routeName) => new()
     {
         Rds = new Rds { ConfigSource = new Weft.Xds.Envoy.Config.Core.V3.ConfigSource { Ads = new Weft.Xds.Envoy.Config.Core.V3.AggregatedConfigSource() }, RouteConfigName = routeName },

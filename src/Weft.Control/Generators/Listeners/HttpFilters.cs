@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using Weft.Xds;
 using Weft.Xds.Envoy.Extensions.Filters.Http.Cors.V3;
 using Weft.Xds.Envoy.Extensions.Filters.Http.Fault.V3;
 using Weft.Xds.Envoy.Extensions.Filters.Http.Router.V3;
@@ -28,6 +29,19 @@ internal static class HttpFilters
         config.AlpnOverride.Add(Override(FilterConfig.Types.Protocol.Http2, "istio-h2", "istio", "h2"));
         return new HttpFilter { Name = AlpnName, TypedConfig = Any.Pack(config) };
     }
+
+    /// <summary>
+    /// Istio's peer metadata filter on a sidecar's inbound connection managers, first so that the filters after it (RBAC
+    /// above all) can read the client's workload metadata: it learns the client from the request's headers and answers
+    /// with this workload's.
+    /// </summary>
+    public static HttpFilter InboundMetadataExchange() => new() { Name = MetadataExchangeFilters.FilterName, TypedConfig = MetadataExchangeFilters.HttpInbound() };
+
+    /// <summary>
+    /// Istio's peer metadata filter on outbound and gateway connection managers, first there too: it sends this
+    /// workload's metadata upstream and learns the server's from the response.
+    /// </summary>
+    public static HttpFilter OutboundMetadataExchange() => new() { Name = MetadataExchangeFilters.FilterName, TypedConfig = MetadataExchangeFilters.HttpOutbound() };
 
     public static HttpFilter Fault() => new() { Name = FaultName, TypedConfig = Any.Pack(new HTTPFault()) };
 

@@ -9,9 +9,9 @@ using Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 namespace Weft.Control.Generators.Listeners;
 
 /// <summary>
-/// The filters of inbound chains: for HTTP a connection manager with an inline route configuration named after the
-/// cluster, one virtual host <c>inbound|http|PORT</c> for any domain and a <c>default</c> route to the cluster with no
-/// timeout; for TCP a tcp_proxy to the cluster.
+/// The filters of inbound chains: Istio's metadata exchange first, then for HTTP a connection manager with an inline
+/// route configuration named after the cluster, one virtual host <c>inbound|http|PORT</c> for any domain and a
+/// <c>default</c> route to the cluster with no timeout; for TCP a tcp_proxy to the cluster.
 /// </summary>
 internal static class InboundFilters
 {
@@ -21,9 +21,20 @@ internal static class InboundFilters
     /// </summary>
     public const string DefaultRetryOn = "reset-before-request";
 
+    /// <summary>
+    /// Istio's TCP metadata exchange, the first network filter of every inbound chain (and of a gateway's ISTIO_MUTUAL
+    /// TCP chains): when the client's TLS offered <see cref="MetadataExchangeFilters.Protocol"/>, it trades workload
+    /// metadata with the client's proxy, whose cluster runs the other end, before authorization or the proxying filter
+    /// see the connection.
+    /// </summary>
+    public static Filter MetadataExchange() => new() { Name = MetadataExchangeFilters.FilterName, TypedConfig = MetadataExchangeFilters.Tcp() };
+
     public static Filter Tcp(InboundChainConfig config) => TcpProxies.ToCluster(config.Cluster);
 
-    /// <summary>The connection manager; the workload's authorization filters go before fault, CORS and the router.</summary>
+    /// <summary>
+    /// The connection manager; the metadata exchange goes first, then the workload's authorization filters, then
+    /// fault, CORS and the router.
+    /// </summary>
     public static Filter Http(InboundChainConfig config, AuthorizationFilters authorization)
     {
         var manager = new HttpConnectionManager
@@ -39,6 +50,7 @@ internal static class InboundFilters
             PathWithEscapedSlashesAction = HttpConnectionManager.Types.PathWithEscapedSlashesAction.KeepUnchanged,
             UpgradeConfigs = { new HttpConnectionManager.Types.UpgradeConfig { UpgradeType = "websocket" } },
         };
+        manager.HttpFilters.Add(HttpFilters.InboundMetadataExchange());
         manager.HttpFilters.AddRange(authorization.Http);
         manager.HttpFilters.Add(HttpFilters.Fault());
         manager.HttpFilters.Add(HttpFilters.Cors());

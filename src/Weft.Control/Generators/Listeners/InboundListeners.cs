@@ -79,7 +79,10 @@ internal static class InboundListeners
         Passthrough = true,
     };
 
-    /// <summary>A port's chains for its mTLS mode; authorization applies to every one of them, the passthrough chains included.</summary>
+    /// <summary>
+    /// A port's chains for its mTLS mode; the metadata exchange and authorization apply to every one of them, the
+    /// passthrough chains included.
+    /// </summary>
     private static List<FilterChain> Chains(InboundChainConfig config, MutualTlsMode mode, AuthorizationFilters authorization, MeshConfig mesh)
     {
         var chains = new List<FilterChain>();
@@ -98,6 +101,7 @@ internal static class InboundListeners
                 chain.TransportSocket = Envoy.TransportSocket(FilterChains.TlsTransportSocket, InboundTlsContexts.For(option.Protocol, mesh));
             }
 
+            chain.Filters.Add(InboundFilters.MetadataExchange());
             if (option.Protocol == ListenerProtocol.Http)
             {
                 chain.Filters.Add(InboundFilters.Http(config, authorization));
@@ -119,7 +123,7 @@ internal static class InboundListeners
     {
         Name = ResourceNames.VirtualInboundBlackholeChain,
         FilterChainMatch = new FilterChainMatch { DestinationPort = (uint)mesh.ProxyInboundListenPort },
-        Filters = { TcpProxies.ToCluster(ResourceNames.BlackHoleCluster) },
+        Filters = { InboundFilters.MetadataExchange(), TcpProxies.ToCluster(ResourceNames.BlackHoleCluster) },
     };
 
     private static Listener Listener(string name, Address address, List<FilterChain> chains, bool bindToPort, ProxyNode proxy, MeshConfig mesh)

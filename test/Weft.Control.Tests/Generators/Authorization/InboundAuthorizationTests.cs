@@ -54,8 +54,8 @@ public sealed class InboundAuthorizationTests
     public void Without_policies_chains_carry_no_authorization_filters()
     {
         var listener = VirtualInbound(string.Empty);
-        Assert.Equal(["envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"], HttpFilterNames(listener, "0.0.0.0_8080"));
-        Assert.Equal(["envoy.filters.network.tcp_proxy"], Chain(listener, "0.0.0.0_5000").Filters.Select(f => f.Name));
+        Assert.Equal(["istio.metadata_exchange", "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"], HttpFilterNames(listener, "0.0.0.0_8080"));
+        Assert.Equal(["istio.metadata_exchange", "envoy.filters.network.tcp_proxy"], Chain(listener, "0.0.0.0_5000").Filters.Select(f => f.Name));
     }
 
     [Fact]
@@ -70,12 +70,12 @@ public sealed class InboundAuthorizationTests
         {
             var filters = Hcm(Chain(listener, chain))!.HttpFilters;
             Assert.Equal(
-                ["envoy.filters.http.rbac", "envoy.filters.http.rbac", "envoy.filters.http.rbac", "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"],
+                ["istio.metadata_exchange", "envoy.filters.http.rbac", "envoy.filters.http.rbac", "envoy.filters.http.rbac", "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"],
                 filters.Select(f => f.Name));
             Assert.Equal(
                 [RbacAction.Log, RbacAction.Deny, RbacAction.Allow],
-                filters.Take(3).Select(f => f.TypedConfig.Unpack<HttpRbac>().Rules.Action));
-            Assert.Equal(["ns[default]-policy[allow-get]-rule[0]"], filters[2].TypedConfig.Unpack<HttpRbac>().Rules.Policies.Keys);
+                filters.Skip(1).Take(3).Select(f => f.TypedConfig.Unpack<HttpRbac>().Rules.Action));
+            Assert.Equal(["ns[default]-policy[allow-get]-rule[0]"], filters[3].TypedConfig.Unpack<HttpRbac>().Rules.Policies.Keys);
         }
     }
 
@@ -91,8 +91,8 @@ public sealed class InboundAuthorizationTests
         foreach (var chain in new[] { "0.0.0.0_5000", "virtualInbound" })
         {
             var filters = Chain(listener, chain).Filters;
-            Assert.Equal(["envoy.filters.network.rbac", "envoy.filters.network.tcp_proxy"], filters.Select(f => f.Name));
-            var rbac = filters[0].TypedConfig.Unpack<NetworkRbac>();
+            Assert.Equal(["istio.metadata_exchange", "envoy.filters.network.rbac", "envoy.filters.network.tcp_proxy"], filters.Select(f => f.Name));
+            var rbac = filters[1].TypedConfig.Unpack<NetworkRbac>();
             Assert.Equal("tcp.", rbac.StatPrefix);
             Assert.Equal(["ns[default]-policy[mixed]-rule[1]"], rbac.Rules.Policies.Keys);
         }
@@ -129,7 +129,7 @@ public sealed class InboundAuthorizationTests
             Policy("allow-nothing", "default", "  {}")
             + Policy("trial", "default", "  rules: [{to: [{operation: {paths: [/try]}}]}]").Replace("metadata: {name: trial, namespace: default}", "metadata: {name: trial, namespace: default, annotations: {istio.io/dry-run: \"true\"}}", StringComparison.Ordinal));
 
-        var rbac = Hcm(Chain(listener, "0.0.0.0_8080"))!.HttpFilters[0].TypedConfig.Unpack<HttpRbac>();
+        var rbac = Hcm(Chain(listener, "0.0.0.0_8080"))!.HttpFilters[1].TypedConfig.Unpack<HttpRbac>();
         var never = Assert.Single(rbac.Rules.Policies).Value;
         Assert.Equal("ns[default]-policy[allow-nothing]-rule[0]", Assert.Single(rbac.Rules.Policies).Key);
         Assert.True(never.Permissions[0].NotRule.Any);
@@ -151,11 +151,11 @@ public sealed class InboundAuthorizationTests
             + Policy("allow", "default", "  rules: [{}]"), mesh);
 
         var filters = Hcm(Chain(listener, "0.0.0.0_8080"))!.HttpFilters;
-        Assert.Equal(["envoy.filters.http.rbac", "envoy.filters.http.ext_authz", "envoy.filters.http.rbac", "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"], filters.Select(f => f.Name));
-        var marker = filters[0].TypedConfig.Unpack<HttpRbac>();
+        Assert.Equal(["istio.metadata_exchange", "envoy.filters.http.rbac", "envoy.filters.http.ext_authz", "envoy.filters.http.rbac", "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"], filters.Select(f => f.Name));
+        var marker = filters[1].TypedConfig.Unpack<HttpRbac>();
         Assert.Null(marker.Rules);
         Assert.Equal(["istio-ext-authz-opa-ns[default]-policy[ext]-rule[0]"], marker.ShadowRules.Policies.Keys);
-        var extAuthz = filters[1].TypedConfig.Unpack<ExtAuthz>();
+        var extAuthz = filters[2].TypedConfig.Unpack<ExtAuthz>();
         Assert.Equal("outbound|9080||reviews.default.svc.cluster.local", extAuthz.HttpService.ServerUri.Cluster);
         Assert.Equal("istio-ext-authz-opa", extAuthz.FilterEnabledMetadata.Value.StringMatch.Prefix);
     }
@@ -176,7 +176,7 @@ public sealed class InboundAuthorizationTests
         var mesh = MeshConfigReader.Read("trustDomain: new.td\ntrustDomainAliases: [old.td]", "mesh.yaml");
         var listener = VirtualInbound(Policy("p", "default", "  rules: [{from: [{source: {principals: [cluster.local/ns/default/sa/productpage]}}]}]"), mesh);
 
-        var rbac = Hcm(Chain(listener, "0.0.0.0_8080"))!.HttpFilters[0].TypedConfig.Unpack<HttpRbac>();
+        var rbac = Hcm(Chain(listener, "0.0.0.0_8080"))!.HttpFilters[1].TypedConfig.Unpack<HttpRbac>();
         var names = rbac.Rules.Policies.Single().Value.Principals[0].AndIds.Ids[0].OrIds.Ids.Select(i => i.Authenticated.PrincipalName.Exact);
         Assert.Equal(["spiffe://new.td/ns/default/sa/productpage", "spiffe://old.td/ns/default/sa/productpage"], names);
     }
@@ -203,7 +203,7 @@ public sealed class InboundAuthorizationTests
         var listener = ListenerOf(Router(), push, "0.0.0.0_80");
 
         var filters = Hcm(Assert.Single(listener.FilterChains))!.HttpFilters;
-        Assert.Equal(["envoy.filters.http.rbac", "istio.alpn", "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"], filters.Select(f => f.Name));
-        Assert.Equal(["ns[istio-system]-policy[ingress-deny]-rule[0]"], filters[0].TypedConfig.Unpack<HttpRbac>().Rules.Policies.Keys);
+        Assert.Equal(["istio.metadata_exchange", "envoy.filters.http.rbac", "istio.alpn", "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"], filters.Select(f => f.Name));
+        Assert.Equal(["ns[istio-system]-policy[ingress-deny]-rule[0]"], filters[1].TypedConfig.Unpack<HttpRbac>().Rules.Policies.Keys);
     }
 }

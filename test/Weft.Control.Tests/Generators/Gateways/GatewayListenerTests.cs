@@ -1,4 +1,5 @@
 using Weft.Control.Generators.Listeners;
+using Weft.Xds;
 using Weft.Xds.Envoy.Extensions.TransportSockets.Tls.V3;
 using Weft.Xds.Envoy.Config.Listener.V3;
 using static Weft.Control.Tests.Support.ListenerTestSupport;
@@ -290,6 +291,64 @@ public sealed class GatewayListenerTests
         Assert.Equal("0.0.0.0_8080", listener.Name);
         Assert.Equal("rds:http.8080", Target(Assert.Single(listener.FilterChains)));
         Assert.Equal("bookinfo.example.com:80", Assert.Single(RouteOf(router, push, "http.8080")!.VirtualHosts).Name);
+    }
+
+    [Fact]
+    public void Gateway_connection_managers_start_with_the_outbound_peer_metadata_filter()
+    {
+        var chain = Assert.Single(Assert.Single(ListenersOf(Router(), NewPush(HttpGateway))).FilterChains);
+
+        var filters = Hcm(chain)!.HttpFilters;
+        Assert.Equal([MetadataExchangeFilters.FilterName, HttpFilters.AlpnName, HttpFilters.FaultName, HttpFilters.CorsName, HttpFilters.RouterName], filters.Select(f => f.Name));
+        Assert.Equal(TypeUrls.PeerMetadata, MetadataExchangeFilters.Unwrap(filters[0].TypedConfig).TypeUrl);
+        Assert.Equal([ConnectionManagers.Name], chain.Filters.Select(f => f.Name));
+    }
+
+    [Theory]
+    [InlineData("{mode: ISTIO_MUTUAL}", true)]
+    [InlineData("{mode: SIMPLE, credentialName: db-cert}", false)]
+    public void Tcp_server_terminating_istio_mutual_runs_the_tcp_exchange_before_authorization(string tls, bool exchanges)
+    {
+        var push = NewPush(Backend + $$$"""
+
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: Gateway
+            metadata: {name: mesh-tcp, namespace: bookinfo}
+            spec:
+              selector: {istio: ingressgateway}
+              servers:
+              - port: {number: 15443, name: tls, protocol: TLS}
+                hosts: ["*"]
+                tls: {{{tls}}}
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: db, namespace: bookinfo}
+            spec:
+              hosts: ["*"]
+              gateways: [mesh-tcp]
+              tcp:
+              - route: [{destination: {host: db.bookinfo.svc.cluster.local}}]
+            ---
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: ingress-deny, namespace: istio-system}
+            spec:
+              selector: {matchLabels: {istio: ingressgateway}}
+              action: DENY
+              rules: [{from: [{source: {remoteIpBlocks: [203.0.113.0/24]}}]}]
+            """);
+        var chain = Assert.Single(ListenerOf(Router(), push, "0.0.0.0_15443").FilterChains);
+
+        string[] rest = ["envoy.filters.network.rbac", TcpProxies.Name];
+        Assert.Equal(exchanges ? [MetadataExchangeFilters.FilterName, .. rest] : rest, chain.Filters.Select(f => f.Name));
+        if (exchanges)
+        {
+            var (type, config) = MetadataExchangeFilters.Unwrap(chain.Filters[0].TypedConfig);
+            Assert.Equal(TypeUrls.MetadataExchange, type);
+            Assert.Equal(MetadataExchangeFilters.Protocol, MetadataExchangeFilters.ProtocolOf(config));
+        }
     }
 
     [Fact]
