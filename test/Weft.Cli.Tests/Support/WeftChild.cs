@@ -130,6 +130,13 @@ internal sealed class WeftChild : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Waits for the exit and fails with what weft printed unless it exited with 0.</summary>
+    public async Task ExitedCleanlyAsync(TimeSpan timeout)
+    {
+        var code = await WaitForExitAsync(timeout);
+        Assert.True(code == 0, $"weft exited with {code}; stdout:\n{Stdout}\nstderr:\n{Stderr}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -27,7 +27,7 @@ public sealed partial class UpEndToEndTests : IDisposable
         SkipWithoutProxy();
         await using var up = Up("--rate", "100", "--duration", "5");
 
-        Assert.Equal(0, await up.WaitForExitAsync(Timeout));
+        await up.ExitedCleanlyAsync(Timeout);
 
         var totals = Counts.Parse(up.Stdout.Split('\n').Last(l => l.Contains(" requests  ", StringComparison.Ordinal)));
         Assert.True(totals.Requests >= 300, $"expected at least 300 requests in 5 s at 100/s:\n{up.Stdout}");
@@ -63,7 +63,7 @@ public sealed partial class UpEndToEndTests : IDisposable
         Assert.All(after, c => Assert.True(c.Versions["v2"] > 50, $"v2 should take the traffic (~100/s), got {c.Versions["v2"]}"));
 
         up.Interrupt();
-        Assert.Equal(0, await up.WaitForExitAsync(Timeout));
+        await up.ExitedCleanlyAsync(Timeout);
         Assert.Contains("weft up: stopping traffic, client proxy, workload product-catalog-v2, workload product-catalog-v1, control plane", up.Stdout);
         Assert.Equal(0, Counts.Parse(up.Stdout.Split('\n').Last(l => l.Contains(" requests  ", StringComparison.Ordinal))).Failed);
     }
@@ -99,7 +99,7 @@ public sealed partial class UpEndToEndTests : IDisposable
         Assert.Contains(real, children);
 
         up.Interrupt();
-        Assert.Equal(0, await up.WaitForExitAsync(Timeout));
+        await up.ExitedCleanlyAsync(Timeout);
         var totals = Counts.Parse(up.Stdout.Split('\n').Last(l => l.Contains(" requests  ", StringComparison.Ordinal)));
         Assert.True(totals.Requests > 0, up.Stdout);
         Assert.Equal(0, totals.Failed);

@@ -52,7 +52,7 @@ public sealed partial class UpMutualTlsTests : IDisposable
         Assert.IsType<HttpRequestException>(refused);
 
         up.Interrupt();
-        Assert.Equal(0, await up.WaitForExitAsync(Timeout));
+        await up.ExitedCleanlyAsync(Timeout);
         Assert.Contains("stopping traffic, client proxy, sidecar of product-catalog-v2, workload product-catalog-v2, sidecar of product-catalog-v1, workload product-catalog-v1, control plane", up.Stdout, StringComparison.Ordinal);
     }
 
