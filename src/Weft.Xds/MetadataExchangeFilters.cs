@@ -39,13 +39,18 @@ public static class MetadataExchangeFilters
         },
     });
 
-    /// <summary>The HTTP filter's config on an outbound connection manager: send ours, discover the upstream from its answer (or by workload discovery).</summary>
-    public static Any HttpOutbound() => Wrap(TypeUrls.PeerMetadata, new Struct
+    /// <summary>
+    /// The HTTP filter's config on an outbound connection manager: send ours, discover the upstream from its answer (or by
+    /// workload discovery). With <paramref name="skipExternalClusters"/> (Istio's proxyHeaders
+    /// <c>metadataExchangeHeaders.mode: IN_MESH</c>) ours is sent only to clusters in the mesh, so that services outside
+    /// it do not learn the workload's metadata.
+    /// </summary>
+    public static Any HttpOutbound(bool skipExternalClusters = false) => Wrap(TypeUrls.PeerMetadata, new Struct
     {
         Fields =
         {
             ["upstream_discovery"] = Methods("istio_headers", "workload_discovery"),
-            ["upstream_propagation"] = Methods("istio_headers"),
+            ["upstream_propagation"] = skipExternalClusters ? SkippingExternalClusters() : Methods("istio_headers"),
         },
     });
 
@@ -89,6 +94,12 @@ public static class MetadataExchangeFilters
 
         return Value.ForList([.. list.Values]);
     }
+
+    /// <summary>Propagation by <c>istio_headers</c> with <c>skip_external_clusters</c> set.</summary>
+    private static Value SkippingExternalClusters() => Value.ForList(Value.ForStruct(new Struct
+    {
+        Fields = { ["istio_headers"] = Value.ForStruct(new Struct { Fields = { ["skip_external_clusters"] = Value.ForBool(true) } }) },
+    }));
 
     private static Any Wrap(string typeUrl, Struct value) => new()
     {
