@@ -78,4 +78,10 @@ public sealed record MeshConfig
 
     /// <summary><c>accessLogFormat</c>: a format string (TEXT) or a JSON object of them (JSON); empty for Istio's default.</summary>
     public string AccessLogFormat { get; init; } = string.Empty;
+
+    /// <summary>
+    /// <c>defaultConfig.proxyHeaders</c>: the headers proxies add, for every proxy that does not send a ProxyConfig of its
+    /// own (node metadata <c>PROXY_CONFIG</c>); Istio's defaults when not set.
+    /// </summary>
+    public ProxyHeaders ProxyHeaders { get; init; } = ProxyHeaders.Default;
 }

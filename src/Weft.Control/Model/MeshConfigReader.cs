@@ -11,9 +11,9 @@ namespace Weft.Control.Model;
 /// <c>trustDomain</c>, <c>trustDomainAliases</c>, <c>outboundTrafficPolicy.mode</c>, <c>inboundTrafficPolicy.mode</c>,
 /// <c>connectTimeout</c>, <c>protocolDetectionTimeout</c>, <c>enableAutoMtls</c>, <c>h2UpgradePolicy</c>,
 /// <c>accessLogFile</c>, <c>accessLogEncoding</c>, <c>accessLogFormat</c>,
-/// <c>meshMTLS.minProtocolVersion</c> and <c>cipherSuites</c>, <c>caCertificates[].trustDomains</c> and the
-/// ext_authz kinds of <c>extensionProviders</c> (other kinds keep their name). Other MeshConfig fields are accepted and
-/// not used. A value of the wrong type is a <see cref="FormatException"/> naming the file, line and field.
+/// <c>meshMTLS.minProtocolVersion</c> and <c>cipherSuites</c>, <c>caCertificates[].trustDomains</c>, the
+/// ext_authz kinds of <c>extensionProviders</c> (other kinds keep their name) and <c>defaultConfig.proxyHeaders</c>.
+/// Other MeshConfig fields (and other ProxyConfig fields) are accepted and not used. A value of the wrong type is a <see cref="FormatException"/> naming the file, line and field.
 /// </summary>
 public static partial class MeshConfigReader
 {
@@ -80,6 +80,7 @@ public static partial class MeshConfigReader
                         .ToArray(),
                 },
                 "extensionProviders" => mesh with { ExtensionProviders = Items(value, field).Select((n, i) => Provider(n, $"{field}[{i}]")).ToArray() },
+                "defaultConfig" => DefaultConfig(mesh, value, field),
                 _ => mesh,
             };
         }

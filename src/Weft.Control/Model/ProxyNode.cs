@@ -49,6 +49,13 @@ public sealed record ProxyNode
     public string Locality { get; init; } = string.Empty;
 
     /// <summary>
+    /// The proxyHeaders of the ProxyConfig the proxy sent in metadata <c>PROXY_CONFIG</c> (<see cref="ProxyHeaders.Default"/>
+    /// when that has none); null when it sent no ProxyConfig, and the mesh's <c>defaultConfig</c> applies. As in Istio, a
+    /// proxy's own ProxyConfig replaces the mesh default whole (istio-agent sends one already merged with it).
+    /// </summary>
+    public ProxyHeaders? ProxyHeaders { get; init; }
+
+    /// <summary>
     /// The namespace the proxy proved it belongs to when it connected (see <c>XdsAuthenticator</c>); null when it did
     /// not (plaintext xDS). Secrets are only served within it.
     /// </summary>
@@ -103,6 +110,20 @@ public sealed record ProxyNode
             }
         }
 
+        ProxyHeaders? proxyHeaders = null;
+        if (meta.TryGetValue("PROXY_CONFIG", out var proxyConfig) && proxyConfig.KindCase is not (Value.KindOneofCase.None or Value.KindOneofCase.NullValue))
+        {
+            try
+            {
+                proxyHeaders = MeshConfigReader.ReadProxyConfigHeaders(proxyConfig, "metadata");
+            }
+            catch (FormatException e)
+            {
+                error = $"node id \"{node.Id}\": {e.Message}";
+                return null;
+            }
+        }
+
         var ips = new List<string> { parts[1] };
         if (Text(meta, "INSTANCE_IPS") is { } instanceIps)
         {
@@ -124,6 +145,7 @@ public sealed record ProxyNode
             InterceptionMode = Text(meta, "INTERCEPTION_MODE") ?? "REDIRECT",
             Workload = workload,
             Locality = workload?.Locality is { Length: > 0 } loc ? loc : LocalityOf(node),
+            ProxyHeaders = proxyHeaders,
         };
     }
 

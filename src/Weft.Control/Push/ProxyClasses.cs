@@ -7,8 +7,9 @@ namespace Weft.Control.Push;
 
 /// <summary>
 /// Proxies whose outbound configuration cannot differ are of one class: the same type, namespace, DNS domain, Sidecar
-/// scope, interception mode, locality and network, and the same labels when any configuration looks at labels
-/// (VirtualService <c>sourceLabels</c>, DestinationRule <c>workloadSelector</c>, locality <c>failoverPriority</c>).
+/// scope, interception mode, locality and network, the same proxyHeaders of their own ProxyConfig (node metadata
+/// <c>PROXY_CONFIG</c>), and the same labels when any configuration looks at labels (VirtualService
+/// <c>sourceLabels</c>, DestinationRule <c>workloadSelector</c>, locality <c>failoverPriority</c>).
 /// Outbound clusters, endpoints and routes are generated once per class and push and shared by its proxies; a gateway is
 /// a class of its own.
 /// </summary>
@@ -29,6 +30,11 @@ public static class ProxyClasses
         if (proxy.Type == ProxyType.Router)
         {
             key.Append("|id=").Append(proxy.Id);
+        }
+
+        if (proxy.ProxyHeaders is { } headers)
+        {
+            key.Append("|headers=").Append(headers);
         }
 
         if (proxy.Type == ProxyType.Router || push.LabelsMatter)

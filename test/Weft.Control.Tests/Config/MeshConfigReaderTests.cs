@@ -1,4 +1,5 @@
 using Weft.Control.Model;
+using Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 
 namespace Weft.Control.Tests.Config;
 
@@ -83,12 +84,52 @@ public sealed class MeshConfigReaderTests
         Assert.Null(MeshConfig.Default.MeshMtlsCipherSuites);
     }
 
+    [Fact]
+    public void Reads_default_config_proxy_headers_and_accepts_other_proxy_config_fields()
+    {
+        var mesh = MeshConfigReader.Read("""
+            defaultConfig:
+              concurrency: 2
+              holdApplicationUntilProxyStarts: true
+              proxyHeaders:
+                forwardedClientCert: SANITIZE_SET
+                setCurrentClientCertDetails: {subject: false, cert: true}
+                requestId: {disabled: true}
+                server: {value: mesh-proxy}
+                attemptCount: {disabled: true}
+                envoyDebugHeaders: {disabled: true}
+                metadataExchangeHeaders: {mode: IN_MESH}
+                xForwardedHost: {enabled: true}
+            """, "mesh.yaml");
+
+        var headers = mesh.ProxyHeaders;
+        Assert.Equal(HttpConnectionManager.Types.ForwardClientCertDetails.SanitizeSet, headers.ForwardedClientCert);
+        Assert.Equal(new ClientCertDetails(Subject: false, Cert: true), headers.SetCurrentClientCertDetails);
+        Assert.Equal((true, false, "mesh-proxy", true, true, true),
+            (headers.RequestIdDisabled, headers.ServerDisabled, headers.ServerValue, headers.AttemptCountDisabled, headers.EnvoyDebugHeadersDisabled, headers.MetadataExchangeInMeshOnly));
+
+        Assert.Same(ProxyHeaders.Default, MeshConfig.Default.ProxyHeaders);
+        Assert.Equal(ProxyHeaders.Default, MeshConfigReader.Read("defaultConfig: {concurrency: 2}", "mesh.yaml").ProxyHeaders);
+        var undefined = MeshConfigReader.Read("""
+            defaultConfig:
+              proxyHeaders: {forwardedClientCert: UNDEFINED, server: {disabled: true, value: ignored}, requestId: {disabled: false}, metadataExchangeHeaders: {mode: UNDEFINED}}
+            """, "mesh.yaml").ProxyHeaders;
+        Assert.Equal(ProxyHeaders.Default with { ServerDisabled = true, ServerValue = "ignored" }, undefined);
+    }
+
     [Theory]
     [InlineData("meshMTLS: {minProtocolVersion: TLSV1_1}", "mesh.yaml:1: meshMTLS.minProtocolVersion: expected one of TLS_AUTO, TLSV1_2, TLSV1_3, found \"TLSV1_1\"")]
     [InlineData("caCertificates: [{trustDomains: x.example}]", "caCertificates[0].trustDomains: expected a list, found string")]
     [InlineData("trustDomainAliases: old.td", "mesh.yaml:1: trustDomainAliases: expected a list, found string")]
     [InlineData("connectTimeout: 10 seconds", "mesh.yaml:1: connectTimeout: expected a duration such as 10s or 0.5s, found string")]
     [InlineData("extensionProviders: [{name: a, envoyExtAuthzHttp: {port: many}}]", "extensionProviders[0].envoyExtAuthzHttp.port: expected an integer, found string")]
+    [InlineData("defaultConfig:\n  proxyHeaders:\n    forwardedClientCert: NEVER",
+        "mesh.yaml:3: defaultConfig.proxyHeaders.forwardedClientCert: expected one of UNDEFINED, SANITIZE, FORWARD_ONLY, APPEND_FORWARD, SANITIZE_SET, ALWAYS_FORWARD_ONLY, found \"NEVER\"")]
+    [InlineData("defaultConfig:\n  proxyHeaders:\n    server: {disabled: sometimes}", "mesh.yaml:3: defaultConfig.proxyHeaders.server.disabled: expected true or false, found string")]
+    [InlineData("defaultConfig: {proxyHeaders: {requestId: true}}", "mesh.yaml:1: defaultConfig.proxyHeaders.requestId: expected an object, found boolean")]
+    [InlineData("defaultConfig: {proxyHeaders: {setCurrentClientCertDetails: {cert: \"yes\"}}}", "defaultConfig.proxyHeaders.setCurrentClientCertDetails.cert: expected true or false, found string")]
+    [InlineData("defaultConfig: {proxyHeaders: {metadataExchangeHeaders: {mode: ALWAYS}}}", "defaultConfig.proxyHeaders.metadataExchangeHeaders.mode: expected UNDEFINED or IN_MESH, found \"ALWAYS\"")]
+    [InlineData("defaultConfig: {proxyHeaders: [server]}", "mesh.yaml:1: defaultConfig.proxyHeaders: expected an object, found array")]
     public void A_value_of_the_wrong_type_is_one_sentence_with_file_line_and_field(string yaml, string message)
     {
         var error = Assert.Throws<FormatException>(() => MeshConfigReader.Read(yaml, "mesh.yaml"));

@@ -44,6 +44,46 @@ public sealed class ProxyNodeTests
         Assert.Null(proxy.Workload);
     }
 
+    [Fact]
+    public void A_proxy_config_in_metadata_brings_its_own_proxy_headers()
+    {
+        var node = new Node { Id = "sidecar~10.0.0.9~client-1.shop~shop.svc.cluster.local", Metadata = new Struct() };
+        Assert.Null(ProxyNode.Parse(node, Registry(), out _)!.ProxyHeaders);
+
+        // istio-agent sends the whole ProxyConfig; one without proxyHeaders still replaces the mesh default.
+        node.Metadata.Fields["PROXY_CONFIG"] = Value.ForStruct(new Struct { Fields = { ["concurrency"] = Value.ForNumber(2) } });
+        Assert.Same(ProxyHeaders.Default, ProxyNode.Parse(node, Registry(), out _)!.ProxyHeaders);
+
+        node.Metadata.Fields["PROXY_CONFIG"] = Value.ForStruct(Struct.Parser.ParseJson("""
+            {"concurrency": 2, "proxyHeaders": {
+              "forwardedClientCert": "FORWARD_ONLY", "setCurrentClientCertDetails": {"chain": true, "uri": false},
+              "server": {"disabled": true}, "requestId": {"disabled": true}, "attemptCount": {"disabled": true},
+              "envoyDebugHeaders": {"disabled": true}, "metadataExchangeHeaders": {"mode": "IN_MESH"}, "xForwardedPort": {"enabled": true}}}
+            """));
+        var headers = ProxyNode.Parse(node, Registry(), out var error)!.ProxyHeaders;
+        Assert.Null(error);
+        Assert.Equal(new ProxyHeaders
+        {
+            ForwardedClientCert = Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3.HttpConnectionManager.Types.ForwardClientCertDetails.ForwardOnly,
+            SetCurrentClientCertDetails = new ClientCertDetails(Chain: true, Uri: false),
+            ServerDisabled = true,
+            RequestIdDisabled = true,
+            AttemptCountDisabled = true,
+            EnvoyDebugHeadersDisabled = true,
+            MetadataExchangeInMeshOnly = true,
+        }, headers);
+    }
+
+    [Fact]
+    public void A_proxy_config_with_a_value_of_the_wrong_type_is_refused_naming_the_field()
+    {
+        var node = new Node { Id = "sidecar~10.0.0.9~client-1.shop~shop.svc.cluster.local", Metadata = new Struct() };
+        node.Metadata.Fields["PROXY_CONFIG"] = Value.ForStruct(Struct.Parser.ParseJson("""{"proxyHeaders": {"envoyDebugHeaders": {"disabled": "yes"}}}"""));
+
+        Assert.Null(ProxyNode.Parse(node, Registry(), out var error));
+        Assert.Equal("node id \"sidecar~10.0.0.9~client-1.shop~shop.svc.cluster.local\": metadata: PROXY_CONFIG.proxyHeaders.envoyDebugHeaders.disabled: expected true or false, found string", error);
+    }
+
     [Theory]
     [InlineData("not-an-istio-id", "TYPE~IP~NAME.NAMESPACE~DOMAIN")]
     [InlineData("waiter~1.2.3.4~a.b~b.svc.cluster.local", "is not sidecar or router")]

@@ -15,16 +15,16 @@ namespace Weft.Control.Generators.Gateways;
 /// </summary>
 internal static class GatewayChains
 {
-    public static IReadOnlyList<ChainOptions> Http(GatewayServer server) =>
-        [new ChainOptions { Http = GatewayConnectionManager.Build(server.RouteName, string.Empty) }];
+    public static IReadOnlyList<ChainOptions> Http(GatewayServer server, ProxyHeaders headers) =>
+        [new ChainOptions { Http = GatewayConnectionManager.Build(server.RouteName, string.Empty, headers) }];
 
-    public static IReadOnlyList<ChainOptions> Https(GatewayServer server) =>
+    public static IReadOnlyList<ChainOptions> Https(GatewayServer server, ProxyHeaders headers) =>
     [
         new ChainOptions
         {
             SniHosts = server.SniHosts,
             TlsContext = GatewayTlsContexts.For(server.Server.Tls!, tcpServer: false),
-            Http = GatewayConnectionManager.Build(server.RouteName, server.Server.Name ?? string.Empty),
+            Http = GatewayConnectionManager.Build(server.RouteName, server.Server.Name ?? string.Empty, headers),
         },
     ];
 

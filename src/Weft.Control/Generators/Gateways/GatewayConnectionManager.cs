@@ -1,4 +1,5 @@
 using Weft.Control.Generators.Listeners;
+using Weft.Control.Model;
 using Weft.Xds.Envoy.Config.Core.V3;
 using Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 
@@ -10,18 +11,31 @@ namespace Weft.Control.Generators.Gateways;
 /// </summary>
 internal static class GatewayConnectionManager
 {
-    /// <summary>An empty <paramref name="statPrefix"/> is filled in from the listener name.</summary>
-    public static HttpConnectionManager Build(string routeName, string statPrefix) => new()
+    /// <summary>
+    /// An empty <paramref name="statPrefix"/> is filled in from the listener name. Of the gateway's
+    /// <paramref name="headers"/>, the client certificate settings do not apply: Istio takes a gateway's from
+    /// <c>gatewayTopology</c>, and its peer metadata filter sends to every upstream whatever the exchange mode.
+    /// </summary>
+    public static HttpConnectionManager Build(string routeName, string statPrefix, ProxyHeaders headers) => new()
     {
         StatPrefix = statPrefix,
         CodecType = HttpConnectionManager.Types.CodecType.Auto,
         Rds = new Rds { ConfigSource = Envoy.Ads(), RouteConfigName = routeName },
-        HttpFilters = { HttpFilters.OutboundMetadataExchange(), HttpFilters.Alpn(), HttpFilters.Fault(), HttpFilters.Cors(), HttpFilters.Router() },
+        HttpFilters =
+        {
+            HttpFilters.OutboundMetadataExchange(),
+            HttpFilters.Alpn(),
+            HttpFilters.Fault(),
+            HttpFilters.Cors(),
+            HttpFilters.Router(headers.EnvoyDebugHeadersDisabled),
+        },
         UseRemoteAddress = true,
         XffNumTrustedHops = 0,
         ForwardClientCertDetails = HttpConnectionManager.Types.ForwardClientCertDetails.SanitizeSet,
         SetCurrentClientCertDetails = new HttpConnectionManager.Types.SetCurrentClientCertDetails { Subject = true, Cert = true, Dns = true, Uri = true },
-        ServerName = ConnectionManagers.InboundServerName,
+        ServerName = ProxyHeaderSettings.ServerName(headers, sidecarOutbound: false),
+        ServerHeaderTransformation = ProxyHeaderSettings.ServerHeader(headers),
+        GenerateRequestId = ProxyHeaderSettings.GenerateRequestId(headers),
         HttpProtocolOptions = new Http1ProtocolOptions(),
         NormalizePath = true,
         PathWithEscapedSlashesAction = HttpConnectionManager.Types.PathWithEscapedSlashesAction.KeepUnchanged,

@@ -25,6 +25,7 @@ internal static class GatewayListeners
         var order = new List<string>();
         var sniHostsByPort = new Dictionary<int, Dictionary<string, string>>();
         var authorization = AuthorizationFilters.For(proxy, push);
+        var headers = ProxyHeaderSettings.For(proxy, push.Mesh);
         foreach (var port in merged.Ports)
         {
             var servers = merged.Servers(port);
@@ -39,13 +40,13 @@ internal static class GatewayListeners
             var chains = new List<ChainOptions>();
             if (Protocols.Parse(port.Protocol).IsHttp())
             {
-                chains.AddRange(GatewayChains.Http(servers[0]).Select(c => Authorized(c, authorization)));
+                chains.AddRange(GatewayChains.Http(servers[0], headers).Select(c => Authorized(c, authorization)));
             }
             else
             {
                 foreach (var server in servers)
                 {
-                    chains.AddRange((server.IsHttpsTermination ? GatewayChains.Https(server) : GatewayChains.Tcp(proxy, push, server, sniHosts)).Select(c => Authorized(c, authorization)));
+                    chains.AddRange((server.IsHttpsTermination ? GatewayChains.Https(server, headers) : GatewayChains.Tcp(proxy, push, server, sniHosts)).Select(c => Authorized(c, authorization)));
                 }
             }
 

@@ -24,6 +24,7 @@ internal static class GatewayRoutes
             return new RouteConfiguration { Name = name, ValidateClusters = false };
         }
 
+        var attemptCount = RouteGenerator.AttemptCount(proxy, push);
         var routesByGatewayAndService = new Dictionary<(string, Config.ConfigKey), IReadOnlyList<Route>>();
         var byHost = new Dictionary<string, VirtualHost>(StringComparer.Ordinal);
         foreach (var server in servers)
@@ -51,7 +52,7 @@ internal static class GatewayRoutes
                         {
                             Name = ResourceNames.VirtualHost(host, server.Port),
                             Domains = { host },
-                            IncludeRequestAttemptCount = true,
+                            IncludeRequestAttemptCount = attemptCount,
                         };
                     }
 
@@ -73,7 +74,7 @@ internal static class GatewayRoutes
                         {
                             Name = ResourceNames.VirtualHost(host, server.Port),
                             Domains = { host },
-                            IncludeRequestAttemptCount = true,
+                            IncludeRequestAttemptCount = attemptCount,
                         };
                     }
 

@@ -1,3 +1,4 @@
+using Weft.Control.Model;
 using Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 
 namespace Weft.Control.Generators.Listeners;
@@ -7,16 +8,26 @@ internal static class ConnectionManagers
 {
     public const string Name = "envoy.filters.network.http_connection_manager";
 
-    /// <summary>The Server header of responses from inbound and gateway listeners (outbound keeps Envoy's <c>envoy</c>).</summary>
-    public const string InboundServerName = "istio-envoy";
-
-    /// <summary>An outbound connection manager reading its routes by RDS; an empty stat prefix is filled in by the listener.</summary>
-    public static HttpConnectionManager Outbound(string statPrefix, string routeName) => new()
+    /// <summary>
+    /// An outbound connection manager reading its routes by RDS, with the proxy's <paramref name="headers"/>; an empty
+    /// stat prefix is filled in by the listener.
+    /// </summary>
+    public static HttpConnectionManager Outbound(string statPrefix, string routeName, ProxyHeaders headers) => new()
     {
         StatPrefix = statPrefix,
         CodecType = HttpConnectionManager.Types.CodecType.Auto,
         Rds = new Rds { ConfigSource = Envoy.Ads(), RouteConfigName = routeName },
-        HttpFilters = { HttpFilters.OutboundMetadataExchange(), HttpFilters.Alpn(), HttpFilters.Fault(), HttpFilters.Cors(), HttpFilters.Router() },
+        HttpFilters =
+        {
+            HttpFilters.OutboundMetadataExchange(headers.MetadataExchangeInMeshOnly),
+            HttpFilters.Alpn(),
+            HttpFilters.Fault(),
+            HttpFilters.Cors(),
+            HttpFilters.Router(headers.EnvoyDebugHeadersDisabled),
+        },
+        ServerName = ProxyHeaderSettings.ServerName(headers, sidecarOutbound: true),
+        ServerHeaderTransformation = ProxyHeaderSettings.ServerHeader(headers),
+        GenerateRequestId = ProxyHeaderSettings.GenerateRequestId(headers),
         UseRemoteAddress = false,
         NormalizePath = true,
         PathWithEscapedSlashesAction = HttpConnectionManager.Types.PathWithEscapedSlashesAction.KeepUnchanged,

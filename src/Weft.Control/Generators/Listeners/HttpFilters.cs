@@ -39,15 +39,22 @@ internal static class HttpFilters
 
     /// <summary>
     /// Istio's peer metadata filter on outbound and gateway connection managers, first there too: it sends this
-    /// workload's metadata upstream and learns the server's from the response.
+    /// workload's metadata upstream and learns the server's from the response. A sidecar whose proxyHeaders say
+    /// <c>metadataExchangeHeaders.mode: IN_MESH</c> sends it to clusters in the mesh only (<paramref name="skipExternalClusters"/>).
     /// </summary>
-    public static HttpFilter OutboundMetadataExchange() => new() { Name = MetadataExchangeFilters.FilterName, TypedConfig = MetadataExchangeFilters.HttpOutbound() };
+    public static HttpFilter OutboundMetadataExchange(bool skipExternalClusters = false) =>
+        new() { Name = MetadataExchangeFilters.FilterName, TypedConfig = MetadataExchangeFilters.HttpOutbound(skipExternalClusters) };
 
     public static HttpFilter Fault() => new() { Name = FaultName, TypedConfig = Any.Pack(new HTTPFault()) };
 
     public static HttpFilter Cors() => new() { Name = CorsName, TypedConfig = Any.Pack(new Cors()) };
 
-    public static HttpFilter Router() => new() { Name = RouterName, TypedConfig = Any.Pack(new Router()) };
+    /// <summary>
+    /// The router, last. <paramref name="suppressEnvoyHeaders"/> (proxyHeaders <c>envoyDebugHeaders.disabled</c>) keeps it
+    /// from adding <c>x-envoy-*</c> headers.
+    /// </summary>
+    public static HttpFilter Router(bool suppressEnvoyHeaders = false) =>
+        new() { Name = RouterName, TypedConfig = Any.Pack(new Router { SuppressEnvoyHeaders = suppressEnvoyHeaders }) };
 
     private static FilterConfig.Types.AlpnOverride Override(FilterConfig.Types.Protocol protocol, params string[] alpn) =>
         new() { UpstreamProtocol = protocol, AlpnOverride_ = { alpn } };

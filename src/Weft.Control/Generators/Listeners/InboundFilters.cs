@@ -1,4 +1,5 @@
 using Weft.Control.Generators.Authorization;
+using Weft.Control.Model;
 using Weft.Control.Registry;
 using Weft.Xds;
 using Http2ProtocolOptions = Weft.Xds.Envoy.Config.Core.V3.Http2ProtocolOptions;
@@ -32,19 +33,21 @@ internal static class InboundFilters
     public static Filter Tcp(InboundChainConfig config) => TcpProxies.ToCluster(config.Cluster);
 
     /// <summary>
-    /// The connection manager; the metadata exchange goes first, then the workload's authorization filters, then
-    /// fault, CORS and the router.
+    /// The connection manager, with the proxy's <paramref name="headers"/>; the metadata exchange goes first, then the
+    /// workload's authorization filters, then fault, CORS and the router.
     /// </summary>
-    public static Filter Http(InboundChainConfig config, AuthorizationFilters authorization)
+    public static Filter Http(InboundChainConfig config, AuthorizationFilters authorization, ProxyHeaders headers)
     {
         var manager = new HttpConnectionManager
         {
             StatPrefix = config.StatPrefix,
             CodecType = HttpConnectionManager.Types.CodecType.Auto,
             RouteConfig = RouteConfiguration(config),
-            ServerName = ConnectionManagers.InboundServerName,
-            ForwardClientCertDetails = HttpConnectionManager.Types.ForwardClientCertDetails.AppendForward,
-            SetCurrentClientCertDetails = new HttpConnectionManager.Types.SetCurrentClientCertDetails { Subject = true, Uri = true, Dns = true },
+            ServerName = ProxyHeaderSettings.ServerName(headers, sidecarOutbound: false),
+            ServerHeaderTransformation = ProxyHeaderSettings.ServerHeader(headers),
+            GenerateRequestId = ProxyHeaderSettings.GenerateRequestId(headers),
+            ForwardClientCertDetails = ProxyHeaderSettings.ForwardClientCert(headers),
+            SetCurrentClientCertDetails = ProxyHeaderSettings.ClientCertDetails(headers),
             UseRemoteAddress = false,
             NormalizePath = true,
             PathWithEscapedSlashesAction = HttpConnectionManager.Types.PathWithEscapedSlashesAction.KeepUnchanged,
@@ -54,7 +57,7 @@ internal static class InboundFilters
         manager.HttpFilters.AddRange(authorization.Http);
         manager.HttpFilters.Add(HttpFilters.Fault());
         manager.HttpFilters.Add(HttpFilters.Cors());
-        manager.HttpFilters.Add(HttpFilters.Router());
+        manager.HttpFilters.Add(HttpFilters.Router(headers.EnvoyDebugHeadersDisabled));
         if (config.Port.Protocol is Protocol.Http2 or Protocol.Grpc or Protocol.GrpcWeb)
         {
             manager.Http2ProtocolOptions = new Http2ProtocolOptions();

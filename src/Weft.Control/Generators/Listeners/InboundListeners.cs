@@ -24,13 +24,14 @@ internal static class InboundListeners
     {
         var addresses = ProxyAddresses.For(proxy);
         var authorization = AuthorizationFilters.For(proxy, push);
+        var headers = ProxyHeaderSettings.For(proxy, push.Mesh);
         var peer = PeerAuthenticationModes.ForWorkload(push, proxy.Namespace, proxy.Labels);
         var virtualChains = new List<FilterChain>();
         var bound = new List<Listener>();
         var configs = InboundChainConfigs.Build(proxy, push);
         foreach (var config in configs)
         {
-            var chains = Chains(config, peer.ForPort(config.TargetPort), authorization, push.Mesh);
+            var chains = Chains(config, peer.ForPort(config.TargetPort), authorization, headers, push.Mesh);
             if (config.BindToPort)
             {
                 bound.Add(Listener(config.Name(ListenerProtocol.Tcp), Envoy.SocketAddress(config.Bind, config.TargetPort), chains, bindToPort: true, proxy, push.Mesh));
@@ -46,7 +47,7 @@ internal static class InboundListeners
             var all = new List<FilterChain> { Blackhole(push.Mesh) };
             foreach (var port in PassthroughPorts(peer, configs))
             {
-                all.AddRange(Chains(Passthrough(port), peer.ForPort(port), authorization, push.Mesh));
+                all.AddRange(Chains(Passthrough(port), peer.ForPort(port), authorization, headers, push.Mesh));
             }
 
             all.AddRange(virtualChains);
@@ -83,7 +84,7 @@ internal static class InboundListeners
     /// A port's chains for its mTLS mode; the metadata exchange and authorization apply to every one of them, the
     /// passthrough chains included.
     /// </summary>
-    private static List<FilterChain> Chains(InboundChainConfig config, MutualTlsMode mode, AuthorizationFilters authorization, MeshConfig mesh)
+    private static List<FilterChain> Chains(InboundChainConfig config, MutualTlsMode mode, AuthorizationFilters authorization, ProxyHeaders headers, MeshConfig mesh)
     {
         var chains = new List<FilterChain>();
         foreach (var option in InboundMatchOption.For(ListenerProtocols.Of(config.Port.Protocol), mode))
@@ -104,7 +105,7 @@ internal static class InboundListeners
             chain.Filters.Add(InboundFilters.MetadataExchange());
             if (option.Protocol == ListenerProtocol.Http)
             {
-                chain.Filters.Add(InboundFilters.Http(config, authorization));
+                chain.Filters.Add(InboundFilters.Http(config, authorization, headers));
             }
             else
             {

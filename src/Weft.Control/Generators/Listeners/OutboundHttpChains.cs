@@ -1,3 +1,4 @@
+using Weft.Control.Model;
 using Weft.Xds;
 
 namespace Weft.Control.Generators.Listeners;
@@ -10,12 +11,12 @@ internal static class OutboundHttpChains
     /// detected port on a service address has a route configuration of its own (<c>HOST:PORT</c>); a unix socket's is
     /// named after the socket.
     /// </summary>
-    public static ChainOptions For(OutboundTarget target, ListenerProtocol protocol, string wildcard)
+    public static ChainOptions For(OutboundTarget target, ListenerProtocol protocol, string wildcard, ProxyHeaders headers)
     {
         var routeName = target.Port.Number == 0 ? target.Bind
             : protocol == ListenerProtocol.Auto && target.Bind != wildcard ? ResourceNames.HostPort(target.Service.Hostname, target.Port.Number)
             : ResourceNames.OutboundRouteConfig(target.Port.Number);
-        return new ChainOptions { Http = ConnectionManagers.Outbound(string.Empty, routeName) };
+        return new ChainOptions { Http = ConnectionManagers.Outbound(string.Empty, routeName, headers) };
     }
 
     /// <summary>

@@ -21,6 +21,7 @@ internal sealed class OutboundListeners
     private readonly ProxyNode _proxy;
     private readonly PushContext _push;
     private readonly ProxyAddresses _addresses;
+    private readonly ProxyHeaders _headers;
     private readonly Dictionary<(string Bind, int Port), OutboundListenerEntry> _entries = [];
 
     private OutboundListeners(ProxyNode proxy, PushContext push)
@@ -28,6 +29,7 @@ internal sealed class OutboundListeners
         _proxy = proxy;
         _push = push;
         _addresses = ProxyAddresses.For(proxy);
+        _headers = ProxyHeaderSettings.For(proxy, push.Mesh);
     }
 
     public static IReadOnlyList<Listener> Build(ProxyNode proxy, PushContext push)
@@ -181,7 +183,7 @@ internal sealed class OutboundListeners
                     conflict = ListenerConflict.HttpOverTcp;
                 }
 
-                var http = OutboundHttpChains.For(target, ListenerProtocol.Http, _addresses.Wildcard);
+                var http = OutboundHttpChains.For(target, ListenerProtocol.Http, _addresses.Wildcard, _headers);
                 if (target.Bind == _addresses.Wildcard)
                 {
                     // Matching HTTP by ALPN leaves room for TCP to other destinations on this port (passthrough).
@@ -218,7 +220,7 @@ internal sealed class OutboundListeners
                     conflict = current.Protocol.IsHttp() ? ListenerConflict.AutoOverHttp : ListenerConflict.AutoOverTcp;
                 }
 
-                chains = [.. tcp, OutboundHttpChains.Detecting(OutboundHttpChains.For(target, ListenerProtocol.Auto, _addresses.Wildcard))];
+                chains = [.. tcp, OutboundHttpChains.Detecting(OutboundHttpChains.For(target, ListenerProtocol.Auto, _addresses.Wildcard, _headers))];
                 break;
 
             default:

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Weft.Control.Generators.Listeners;
 using Weft.Control.Model;
 using Weft.Control.Push;
 using Weft.Control.Registry;
@@ -93,7 +94,7 @@ public sealed class RouteGenerator : IXdsGenerator
         if (onlyHost is null)
         {
             config.VirtualHosts.AddRange(hosts);
-            config.VirtualHosts.Add(CatchAll(push.SidecarScope(proxy).OutboundPolicy(push.Mesh)));
+            config.VirtualHosts.Add(CatchAll(push.SidecarScope(proxy).OutboundPolicy(push.Mesh), AttemptCount(proxy, push)));
             return config;
         }
 
@@ -142,6 +143,7 @@ public sealed class RouteGenerator : IXdsGenerator
             : byHost.TryGetValue(host, out var exact) ? [exact]
             : [];
 
+        var attemptCount = AttemptCount(proxy, push);
         var claimed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var hosts = new List<VirtualHost>();
         foreach (var vs in egress.VirtualServices)
@@ -179,7 +181,7 @@ public sealed class RouteGenerator : IXdsGenerator
                 {
                     Name = $"{host}:{port}",
                     Domains = { VirtualHostDomains.For(host, service1, port, proxy) },
-                    IncludeRequestAttemptCount = true,
+                    IncludeRequestAttemptCount = attemptCount,
                 };
                 vhost.Routes.AddRange(routes);
                 hosts.Add(vhost);
@@ -199,7 +201,7 @@ public sealed class RouteGenerator : IXdsGenerator
                 Name = $"{service.Hostname}:{port}",
                 Domains = { VirtualHostDomains.For(service.Hostname, service, port, proxy) },
                 Routes = { HttpRouteBuilder.DefaultRoute(context, service, servicePort) },
-                IncludeRequestAttemptCount = true,
+                IncludeRequestAttemptCount = attemptCount,
             });
         }
 
@@ -216,10 +218,16 @@ public sealed class RouteGenerator : IXdsGenerator
     }
 
     /// <summary>
+    /// Whether the proxy's virtual hosts add <c>X-Envoy-Attempt-Count</c> upstream: yes unless its proxyHeaders say
+    /// <c>attemptCount.disabled</c>. Istio builds proxyless gRPC clients' virtual hosts the same way.
+    /// </summary>
+    internal static bool AttemptCount(ProxyNode proxy, PushContext push) => !ProxyHeaderSettings.For(proxy, push.Mesh).AttemptCountDisabled;
+
+    /// <summary>
     /// The last virtual host: ALLOW_ANY passes unknown hosts through (to the Sidecar's egress proxy when it names one),
     /// REGISTRY_ONLY answers 502.
     /// </summary>
-    internal static VirtualHost CatchAll(OutboundPolicy policy)
+    internal static VirtualHost CatchAll(OutboundPolicy policy, bool attemptCount)
     {
         if (policy.AllowAny)
         {
@@ -227,7 +235,7 @@ public sealed class RouteGenerator : IXdsGenerator
             {
                 Name = ResourceNames.AllowAny,
                 Domains = { "*" },
-                IncludeRequestAttemptCount = true,
+                IncludeRequestAttemptCount = attemptCount,
                 Routes =
                 {
                     new Route
@@ -249,7 +257,7 @@ public sealed class RouteGenerator : IXdsGenerator
         {
             Name = ResourceNames.BlockAll,
             Domains = { "*" },
-            IncludeRequestAttemptCount = true,
+            IncludeRequestAttemptCount = attemptCount,
             Routes =
             {
                 new Route
