@@ -20,6 +20,12 @@ internal sealed class ForwardTransformer(Uri target, ResponseShaping shaping, Ti
 {
     private long _sentAt;
 
+    /// <summary>The router's <c>suppress_envoy_headers</c>: no <c>x-envoy-upstream-service-time</c> on the response.</summary>
+    public bool SuppressEnvoyHeaders { get; init; }
+
+    /// <summary>Keeps this proxy's peer metadata headers from the upstream (an external cluster under <c>metadataExchangeHeaders: IN_MESH</c>).</summary>
+    public bool DropPeerMetadata { get; init; }
+
     /// <summary>Whether response headers arrived from upstream (their status is then reported already).</summary>
     public bool ResponseReceived { get; private set; }
 
@@ -27,6 +33,11 @@ internal sealed class ForwardTransformer(Uri target, ResponseShaping shaping, Ti
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
         proxyRequest.RequestUri = target;
+        if (DropPeerMetadata)
+        {
+            proxyRequest.Headers.Remove(Telemetry.PeerMetadataExchange.IdHeader);
+            proxyRequest.Headers.Remove(Telemetry.PeerMetadataExchange.MetadataHeader);
+        }
         if (endpoint is not null)
         {
             // The connection pool reads it when it opens a connection, to pick the endpoint's transport socket.
@@ -60,8 +71,11 @@ internal sealed class ForwardTransformer(Uri target, ResponseShaping shaping, Ti
         var forward = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
         if (proxyResponse is not null)
         {
-            var elapsed = time.GetElapsedTime(_sentAt);
-            httpContext.Response.Headers["x-envoy-upstream-service-time"] = ((long)elapsed.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+            if (!SuppressEnvoyHeaders)
+            {
+                var elapsed = time.GetElapsedTime(_sentAt);
+                httpContext.Response.Headers["x-envoy-upstream-service-time"] = ((long)elapsed.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+            }
             shaping.Apply(httpContext);
         }
 

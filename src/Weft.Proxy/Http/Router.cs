@@ -245,7 +245,7 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
                 info.UpstreamHost = host?.Display ?? authority;
                 info.Upstream = host;
                 shaping.Attempts = attempt;
-                PrepareAttempt(context, vhost, attempt, timeoutRetry, timeout, perTry, startedAt);
+                PrepareAttempt(context, vhost, attempt, timeoutRetry, timeout, perTry, startedAt, manager.SuppressEnvoyHeaders);
                 RestoreHost(context, requestHost, forwardedHost);
                 RewriteHost(context, entry?.HostRewrite is { } literal ? new HostRewrite(HostRewriteKind.Literal, literal) : action.HostRewrite, cluster.Model, host, request, action.AppendXForwardedHost);
                 if (attempt == 1 && mirrorsTaken.Length > 0)
@@ -263,14 +263,18 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
                 using var admission = await cluster.State.AdmitAsync(endpoint, lease.Connections, multiplexed, deadline?.Token ?? CancellationToken.None, context.RequestAborted).ConfigureAwait(false);
                 if (admission.Outcome != AdmissionOutcome.Admitted)
                 {
-                    await RefusedAsync(context, admission.Outcome, deadline?.IsCancellationRequested == true, attempt > 1, shaping, info).ConfigureAwait(false);
+                    await RefusedAsync(context, admission.Outcome, deadline?.IsCancellationRequested == true, attempt > 1, shaping, info, manager.SuppressEnvoyHeaders).ConfigureAwait(false);
                     return;
                 }
 
                 using var upstream = new UpstreamAttempt(perTry, time, retries, body, mirrorsTaken.Length > 0, deadline?.Token ?? CancellationToken.None);
 
                 // The transformer reports the response status to the cluster as the headers arrive; a failure is reported here.
-                var transformer = new ForwardTransformer(uri, shaping, time, upstream, cluster, endpoint, alpn);
+                var transformer = new ForwardTransformer(uri, shaping, time, upstream, cluster, endpoint, alpn)
+                {
+                    SuppressEnvoyHeaders = manager.SuppressEnvoyHeaders,
+                    DropPeerMetadata = manager.ExchangeSkipsExternalClusters && cluster.Model.External,
+                };
                 var error = await forwarder.SendAsync(context, prefix, lease.Invoker, config, transformer, upstream.Token).ConfigureAwait(false);
                 if (cluster.Model.Connection.Transport.Any)
                 {
@@ -344,7 +348,7 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
     /// The reply for an attempt the circuit breakers did not let through: Envoy's overflow reply (503, UO, with
     /// <c>x-envoy-overloaded: true</c>), or, for one that gave up while pending, what a failed forward gets.
     /// </summary>
-    private static Task RefusedAsync(HttpContext context, AdmissionOutcome outcome, bool timedOut, bool retried, ResponseShaping shaping, ProxyRequestInfo info)
+    private static Task RefusedAsync(HttpContext context, AdmissionOutcome outcome, bool timedOut, bool retried, ResponseShaping shaping, ProxyRequestInfo info, bool suppressEnvoyHeaders)
     {
         if (outcome == AdmissionOutcome.Cancelled)
         {
@@ -353,12 +357,16 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
 
         LocalReplies.Reset(context.Response);
         shaping.Apply(context);
-        context.Response.Headers["x-envoy-overloaded"] = "true";
+        if (!suppressEnvoyHeaders)
+        {
+            context.Response.Headers["x-envoy-overloaded"] = "true";
+        }
+
         return LocalReplies.SendAsync(context, StatusCodes.Status503ServiceUnavailable, LocalReplies.Overflow, ResponseFlags.UpstreamOverflow);
     }
 
     /// <summary>The request headers that change from one attempt to the next.</summary>
-    private void PrepareAttempt(HttpContext context, VirtualHostEntry vhost, int attempt, bool timeoutRetry, TimeSpan timeout, TimeSpan perTry, long startedAt)
+    private void PrepareAttempt(HttpContext context, VirtualHostEntry vhost, int attempt, bool timeoutRetry, TimeSpan timeout, TimeSpan perTry, long startedAt, bool suppressEnvoyHeaders)
     {
         var headers = context.Request.Headers;
         if (vhost.IncludeRequestAttemptCount)
@@ -373,7 +381,7 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
 
         // What the upstream may expect: the per-try timeout, else the route timeout, never more than what is left of it.
         var expected = perTry > TimeSpan.Zero ? perTry : timeout;
-        if (expected > TimeSpan.Zero)
+        if (expected > TimeSpan.Zero && !suppressEnvoyHeaders)
         {
             if (timeout > TimeSpan.Zero)
             {

@@ -128,6 +128,7 @@ internal static class ClusterCompiler
             Service = Telemetry.ServiceMetadata.FromCluster(cluster.Metadata),
             AlpnOverridable = !IstioSaysNoAlpnOverride(cluster.Metadata),
             PeerExchange = PeerExchange(cluster),
+            External = IstioSaysExternal(cluster.Metadata),
             Balancer = BalancerCompiler.Compile(cluster),
             Limits = CircuitBreakerCompiler.Compile(cluster.CircuitBreakers),
             Outlier = OutlierCompiler.Compile(cluster.OutlierDetection),
@@ -153,6 +154,14 @@ internal static class ClusterCompiler
 
         return null;
     }
+
+    /// <summary>Istio's <c>filter_metadata.istio.external: true</c>, which it sets on the clusters of MESH_EXTERNAL services.</summary>
+    private static bool IstioSaysExternal(Weft.Xds.Envoy.Config.Core.V3.Metadata? metadata) =>
+        metadata is not null
+        && metadata.FilterMetadata.TryGetValue("istio", out var istio)
+        && istio.Fields.TryGetValue("external", out var value)
+        && value.KindCase == Google.Protobuf.WellKnownTypes.Value.KindOneofCase.BoolValue
+        && value.BoolValue;
 
     /// <summary>Istio's <c>filter_metadata.istio.alpn_override: "false"</c>: the <c>istio.alpn</c> filter leaves this cluster's ALPN alone.</summary>
     private static bool IstioSaysNoAlpnOverride(Weft.Xds.Envoy.Config.Core.V3.Metadata? metadata) =>

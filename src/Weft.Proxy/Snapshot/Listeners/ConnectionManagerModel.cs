@@ -34,6 +34,18 @@ internal sealed record ConnectionManagerModel
 
     public EscapedSlashes EscapedSlashes { get; init; } = EscapedSlashes.KeepUnchanged;
 
+    /// <summary>
+    /// The router's <c>suppress_envoy_headers</c> (Istio's <c>proxyHeaders.envoyDebugHeaders.disabled</c>): no
+    /// <c>x-envoy-upstream-service-time</c>, <c>x-envoy-overloaded</c> or <c>x-envoy-expected-rq-timeout-ms</c>.
+    /// </summary>
+    public bool SuppressEnvoyHeaders { get; init; }
+
+    /// <summary>
+    /// Istio's peer metadata filter with <c>skip_external_clusters</c> (mesh <c>metadataExchangeHeaders: IN_MESH</c>): the
+    /// <c>x-envoy-peer-metadata</c> headers are not sent to clusters Istio marks external (<c>istio.external</c>).
+    /// </summary>
+    public bool ExchangeSkipsExternalClusters { get; init; }
+
     public bool GenerateRequestId { get; init; } = true;
 
     public bool PreserveExternalRequestId { get; init; }

@@ -245,7 +245,7 @@ internal static class ListenerCompiler
 
     private static ConnectionManagerModel ConnectionManager(Hcm hcm)
     {
-        var (authorization, filters, alpn) = HttpFilters(hcm);
+        var (authorization, filters, alpn, suppressEnvoyHeaders, exchangeSkipsExternal) = HttpFilters(hcm);
         string? rds = null;
         RouteTable? inline = null;
         switch (hcm.RouteSpecifierCase)
@@ -309,6 +309,8 @@ internal static class ListenerCompiler
             Authorization = authorization,
             HttpFilters = filters,
             Alpn = alpn,
+            SuppressEnvoyHeaders = suppressEnvoyHeaders,
+            ExchangeSkipsExternalClusters = exchangeSkipsExternal,
             AccessLogs = AccessLogs(hcm.AccessLog),
         };
     }
@@ -344,11 +346,14 @@ internal static class ListenerCompiler
     /// <summary>
     /// Checks the HTTP filter chain and compiles what runs before the router: its authorization filters (null when there
     /// are none), the fault and CORS filters in order (disabled ones too, since a route may enable them), and Istio's ALPN
-    /// override when the manager has one.
+    /// override when the manager has one; whether the router suppresses its <c>x-envoy-*</c> headers; whether Istio's
+    /// peer metadata filter keeps the exchange headers from external clusters.
     /// </summary>
-    private static (HttpAuthorization? Authorization, IReadOnlyList<HttpFilterModel> Filters, AlpnOverrides? Alpn) HttpFilters(Hcm hcm)
+    private static (HttpAuthorization? Authorization, IReadOnlyList<HttpFilterModel> Filters, AlpnOverrides? Alpn, bool SuppressEnvoyHeaders, bool ExchangeSkipsExternal) HttpFilters(Hcm hcm)
     {
         AlpnOverrides? alpn = null;
+        var suppressEnvoyHeaders = false;
+        var exchangeSkipsExternal = false;
         var models = new List<HttpFilterModel>();
         foreach (var filter in hcm.HttpFilters)
         {
@@ -387,12 +392,15 @@ internal static class ListenerCompiler
                         throw new XdsRejectedException($"the router ({filter.Name}) must be the last HTTP filter");
                     }
 
+                    suppressEnvoyHeaders = UnpackAny<Weft.Xds.Envoy.Extensions.Filters.Http.Router.V3.Router>(filter.TypedConfig!, filter.Name).SuppressEnvoyHeaders;
                     break;
                 case TypeUrls.HttpFault or TypeUrls.Cors:
                     break;
                 case TypeUrls.UdpaTypedStruct or TypeUrls.XdsTypedStruct when MetadataExchangeFilters.Unwrap(filter.TypedConfig).TypeUrl == TypeUrls.PeerMetadata:
                     // Istio's HTTP peer metadata filter: this proxy exchanges the x-envoy-peer-metadata headers on every
-                    // sidecar connection manager already (RequestTelemetry), as the filter's Istio configs ask.
+                    // sidecar connection manager already (RequestTelemetry), as the filter's Istio configs ask; what is
+                    // left to honour is keeping them from external clusters (mesh proxyHeaders metadataExchangeHeaders IN_MESH).
+                    exchangeSkipsExternal |= SkipsExternalClusters(MetadataExchangeFilters.Unwrap(filter.TypedConfig).Value);
                     break;
                 case TypeUrls.IstioAlpn:
                     alpn ??= AlpnOverrides.Compile(UnpackAny<Weft.Xds.Istio.Envoy.Config.Filter.Http.Alpn.V2Alpha1.FilterConfig>(filter.TypedConfig!, filter.Name), filter.Name);
@@ -420,8 +428,20 @@ internal static class ListenerCompiler
             throw new XdsRejectedException("the connection manager has no HTTP filters (the router must be last)");
         }
 
-        return (HttpAuthorization.Compile(authorization, hcm.StatPrefix), models, alpn);
+        return (HttpAuthorization.Compile(authorization, hcm.StatPrefix), models, alpn, suppressEnvoyHeaders, exchangeSkipsExternal);
     }
+
+    /// <summary>Whether a peer metadata config's <c>upstream_propagation</c> has <c>istio_headers</c> with <c>skip_external_clusters: true</c>.</summary>
+    private static bool SkipsExternalClusters(Struct? config) =>
+        config is not null
+        && config.Fields.TryGetValue("upstream_propagation", out var propagation)
+        && propagation.ListValue is { } methods
+        && methods.Values.Any(m => m.StructValue is { } method
+            && method.Fields.TryGetValue("istio_headers", out var headers)
+            && headers.StructValue is { } options
+            && options.Fields.TryGetValue("skip_external_clusters", out var skip)
+            && skip.KindCase == Value.KindOneofCase.BoolValue
+            && skip.BoolValue);
 
     private static FaultPolicy Fault(HttpFilter filter)
     {
