@@ -70,6 +70,35 @@ public sealed class ProxyHeadersTests
         }
     }
 
+    [Fact]
+    public async Task The_mesh_proxyHeaders_reach_the_proxy_from_a_real_control_plane()
+    {
+        var quiet = Weft.Control.Model.MeshConfigReader.Read(
+            """
+            defaultConfig:
+              proxyHeaders:
+                server: {disabled: true}
+                requestId: {disabled: true}
+                attemptCount: {disabled: true}
+                envoyDebugHeaders: {disabled: true}
+            """,
+            "mesh.yaml");
+        foreach (var meshConfig in new[] { Weft.Control.Model.MeshConfig.Default, quiet })
+        {
+            var asked = !ReferenceEquals(meshConfig, Weft.Control.Model.MeshConfig.Default);
+            await using var mesh = await CanaryMesh.StartAsync(meshConfig: meshConfig);
+            await using var proxy = await RunningProxy.StartAsync(mesh.XdsAddress);
+
+            using var response = await proxy.GetAsync(CanaryMesh.Host, "/products");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(!asked, response.Headers.Contains("x-envoy-upstream-service-time"));
+            Assert.Equal(!asked, response.Headers.Server.ToString() == "envoy");
+            var received = mesh.V1.Requests.Concat(mesh.V2.Requests).Single();
+            Assert.Equal(!asked, received.Headers.ContainsKey("x-request-id"));
+            Assert.Equal(!asked, received.Headers.ContainsKey("x-envoy-attempt-count"));
+        }
+    }
+
     /// <summary>The outbound listener istiod writes: the peer metadata filter first (optionally skipping external clusters), the router last.</summary>
     private static Listener Listener(bool suppress, bool skipExternal)
     {
