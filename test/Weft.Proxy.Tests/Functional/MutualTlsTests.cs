@@ -79,11 +79,7 @@ public sealed class MutualTlsTests
         await using var ca = await MeshCa.StartAsync();
         await using var pair = await SidecarPair.StartAsync(ca, echo.Port, tcp: true);
 
-        using (var tunnel = await RawConnection.TunnelAsync(pair.Client.Host.OutboundEndpoint, $"{MtlsResources.ServiceHost}:9080"))
-        {
-            await tunnel.SendAsync("ping\n");
-            Assert.Equal("ping\n", await tunnel.ReadAsync("ping\n".Length));
-        }
+        await EchoedAsync(pair, "ping\n");
 
         var stats = await PrometheusScrape.GetAsync(new Uri($"http://{pair.Client.Host.StatsEndpoint}"));
         var line = Assert.Single(stats.Text.Split('\n'), l => l.StartsWith("istio_tcp_connections_opened_total{reporter=\"source\"", StringComparison.Ordinal));
@@ -150,12 +146,8 @@ public sealed class MutualTlsTests
         await using var ca = await MeshCa.StartAsync();
         await using var pair = await SidecarPair.StartAsync(ca, echo.Port, tcp: true, exchange: true);
 
-        using (var tunnel = await RawConnection.TunnelAsync(pair.Client.Host.OutboundEndpoint, $"{MtlsResources.ServiceHost}:9080"))
-        {
-            // Neither side's frame reaches the application or the client: the echo returns exactly what was sent.
-            await tunnel.SendAsync("ping over the exchange\n");
-            Assert.Equal("ping over the exchange\n", await tunnel.ReadAsync("ping over the exchange\n".Length));
-        }
+        // Neither side's frame reaches the application or the client: the echo returns exactly what was sent.
+        await EchoedAsync(pair, "ping over the exchange\n");
 
         var server = await OpenedAsync(pair.Server, "destination");
         Assert.Contains("source_workload=\"client\"", server, StringComparison.Ordinal);
@@ -173,11 +165,7 @@ public sealed class MutualTlsTests
         await using var ca = await MeshCa.StartAsync();
         await using var pair = await SidecarPair.StartAsync(ca, echo.Port, tcp: true);
 
-        using (var tunnel = await RawConnection.TunnelAsync(pair.Client.Host.OutboundEndpoint, $"{MtlsResources.ServiceHost}:9080"))
-        {
-            await tunnel.SendAsync("ping\n");
-            Assert.Equal("ping\n", await tunnel.ReadAsync("ping\n".Length));
-        }
+        await EchoedAsync(pair, "ping\n");
 
         Assert.Contains("source_workload=\"unknown\"", await OpenedAsync(pair.Server, "destination"), StringComparison.Ordinal);
     }
@@ -192,6 +180,14 @@ public sealed class MutualTlsTests
         using var tunnel = await RawConnection.TunnelAsync(pair.Client.Host.OutboundEndpoint, $"{MtlsResources.ServiceHost}:9080");
         Assert.Equal("finisher done", await tunnel.ReadToEndAsync().WaitAsync(RawConnection.Wait));
         Assert.Contains("destination_workload=\"server\"", await OpenedAsync(pair.Client, "source"), StringComparison.Ordinal);
+    }
+
+    /// <summary>Sends <paramref name="text"/> through the pair's TCP service to the echo backend and expects it back, byte for byte.</summary>
+    private static async Task EchoedAsync(SidecarPair pair, string text)
+    {
+        using var tunnel = await RawConnection.TunnelAsync(pair.Client.Host.OutboundEndpoint, $"{MtlsResources.ServiceHost}:9080");
+        await tunnel.SendAsync(text);
+        Assert.Equal(text, await tunnel.ReadAsync(text.Length));
     }
 
     /// <summary>The proxy's one <c>istio_tcp_connections_opened_total</c> line for the reporter, once the connection counts as opened.</summary>
