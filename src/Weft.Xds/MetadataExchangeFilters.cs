@@ -19,6 +19,9 @@ public static class MetadataExchangeFilters
     /// <summary>The ALPN value under which a TLS connection carries the TCP exchange.</summary>
     public const string Protocol = "istio-peer-exchange";
 
+    /// <summary>The <c>istio_headers</c> propagation option that keeps the headers from clusters Istio marks external.</summary>
+    private const string SkipExternalClusters = "skip_external_clusters";
+
     /// <summary>The TCP filter's config: the exchange under <see cref="Protocol"/>, with workload discovery on as Istio sets it.</summary>
     public static Any Tcp() => Wrap(TypeUrls.MetadataExchange, new Struct
     {
@@ -50,7 +53,7 @@ public static class MetadataExchangeFilters
         Fields =
         {
             ["upstream_discovery"] = Methods("istio_headers", "workload_discovery"),
-            ["upstream_propagation"] = skipExternalClusters ? SkippingExternalClusters() : Methods("istio_headers"),
+            ["upstream_propagation"] = Value.ForList(Method("istio_headers", skipExternalClusters ? new Struct { Fields = { [SkipExternalClusters] = Value.ForBool(true) } } : new Struct())),
         },
     });
 
@@ -80,26 +83,26 @@ public static class MetadataExchangeFilters
         return (config.TypeUrl, null);
     }
 
+    /// <summary>Whether an outbound peer metadata config (<see cref="HttpOutbound"/>) keeps the headers from external clusters.</summary>
+    public static bool SkipsExternalClusters(Struct? config) =>
+        config is not null
+        && config.Fields.TryGetValue("upstream_propagation", out var propagation)
+        && propagation.ListValue is { } methods
+        && methods.Values.Any(m => m.StructValue is { } method
+            && method.Fields.TryGetValue("istio_headers", out var headers)
+            && headers.StructValue is { } options
+            && options.Fields.TryGetValue(SkipExternalClusters, out var skip)
+            && skip.KindCase == Value.KindOneofCase.BoolValue
+            && skip.BoolValue);
+
     /// <summary>The ALPN value a TCP exchange config names (its <c>protocol</c>); empty when it names none.</summary>
     public static string ProtocolOf(Struct? config) =>
         config is not null && config.Fields.TryGetValue("protocol", out var value) && value.KindCase == Value.KindOneofCase.StringValue ? value.StringValue : string.Empty;
 
-    private static Value Methods(params string[] names)
-    {
-        var list = new ListValue();
-        foreach (var name in names)
-        {
-            list.Values.Add(Value.ForStruct(new Struct { Fields = { [name] = Value.ForStruct(new Struct()) } }));
-        }
+    private static Value Methods(params string[] names) => Value.ForList([.. names.Select(name => Method(name, new Struct()))]);
 
-        return Value.ForList([.. list.Values]);
-    }
-
-    /// <summary>Propagation by <c>istio_headers</c> with <c>skip_external_clusters</c> set.</summary>
-    private static Value SkippingExternalClusters() => Value.ForList(Value.ForStruct(new Struct
-    {
-        Fields = { ["istio_headers"] = Value.ForStruct(new Struct { Fields = { ["skip_external_clusters"] = Value.ForBool(true) } }) },
-    }));
+    /// <summary>One discovery or propagation method: <c>{NAME: OPTIONS}</c>.</summary>
+    private static Value Method(string name, Struct options) => Value.ForStruct(new Struct { Fields = { [name] = Value.ForStruct(options) } });
 
     private static Any Wrap(string typeUrl, Struct value) => new()
     {

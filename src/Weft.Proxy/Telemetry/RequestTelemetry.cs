@@ -176,10 +176,9 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
     }
 
     /// <summary>
-    /// Istio's reporter follows the listener's direction: an inbound listener the proxy bound itself (a Sidecar ingress
-    /// with captureMode NONE) reports as the destination too.
+    /// Istio's reporter, and the side of the metadata exchange, follow the listener's direction: the capture port's
+    /// inbound role, or an inbound listener the proxy bound itself (a Sidecar ingress with captureMode NONE).
     /// </summary>
-    /// <summary>The capture port's inbound role, or a bound listener the control plane marked inbound (a Sidecar's ingress).</summary>
     private static bool IsInbound(HttpContext context, ListenerRole role) =>
         role == ListenerRole.Inbound
         || (role == ListenerRole.Dynamic && context.Features.Get<Listeners.ConnectionRoute>()?.Listener.Direction == Weft.Xds.Envoy.Config.Core.V3.TrafficDirection.Inbound);

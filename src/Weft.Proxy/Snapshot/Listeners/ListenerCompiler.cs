@@ -396,11 +396,11 @@ internal static class ListenerCompiler
                     break;
                 case TypeUrls.HttpFault or TypeUrls.Cors:
                     break;
-                case TypeUrls.UdpaTypedStruct or TypeUrls.XdsTypedStruct when MetadataExchangeFilters.Unwrap(filter.TypedConfig).TypeUrl == TypeUrls.PeerMetadata:
+                case TypeUrls.UdpaTypedStruct or TypeUrls.XdsTypedStruct when MetadataExchangeFilters.Unwrap(filter.TypedConfig) is (TypeUrls.PeerMetadata, var peerMetadata):
                     // Istio's HTTP peer metadata filter: this proxy exchanges the x-envoy-peer-metadata headers on every
                     // sidecar connection manager already (RequestTelemetry), as the filter's Istio configs ask; what is
                     // left to honour is keeping them from external clusters (mesh proxyHeaders metadataExchangeHeaders IN_MESH).
-                    exchangeSkipsExternal |= SkipsExternalClusters(MetadataExchangeFilters.Unwrap(filter.TypedConfig).Value);
+                    exchangeSkipsExternal |= MetadataExchangeFilters.SkipsExternalClusters(peerMetadata);
                     break;
                 case TypeUrls.IstioAlpn:
                     alpn ??= AlpnOverrides.Compile(UnpackAny<Weft.Xds.Istio.Envoy.Config.Filter.Http.Alpn.V2Alpha1.FilterConfig>(filter.TypedConfig!, filter.Name), filter.Name);
@@ -430,18 +430,6 @@ internal static class ListenerCompiler
 
         return (HttpAuthorization.Compile(authorization, hcm.StatPrefix), models, alpn, suppressEnvoyHeaders, exchangeSkipsExternal);
     }
-
-    /// <summary>Whether a peer metadata config's <c>upstream_propagation</c> has <c>istio_headers</c> with <c>skip_external_clusters: true</c>.</summary>
-    private static bool SkipsExternalClusters(Struct? config) =>
-        config is not null
-        && config.Fields.TryGetValue("upstream_propagation", out var propagation)
-        && propagation.ListValue is { } methods
-        && methods.Values.Any(m => m.StructValue is { } method
-            && method.Fields.TryGetValue("istio_headers", out var headers)
-            && headers.StructValue is { } options
-            && options.Fields.TryGetValue("skip_external_clusters", out var skip)
-            && skip.KindCase == Value.KindOneofCase.BoolValue
-            && skip.BoolValue);
 
     private static FaultPolicy Fault(HttpFilter filter)
     {
