@@ -103,13 +103,8 @@ internal sealed class CanaryMesh : IAsyncDisposable
         Write("virtual-service.yaml", text);
     }
 
-    /// <summary>Reserves a free loopback port (for a control plane that starts later) and lets it go.</summary>
-    public static string FreeAddress()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return $"127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
-    }
+    /// <summary>A loopback address held free for a control plane that starts later.</summary>
+    public static string FreeAddress() => $"127.0.0.1:{Ports.Free()}";
 
     public async ValueTask DisposeAsync()
     {

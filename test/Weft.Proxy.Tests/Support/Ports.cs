@@ -12,12 +12,18 @@ internal static class Ports
 
     private static readonly ConcurrentBag<Socket> Held = [];
 
-    /// <summary>A port free now, for a listener the test starts next (closed at once, so it is only likely free).</summary>
+    /// <summary>
+    /// A port for a listener the test starts next, held for as long as the test process runs by a socket bound with
+    /// SO_REUSEADDR that never listens. Any socket that also sets SO_REUSEADDR (.NET's and the proxy's do) can still
+    /// listen on it, but no other port-0 bind and no outgoing connection of a parallel test is given it, as a port
+    /// merely closed after the lookup can be (the likely cause of a CI run where a gateway listener never bound).
+    /// </summary>
     public static int Free()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        Held.Add(socket);
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
     /// <summary>
