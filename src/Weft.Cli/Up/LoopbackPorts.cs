@@ -3,33 +3,61 @@ using System.Net.Sockets;
 
 namespace Weft.Cli.Up;
 
-/// <summary>Ports on 127.0.0.1 that nothing listens on, chosen by the OS, for listeners of a child process that cannot report its own.</summary>
-internal static class LoopbackPorts
+/// <summary>
+/// Ports on 127.0.0.1 that nothing listens on, chosen by the OS and held for listeners of a child process that cannot
+/// report its own. Each is held, until this is disposed, by a socket bound with SO_REUSEADDR that never listens: the
+/// child's listener (which .NET binds with SO_REUSEADDR too) can still take the port, but no other program's port-0
+/// bind and no outgoing connection on this machine is given it in the meantime.
+/// </summary>
+internal sealed class LoopbackPorts : IDisposable
 {
-    /// <summary>
-    /// <paramref name="count"/> distinct free ports. They are free when this returns; another program could take one before the
-    /// child binds it, in which case the child says so and stops.
-    /// </summary>
-    public static IReadOnlyList<IPEndPoint> Free(int count)
+    private readonly Socket[] _holders;
+
+    private LoopbackPorts(Socket[] holders)
     {
-        var listeners = new List<TcpListener>();
+        _holders = holders;
+        Endpoints = holders.Select(h => (IPEndPoint)h.LocalEndPoint!).ToArray();
+    }
+
+    public IReadOnlyList<IPEndPoint> Endpoints { get; }
+
+    public IPEndPoint this[int index] => Endpoints[index];
+
+    /// <summary>
+    /// <paramref name="count"/> distinct ports. A program that binds without SO_REUSEADDR could still have taken one
+    /// before, in which case the child says so and stops.
+    /// </summary>
+    public static LoopbackPorts Reserve(int count)
+    {
+        var holders = new List<Socket>(count);
         try
         {
             for (var i = 0; i < count; i++)
             {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                listeners.Add(listener);
+                var holder = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                holders.Add(holder);
+                holder.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                holder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             }
 
-            return listeners.Select(l => (IPEndPoint)l.LocalEndpoint).ToArray();
+            return new LoopbackPorts([.. holders]);
         }
-        finally
+        catch
         {
-            foreach (var listener in listeners)
+            foreach (var holder in holders)
             {
-                listener.Stop();
+                holder.Dispose();
             }
+
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var holder in _holders)
+        {
+            holder.Dispose();
         }
     }
 }

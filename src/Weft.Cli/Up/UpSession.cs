@@ -32,6 +32,7 @@ internal sealed class UpSession
     private readonly TimeProvider _time;
     private readonly Queue<string> _messages = new();
     private readonly List<(string What, Func<ValueTask> Stop)> _running = [];
+    private readonly List<LoopbackPorts> _reserved = [];
 
     /// <summary>The control plane's CA for this run only: a fresh root, removed when the run stops.</summary>
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "weft-up-" + Guid.NewGuid().ToString("N")[..12]);
@@ -104,7 +105,7 @@ internal sealed class UpSession
             workloads.Add(await StartWorkloadAsync(workload, cancel).ConfigureAwait(false));
             if (workload.Sidecar is { } sidecar)
             {
-                var sidecarPorts = LoopbackPorts.Free(5);
+                var sidecarPorts = Reserve(5);
                 var sidecarLaunch = new ProxyLaunch(workload.NodeId, plane.XdsEndpoint, sidecarPorts[0], sidecarPorts[1], sidecarPorts[2], sidecarPorts[3], sidecarPorts[4])
                 {
                     Labels = workload.Labels,
@@ -115,7 +116,7 @@ internal sealed class UpSession
             }
         }
 
-        var ports = LoopbackPorts.Free(5);
+        var ports = Reserve(5);
         // The client's app label names it in the proxy's metrics (source_app, source_canonical_service).
         var launch = new ProxyLaunch(ClientNodeId, plane.XdsEndpoint, ports[0], ports[1], ports[2], ports[3], ports[4])
         {
@@ -338,8 +339,22 @@ internal sealed class UpSession
         ];
     }
 
+    /// <summary>Ports for a child proxy's listeners, held until the session stops.</summary>
+    private LoopbackPorts Reserve(int count)
+    {
+        var ports = LoopbackPorts.Reserve(count);
+        _reserved.Add(ports);
+        return ports;
+    }
+
     private async Task StopAllAsync()
     {
+        foreach (var ports in _reserved)
+        {
+            ports.Dispose();
+        }
+
+        _reserved.Clear();
         if (_running.Count == 0)
         {
             return;

@@ -7,11 +7,13 @@ namespace Weft.Cli.Tests.Support;
 
 /// <summary>
 /// A copy of examples/canary (or examples/canary-mtls) in a temporary directory, every port of its workloads (and
-/// sidecars) moved to one that is free now, so tests can run <c>weft up</c> on it side by side and edit it as a user
+/// sidecars) moved to one held free while the copy lives, so tests can run <c>weft up</c> on it side by side and edit it as a user
 /// would.
 /// </summary>
 internal sealed partial class CanaryCopy : IDisposable
 {
+    private readonly LoopbackPorts _ports;
+
     /// <summary>The ports each example's files name, in the order <see cref="V1Port"/>, <see cref="V2Port"/>, then the rest.</summary>
     private static readonly Dictionary<string, int[]> ExamplePorts = new(StringComparer.Ordinal)
     {
@@ -23,7 +25,8 @@ internal sealed partial class CanaryCopy : IDisposable
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("weft-up-").FullName;
         var original = ExamplePorts[example];
-        var ports = LoopbackPorts.Free(original.Length);
+        _ports = LoopbackPorts.Reserve(original.Length);
+        var ports = _ports.Endpoints;
         V1Port = ports[0].Port;
         V2Port = ports[1].Port;
         foreach (var file in System.IO.Directory.GetFiles(Path.Combine(CliRun.RepositoryRoot, "examples", example), "*.yaml"))
@@ -61,7 +64,11 @@ internal sealed partial class CanaryCopy : IDisposable
 
     public void Write(string name, string text) => File.WriteAllText(Path.Combine(Directory, name), text);
 
-    public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+    public void Dispose()
+    {
+        _ports.Dispose();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
 
     [GeneratedRegex(@"weight: \d+")]
     private static partial Regex Weight();
