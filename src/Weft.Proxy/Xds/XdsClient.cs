@@ -120,8 +120,10 @@ internal sealed partial class XdsClient : IAsyncDisposable
         {
             _status = new XdsConnectionStatus(false, $"cannot reach the control plane at {_options.Address}: {e.Status.Detail}", _options.Time.GetUtcNow());
         }
-        catch (Exception e) when (e is OperationCanceledException or RpcException && stop.IsCancellationRequested)
+        catch (Exception e) when (stop.IsCancellationRequested && e is OperationCanceledException or RpcException or IOException or HttpRequestException or InvalidOperationException)
         {
+            // Stopping: a stream torn down under a response being answered fails however it fails (an acknowledgement
+            // written to a call already complete throws InvalidOperationException), and none of it is news.
         }
         catch (Exception e) when (e is IOException or HttpRequestException or InvalidOperationException && !stop.IsCancellationRequested)
         {
