@@ -19,6 +19,21 @@ public static class MetadataExchangeFilters
     /// <summary>The ALPN value under which a TLS connection carries the TCP exchange.</summary>
     public const string Protocol = "istio-peer-exchange";
 
+    /// <summary>The HTTP filter's lists of discovery and propagation methods, by side.</summary>
+    public const string DownstreamDiscovery = "downstream_discovery";
+
+    /// <inheritdoc cref="DownstreamDiscovery"/>
+    public const string DownstreamPropagation = "downstream_propagation";
+
+    /// <inheritdoc cref="DownstreamDiscovery"/>
+    public const string UpstreamDiscovery = "upstream_discovery";
+
+    /// <inheritdoc cref="DownstreamDiscovery"/>
+    public const string UpstreamPropagation = "upstream_propagation";
+
+    /// <summary>The method that exchanges metadata in the <c>x-envoy-peer-metadata</c> headers.</summary>
+    private const string IstioHeaders = "istio_headers";
+
     /// <summary>The <c>istio_headers</c> propagation option that keeps the headers from clusters Istio marks external.</summary>
     private const string SkipExternalClusters = "skip_external_clusters";
 
@@ -37,8 +52,8 @@ public static class MetadataExchangeFilters
     {
         Fields =
         {
-            ["downstream_discovery"] = Methods("istio_headers", "workload_discovery"),
-            ["downstream_propagation"] = Methods("istio_headers"),
+            [DownstreamDiscovery] = Methods(IstioHeaders, "workload_discovery"),
+            [DownstreamPropagation] = Methods(IstioHeaders),
         },
     });
 
@@ -52,8 +67,8 @@ public static class MetadataExchangeFilters
     {
         Fields =
         {
-            ["upstream_discovery"] = Methods("istio_headers", "workload_discovery"),
-            ["upstream_propagation"] = Value.ForList(Method("istio_headers", skipExternalClusters ? new Struct { Fields = { [SkipExternalClusters] = Value.ForBool(true) } } : new Struct())),
+            [UpstreamDiscovery] = Methods(IstioHeaders, "workload_discovery"),
+            [UpstreamPropagation] = Value.ForList(Method(IstioHeaders, skipExternalClusters ? new Struct { Fields = { [SkipExternalClusters] = Value.ForBool(true) } } : new Struct())),
         },
     });
 
@@ -83,17 +98,34 @@ public static class MetadataExchangeFilters
         return (config.TypeUrl, null);
     }
 
-    /// <summary>Whether an outbound peer metadata config (<see cref="HttpOutbound"/>) keeps the headers from external clusters.</summary>
+    /// <summary>Whether a peer metadata config's list <paramref name="field"/> (one of the four above) has the <c>istio_headers</c> method.</summary>
+    public static bool ListsIstioHeaders(Struct? config, string field) => IstioHeadersOptions(config, field) is not null;
+
+    /// <summary>Whether a peer metadata config's <c>istio_headers</c> upstream propagation keeps the headers from external clusters.</summary>
     public static bool SkipsExternalClusters(Struct? config) =>
-        config is not null
-        && config.Fields.TryGetValue("upstream_propagation", out var propagation)
-        && propagation.ListValue is { } methods
-        && methods.Values.Any(m => m.StructValue is { } method
-            && method.Fields.TryGetValue("istio_headers", out var headers)
-            && headers.StructValue is { } options
-            && options.Fields.TryGetValue(SkipExternalClusters, out var skip)
-            && skip.KindCase == Value.KindOneofCase.BoolValue
-            && skip.BoolValue);
+        IstioHeadersOptions(config, UpstreamPropagation) is { } options
+        && options.Fields.TryGetValue(SkipExternalClusters, out var skip)
+        && skip.KindCase == Value.KindOneofCase.BoolValue
+        && skip.BoolValue;
+
+    /// <summary>The options of the <c>istio_headers</c> method in list <paramref name="field"/>; null when the list has none.</summary>
+    private static Struct? IstioHeadersOptions(Struct? config, string field)
+    {
+        if (config is null || !config.Fields.TryGetValue(field, out var list) || list.ListValue is not { } methods)
+        {
+            return null;
+        }
+
+        foreach (var method in methods.Values)
+        {
+            if (method.StructValue is { } specifier && specifier.Fields.TryGetValue(IstioHeaders, out var options))
+            {
+                return options.StructValue ?? new Struct();
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The ALPN value a TCP exchange config names (its <c>protocol</c>); empty when it names none.</summary>
     public static string ProtocolOf(Struct? config) =>

@@ -170,6 +170,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
     private async Task ServeAsync(HttpContext context, ProxySnapshot snapshot, ConnectionManagerModel manager, LocalDestination destination, ProxyRequestInfo info)
     {
         info.Manager = manager;
+        telemetry.ExchangeRequest(info, manager.PeerHeaders);
         context.Response.OnStarting(static s =>
         {
             var request = (ProxyRequestInfo)s;

@@ -64,11 +64,20 @@ internal sealed class ProxyRequestInfo
     /// <summary>The client's address its upstream connections come from (original_src); null for the cluster's own.</summary>
     internal Listeners.OriginalSource? OriginalSource { get; set; }
 
-    /// <summary>The peer that described itself by the metadata exchange: the client (inbound) or the upstream (outbound).</summary>
-    internal WorkloadMetadata? Peer { get; set; }
+    /// <summary>The client, as its metadata exchange headers describe it; null when it sent none this proxy could read.</summary>
+    internal WorkloadMetadata? DownstreamPeer { get; set; }
 
-    /// <summary>Inbound: the request carried peer metadata, so the response carries this proxy's.</summary>
-    internal bool PeerExchanged { get; set; }
+    /// <summary>The upstream, as its response's metadata exchange headers describe it.</summary>
+    internal WorkloadMetadata? UpstreamPeer { get; set; }
+
+    /// <summary>The peer of the request's series: the client inbound, the upstream outbound.</summary>
+    internal WorkloadMetadata? Peer => Inbound ? DownstreamPeer : UpstreamPeer;
+
+    /// <summary>The request carried the exchange's id header, so the response carries this proxy's.</summary>
+    internal bool PeerIdReceived { get; set; }
+
+    /// <summary>The request carried the exchange's metadata header, so the response carries this proxy's.</summary>
+    internal bool PeerMetadataReceived { get; set; }
 
     internal CountingResponseBody? ResponseBody { get; set; }
 

@@ -273,7 +273,7 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
                 var transformer = new ForwardTransformer(uri, shaping, time, upstream, cluster, endpoint, alpn)
                 {
                     SuppressEnvoyHeaders = manager.SuppressEnvoyHeaders,
-                    DropPeerMetadata = manager.ExchangeSkipsExternalClusters && cluster.Model.External,
+                    DropPeerMetadata = manager.PeerHeaders is { SendUpstream: true } exchange && exchange.Withholds(cluster.Model),
                 };
                 var error = await forwarder.SendAsync(context, prefix, lease.Invoker, config, transformer, upstream.Token).ConfigureAwait(false);
                 if (cluster.Model.Connection.Transport.Any)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 using Weft.Proxy.Http;
+using Weft.Proxy.Snapshot.Listeners;
 using Weft.Proxy.Telemetry.AccessLog;
 using Weft.Proxy.Telemetry.Metrics;
 
@@ -30,25 +31,6 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
         info.Telemetry = this;
         info.Inbound = IsInbound(context, role);
         info.StartTimestamp = time.GetTimestamp();
-        var headers = context.Request.Headers;
-        if (info.Inbound)
-        {
-            // The client's sidecar describes its workload; the application behind this one never sees the headers.
-            if (headers.TryGetValue(PeerMetadataExchange.MetadataHeader, out var peer))
-            {
-                info.Peer = exchange.Decode(peer.ToString());
-                info.PeerExchanged = true;
-                headers.Remove(PeerMetadataExchange.MetadataHeader);
-            }
-
-            headers.Remove(PeerMetadataExchange.IdHeader);
-        }
-        else
-        {
-            headers[PeerMetadataExchange.IdHeader] = exchange.LocalId;
-            headers[PeerMetadataExchange.MetadataHeader] = exchange.LocalMetadata;
-        }
-
         var body = new CountingResponseBody(context.Features.Get<IHttpResponseBodyFeature>()!);
         context.Features.Set<IHttpResponseBodyFeature>(body);
         info.ResponseBody = body;
@@ -78,23 +60,73 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
         context.Response.OnCompleted(static state => ((ProxyRequestInfo)state).Telemetry!.Completed((ProxyRequestInfo)state), info);
     }
 
-    /// <summary>The response side of the exchange: outbound, read and remove the upstream's metadata; inbound, answer with ours.</summary>
-    private Task Starting(ProxyRequestInfo info)
+    /// <summary>
+    /// The request side of the connection manager's peer metadata exchange, before anything else reads the request (the
+    /// filter is the manager's first): the client's metadata is read and stripped, so the application behind this proxy
+    /// never sees it, and this proxy's is set for the upstream (withheld per cluster by the router).
+    /// </summary>
+    public void ExchangeRequest(ProxyRequestInfo info, PeerHeaderExchange? peerHeaders)
     {
-        var headers = info.Context!.Response.Headers;
-        if (info.Inbound)
+        if (peerHeaders is null)
         {
-            if (info.PeerExchanged)
-            {
-                headers[PeerMetadataExchange.IdHeader] = exchange.LocalId;
-                headers[PeerMetadataExchange.MetadataHeader] = exchange.LocalMetadata;
-            }
+            return;
         }
-        else if (headers.TryGetValue(PeerMetadataExchange.MetadataHeader, out var peer))
+
+        var headers = info.Context!.Request.Headers;
+        if (peerHeaders.DiscoverDownstream)
         {
-            info.Peer = exchange.Decode(peer.ToString());
+            info.PeerIdReceived = headers.ContainsKey(PeerMetadataExchange.IdHeader);
+            if (headers.TryGetValue(PeerMetadataExchange.MetadataHeader, out var peer))
+            {
+                info.PeerMetadataReceived = true;
+                info.DownstreamPeer = exchange.Decode(peer.ToString());
+            }
+
             headers.Remove(PeerMetadataExchange.MetadataHeader);
             headers.Remove(PeerMetadataExchange.IdHeader);
+        }
+
+        if (peerHeaders.SendUpstream)
+        {
+            headers[PeerMetadataExchange.IdHeader] = exchange.LocalId;
+            headers[PeerMetadataExchange.MetadataHeader] = exchange.LocalMetadata;
+        }
+    }
+
+    /// <summary>
+    /// The response side of the exchange: the upstream's metadata is read and stripped; the client is answered with this
+    /// proxy's, each header only if its request carried the same one.
+    /// </summary>
+    private Task Starting(ProxyRequestInfo info)
+    {
+        if (info.Manager?.PeerHeaders is not { } peerHeaders)
+        {
+            return Task.CompletedTask;
+        }
+
+        var headers = info.Context!.Response.Headers;
+        if (peerHeaders.DiscoverUpstream)
+        {
+            if (headers.TryGetValue(PeerMetadataExchange.MetadataHeader, out var peer))
+            {
+                info.UpstreamPeer = exchange.Decode(peer.ToString());
+            }
+
+            headers.Remove(PeerMetadataExchange.MetadataHeader);
+            headers.Remove(PeerMetadataExchange.IdHeader);
+        }
+
+        if (peerHeaders.AnswerDownstream)
+        {
+            if (info.PeerIdReceived)
+            {
+                headers[PeerMetadataExchange.IdHeader] = exchange.LocalId;
+            }
+
+            if (info.PeerMetadataReceived)
+            {
+                headers[PeerMetadataExchange.MetadataHeader] = exchange.LocalMetadata;
+            }
         }
 
         return Task.CompletedTask;
@@ -176,7 +208,7 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
     }
 
     /// <summary>
-    /// Istio's reporter, and the side of the metadata exchange, follow the listener's direction: the capture port's
+    /// Istio's reporter, and whose metadata labels the series' peer, follow the listener's direction: the capture port's
     /// inbound role, or an inbound listener the proxy bound itself (a Sidecar ingress with captureMode NONE).
     /// </summary>
     private static bool IsInbound(HttpContext context, ListenerRole role) =>

@@ -106,30 +106,9 @@ public sealed class ProxyHeadersTests
         var chain = listener.FilterChains[0];
         var hcm = chain.Filters[0].TypedConfig.Unpack<HttpConnectionManager>();
         hcm.HttpFilters[^1].TypedConfig = Any.Pack(new RouterConfig { SuppressEnvoyHeaders = suppress });
-        hcm.HttpFilters.Insert(0, new HttpFilter { Name = MetadataExchangeFilters.FilterName, TypedConfig = PeerMetadata(skipExternal) });
+        hcm.HttpFilters.Insert(0, new HttpFilter { Name = MetadataExchangeFilters.FilterName, TypedConfig = MetadataExchangeFilters.HttpOutbound(skipExternal) });
         chain.Filters[0] = XdsResources.ConnectionManagerFilter(hcm);
         return listener;
-    }
-
-    /// <summary>Istio's outbound peer metadata config, with <c>skip_external_clusters</c> as its IN_MESH variant sets it.</summary>
-    private static Any PeerMetadata(bool skipExternal)
-    {
-        static Value Method(string name, Struct options) => Value.ForStruct(new Struct { Fields = { [name] = Value.ForStruct(options) } });
-        var headers = new Struct();
-        if (skipExternal)
-        {
-            headers.Fields["skip_external_clusters"] = Value.ForBool(true);
-        }
-
-        var config = new Struct
-        {
-            Fields =
-            {
-                ["upstream_discovery"] = Value.ForList(Method("istio_headers", new Struct()), Method("workload_discovery", new Struct())),
-                ["upstream_propagation"] = Value.ForList(Method("istio_headers", headers)),
-            },
-        };
-        return Any.Pack(new Weft.Xds.Udpa.Type.V1.TypedStruct { TypeUrl = TypeUrls.PeerMetadata, Value = config });
     }
 
     private static IEnumerable<IMessage> Resources(Listener listener, params (string Host, string Cluster, int BackendPort, bool External)[] services)

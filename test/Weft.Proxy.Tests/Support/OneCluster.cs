@@ -2,6 +2,7 @@ using System.Net;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Weft.Xds.Envoy.Config.Cluster.V3;
+using Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using Weft.Xds.Envoy.Config.Route.V3;
 
 namespace Weft.Proxy.Tests.Support;
@@ -15,7 +16,7 @@ internal static class OneCluster
     /// <summary>The Host requests are sent with.</summary>
     public const string Authority = "svc:8080";
 
-    public static IEnumerable<IMessage> Resources(Cluster cluster, IEnumerable<Backend> backends, Action<RouteAction>? route = null)
+    public static IEnumerable<IMessage> Resources(Cluster cluster, IEnumerable<Backend> backends, Action<RouteAction>? route = null, HttpFilter? firstFilter = null)
     {
         var action = new RouteAction { Cluster = cluster.Name, Timeout = new Duration() };
         route?.Invoke(action);
@@ -27,7 +28,7 @@ internal static class OneCluster
         };
         return
         [
-            XdsResources.HttpListener(8080),
+            firstFilter is null ? XdsResources.HttpListener(8080) : XdsResources.HttpListener(8080, firstFilter),
             config,
             cluster,
             XdsResources.Assignment(cluster.Name, backends.Select(b => ("127.0.0.1", b.Port)).ToArray()),

@@ -21,6 +21,13 @@ public sealed class GrpcMessageTests
         "destination_canonical_revision", "destination_service_name", "destination_service_namespace", "destination_cluster",
     ];
 
+    /// <summary>Istio's outbound peer metadata filter, through which the client proxy learns the server's workload.</summary>
+    private static readonly Weft.Xds.Envoy.Extensions.Filters.Network.HttpConnectionManager.V3.HttpFilter OutboundExchange = new()
+    {
+        Name = Weft.Xds.MetadataExchangeFilters.FilterName,
+        TypedConfig = Weft.Xds.MetadataExchangeFilters.HttpOutbound(),
+    };
+
     [Fact]
     public async Task A_gRPC_calls_request_and_response_messages_are_counted_with_the_peer_labels()
     {
@@ -34,7 +41,7 @@ public sealed class GrpcMessageTests
             await context.Response.Body.WriteAsync(answer.AsMemory(0, 7));
             await context.Response.Body.WriteAsync(answer.AsMemory(7));
         });
-        await using var plane = await ScriptedControlPlane.StartAsync(OneCluster.Resources(OneCluster.Cluster(), [backend]));
+        await using var plane = await ScriptedControlPlane.StartAsync(OneCluster.Resources(OneCluster.Cluster(), [backend], firstFilter: OutboundExchange));
         await using var proxy = await RunningProxy.StartAsync(plane.Address);
 
         using (var request = new HttpRequestMessage(HttpMethod.Post, "/pkg.Service/Stream") { Content = new StreamContent(new TrickleStream(Messages(0, 3, 7000))) })
@@ -82,7 +89,7 @@ public sealed class GrpcMessageTests
             await finish.Task.WaitAsync(context.RequestAborted);
             await context.Response.Body.WriteAsync(Messages(20));
         });
-        await using var plane = await ScriptedControlPlane.StartAsync(OneCluster.Resources(OneCluster.Cluster(), [backend]));
+        await using var plane = await ScriptedControlPlane.StartAsync(OneCluster.Resources(OneCluster.Cluster(), [backend], firstFilter: OutboundExchange));
         await using var proxy = await RunningProxy.StartAsync(plane.Address, o => o with { Time = time, TcpReportingInterval = TimeSpan.FromSeconds(5) });
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/pkg.Service/Watch") { Content = new ByteArrayContent(Messages(10, 10, 10)) };

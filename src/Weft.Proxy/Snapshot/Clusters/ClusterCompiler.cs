@@ -128,7 +128,8 @@ internal static class ClusterCompiler
             Service = Telemetry.ServiceMetadata.FromCluster(cluster.Metadata),
             AlpnOverridable = !IstioSaysNoAlpnOverride(cluster.Metadata),
             PeerExchange = PeerExchange(cluster),
-            External = IstioSaysExternal(cluster.Metadata),
+            External = IstioSays(cluster.Metadata, "external"),
+            MetadataExchangeDisabled = IstioSays(cluster.Metadata, "disable_mx"),
             Balancer = BalancerCompiler.Compile(cluster),
             Limits = CircuitBreakerCompiler.Compile(cluster.CircuitBreakers),
             Outlier = OutlierCompiler.Compile(cluster.OutlierDetection),
@@ -155,11 +156,14 @@ internal static class ClusterCompiler
         return null;
     }
 
-    /// <summary>Istio's <c>filter_metadata.istio.external: true</c>, which it sets on the clusters of MESH_EXTERNAL services.</summary>
-    private static bool IstioSaysExternal(Weft.Xds.Envoy.Config.Core.V3.Metadata? metadata) =>
+    /// <summary>
+    /// A flag of Istio's <c>filter_metadata.istio</c>: <c>external</c>, which it sets on the clusters of MESH_EXTERNAL
+    /// services, or <c>disable_mx</c>, on those whose endpoints all take HBONE.
+    /// </summary>
+    private static bool IstioSays(Weft.Xds.Envoy.Config.Core.V3.Metadata? metadata, string flag) =>
         metadata is not null
         && metadata.FilterMetadata.TryGetValue("istio", out var istio)
-        && istio.Fields.TryGetValue("external", out var value)
+        && istio.Fields.TryGetValue(flag, out var value)
         && value.KindCase == Google.Protobuf.WellKnownTypes.Value.KindOneofCase.BoolValue
         && value.BoolValue;
 

@@ -36,6 +36,9 @@ internal sealed record ClusterModel
     /// <summary>Istio's <c>filter_metadata.istio.external: true</c>: the cluster leads out of the mesh (a MESH_EXTERNAL ServiceEntry).</summary>
     public bool External { get; init; }
 
+    /// <summary>Istio's <c>filter_metadata.istio.disable_mx: true</c>: no peer metadata headers are sent to this cluster.</summary>
+    public bool MetadataExchangeDisabled { get; init; }
+
     /// <summary>
     /// The ALPN under which the cluster's <c>istio.metadata_exchange</c> upstream filter exchanges workload metadata with
     /// the upstream over its TCP connections (Istio's <c>istio-peer-exchange</c>); null when it has no such filter.

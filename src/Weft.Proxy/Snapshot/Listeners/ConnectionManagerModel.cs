@@ -40,11 +40,8 @@ internal sealed record ConnectionManagerModel
     /// </summary>
     public bool SuppressEnvoyHeaders { get; init; }
 
-    /// <summary>
-    /// Istio's peer metadata filter with <c>skip_external_clusters</c> (mesh <c>metadataExchangeHeaders: IN_MESH</c>): the
-    /// <c>x-envoy-peer-metadata</c> headers are not sent to clusters Istio marks external (<c>istio.external</c>).
-    /// </summary>
-    public bool ExchangeSkipsExternalClusters { get; init; }
+    /// <summary>Istio's peer metadata filter (<c>istio.metadata_exchange</c>); null when the manager has none, so no headers are exchanged.</summary>
+    public PeerHeaderExchange? PeerHeaders { get; init; }
 
     public bool GenerateRequestId { get; init; } = true;
 

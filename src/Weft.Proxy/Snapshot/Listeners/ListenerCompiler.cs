@@ -245,7 +245,7 @@ internal static class ListenerCompiler
 
     private static ConnectionManagerModel ConnectionManager(Hcm hcm)
     {
-        var (authorization, filters, alpn, suppressEnvoyHeaders, exchangeSkipsExternal) = HttpFilters(hcm);
+        var (authorization, filters, alpn, suppressEnvoyHeaders, peerHeaders) = HttpFilters(hcm);
         string? rds = null;
         RouteTable? inline = null;
         switch (hcm.RouteSpecifierCase)
@@ -310,7 +310,7 @@ internal static class ListenerCompiler
             HttpFilters = filters,
             Alpn = alpn,
             SuppressEnvoyHeaders = suppressEnvoyHeaders,
-            ExchangeSkipsExternalClusters = exchangeSkipsExternal,
+            PeerHeaders = peerHeaders,
             AccessLogs = AccessLogs(hcm.AccessLog),
         };
     }
@@ -349,11 +349,11 @@ internal static class ListenerCompiler
     /// override when the manager has one; whether the router suppresses its <c>x-envoy-*</c> headers; whether Istio's
     /// peer metadata filter keeps the exchange headers from external clusters.
     /// </summary>
-    private static (HttpAuthorization? Authorization, IReadOnlyList<HttpFilterModel> Filters, AlpnOverrides? Alpn, bool SuppressEnvoyHeaders, bool ExchangeSkipsExternal) HttpFilters(Hcm hcm)
+    private static (HttpAuthorization? Authorization, IReadOnlyList<HttpFilterModel> Filters, AlpnOverrides? Alpn, bool SuppressEnvoyHeaders, PeerHeaderExchange? PeerHeaders) HttpFilters(Hcm hcm)
     {
         AlpnOverrides? alpn = null;
         var suppressEnvoyHeaders = false;
-        var exchangeSkipsExternal = false;
+        PeerHeaderExchange? peerHeaders = null;
         var models = new List<HttpFilterModel>();
         foreach (var filter in hcm.HttpFilters)
         {
@@ -397,10 +397,8 @@ internal static class ListenerCompiler
                 case TypeUrls.HttpFault or TypeUrls.Cors:
                     break;
                 case TypeUrls.UdpaTypedStruct or TypeUrls.XdsTypedStruct when MetadataExchangeFilters.Unwrap(filter.TypedConfig) is (TypeUrls.PeerMetadata, var peerMetadata):
-                    // Istio's HTTP peer metadata filter: this proxy exchanges the x-envoy-peer-metadata headers on every
-                    // sidecar connection manager already (RequestTelemetry), as the filter's Istio configs ask; what is
-                    // left to honour is keeping them from external clusters (mesh proxyHeaders metadataExchangeHeaders IN_MESH).
-                    exchangeSkipsExternal |= MetadataExchangeFilters.SkipsExternalClusters(peerMetadata);
+                    // Istio's HTTP peer metadata filter (Istio sends one per connection manager; this proxy reads the first).
+                    peerHeaders ??= PeerHeaderExchange.Compile(peerMetadata);
                     break;
                 case TypeUrls.IstioAlpn:
                     alpn ??= AlpnOverrides.Compile(UnpackAny<Weft.Xds.Istio.Envoy.Config.Filter.Http.Alpn.V2Alpha1.FilterConfig>(filter.TypedConfig!, filter.Name), filter.Name);
@@ -428,7 +426,7 @@ internal static class ListenerCompiler
             throw new XdsRejectedException("the connection manager has no HTTP filters (the router must be last)");
         }
 
-        return (HttpAuthorization.Compile(authorization, hcm.StatPrefix), models, alpn, suppressEnvoyHeaders, exchangeSkipsExternal);
+        return (HttpAuthorization.Compile(authorization, hcm.StatPrefix), models, alpn, suppressEnvoyHeaders, peerHeaders);
     }
 
     private static FaultPolicy Fault(HttpFilter filter)
