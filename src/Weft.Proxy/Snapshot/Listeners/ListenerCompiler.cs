@@ -346,8 +346,8 @@ internal static class ListenerCompiler
     /// <summary>
     /// Checks the HTTP filter chain and compiles what runs before the router: its authorization filters (null when there
     /// are none), the fault and CORS filters in order (disabled ones too, since a route may enable them), and Istio's ALPN
-    /// override when the manager has one; whether the router suppresses its <c>x-envoy-*</c> headers; whether Istio's
-    /// peer metadata filter keeps the exchange headers from external clusters.
+    /// override when the manager has one; whether the router suppresses its <c>x-envoy-*</c> headers; what Istio's peer
+    /// metadata filter asks of the exchange headers (null without one).
     /// </summary>
     private static (HttpAuthorization? Authorization, IReadOnlyList<HttpFilterModel> Filters, AlpnOverrides? Alpn, bool SuppressEnvoyHeaders, PeerHeaderExchange? PeerHeaders) HttpFilters(Hcm hcm)
     {
