@@ -38,6 +38,7 @@ internal sealed class ForwardTransformer(Uri target, ResponseShaping shaping, Ti
             proxyRequest.Headers.Remove(Telemetry.PeerMetadataExchange.IdHeader);
             proxyRequest.Headers.Remove(Telemetry.PeerMetadataExchange.MetadataHeader);
         }
+
         if (endpoint is not null)
         {
             // The connection pool reads it when it opens a connection, to pick the endpoint's transport socket.

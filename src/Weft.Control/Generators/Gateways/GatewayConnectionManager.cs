@@ -16,7 +16,7 @@ internal static class GatewayConnectionManager
     /// <paramref name="headers"/>, the client certificate settings do not apply: Istio takes a gateway's from
     /// <c>gatewayTopology</c>, and its peer metadata filter sends to every upstream whatever the exchange mode.
     /// </summary>
-    public static HttpConnectionManager Build(string routeName, string statPrefix, ProxyHeaders headers) => new()
+    public static HttpConnectionManager Build(string routeName, string statPrefix, ProxyHeaders headers) => ProxyHeaderSettings.Apply(new()
     {
         StatPrefix = statPrefix,
         CodecType = HttpConnectionManager.Types.CodecType.Auto,
@@ -33,12 +33,9 @@ internal static class GatewayConnectionManager
         XffNumTrustedHops = 0,
         ForwardClientCertDetails = HttpConnectionManager.Types.ForwardClientCertDetails.SanitizeSet,
         SetCurrentClientCertDetails = new HttpConnectionManager.Types.SetCurrentClientCertDetails { Subject = true, Cert = true, Dns = true, Uri = true },
-        ServerName = ProxyHeaderSettings.ServerName(headers, sidecarOutbound: false),
-        ServerHeaderTransformation = ProxyHeaderSettings.ServerHeader(headers),
-        GenerateRequestId = ProxyHeaderSettings.GenerateRequestId(headers),
         HttpProtocolOptions = new Http1ProtocolOptions(),
         NormalizePath = true,
         PathWithEscapedSlashesAction = HttpConnectionManager.Types.PathWithEscapedSlashesAction.KeepUnchanged,
         UpgradeConfigs = { new HttpConnectionManager.Types.UpgradeConfig { UpgradeType = "websocket" } },
-    };
+    }, headers, sidecarOutbound: false);
 }

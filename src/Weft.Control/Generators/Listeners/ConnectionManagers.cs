@@ -12,7 +12,7 @@ internal static class ConnectionManagers
     /// An outbound connection manager reading its routes by RDS, with the proxy's <paramref name="headers"/>; an empty
     /// stat prefix is filled in by the listener.
     /// </summary>
-    public static HttpConnectionManager Outbound(string statPrefix, string routeName, ProxyHeaders headers) => new()
+    public static HttpConnectionManager Outbound(string statPrefix, string routeName, ProxyHeaders headers) => ProxyHeaderSettings.Apply(new()
     {
         StatPrefix = statPrefix,
         CodecType = HttpConnectionManager.Types.CodecType.Auto,
@@ -25,15 +25,12 @@ internal static class ConnectionManagers
             HttpFilters.Cors(),
             HttpFilters.Router(headers.EnvoyDebugHeadersDisabled),
         },
-        ServerName = ProxyHeaderSettings.ServerName(headers, sidecarOutbound: true),
-        ServerHeaderTransformation = ProxyHeaderSettings.ServerHeader(headers),
-        GenerateRequestId = ProxyHeaderSettings.GenerateRequestId(headers),
         UseRemoteAddress = false,
         NormalizePath = true,
         PathWithEscapedSlashesAction = HttpConnectionManager.Types.PathWithEscapedSlashesAction.KeepUnchanged,
         StreamIdleTimeout = Envoy.Duration(TimeSpan.Zero),
         UpgradeConfigs = { new HttpConnectionManager.Types.UpgradeConfig { UpgradeType = "websocket" } },
-    };
+    }, headers, sidecarOutbound: true);
 
     /// <summary>What gRPC's xDS client accepts: RDS over ADS, fault then router, nothing else (no metadata exchange).</summary>
     public static HttpConnectionManager Proxyless(string routeName) => new()

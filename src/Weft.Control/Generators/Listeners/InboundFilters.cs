@@ -43,9 +43,6 @@ internal static class InboundFilters
             StatPrefix = config.StatPrefix,
             CodecType = HttpConnectionManager.Types.CodecType.Auto,
             RouteConfig = RouteConfiguration(config),
-            ServerName = ProxyHeaderSettings.ServerName(headers, sidecarOutbound: false),
-            ServerHeaderTransformation = ProxyHeaderSettings.ServerHeader(headers),
-            GenerateRequestId = ProxyHeaderSettings.GenerateRequestId(headers),
             ForwardClientCertDetails = ProxyHeaderSettings.ForwardClientCert(headers),
             SetCurrentClientCertDetails = ProxyHeaderSettings.ClientCertDetails(headers),
             UseRemoteAddress = false,
@@ -53,6 +50,7 @@ internal static class InboundFilters
             PathWithEscapedSlashesAction = HttpConnectionManager.Types.PathWithEscapedSlashesAction.KeepUnchanged,
             UpgradeConfigs = { new HttpConnectionManager.Types.UpgradeConfig { UpgradeType = "websocket" } },
         };
+        ProxyHeaderSettings.Apply(manager, headers, sidecarOutbound: false);
         manager.HttpFilters.Add(HttpFilters.InboundMetadataExchange());
         manager.HttpFilters.AddRange(authorization.Http);
         manager.HttpFilters.Add(HttpFilters.Fault());

@@ -16,22 +16,27 @@ internal static class ProxyHeaderSettings
     public static ProxyHeaders For(ProxyNode proxy, MeshConfig mesh) => proxy.ProxyHeaders ?? mesh.ProxyHeaders;
 
     /// <summary>
-    /// The Server header a connection manager sets: <c>server.value</c>, else <see cref="IstioServerName"/> on inbound and
-    /// gateway connection managers and none on sidecar outbound ones, where Envoy's <c>envoy</c> stays (a difference
-    /// Istio keeps for compatibility); none at all with <c>server.disabled</c>.
+    /// Sets what every connection manager of a proxy takes from its proxyHeaders and returns it:
+    /// <list type="bullet">
+    /// <item>the Server header, <c>server.value</c>, else <see cref="IstioServerName"/> on inbound and gateway connection
+    /// managers and none on sidecar outbound ones, where Envoy's <c>envoy</c> stays (a difference Istio keeps for
+    /// compatibility); none at all with <c>server.disabled</c>, which also passes the application's own through
+    /// instead of Envoy's default, OVERWRITE;</item>
+    /// <item><c>generate_request_id</c>: false with <c>requestId.disabled</c>, else unset (Envoy generates request ids).</item>
+    /// </list>
     /// </summary>
-    public static string ServerName(ProxyHeaders headers, bool sidecarOutbound) =>
-        headers.ServerDisabled ? string.Empty
-        : headers.ServerValue.Length > 0 ? headers.ServerValue
-        : sidecarOutbound ? string.Empty
-        : IstioServerName;
-
-    /// <summary>Envoy's default, OVERWRITE, replaces the application's Server header; <c>server.disabled</c> passes it through.</summary>
-    public static HttpConnectionManager.Types.ServerHeaderTransformation ServerHeader(ProxyHeaders headers) =>
-        headers.ServerDisabled ? HttpConnectionManager.Types.ServerHeaderTransformation.PassThrough : HttpConnectionManager.Types.ServerHeaderTransformation.Overwrite;
-
-    /// <summary><c>generate_request_id</c>: false with <c>requestId.disabled</c>, else unset (Envoy generates request ids).</summary>
-    public static bool? GenerateRequestId(ProxyHeaders headers) => headers.RequestIdDisabled ? false : null;
+    public static HttpConnectionManager Apply(HttpConnectionManager manager, ProxyHeaders headers, bool sidecarOutbound)
+    {
+        manager.ServerName = headers.ServerDisabled ? string.Empty
+            : headers.ServerValue.Length > 0 ? headers.ServerValue
+            : sidecarOutbound ? string.Empty
+            : IstioServerName;
+        manager.ServerHeaderTransformation = headers.ServerDisabled
+            ? HttpConnectionManager.Types.ServerHeaderTransformation.PassThrough
+            : HttpConnectionManager.Types.ServerHeaderTransformation.Overwrite;
+        manager.GenerateRequestId = headers.RequestIdDisabled ? false : null;
+        return manager;
+    }
 
     /// <summary>A sidecar inbound connection manager's XFCC handling: <c>forwardedClientCert</c>, APPEND_FORWARD by default.</summary>
     public static HttpConnectionManager.Types.ForwardClientCertDetails ForwardClientCert(ProxyHeaders headers) =>
