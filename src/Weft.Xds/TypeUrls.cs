@@ -65,6 +65,9 @@ public static class TypeUrls
     /// <summary>The file access logger ("envoy.access_loggers.file") in an <c>access_log</c> entry.</summary>
     public const string FileAccessLog = P + "envoy.extensions.access_loggers.file.v3.FileAccessLog";
 
+    /// <summary>The CEL access log filter ("envoy.access_loggers.extension_filters.cel") in an <c>extension_filter</c>.</summary>
+    public const string CelAccessLogFilter = P + "envoy.extensions.access_loggers.filters.cel.v3.ExpressionFilter";
+
     // Listener filters ("envoy.filters.listener.*").
     public const string TlsInspector = P + "envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector";
     public const string HttpInspector = P + "envoy.extensions.filters.listener.http_inspector.v3.HttpInspector";

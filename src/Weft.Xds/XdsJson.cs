@@ -26,6 +26,7 @@ public static class XdsJson
         Envoy.Extensions.Filters.Network.Rbac.V3.RbacReflection.Descriptor,
         Envoy.Extensions.Filters.Http.Router.V3.RouterReflection.Descriptor,
         Envoy.Extensions.AccessLoggers.File.V3.FileReflection.Descriptor,
+        Envoy.Extensions.AccessLoggers.Filters.Cel.V3.CelReflection.Descriptor,
         Envoy.Extensions.Filters.Http.Fault.V3.FaultReflection.Descriptor,
         Envoy.Extensions.Filters.Http.Cors.V3.CorsReflection.Descriptor,
         Envoy.Extensions.Filters.Http.Rbac.V3.RbacReflection.Descriptor,
