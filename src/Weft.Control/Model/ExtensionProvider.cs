@@ -4,7 +4,8 @@ namespace Weft.Control.Model;
 
 /// <summary>
 /// One of MeshConfig's <c>extensionProviders</c>: a named external service that AuthorizationPolicies with action CUSTOM
-/// name in <c>provider.name</c>. Weft models the two authorization kinds; a provider of another kind (tracing, logging)
+/// name in <c>provider.name</c>, or a telemetry provider that Telemetry resources name. Weft models the two
+/// authorization kinds and <c>envoyFileAccessLog</c>; a provider of another kind (tracing, gRPC access log services)
 /// keeps only its name and <see cref="Kind"/>, so a policy naming it is refused as Istio refuses it.
 /// </summary>
 public sealed record ExtensionProvider
@@ -17,6 +18,43 @@ public sealed record ExtensionProvider
     public ExtAuthzHttpProvider? EnvoyExtAuthzHttp { get; init; }
 
     public ExtAuthzGrpcProvider? EnvoyExtAuthzGrpc { get; init; }
+
+    public FileAccessLogProvider? EnvoyFileAccessLog { get; init; }
+
+    /// <summary>
+    /// The providers every Istio mesh config has unless it replaces them by name: <c>prometheus</c> (metrics),
+    /// <c>stackdriver</c>, and <c>envoy</c>, a file access log to standard output in the mesh's access log format.
+    /// </summary>
+    public static IReadOnlyList<ExtensionProvider> BuiltIn { get; } =
+    [
+        new() { Name = "prometheus", Kind = "prometheus" },
+        new() { Name = "stackdriver", Kind = "stackdriver" },
+        new() { Name = EnvoyName, Kind = "envoyFileAccessLog", EnvoyFileAccessLog = new FileAccessLogProvider { Path = "/dev/stdout" } },
+    ];
+
+    /// <summary>The built-in file access log provider's name.</summary>
+    public const string EnvoyName = "envoy";
+}
+
+/// <summary>
+/// <c>envoyFileAccessLog</c>: Envoy's file access log. <see cref="Text"/> or <see cref="Labels"/> is the
+/// <c>logFormat</c> (neither: Istio's default text format).
+/// </summary>
+public sealed record FileAccessLogProvider
+{
+    /// <summary>Where to write; standard output when empty.</summary>
+    public string Path { get; init; } = string.Empty;
+
+    /// <summary><c>logFormat.text</c>: a format string; null when not given.</summary>
+    public string? Text { get; init; }
+
+    /// <summary><c>logFormat.labels</c>: JSON keys and their format strings; null when not given (empty: Istio's JSON format).</summary>
+    public Struct? Labels { get; init; }
+
+    public bool OmitEmptyValues { get; init; }
+
+    /// <summary>Whether a <c>logFormat</c> was given at all.</summary>
+    public bool HasFormat => Text is not null || Labels is not null;
 }
 
 /// <summary>The settings the two ext_authz provider kinds share.</summary>

@@ -80,8 +80,33 @@ public sealed record MeshConfig
     public string AccessLogFormat { get; init; } = string.Empty;
 
     /// <summary>
+    /// <c>disableEnvoyListenerLog</c>: no access log on listeners themselves (the entries of connections no filter chain
+    /// takes), whether from <c>accessLogFile</c> or Telemetry.
+    /// </summary>
+    public bool DisableEnvoyListenerLog { get; init; }
+
+    /// <summary>
+    /// <c>defaultProviders</c>: the providers Telemetry uses where no Telemetry resource names any. Istio's standard
+    /// installation sets <c>metrics: [prometheus]</c> and no access logging provider (so <c>accessLogFile</c> decides).
+    /// </summary>
+    public DefaultProviders DefaultProviders { get; init; } = DefaultProviders.Standard;
+
+    /// <summary>
     /// <c>defaultConfig.proxyHeaders</c>: the headers proxies add, for every proxy that does not send a ProxyConfig of its
     /// own (node metadata <c>PROXY_CONFIG</c>); Istio's defaults when not set.
     /// </summary>
     public ProxyHeaders ProxyHeaders { get; init; } = ProxyHeaders.Default;
+}
+
+/// <summary>MeshConfig <c>defaultProviders</c>: provider names by telemetry kind.</summary>
+public sealed record DefaultProviders
+{
+    /// <summary>What Istio's standard installation writes into the mesh config.</summary>
+    public static DefaultProviders Standard { get; } = new() { Metrics = ["prometheus"] };
+
+    public IReadOnlyList<string> Metrics { get; init; } = [];
+
+    public IReadOnlyList<string> AccessLogging { get; init; } = [];
+
+    public IReadOnlyList<string> Tracing { get; init; } = [];
 }

@@ -12,7 +12,8 @@ namespace Weft.Control.Model;
 /// <c>connectTimeout</c>, <c>protocolDetectionTimeout</c>, <c>enableAutoMtls</c>, <c>h2UpgradePolicy</c>,
 /// <c>accessLogFile</c>, <c>accessLogEncoding</c>, <c>accessLogFormat</c>,
 /// <c>meshMTLS.minProtocolVersion</c> and <c>cipherSuites</c>, <c>caCertificates[].trustDomains</c>, the
-/// ext_authz kinds of <c>extensionProviders</c> (other kinds keep their name) and <c>defaultConfig.proxyHeaders</c>.
+/// ext_authz and <c>envoyFileAccessLog</c> kinds of <c>extensionProviders</c> (other kinds keep their name),
+/// <c>defaultProviders</c>, <c>disableEnvoyListenerLog</c> and <c>defaultConfig.proxyHeaders</c>.
 /// Other MeshConfig fields (and other ProxyConfig fields) are accepted and not used. A value of the wrong type is a <see cref="FormatException"/> naming the file, line and field.
 /// </summary>
 public static partial class MeshConfigReader
@@ -72,6 +73,8 @@ public static partial class MeshConfigReader
                     },
                 },
                 "accessLogFormat" => mesh with { AccessLogFormat = String(value, field) },
+                "disableEnvoyListenerLog" => mesh with { DisableEnvoyListenerLog = Bool(value, field) },
+                "defaultProviders" => mesh with { DefaultProviders = Defaults(Map(value, field), field) },
                 "meshMTLS" => MeshMtls(mesh, Map(value, field), field),
                 "caCertificates" => mesh with
                 {
@@ -135,11 +138,74 @@ public static partial class MeshConfigReader
             {
                 "envoyExtAuthzHttp" => provider with { Kind = entry.Key, EnvoyExtAuthzHttp = Http(Map(entry.Value, at), at) },
                 "envoyExtAuthzGrpc" => provider with { Kind = entry.Key, EnvoyExtAuthzGrpc = Grpc(Map(entry.Value, at), at) },
+                "envoyFileAccessLog" => provider with { Kind = entry.Key, EnvoyFileAccessLog = FileLog(Map(entry.Value, at), at) },
                 _ => provider with { Kind = entry.Key },
             };
         }
 
         return provider;
+    }
+
+    private static DefaultProviders Defaults(MapNode map, string path)
+    {
+        var defaults = new DefaultProviders();
+        foreach (var entry in map.Entries)
+        {
+            var at = path + "." + entry.Key;
+            defaults = entry.Key switch
+            {
+                "metrics" => defaults with { Metrics = Strings(entry.Value, at) },
+                "accessLogging" => defaults with { AccessLogging = Strings(entry.Value, at) },
+                "tracing" => defaults with { Tracing = Strings(entry.Value, at) },
+                _ => defaults,
+            };
+        }
+
+        return defaults;
+    }
+
+    private static FileAccessLogProvider FileLog(MapNode map, string path)
+    {
+        var file = new FileAccessLogProvider();
+        foreach (var entry in map.Entries)
+        {
+            var at = path + "." + entry.Key;
+            file = entry.Key switch
+            {
+                "path" => file with { Path = String(entry.Value, at) },
+                "omitEmptyValues" => file with { OmitEmptyValues = Bool(entry.Value, at) },
+                "logFormat" => LogFormat(file, Map(entry.Value, at), at),
+                _ => file,
+            };
+        }
+
+        return file;
+    }
+
+    private static FileAccessLogProvider LogFormat(FileAccessLogProvider file, MapNode map, string path)
+    {
+        if (map["text"] is { } text && map["labels"] is not null)
+        {
+            throw new FormatException($"{text.Location}: {path}: give text or labels, not both");
+        }
+
+        if (map["text"] is { } format)
+        {
+            return file with { Text = String(format, path + ".text") };
+        }
+
+        if (map["labels"] is { } labels)
+        {
+            var json = new Struct();
+            foreach (var entry in Map(labels, path + ".labels").Entries)
+            {
+                json.Fields[entry.Key] = Value.ForString(String(entry.Value, path + ".labels." + entry.Key));
+            }
+
+            return file with { Labels = json };
+        }
+
+        return file;
     }
 
     private static ExtAuthzHttpProvider Http(MapNode map, string path)

@@ -9,7 +9,8 @@ namespace Weft.Control.Push;
 /// Proxies whose outbound configuration cannot differ are of one class: the same type, namespace, DNS domain, Sidecar
 /// scope, interception mode, locality and network, the same proxyHeaders of their own ProxyConfig (node metadata
 /// <c>PROXY_CONFIG</c>), and the same labels when any configuration looks at labels (VirtualService
-/// <c>sourceLabels</c>, DestinationRule <c>workloadSelector</c>, locality <c>failoverPriority</c>).
+/// <c>sourceLabels</c>, DestinationRule <c>workloadSelector</c>, locality <c>failoverPriority</c>, a Telemetry
+/// <c>selector</c>).
 /// Outbound clusters, endpoints and routes are generated once per class and push and shared by its proxies; a gateway is
 /// a class of its own.
 /// </summary>

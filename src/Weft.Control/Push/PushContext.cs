@@ -45,7 +45,8 @@ public sealed class PushContext
         AuthorizationPolicies = AuthorizationPolicyIndex.Build(config, mesh.RootNamespace);
         PeerAuthentications = PeerAuthenticationIndex.Build(config);
         RequestAuthentications = RequestAuthenticationIndex.Build(config, mesh.RootNamespace);
-        LabelsMatter = ProxyClasses.LabelsMatter(config, mesh);
+        Telemetries = TelemetryIndex.Build(config, mesh.RootNamespace);
+        LabelsMatter = Telemetries.AnySelects || ProxyClasses.LabelsMatter(config, mesh);
         AnyHeadless = registry.Services.Any(s => s.Resolution == Resolution.Passthrough && s.Addresses.Count == 0);
         if (previous is not null && changedKinds is not null && ReferenceEquals(previous.Registry, registry) && ReferenceEquals(previous.Mesh, mesh)
             && !changedKinds.Any(ProxyClasses.AffectsClustersAndEndpoints))
@@ -109,6 +110,9 @@ public sealed class PushContext
 
     /// <summary>The RequestAuthentications in force, by namespace, and which apply to a workload.</summary>
     internal RequestAuthenticationIndex RequestAuthentications { get; }
+
+    /// <summary>The Telemetry resources in force (access logging).</summary>
+    internal TelemetryIndex Telemetries { get; }
 
     /// <summary>Where JWKS named by <c>jwksUri</c> (or an issuer's discovery document) are fetched and cached, as istiod does.</summary>
     public Generators.Authentication.JwksResolver Jwks { get; init; } = Generators.Authentication.JwksResolver.Offline;
