@@ -56,6 +56,9 @@ public static class TypeUrls
     /// <summary>Istio's ALPN override filter ("istio.alpn") on outbound connection managers.</summary>
     public const string IstioAlpn = P + "istio.envoy.config.filter.http.alpn.v2alpha1.FilterConfig";
 
+    /// <summary>Istio's stats filter ("istio.stats"), on HTTP connection managers and TCP filter chains alike.</summary>
+    public const string IstioStats = P + "stats.PluginConfig";
+
     /// <summary>An RBAC permission's <c>uri_template</c> ("envoy.path.match.uri_template.uri_template_matcher").</summary>
     public const string UriTemplateMatch = P + "envoy.extensions.path.match.uri_template.v3.UriTemplateMatchConfig";
 

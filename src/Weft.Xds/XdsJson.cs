@@ -33,6 +33,7 @@ public static class XdsJson
         Envoy.Extensions.Filters.Http.ExtAuthz.V3.ExtAuthzReflection.Descriptor,
         Envoy.Extensions.Filters.Http.JwtAuthn.V3.ConfigReflection.Descriptor,
         Istio.Envoy.Config.Filter.Http.Alpn.V2Alpha1.ConfigReflection.Descriptor,
+        Istio.Stats.ConfigReflection.Descriptor,
         Udpa.Type.V1.TypedStructReflection.Descriptor,
         Cncf.Type.V3.TypedStructReflection.Descriptor,
         Envoy.Extensions.Filters.Network.ExtAuthz.V3.ExtAuthzReflection.Descriptor,

@@ -34,6 +34,11 @@ public sealed record ExtensionProvider
 
     /// <summary>The built-in file access log provider's name.</summary>
     public const string EnvoyName = "envoy";
+
+    /// <summary>The provider a Telemetry resource names, as istiod finds it: the mesh's by name (ignoring case), then the built-in ones.</summary>
+    public static ExtensionProvider? Find(MeshConfig mesh, string name) =>
+        mesh.ExtensionProviders.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? BuiltIn.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>

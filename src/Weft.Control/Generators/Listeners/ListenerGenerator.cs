@@ -9,8 +9,9 @@ namespace Weft.Control.Generators.Listeners;
 /// <summary>
 /// LDS. Sidecars get Istio's capture listeners (virtualOutbound, virtualInbound), a listener per outbound port and the
 /// explicit listeners of their Sidecar resource; gateways get their servers' listeners; proxyless gRPC clients get an
-/// <c>api_listener</c> for each <c>HOST:PORT</c> they name. Telemetry's access logging, or else mesh
-/// <c>accessLogFile</c>, adds access logs to the listeners of sidecars and gateways (<see cref="AccessLogging"/>).
+/// <c>api_listener</c> for each <c>HOST:PORT</c> they name. The listeners of sidecars and gateways get Istio's stats
+/// filters from Telemetry's metrics (<see cref="TelemetryMetrics"/>), and access logs from Telemetry's access logging or
+/// else mesh <c>accessLogFile</c> (<see cref="AccessLogging"/>).
 /// </summary>
 public sealed class ListenerGenerator : IXdsGenerator
 {
@@ -18,9 +19,9 @@ public sealed class ListenerGenerator : IXdsGenerator
 
     public IReadOnlyList<XdsResource> Generate(ProxyNode proxy, PushContext push, IReadOnlySet<string>? names)
     {
-        IEnumerable<Listener> listeners = proxy.Type == ProxyType.Router ? AccessLogging.Apply(Gateways.GatewayListeners.Build(proxy, push), push, proxy)
+        IEnumerable<Listener> listeners = proxy.Type == ProxyType.Router ? Observed(Gateways.GatewayListeners.Build(proxy, push), push, proxy)
             : proxy.IsProxylessGrpc ? ProxylessListeners.Build(proxy, push, names)
-            : AccessLogging.Apply(SidecarListeners.Build(proxy, push), push, proxy);
+            : Observed(SidecarListeners.Build(proxy, push), push, proxy);
         var result = listeners.Select(l => new XdsResource(l.Name, l));
         return names is null || proxy.IsProxylessGrpc ? result.ToArray() : result.Where(r => names.Contains(r.Name)).ToArray();
     }
@@ -38,8 +39,12 @@ public sealed class ListenerGenerator : IXdsGenerator
 
         var addresses = ProxyAddresses.For(proxy);
         var key = push.ClassOf(proxy) + "|" + addresses.Wildcard + "|" + (push.AnyHeadless && proxy.IpAddresses.Count > 0 ? proxy.IpAddresses[0] : string.Empty);
-        var shared = push.Shared(TypeUrl, key, null, () => new ResourceSet(AccessLogging.Apply(SidecarListeners.Outbound(proxy, push), push, proxy).Select(l => new XdsResource(l.Name, l)).ToArray()));
-        var own = AccessLogging.Apply(SidecarListeners.Inbound(proxy, push), push, proxy).Select(l => new XdsResource(l.Name, l)).ToArray();
+        var shared = push.Shared(TypeUrl, key, null, () => new ResourceSet(Observed(SidecarListeners.Outbound(proxy, push), push, proxy).Select(l => new XdsResource(l.Name, l)).ToArray()));
+        var own = Observed(SidecarListeners.Inbound(proxy, push), push, proxy).Select(l => new XdsResource(l.Name, l)).ToArray();
         return own.Length == 0 ? shared : ResourceSet.Concat(shared, new ResourceSet(own));
     }
+
+    /// <summary>Listeners with the telemetry Istio adds to them: the stats filters of its metrics, then its access logs.</summary>
+    private static IEnumerable<Listener> Observed(IEnumerable<Listener> listeners, PushContext push, ProxyNode proxy) =>
+        AccessLogging.Apply(TelemetryMetrics.Apply(listeners, push, proxy), push, proxy);
 }

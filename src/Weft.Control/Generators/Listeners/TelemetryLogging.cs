@@ -56,7 +56,7 @@ internal static class TelemetryLogging
         var configs = new List<LoggingConfig>();
         foreach (var (name, spec) in Merge(levels, defaults, mode))
         {
-            if (Find(push.Mesh, name) is { EnvoyFileAccessLog: { } file } provider)
+            if (ExtensionProvider.Find(push.Mesh, name) is { EnvoyFileAccessLog: { } file } provider)
             {
                 configs.Add(new LoggingConfig(provider.Name, AccessLogging.FromProvider(provider, file, push.Mesh), spec.Expression, spec.Disabled));
             }
@@ -139,8 +139,4 @@ internal static class TelemetryLogging
         "SERVER" => mode == WorkloadMode.Server,
         _ => false,
     };
-
-    private static ExtensionProvider? Find(MeshConfig mesh, string name) =>
-        mesh.ExtensionProviders.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? ExtensionProvider.BuiltIn.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
 }
