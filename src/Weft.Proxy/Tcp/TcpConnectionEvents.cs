@@ -62,9 +62,11 @@ internal sealed partial class TcpConnectionEvents(ILogger<TcpConnectionEvents> l
             return;
         }
 
-        foreach (var target in logs.For(connection.AccessLogs))
+        var targets = logs.For(connection.AccessLogs);
+        var facts = new AccessLogFacts(connection.Flags, 0, AccessLogTarget.UseAttributes(targets) ? new ConnectionAttributes(connection) : null);
+        foreach (var target in targets)
         {
-            if (target.Accepts(connection.Flags))
+            if (target.Accepts(facts))
             {
                 target.Writer.Enqueue(AccessLogEntry.Of(target.Format, connection));
             }

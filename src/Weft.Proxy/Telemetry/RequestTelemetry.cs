@@ -154,9 +154,20 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
             ReportMessages(info, final: true, labels);
         }
 
-        foreach (var log in logs.For(info.Manager))
+        var targets = logs.For(info.Manager);
+        if (targets.Length == 0)
         {
-            if (log.Accepts(info.Flags))
+            return Task.CompletedTask;
+        }
+
+        // The attributes are read here, on the request's completion, while its context is still its own.
+        var attributes = AccessLogTarget.UseAttributes(targets)
+            ? new RequestAttributes(info, code, Details(info, context), requestBytes, responseBytes, elapsed, time.GetUtcNow() - elapsed)
+            : null;
+        var facts = new AccessLogFacts(info.Flags, code, attributes);
+        foreach (var log in targets)
+        {
+            if (log.Accepts(facts))
             {
                 log.Writer.Enqueue(Entry(log.Format, info, code, requestBytes, responseBytes, durationMs, elapsed));
             }
@@ -270,7 +281,7 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
             Protocol = request.Protocol,
             ResponseCode = code,
             ResponseFlags = info.Flags,
-            ResponseCodeDetails = info.Details.Length > 0 ? info.Details : ResponseCodeDetails.For(info.Flags, info.UpstreamHost.Length > 0, context.Response.HasStarted),
+            ResponseCodeDetails = Details(info, context),
             BytesReceived = requestBytes,
             BytesSent = responseBytes,
             DurationMs = durationMs,
@@ -283,6 +294,9 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
             ResponseHeaders = responseHeaders,
         };
     }
+
+    private static string Details(ProxyRequestInfo info, HttpContext context) =>
+        info.Details.Length > 0 ? info.Details : ResponseCodeDetails.For(info.Flags, info.UpstreamHost.Length > 0, context.Response.HasStarted);
 
     /// <summary>Envoy's test for a gRPC request: content-type <c>application/grpc</c>, or <c>application/grpc+...</c>.</summary>
     private static bool IsGrpc(string? contentType) =>

@@ -15,6 +15,9 @@ internal sealed record DownstreamTlsFeature(X509Certificate2? PeerCertificate, s
     /// </summary>
     public Func<ValueTask>? ShutdownSend { get; init; }
 
+    /// <summary>The negotiated protocol as Envoy names it (<c>TLSv1.2</c>, <c>TLSv1.3</c>); null in a record made elsewhere.</summary>
+    public string? Version { get; init; }
+
     /// <summary>This hop's x-forwarded-client-cert element, kept for the connection: the certificate does not change.</summary>
     private volatile CachedElement? _clientCertElement;
 

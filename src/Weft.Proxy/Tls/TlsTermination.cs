@@ -58,7 +58,7 @@ internal sealed partial class TlsTermination(SecretStore secrets, TlsCounters co
             var negotiated = ssl.NegotiatedApplicationProtocol == default ? null : ssl.NegotiatedApplicationProtocol.ToString();
             var local = certificate.UriSans is [var uri, ..] ? uri : string.Empty;
             var stream = ssl;
-            connection.Features.Set(new DownstreamTlsFeature(peer, local, negotiated) { ShutdownSend = () => new ValueTask(stream.ShutdownAsync()) });
+            connection.Features.Set(new DownstreamTlsFeature(peer, local, negotiated) { ShutdownSend = () => new ValueTask(stream.ShutdownAsync()), Version = VersionName(ssl.SslProtocol) });
             if (peer is not null)
             {
                 connection.Features.Set(new PeerIdentity(SubjectAltNames.Uris(peer), SubjectAltNames.Dns(peer), peer.Subject));
@@ -96,6 +96,14 @@ internal sealed partial class TlsTermination(SecretStore secrets, TlsCounters co
 
     [LoggerMessage(EventId = 1210, Level = LogLevel.Debug, Message = "listener {Listener}: TLS handshake with {Remote} failed: {Reason}; connection closed")]
     private static partial void LogFailed(ILogger log, string listener, string remote, string reason);
+
+    /// <summary>A TLS version as Envoy's <c>connection.tls_version</c> and <c>%DOWNSTREAM_TLS_VERSION%</c> print it.</summary>
+    internal static string VersionName(SslProtocols protocol) => protocol switch
+    {
+        SslProtocols.Tls13 => "TLSv1.3",
+        SslProtocols.Tls12 => "TLSv1.2",
+        _ => protocol.ToString(),
+    };
 
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
     {

@@ -36,6 +36,23 @@ internal sealed class ScriptedControlPlane : IAsyncDisposable
     /// <summary>Every request that refused a response (NACK), in order.</summary>
     public ConcurrentQueue<DiscoveryRequest> Rejections { get; } = new();
 
+    /// <summary>Released once per refusal, so a test can wait for one without polling.</summary>
+    private readonly SemaphoreSlim _rejected = new(0);
+
+    /// <summary>The first refusal of a response of <paramref name="typeUrl"/>, once there is one.</summary>
+    public async Task<DiscoveryRequest> RejectionAsync(string typeUrl)
+    {
+        while (true)
+        {
+            if (Rejections.FirstOrDefault(r => r.TypeUrl == typeUrl) is { } rejection)
+            {
+                return rejection;
+            }
+
+            await _rejected.WaitAsync();
+        }
+    }
+
     public static async Task<ScriptedControlPlane> StartAsync(IEnumerable<IMessage> resources) =>
         new(await FakeAdsServer.StartAsync(), resources.ToList());
 
@@ -118,6 +135,7 @@ internal sealed class ScriptedControlPlane : IAsyncDisposable
         if (request.ErrorDetail is not null)
         {
             Rejections.Enqueue(request);
+            _rejected.Release();
             return;
         }
 
@@ -170,5 +188,6 @@ internal sealed class ScriptedControlPlane : IAsyncDisposable
         }
 
         _stop.Dispose();
+        _rejected.Dispose();
     }
 }

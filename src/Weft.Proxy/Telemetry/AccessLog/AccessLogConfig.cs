@@ -8,43 +8,15 @@ namespace Weft.Proxy.Telemetry.AccessLog;
 
 /// <summary>
 /// One file access log a connection manager, TCP proxy or listener asks for (Istio sends it from mesh
-/// <c>accessLogFile</c>): where to write, in what format, and for which entries. <see cref="Key"/> names the destination
-/// and format, so equal configurations share one writer.
+/// <c>accessLogFile</c> and Telemetry's <c>accessLogging</c>): where to write, in what format, and for which entries.
+/// <see cref="Key"/> names the destination and format, so equal configurations share one writer; the filter decides
+/// per entry.
 /// </summary>
-/// <param name="Flags">
-/// Envoy's response flag filter: only entries with one of these flags are written (with an empty set, entries with any
-/// flag); null writes every entry.
-/// </param>
-internal sealed record AccessLogConfig(string Path, string Key, AccessLogFormat Format, IReadOnlySet<string>? Flags = null)
+/// <param name="Filter">Envoy's access log filter: only entries it matches are written; null writes every entry.</param>
+internal sealed record AccessLogConfig(string Path, string Key, AccessLogFormat Format, AccessLogFilter? Filter = null)
 {
-    /// <summary>Whether an entry with <paramref name="flags"/> (comma-separated, empty for none) passes the filter.</summary>
-    public bool Accepts(string flags)
-    {
-        if (Flags is null)
-        {
-            return true;
-        }
-
-        if (flags.Length == 0)
-        {
-            return false;
-        }
-
-        if (Flags.Count == 0)
-        {
-            return true;
-        }
-
-        foreach (var flag in flags.Split(','))
-        {
-            if (Flags.Contains(flag))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>Whether an entry passes the filter.</summary>
+    public bool Accepts(in AccessLogFacts facts) => Filter?.Matches(facts) ?? true;
 
     /// <summary>Envoy's own default format, for a file logger that names none.</summary>
     public const string EnvoyDefaultText =
@@ -86,20 +58,24 @@ internal sealed record AccessLogConfig(string Path, string Key, AccessLogFormat 
             }
 
             var (key, format) = Parse(file);
-            configs.Add(new AccessLogConfig(file.Path, Target(file.Path) + "|" + key, format, Filter(log)));
+            configs.Add(new AccessLogConfig(file.Path, Target(file.Path) + "|" + key, format, FilterOf(log)));
         }
 
         return configs;
     }
 
-    /// <summary>The flags of a response flag filter; an access log filter of another kind cannot be honoured and is refused.</summary>
-    private static HashSet<string>? Filter(EnvoyAccessLog log) => log.Filter switch
+    /// <summary>The log's filter; one this proxy cannot apply refuses the log, naming it.</summary>
+    private static AccessLogFilter? FilterOf(EnvoyAccessLog log)
     {
-        null => null,
-        { FilterSpecifierCase: Weft.Xds.Envoy.Config.AccessLog.V3.AccessLogFilter.FilterSpecifierOneofCase.ResponseFlagFilter } filter =>
-            filter.ResponseFlagFilter.Flags.ToHashSet(StringComparer.Ordinal),
-        _ => throw new FormatException($"access log {log.Name}: its filter is not one this proxy applies (only response_flag_filter is)"),
-    };
+        try
+        {
+            return log.Filter is null ? null : AccessLogFilter.FromXds(log.Filter);
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"access log {log.Name}: {e.Message}", e);
+        }
+    }
 
     private static (string Key, AccessLogFormat Format) Parse(FileAccessLog file)
     {

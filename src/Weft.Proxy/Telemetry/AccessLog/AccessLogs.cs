@@ -32,11 +32,13 @@ internal sealed partial class AccessLogs(AccessLogConfig? option, ILogger log) :
 
         return _byConfigs.GetValue(configs, configs =>
         {
-            var targets = configs.Select(c => Writer(c) is { } w ? new AccessLogTarget(w, c) : null).OfType<AccessLogTarget>();
-            // One target per writer, and an unfiltered one when any is: a line is written once.
+            var targets = configs.Select(c => Writer(c) is { } w ? new AccessLogTarget(w, c.Filter) : null).OfType<AccessLogTarget>();
+            // One target per writer, so a line is written once: unfiltered when any of its logs is, else when any filter matches.
             return (OptionWriter is { } writer ? targets.Prepend(new AccessLogTarget(writer, null)) : targets)
                 .GroupBy(t => t.Writer)
-                .Select(g => g.FirstOrDefault(t => t.Config?.Flags is null) ?? g.First())
+                .Select(g => g.Any(t => t.Filter is null) ? new AccessLogTarget(g.Key, null)
+                    : g.Count() == 1 ? g.First()
+                    : new AccessLogTarget(g.Key, new OrLogFilter(g.Select(t => t.Filter!).ToArray())))
                 .ToArray();
         });
     }
@@ -98,11 +100,25 @@ internal sealed partial class AccessLogs(AccessLogConfig? option, ILogger log) :
     }
 }
 
-/// <summary>A writer and the configuration whose filter decides what reaches it (none for the options' log: everything).</summary>
-internal sealed record AccessLogTarget(AccessLogWriter Writer, AccessLogConfig? Config)
+/// <summary>A writer and the filter that decides what reaches it (none for the options' log: everything).</summary>
+internal sealed record AccessLogTarget(AccessLogWriter Writer, AccessLogFilter? Filter)
 {
     public AccessLogFormat Format => Writer.Format;
 
-    /// <summary>Whether an entry with <paramref name="flags"/> passes the target's filter (the options' log takes every one).</summary>
-    public bool Accepts(string flags) => Config?.Accepts(flags) ?? true;
+    /// <summary>Whether an entry passes the target's filter.</summary>
+    public bool Accepts(in AccessLogFacts facts) => Filter?.Matches(facts) ?? true;
+
+    /// <summary>Whether any of <paramref name="targets"/> needs an entry's attributes (a CEL filter): only then are they bound.</summary>
+    public static bool UseAttributes(AccessLogTarget[] targets)
+    {
+        foreach (var target in targets)
+        {
+            if (target.Filter?.UsesAttributes == true)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
