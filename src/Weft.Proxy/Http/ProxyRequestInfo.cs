@@ -90,7 +90,7 @@ internal sealed class ProxyRequestInfo
     internal ITimer? MessageReport { get; set; }
 
     /// <summary>The labels the message counts go under, fixed at their first report.</summary>
-    internal PeerLabels? MessageLabels { get; set; }
+    internal (PeerLabels Labels, Telemetry.Metrics.ExpressionValues Values)? MessageLabels { get; set; }
 
     /// <summary>The request and response messages already reported.</summary>
     internal (long Requests, long Responses) MessagesReported { get; set; }

@@ -292,7 +292,7 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
                 break;
             case TcpChain proxy:
                 var exchange = proxy.PeerExchange is { } protocol && connection.Features.Get<Tls.DownstreamTlsFeature>()?.Alpn == protocol;
-                await tcp.ProxyAsync(connection, snapshot, proxy.Proxy, Record(connection, listener, destination, chain.Name, proxy.Proxy.StatPrefix, proxy.Proxy.AccessLogs), destination, OriginalSource.Of(listener, facts), exchange).ConfigureAwait(false);
+                await tcp.ProxyAsync(connection, snapshot, proxy.Proxy, Record(connection, listener, destination, chain.Name, proxy.Proxy.StatPrefix, proxy.Proxy.AccessLogs, proxy.Stats), destination, OriginalSource.Of(listener, facts), exchange).ConfigureAwait(false);
                 break;
             case UnsupportedChain unsupported:
                 LogUnsupportedChain(log, listener.Name, chain.Name, unsupported.Reason);
@@ -313,7 +313,7 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
     }
 
     /// <summary>The connection as the TCP path's telemetry and access logs see it, from its start.</summary>
-    private TcpConnectionRecord Record(ConnectionContext connection, ListenerModel listener, LocalDestination destination, string chain, string statPrefix, IReadOnlyList<Telemetry.AccessLog.AccessLogConfig> accessLogs)
+    private TcpConnectionRecord Record(ConnectionContext connection, ListenerModel listener, LocalDestination destination, string chain, string statPrefix, IReadOnlyList<Telemetry.AccessLog.AccessLogConfig> accessLogs, Telemetry.Metrics.StatsConfig? stats = null)
     {
         var terminated = connection.Features.Get<Tls.DownstreamTlsFeature>() is { PeerCertificate: not null } tls ? tls : null;
         return new TcpConnectionRecord
@@ -327,6 +327,7 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
             OriginalDestination = destination.Authority,
             StartTime = time.GetUtcNow(),
             AccessLogs = accessLogs,
+            Stats = stats,
             MutualTls = terminated is not null ? true : null,
             SourcePrincipal = terminated is not null && connection.Features.Get<Authorization.PeerIdentity>()?.UriSans is [var uri, ..] ? uri : string.Empty,
             DestinationPrincipal = terminated?.LocalUri ?? string.Empty,

@@ -11,20 +11,24 @@ namespace Weft.Proxy.Tcp;
 /// <see cref="TcpProxy"/>'s two copy loops (the only places bytes move); <see cref="Closed"/> is called once when both
 /// sides are done. Istio's <c>istio_tcp_*</c> metrics and the TCP access log belong here. As Istio's stats filter does,
 /// an open connection is counted as opened at once and its bytes go into the metrics every
-/// <paramref name="reportingInterval"/> (on <paramref name="time"/>'s clock) and at close.
+/// <paramref name="reportingInterval"/> (on <paramref name="time"/>'s clock; the stats filter's
+/// <c>tcp_reporting_duration</c> when it sets one) and at close. Only connections whose chain has Istio's stats filter
+/// count in the metrics.
 /// </summary>
 internal sealed partial class TcpConnectionEvents(ILogger<TcpConnectionEvents> log, Telemetry.TcpTelemetry? telemetry = null, TimeProvider? time = null, TimeSpan reportingInterval = default, AccessLogs? logs = null)
 {
     public void Opened(TcpConnectionRecord connection)
     {
-        if (telemetry is not null)
+        if (telemetry is not null && connection.Stats is { } stats)
         {
             var role = connection.Direction == Weft.Xds.Envoy.Config.Core.V3.TrafficDirection.Inbound ? Http.ListenerRole.Inbound : Http.ListenerRole.Outbound;
             var peer = role == Http.ListenerRole.Inbound ? connection.DownstreamPeer : connection.UpstreamPeer;
-            connection.Report = telemetry.Opened(role, connection.ClusterModel, connection.Upstream, peer, flags: connection.Flags, mutualTls: connection.MutualTls, sourcePrincipal: connection.SourcePrincipal, destinationPrincipal: connection.DestinationPrincipal);
-            if (time is not null && reportingInterval > TimeSpan.Zero)
+            var values = stats.Evaluate(stats.Expressions.Count > 0 ? new ConnectionAttributes(connection) : null);
+            connection.Report = telemetry.Opened(role, connection.ClusterModel, connection.Upstream, stats, values, peer, flags: connection.Flags, mutualTls: connection.MutualTls, sourcePrincipal: connection.SourcePrincipal, destinationPrincipal: connection.DestinationPrincipal);
+            var interval = stats.ReportingInterval ?? reportingInterval;
+            if (time is not null && interval > TimeSpan.Zero)
             {
-                connection.ReportTimer = time.CreateTimer(static c => ((TcpConnectionRecord)c!).ReportBytes(), connection, reportingInterval, reportingInterval);
+                connection.ReportTimer = time.CreateTimer(static c => ((TcpConnectionRecord)c!).ReportBytes(), connection, interval, interval);
             }
         }
 

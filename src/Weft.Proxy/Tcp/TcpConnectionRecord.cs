@@ -38,6 +38,9 @@ internal sealed class TcpConnectionRecord
     /// <summary>The access logs the connection's TCP proxy asks for (the proxy's own <c>--access-log</c> comes on top).</summary>
     public IReadOnlyList<Telemetry.AccessLog.AccessLogConfig> AccessLogs { get; init; } = [];
 
+    /// <summary>Istio's stats filter of its filter chain; null when the chain has none (the connection counts in no standard metric).</summary>
+    public Telemetry.Metrics.StatsConfig? Stats { get; init; }
+
     /// <summary>The cluster drawn for the connection (it may not exist: then <see cref="ClusterModel"/> is null).</summary>
     public string Cluster { get; set; } = string.Empty;
 

@@ -7,13 +7,14 @@ namespace Weft.Proxy.Telemetry;
 /// <summary>
 /// Istio's standard metrics for one proxy. A request's labels are resolved to a series once per distinct key (a small
 /// struct of the fields that vary, so the lookup allocates nothing); after that, recording is interlocked adds with no
-/// lock. <see cref="Render"/> writes every series in Prometheus' text format.
+/// lock. Each metric's labels are shaped by the stats filter the request passed (<see cref="StatsConfig"/>).
+/// <see cref="Render"/> writes every series in Prometheus' text format, adding up series whose labels came out equal.
 /// </summary>
 internal sealed class IstioMetrics(WorkloadMetadata local)
 {
     private readonly ConcurrentDictionary<HttpSeriesKey, HttpSeries> _http = new();
     private readonly ConcurrentDictionary<TcpSeriesKey, TcpSeries> _tcp = new();
-    private readonly ConcurrentDictionary<PeerLabels, GrpcMessageSeries> _messages = new();
+    private readonly ConcurrentDictionary<MessageSeriesKey, GrpcMessageSeries> _messages = new();
 
     public WorkloadMetadata Local { get; } = local;
 
@@ -24,7 +25,15 @@ internal sealed class IstioMetrics(WorkloadMetadata local)
     {
         if (!_http.TryGetValue(key, out var series))
         {
-            series = _http.GetOrAdd(key, k => new HttpSeries(StandardLabels.Http(Local, k.Peer, k.Grpc, k.Code, k.GrpcStatus, k.Flags)));
+            series = _http.GetOrAdd(key, k =>
+            {
+                var values = StandardLabels.Http(Local, k.Peer, k.Grpc, k.Code, k.GrpcStatus, k.Flags);
+                return new HttpSeries(
+                    k.Stats.Labels(IstioMetric.RequestsTotal, StandardLabels.HttpNames, values, k.Values),
+                    k.Stats.Labels(IstioMetric.RequestDurationMilliseconds, StandardLabels.HttpNames, values, k.Values),
+                    k.Stats.Labels(IstioMetric.RequestBytes, StandardLabels.HttpNames, values, k.Values),
+                    k.Stats.Labels(IstioMetric.ResponseBytes, StandardLabels.HttpNames, values, k.Values));
+            });
         }
 
         series.Record(durationMs, requestBytes, responseBytes);
@@ -36,12 +45,18 @@ internal sealed class IstioMetrics(WorkloadMetadata local)
     /// Istio's stats filter gives them only the peer labels (reporter through destination_cluster): no protocol, code,
     /// flags or security policy.
     /// </summary>
-    public void RecordMessages(in PeerLabels peer, long requestMessages, long responseMessages)
+    public void RecordMessages(in PeerLabels peer, StatsConfig stats, in ExpressionValues expressionValues, long requestMessages, long responseMessages)
     {
-        var key = peer with { MutualTls = null };
+        var key = new MessageSeriesKey(peer with { MutualTls = null }, stats, expressionValues);
         if (!_messages.TryGetValue(key, out var series))
         {
-            series = _messages.GetOrAdd(key, k => new GrpcMessageSeries(StandardLabels.Messages(Local, k)));
+            series = _messages.GetOrAdd(key, k =>
+            {
+                var values = StandardLabels.Messages(Local, k.Peer);
+                return new GrpcMessageSeries(
+                    k.Stats.Labels(IstioMetric.RequestMessagesTotal, StandardLabels.MessageNames, values, k.Values),
+                    k.Stats.Labels(IstioMetric.ResponseMessagesTotal, StandardLabels.MessageNames, values, k.Values));
+            });
         }
 
         series.Add(requestMessages, responseMessages);
@@ -52,58 +67,80 @@ internal sealed class IstioMetrics(WorkloadMetadata local)
 
     /// <summary>The TCP series of a connection's labels.</summary>
     public TcpSeries Tcp(in TcpSeriesKey key) =>
-        _tcp.TryGetValue(key, out var series) ? series : _tcp.GetOrAdd(key, k => new TcpSeries(StandardLabels.Tcp(Local, k.Peer, k.Flags)));
+        _tcp.TryGetValue(key, out var series) ? series : _tcp.GetOrAdd(key, k =>
+        {
+            var values = StandardLabels.Tcp(Local, k.Peer, k.Flags);
+            return new TcpSeries(
+                k.Stats.Labels(IstioMetric.TcpConnectionsOpenedTotal, StandardLabels.TcpNames, values, k.Values),
+                k.Stats.Labels(IstioMetric.TcpConnectionsClosedTotal, StandardLabels.TcpNames, values, k.Values),
+                k.Stats.Labels(IstioMetric.TcpReceivedBytesTotal, StandardLabels.TcpNames, values, k.Values),
+                k.Stats.Labels(IstioMetric.TcpSentBytesTotal, StandardLabels.TcpNames, values, k.Values));
+        });
 
     /// <summary>Every series, grouped by metric, each metric's series ordered by their labels.</summary>
     public void Render(StringBuilder text)
     {
-        var http = _http.Values.OrderBy(s => s.Labels, StringComparer.Ordinal).ToList();
-        if (http.Count > 0)
-        {
-            Counter(text, "istio_requests_total", http, s => s.Requests);
-            Histogram(text, "istio_request_duration_milliseconds", http, s => s.Duration);
-            Histogram(text, "istio_request_bytes", http, s => s.RequestBytes);
-            Histogram(text, "istio_response_bytes", http, s => s.ResponseBytes);
-        }
+        var http = _http.Values.ToList();
+        Counter(text, "istio_requests_total", http.Select(s => (s.RequestsLabels, s.Requests)));
+        Histogram(text, "istio_request_duration_milliseconds", http.Select(s => (s.DurationLabels, s.Duration)));
+        Histogram(text, "istio_request_bytes", http.Select(s => (s.RequestBytesLabels, s.RequestBytes)));
+        Histogram(text, "istio_response_bytes", http.Select(s => (s.ResponseBytesLabels, s.ResponseBytes)));
 
-        var messages = _messages.Values.OrderBy(s => s.Labels, StringComparer.Ordinal).ToList();
-        if (messages.Count > 0)
-        {
-            Counter(text, "istio_request_messages_total", messages.Select(s => (s.Labels, s.Requests)));
-            Counter(text, "istio_response_messages_total", messages.Select(s => (s.Labels, s.Responses)));
-        }
+        var messages = _messages.Values.ToList();
+        Counter(text, "istio_request_messages_total", messages.Select(s => (s.RequestsLabels, s.Requests)));
+        Counter(text, "istio_response_messages_total", messages.Select(s => (s.ResponsesLabels, s.Responses)));
 
-        var tcp = _tcp.Values.OrderBy(s => s.Labels, StringComparer.Ordinal).ToList();
-        if (tcp.Count > 0)
-        {
-            Counter(text, "istio_tcp_connections_closed_total", tcp, s => s.Closed);
-            Counter(text, "istio_tcp_connections_opened_total", tcp, s => s.Opened);
-            Counter(text, "istio_tcp_received_bytes_total", tcp, s => s.Received);
-            Counter(text, "istio_tcp_sent_bytes_total", tcp, s => s.Sent);
-        }
+        var tcp = _tcp.Values.ToList();
+        Counter(text, "istio_tcp_connections_closed_total", tcp.Select(s => (s.ClosedLabels, s.Closed)));
+        Counter(text, "istio_tcp_connections_opened_total", tcp.Select(s => (s.OpenedLabels, s.Opened)));
+        Counter(text, "istio_tcp_received_bytes_total", tcp.Select(s => (s.ReceivedLabels, s.Received)));
+        Counter(text, "istio_tcp_sent_bytes_total", tcp.Select(s => (s.SentLabels, s.Sent)));
     }
 
-    private static void Counter(StringBuilder text, string name, List<HttpSeries> series, Func<HttpSeries, long> value) =>
-        Counter(text, name, series.Select(s => (s.Labels, value(s))));
-
-    private static void Counter(StringBuilder text, string name, List<TcpSeries> series, Func<TcpSeries, long> value) =>
-        Counter(text, name, series.Select(s => (s.Labels, value(s))));
-
-    private static void Counter(StringBuilder text, string name, IEnumerable<(string Labels, long Value)> series)
+    /// <summary>A counter's series (none when every one is dropped), series with equal labels added up.</summary>
+    private static void Counter(StringBuilder text, string name, IEnumerable<(string? Labels, long Value)> series)
     {
+        var lines = series.Where(s => s.Labels is not null)
+            .GroupBy(s => s.Labels!, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToList();
+        if (lines.Count == 0)
+        {
+            return;
+        }
+
         text.Append("# TYPE ").Append(name).Append(" counter\n");
-        foreach (var (labels, value) in series)
+        foreach (var line in lines)
         {
-            text.Append(name).Append('{').Append(labels).Append("} ").Append(value).Append('\n');
+            text.Append(name).Append('{').Append(line.Key).Append("} ").Append(line.Sum(s => s.Value)).Append('\n');
         }
     }
 
-    private static void Histogram(StringBuilder text, string name, List<HttpSeries> series, Func<HttpSeries, Histogram> histogram)
+    private static void Histogram(StringBuilder text, string name, IEnumerable<(string? Labels, Histogram Histogram)> series)
     {
-        text.Append("# TYPE ").Append(name).Append(" histogram\n");
-        foreach (var s in series)
+        var lines = series.Where(s => s.Labels is not null)
+            .GroupBy(s => s.Labels!, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToList();
+        if (lines.Count == 0)
         {
-            histogram(s).Write(text, name, s.Labels);
+            return;
+        }
+
+        text.Append("# TYPE ").Append(name).Append(" histogram\n");
+        foreach (var line in lines)
+        {
+            var histogram = line.First().Histogram;
+            if (line.Skip(1).Any())
+            {
+                histogram = new Histogram();
+                foreach (var (_, part) in line)
+                {
+                    histogram.Add(part);
+                }
+            }
+
+            histogram.Write(text, name, line.Key);
         }
     }
 }

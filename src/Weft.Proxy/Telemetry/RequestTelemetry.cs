@@ -41,14 +41,6 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
             body.Frames = new GrpcFrameCounter();
             info.RequestBody = new CountingRequestBody(context.Request.Body, info.RequestFrames);
             context.Request.Body = info.RequestBody;
-            if (reportingInterval > TimeSpan.Zero)
-            {
-                // The ticks need nothing of the request's execution context.
-                using (ExecutionContext.SuppressFlow())
-                {
-                    info.MessageReport = time.CreateTimer(static state => Tick((ProxyRequestInfo)state!), info, reportingInterval, reportingInterval);
-                }
-            }
         }
         else if (context.Request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
@@ -67,6 +59,16 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
     /// </summary>
     public void ExchangeRequest(ProxyRequestInfo info, PeerHeaderExchange? peerHeaders)
     {
+        var interval = info.Manager?.Stats?.ReportingInterval ?? reportingInterval;
+        if (info.RequestFrames is not null && info.Manager?.Stats is not null && interval > TimeSpan.Zero)
+        {
+            // The ticks need nothing of the request's execution context.
+            using (ExecutionContext.SuppressFlow())
+            {
+                info.MessageReport = time.CreateTimer(static state => Tick((ProxyRequestInfo)state!), info, interval, interval);
+            }
+        }
+
         if (peerHeaders is null)
         {
             return;
@@ -146,12 +148,21 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
         var inbound = info.Inbound;
         var grpc = info.RequestFrames is not null; // Begin's test of the content type
 
-        var labels = Labels(info, inbound);
-        var key = new HttpSeriesKey(labels, grpc, code, grpc ? GrpcStatus(context) : string.Empty, info.Flags);
-        metrics.RecordRequest(key, durationMs, requestBytes, responseBytes);
-        if (info.RequestFrames is not null)
+        // Expressions read the request here, on its completion, while its context is still its own.
+        RequestAttributes? attributes = null;
+        RequestAttributes Attributes() => attributes ??= new RequestAttributes(info, code, Details(info, context), requestBytes, responseBytes, elapsed, time.GetUtcNow() - elapsed);
+        // A request no connection manager took (this proxy answered it itself, e.g. 404 NR for a host no chain serves)
+        // counts as under Istio's default stats filter; one a manager took counts only if that manager has the filter.
+        if ((info.Manager is null ? StatsConfig.Standard : info.Manager.Stats) is { } stats)
         {
-            ReportMessages(info, final: true, labels);
+            var labels = Labels(info, inbound, stats);
+            var values = stats.Evaluate(stats.Expressions.Count > 0 ? Attributes() : null);
+            var key = new HttpSeriesKey(labels, grpc, code, grpc ? GrpcStatus(context) : string.Empty, info.Flags, stats, values);
+            metrics.RecordRequest(key, durationMs, requestBytes, responseBytes);
+            if (info.RequestFrames is not null)
+            {
+                ReportMessages(info, final: true, (labels, values));
+            }
         }
 
         var targets = logs.For(info.Manager);
@@ -160,10 +171,11 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
             return Task.CompletedTask;
         }
 
-        // The attributes are read here, on the request's completion, while its context is still its own.
-        var attributes = AccessLogTarget.UseAttributes(targets)
-            ? new RequestAttributes(info, code, Details(info, context), requestBytes, responseBytes, elapsed, time.GetUtcNow() - elapsed)
-            : null;
+        if (AccessLogTarget.UseAttributes(targets))
+        {
+            Attributes();
+        }
+
         var facts = new AccessLogFacts(info.Flags, code, attributes);
         foreach (var log in targets)
         {
@@ -181,9 +193,14 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
     /// A periodic report waits until the peer is known (its metadata exchanged) and the request routed, as Istio's waits
     /// for the peer; the final one does not.
     /// </summary>
-    private static void ReportMessages(ProxyRequestInfo info, bool final, PeerLabels? known = null)
+    private static void ReportMessages(ProxyRequestInfo info, bool final, (PeerLabels Labels, ExpressionValues Values)? known = null)
     {
         var telemetry = info.Telemetry!;
+        if (info.Manager?.Stats is not { } stats)
+        {
+            return;
+        }
+
         lock (info)
         {
             // A tick that comes after the end has nothing to add (and the request's context may serve another by then).
@@ -193,13 +210,13 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
             }
 
             info.MessagesDone = final;
-            var labels = info.MessageLabels ??= known ?? telemetry.Labels(info, info.Inbound);
+            var (labels, values) = info.MessageLabels ??= known ?? (telemetry.Labels(info, info.Inbound, stats), stats.Evaluate(stats.Expressions.Count > 0 ? telemetry.Progress(info) : null));
             var requests = info.RequestFrames?.Messages ?? 0;
             var responses = info.ResponseBody?.Frames?.Messages ?? 0;
             var (reportedRequests, reportedResponses) = info.MessagesReported;
             if (requests != reportedRequests || responses != reportedResponses || final)
             {
-                telemetry.Metrics.RecordMessages(labels, requests - reportedRequests, responses - reportedResponses);
+                telemetry.Metrics.RecordMessages(labels, stats, values, requests - reportedRequests, responses - reportedResponses);
                 info.MessagesReported = (requests, responses);
             }
         }
@@ -226,12 +243,15 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
         role == ListenerRole.Inbound
         || (role == ListenerRole.Dynamic && context.Features.Get<Listeners.ConnectionRoute>()?.Listener.Direction == Weft.Xds.Envoy.Config.Core.V3.TrafficDirection.Inbound);
 
-    /// <summary>The peer, destination service and principals of the request's series.</summary>
-    private PeerLabels Labels(ProxyRequestInfo info, bool inbound)
+    /// <summary>
+    /// The peer, destination service and principals of the request's series. The destination service falls back to the
+    /// Host header only where the stats filter allows it (istiod forbids it on inbound and gateway listeners).
+    /// </summary>
+    private PeerLabels Labels(ProxyRequestInfo info, bool inbound, StatsConfig stats)
     {
         var context = info.Context!;
         var cluster = info.Cluster.Length > 0 && info.Snapshot?.Clusters.TryGetValue(info.Cluster, out var runtime) == true ? runtime.Model : null;
-        var (host, name, ns) = DestinationService.Of(info.Route, info.Cluster, cluster?.Service, inbound ? string.Empty : context.Request.Host.Value ?? string.Empty);
+        var (host, name, ns) = DestinationService.Of(info.Route, info.Cluster, cluster?.Service, stats.DisableHostHeaderFallback ? string.Empty : context.Request.Host.Value ?? string.Empty);
         var peer = info.Peer ?? (inbound ? null : info.Upstream?.Workload);
         var tls = inbound ? context.Features.Get<Tls.DownstreamTlsFeature>() : null;
         var mutual = tls?.PeerCertificate is not null;
@@ -249,6 +269,15 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
         }
 
         return new PeerLabels(inbound, peer, host, name, ns, inbound ? info.MutualTls ?? mutual : null, sourcePrincipal, destinationPrincipal);
+    }
+
+    /// <summary>A gRPC stream's attributes as a periodic report sees them, before it completes.</summary>
+    private RequestAttributes Progress(ProxyRequestInfo info)
+    {
+        var context = info.Context!;
+        var elapsed = time.GetElapsedTime(info.StartTimestamp);
+        var code = context.Response.HasStarted ? context.Response.StatusCode : 0;
+        return new RequestAttributes(info, code, info.Details, info.RequestBody?.BytesRead ?? 0, info.ResponseBody?.Written ?? 0, elapsed, time.GetUtcNow() - elapsed);
     }
 
     private AccessLogEntry Entry(AccessLogFormat format, ProxyRequestInfo info, int code, long requestBytes, long responseBytes, long durationMs, TimeSpan elapsed)

@@ -29,8 +29,8 @@ internal static class StandardLabels
     /// <summary>The HTTP set without <c>response_code</c> and <c>grpc_response_status</c>, as Istio's TCP metrics carry it.</summary>
     public static readonly string[] TcpNames = HttpNames.Where(n => n is not ("response_code" or "grpc_response_status")).ToArray();
 
-    /// <summary>The labels of one HTTP series, rendered for the exposition format (without braces).</summary>
-    public static string Http(WorkloadMetadata local, in PeerLabels peer, bool grpc, int code, string grpcStatus, string flags)
+    /// <summary>The values of the HTTP labels (<see cref="HttpNames"/>) of one series.</summary>
+    public static List<string> Http(WorkloadMetadata local, in PeerLabels peer, bool grpc, int code, string grpcStatus, string flags)
     {
         var values = Peers(local, peer);
         values.Add(grpc ? "grpc" : "http");
@@ -38,20 +38,20 @@ internal static class StandardLabels
         values.Add(grpcStatus);
         values.Add(Flags(flags));
         values.Add(Security(peer));
-        return Render(HttpNames, values);
+        return values;
     }
 
-    /// <summary>The labels of the gRPC message counters: reporter through destination_cluster, as Istio's stats filter gives them.</summary>
-    public static string Messages(WorkloadMetadata local, in PeerLabels peer) => Render(MessageNames, Peers(local, peer));
+    /// <summary>The values of the gRPC message counters' labels (<see cref="MessageNames"/>): reporter through destination_cluster.</summary>
+    public static List<string> Messages(WorkloadMetadata local, in PeerLabels peer) => Peers(local, peer);
 
-    /// <summary>The labels of one TCP series (<c>request_protocol="tcp"</c>).</summary>
-    public static string Tcp(WorkloadMetadata local, in PeerLabels peer, string flags)
+    /// <summary>The values of the TCP labels (<see cref="TcpNames"/>, <c>request_protocol="tcp"</c>).</summary>
+    public static List<string> Tcp(WorkloadMetadata local, in PeerLabels peer, string flags)
     {
         var values = Peers(local, peer);
         values.Add("tcp");
         values.Add(Flags(flags));
         values.Add(Security(peer));
-        return Render(TcpNames, values);
+        return values;
     }
 
     private static string Flags(string flags) => flags.Length == 0 ? "-" : flags;
@@ -137,10 +137,11 @@ internal static class StandardLabels
 
     private static string Or(string? value, string fallback = Unknown) => string.IsNullOrEmpty(value) ? fallback : value;
 
-    private static string Render(string[] names, List<string> values)
+    /// <summary>Labels rendered for the exposition format (without braces).</summary>
+    public static string Render(IReadOnlyList<string> names, IReadOnlyList<string> values)
     {
         var text = new StringBuilder(512);
-        for (var i = 0; i < names.Length; i++)
+        for (var i = 0; i < names.Count; i++)
         {
             if (i > 0)
             {

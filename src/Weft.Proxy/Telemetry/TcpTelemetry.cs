@@ -20,12 +20,13 @@ internal sealed class TcpTelemetry(IstioMetrics metrics)
     /// <param name="peer">The peer's metadata when an exchange told it (inbound: the client; outbound: the server); it wins over the endpoint's.</param>
     /// <param name="flags">Envoy's response flags known at open (for example <c>UF</c> when connecting failed), or empty.</param>
     /// <param name="mutualTls">Whether the downstream connection is mutual TLS; null leaves Istio's default (inbound plaintext <c>none</c>, outbound <c>unknown</c>).</param>
-    public TcpConnectionReport Opened(ListenerRole role, ClusterModel? cluster, UpstreamHost? upstream, WorkloadMetadata? peer = null, string flags = "", bool? mutualTls = null, string sourcePrincipal = "", string destinationPrincipal = "")
+    /// <param name="stats">The chain's stats filter, which shapes the labels, and <paramref name="values"/> its expressions' values for the connection.</param>
+    public TcpConnectionReport Opened(ListenerRole role, ClusterModel? cluster, UpstreamHost? upstream, StatsConfig stats, ExpressionValues values, WorkloadMetadata? peer = null, string flags = "", bool? mutualTls = null, string sourcePrincipal = "", string destinationPrincipal = "")
     {
         var inbound = role == ListenerRole.Inbound;
         var (host, name, ns) = DestinationService.Of(string.Empty, cluster?.Name ?? string.Empty, cluster?.Service, string.Empty);
         var labels = new PeerLabels(inbound, peer ?? (inbound ? null : upstream?.Workload), host, name, ns, inbound ? mutualTls ?? false : mutualTls, sourcePrincipal, destinationPrincipal);
-        var series = metrics.Tcp(new TcpSeriesKey(labels, flags));
+        var series = metrics.Tcp(new TcpSeriesKey(labels, flags, stats, values));
         series.Open();
         metrics.TcpConnectionsOpened.Increment();
         return new TcpConnectionReport(series);

@@ -98,6 +98,7 @@ internal static class MtlsResources
                 chain.Filters.Add(new Filter { Name = "envoy.filters.network.rbac", TypedConfig = Any.Pack(new Weft.Xds.Envoy.Extensions.Filters.Network.Rbac.V3.RBAC { StatPrefix = "tcp.", Rules = Allow(allowedPrincipals) }) });
             }
 
+            chain.Filters.Add(XdsResources.IstioStats(inbound: true));
             chain.Filters.Add(XdsResources.TcpProxyFilter(XdsResources.ToCluster(InboundCluster)));
         }
         else
@@ -127,6 +128,7 @@ internal static class MtlsResources
                 hcm.HttpFilters.Add(new HttpFilter { Name = "envoy.filters.http.rbac", TypedConfig = Any.Pack(new HttpRbac { Rules = Allow(allowedPrincipals) }) });
             }
 
+            hcm.HttpFilters.Add(XdsResources.IstioStatsHttp(inbound: true));
             hcm.HttpFilters.Add(new HttpFilter { Name = "envoy.filters.http.router", TypedConfig = Any.Pack(new Weft.Xds.Envoy.Extensions.Filters.Http.Router.V3.Router()) });
             chain.Filters.Add(XdsResources.ConnectionManagerFilter(hcm));
         }

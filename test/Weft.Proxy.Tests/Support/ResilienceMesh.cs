@@ -43,6 +43,7 @@ internal static class ResilienceMesh
             UseRemoteAddress = useRemoteAddress,
         };
         hcm.HttpFilters.AddRange(filters ?? [FaultFilter(), CorsFilter()]);
+        hcm.HttpFilters.Add(XdsResources.IstioStatsHttp());
         hcm.HttpFilters.Add(Router());
         var listener = XdsResources.HttpListener(8080);
         listener.FilterChains[0].Filters[0] = XdsResources.ConnectionManagerFilter(hcm);

@@ -69,7 +69,7 @@ internal static class XdsResources
                 {
                     StatPrefix = $"outbound_0.0.0.0_{port}",
                     Rds = new Rds { RouteConfigName = routeName ?? port.ToString(System.Globalization.CultureInfo.InvariantCulture), ConfigSource = new ConfigSource { Ads = new AggregatedConfigSource() } },
-                    HttpFilters = { new HttpFilter { Name = "envoy.filters.http.router", TypedConfig = Any.Pack(new Weft.Xds.Envoy.Extensions.Filters.Http.Router.V3.Router()) } },
+                    HttpFilters = { IstioStatsHttp(), new HttpFilter { Name = "envoy.filters.http.router", TypedConfig = Any.Pack(new Weft.Xds.Envoy.Extensions.Filters.Http.Router.V3.Router()) } },
                 }) },
             },
         },
@@ -116,12 +116,23 @@ internal static class XdsResources
         Address = Address(address, port),
         BindToPort = bindToPort,
         TrafficDirection = TrafficDirection.Outbound,
-        FilterChains = { new FilterChain { Filters = { TcpProxyFilter(proxy) } } },
+        FilterChains = { new FilterChain { Filters = { IstioStats(), TcpProxyFilter(proxy) } } },
     };
 
     public static TcpProxy ToCluster(string cluster) => new() { StatPrefix = cluster, Cluster = cluster };
 
     public static Filter TcpProxyFilter(TcpProxy proxy) => new() { Name = "envoy.filters.network.tcp_proxy", TypedConfig = Any.Pack(proxy) };
+
+    /// <summary>
+    /// Istio's stats filter as istiod puts it before every TCP proxy (with nothing overridden): without it a chain's
+    /// connections count in no standard metric. <paramref name="inbound"/> sets what istiod sets on inbound listeners.
+    /// </summary>
+    public static Filter IstioStats(bool inbound = false) =>
+        new() { Name = "istio.stats", TypedConfig = Any.Pack(new Weft.Xds.Istio.Stats.PluginConfig { DisableHostHeaderFallback = inbound }) };
+
+    /// <summary>Istio's stats filter as istiod puts it before the router of every connection manager.</summary>
+    public static HttpFilter IstioStatsHttp(bool inbound = false) =>
+        new() { Name = "istio.stats", TypedConfig = Any.Pack(new Weft.Xds.Istio.Stats.PluginConfig { DisableHostHeaderFallback = inbound }) };
 
     /// <summary>
     /// Istio's <c>virtualOutbound</c>: its loop guard (its own port to BlackHoleCluster) and the catch-all chain to
@@ -137,8 +148,8 @@ internal static class XdsResources
             TrafficDirection = TrafficDirection.Outbound,
             FilterChains =
             {
-                new FilterChain { Name = "virtualOutbound-blackhole", FilterChainMatch = new FilterChainMatch { DestinationPort = 15001 }, Filters = { TcpProxyFilter(ToCluster("BlackHoleCluster")) } },
-                new FilterChain { Name = "virtualOutbound-catchall-tcp", Filters = { TcpProxyFilter(ToCluster("PassthroughCluster")) } },
+                new FilterChain { Name = "virtualOutbound-blackhole", FilterChainMatch = new FilterChainMatch { DestinationPort = 15001 }, Filters = { IstioStats(), TcpProxyFilter(ToCluster("BlackHoleCluster")) } },
+                new FilterChain { Name = "virtualOutbound-catchall-tcp", Filters = { IstioStats(), TcpProxyFilter(ToCluster("PassthroughCluster")) } },
             },
         },
         new Cluster { Name = "PassthroughCluster", Type = Cluster.Types.DiscoveryType.OriginalDst, LbPolicy = Cluster.Types.LbPolicy.ClusterProvided },

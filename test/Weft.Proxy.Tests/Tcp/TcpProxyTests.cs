@@ -331,7 +331,7 @@ public sealed class TcpProxyTests
             FilterChains =
             {
                 new FilterChain { Name = "virtualInbound-blackhole", FilterChainMatch = new FilterChainMatch { DestinationPort = 15006 }, Filters = { XdsResources.TcpProxyFilter(XdsResources.ToCluster("BlackHoleCluster")) } },
-                new FilterChain { Name = "0.0.0.0_3306", FilterChainMatch = new FilterChainMatch { DestinationPort = 3306, TransportProtocol = "raw_buffer" }, Filters = { XdsResources.TcpProxyFilter(XdsResources.ToCluster("inbound|3306||")) } },
+                new FilterChain { Name = "0.0.0.0_3306", FilterChainMatch = new FilterChainMatch { DestinationPort = 3306, TransportProtocol = "raw_buffer" }, Filters = { XdsResources.IstioStats(inbound: true), XdsResources.TcpProxyFilter(XdsResources.ToCluster("inbound|3306||")) } },
             },
         };
         await using var plane = await ScriptedControlPlane.StartAsync(

@@ -1,3 +1,4 @@
+using Weft.Proxy.Telemetry.Metrics;
 using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Http;
@@ -301,8 +302,8 @@ public sealed class MetricsTests
         var cluster = proxy.Host.State.Current!.Clusters["outbound|8080|v2|product-catalog.default.svc.cluster.local"];
         var endpoint = cluster.Assignment.Hosts.Single();
 
-        var first = proxy.Host.TcpTelemetry.Opened(ListenerRole.Outbound, cluster.Model, endpoint);
-        var second = proxy.Host.TcpTelemetry.Opened(ListenerRole.Outbound, cluster.Model, endpoint);
+        var first = proxy.Host.TcpTelemetry.Opened(ListenerRole.Outbound, cluster.Model, endpoint, StatsConfig.Standard, default);
+        var second = proxy.Host.TcpTelemetry.Opened(ListenerRole.Outbound, cluster.Model, endpoint, StatsConfig.Standard, default);
         first.Received(100);
         first.Sent(1000);
         second.Received(5);

@@ -62,8 +62,8 @@ public sealed class PrometheusTextTests
         var local = WorkloadMetadata.Local("web", "shop", new Dictionary<string, string> { ["app"] = "web\"x", ["version"] = "v1" }, "Kubernetes");
         var metrics = new IstioMetrics(local);
         var peer = new WorkloadMetadata("db-v2", "data", "db", "", "", "", "east");
-        metrics.RecordRequest(new HttpSeriesKey(new PeerLabels(false, peer, "db.data.svc.cluster.local", "db", "data", null), false, 200, "", ""), 3, 10, 20);
-        metrics.RecordRequest(new HttpSeriesKey(new PeerLabels(false, peer, "db.data.svc.cluster.local", "db", "data", null), false, 200, "", ""), 3, 10, 20);
+        metrics.RecordRequest(new HttpSeriesKey(new PeerLabels(false, peer, "db.data.svc.cluster.local", "db", "data", null), false, 200, "", "", StatsConfig.Standard, default), 3, 10, 20);
+        metrics.RecordRequest(new HttpSeriesKey(new PeerLabels(false, peer, "db.data.svc.cluster.local", "db", "data", null), false, 200, "", "", StatsConfig.Standard, default), 3, 10, 20);
 
         var text = new StringBuilder();
         metrics.Render(text);

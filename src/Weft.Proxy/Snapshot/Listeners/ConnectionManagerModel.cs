@@ -43,6 +43,9 @@ internal sealed record ConnectionManagerModel
     /// <summary>Istio's peer metadata filter (<c>istio.metadata_exchange</c>); null when the manager has none, so no headers are exchanged.</summary>
     public PeerHeaderExchange? PeerHeaders { get; init; }
 
+    /// <summary>Istio's stats filter (<c>istio.stats</c>); null when the manager has none, and its requests count in no standard metric.</summary>
+    public Telemetry.Metrics.StatsConfig? Stats { get; init; }
+
     public bool GenerateRequestId { get; init; } = true;
 
     public bool PreserveExternalRequestId { get; init; }

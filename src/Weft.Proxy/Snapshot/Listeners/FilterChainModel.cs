@@ -22,6 +22,9 @@ internal sealed record TcpChain(TcpProxyModel Proxy, Authorization.NetworkAuthor
     /// (Istio's <c>istio-peer-exchange</c>); null when the chain has no such filter.
     /// </summary>
     public string? PeerExchange { get; init; }
+
+    /// <summary>Istio's stats filter on the chain; null when it has none (its connections count in no standard metric).</summary>
+    public Telemetry.Metrics.StatsConfig? Stats { get; init; }
 }
 
 internal sealed record UnsupportedChain(string Reason) : ChainAction;

@@ -17,6 +17,8 @@ using HttpRbac = Weft.Xds.Envoy.Extensions.Filters.Http.Rbac.V3.RBAC;
 using NetworkRbac = Weft.Xds.Envoy.Extensions.Filters.Network.Rbac.V3.RBAC;
 using RbacAction = Weft.Xds.Envoy.Config.Rbac.V3.RBAC.Types.Action;
 
+using Weft.Proxy.Telemetry.Metrics;
+
 namespace Weft.Proxy.Snapshot.Listeners;
 
 /// <summary>
@@ -196,6 +198,7 @@ internal static class ListenerCompiler
         var authorization = new List<Filter>();
         ChainAction? action = null;
         string? exchange = null;
+        StatsConfig? stats = null;
         for (var i = 0; i < chain.Filters.Count; i++)
         {
             var filter = chain.Filters[i];
@@ -222,7 +225,11 @@ internal static class ListenerCompiler
                     break;
                 case TypeUrls.TcpProxy:
                     Terminal(filter, last);
-                    action = new TcpChain(TcpProxyCompiler.Compile(Unpack<TcpProxy>(filter)), NetworkAuthorization.Compile(authorization)) { PeerExchange = exchange };
+                    action = new TcpChain(TcpProxyCompiler.Compile(Unpack<TcpProxy>(filter)), NetworkAuthorization.Compile(authorization)) { PeerExchange = exchange, Stats = stats };
+                    break;
+                case TypeUrls.IstioStats:
+                    // Istio's stats filter before the TCP proxy: the chain's connections count in the TCP metrics.
+                    stats ??= Stats(filter.TypedConfig!, filter.Name);
                     break;
                 case var type when NetworkAuthorization.Handles(type):
                     authorization.Add(filter);
@@ -245,7 +252,7 @@ internal static class ListenerCompiler
 
     private static ConnectionManagerModel ConnectionManager(Hcm hcm)
     {
-        var (authorization, filters, alpn, suppressEnvoyHeaders, peerHeaders) = HttpFilters(hcm);
+        var (authorization, filters, alpn, suppressEnvoyHeaders, peerHeaders, stats) = HttpFilters(hcm);
         string? rds = null;
         RouteTable? inline = null;
         switch (hcm.RouteSpecifierCase)
@@ -311,6 +318,7 @@ internal static class ListenerCompiler
             Alpn = alpn,
             SuppressEnvoyHeaders = suppressEnvoyHeaders,
             PeerHeaders = peerHeaders,
+            Stats = stats,
             AccessLogs = AccessLogs(hcm.AccessLog),
         };
     }
@@ -347,11 +355,13 @@ internal static class ListenerCompiler
     /// Checks the HTTP filter chain and compiles what runs before the router: its authorization filters (null when there
     /// are none), the fault and CORS filters in order (disabled ones too, since a route may enable them), and Istio's ALPN
     /// override when the manager has one; whether the router suppresses its <c>x-envoy-*</c> headers; what Istio's peer
-    /// metadata filter asks of the exchange headers (null without one).
+    /// metadata filter asks of the exchange headers (null without one); Istio's stats filter (null without one: no
+    /// standard metrics for its requests).
     /// </summary>
-    private static (HttpAuthorization? Authorization, IReadOnlyList<HttpFilterModel> Filters, AlpnOverrides? Alpn, bool SuppressEnvoyHeaders, PeerHeaderExchange? PeerHeaders) HttpFilters(Hcm hcm)
+    private static (HttpAuthorization? Authorization, IReadOnlyList<HttpFilterModel> Filters, AlpnOverrides? Alpn, bool SuppressEnvoyHeaders, PeerHeaderExchange? PeerHeaders, StatsConfig? Stats) HttpFilters(Hcm hcm)
     {
         AlpnOverrides? alpn = null;
+        StatsConfig? stats = null;
         var suppressEnvoyHeaders = false;
         PeerHeaderExchange? peerHeaders = null;
         var models = new List<HttpFilterModel>();
@@ -400,6 +410,10 @@ internal static class ListenerCompiler
                     // Istio's HTTP peer metadata filter (Istio sends one per connection manager; this proxy reads the first).
                     peerHeaders ??= PeerHeaderExchange.Compile(peerMetadata);
                     break;
+                case TypeUrls.IstioStats:
+                    // Istio sends one per metrics provider; this proxy keeps one set of standard metrics, from the first.
+                    stats ??= Stats(filter.TypedConfig!, filter.Name);
+                    break;
                 case TypeUrls.IstioAlpn:
                     alpn ??= AlpnOverrides.Compile(UnpackAny<Weft.Xds.Istio.Envoy.Config.Filter.Http.Alpn.V2Alpha1.FilterConfig>(filter.TypedConfig!, filter.Name), filter.Name);
                     break;
@@ -426,7 +440,19 @@ internal static class ListenerCompiler
             throw new XdsRejectedException("the connection manager has no HTTP filters (the router must be last)");
         }
 
-        return (HttpAuthorization.Compile(authorization, hcm.StatPrefix), models, alpn, suppressEnvoyHeaders, peerHeaders);
+        return (HttpAuthorization.Compile(authorization, hcm.StatPrefix), models, alpn, suppressEnvoyHeaders, peerHeaders, stats);
+    }
+
+    private static StatsConfig Stats(Any config, string name)
+    {
+        try
+        {
+            return StatsConfig.Compile(UnpackAny<Weft.Xds.Istio.Stats.PluginConfig>(config, name));
+        }
+        catch (FormatException e)
+        {
+            throw new XdsRejectedException($"filter {name}: {e.Message}");
+        }
     }
 
     private static FaultPolicy Fault(HttpFilter filter)

@@ -29,6 +29,17 @@ internal sealed class Histogram
         Interlocked.Add(ref _sum, value);
     }
 
+    /// <summary>Adds another histogram's counts to this one (series whose labels came out equal are one).</summary>
+    public void Add(Histogram other)
+    {
+        for (var i = 0; i < _counts.Length; i++)
+        {
+            Interlocked.Add(ref _counts[i], Volatile.Read(ref other._counts[i]));
+        }
+
+        Interlocked.Add(ref _sum, Volatile.Read(ref other._sum));
+    }
+
     /// <summary>Writes the <c>_bucket</c> lines (cumulative, then <c>+Inf</c>), <c>_sum</c> and <c>_count</c> of one series.</summary>
     public void Write(StringBuilder text, string name, string labels)
     {
