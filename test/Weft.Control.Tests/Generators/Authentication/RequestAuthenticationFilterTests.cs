@@ -75,7 +75,7 @@ public sealed class RequestAuthenticationFilterTests
         foreach (var name in new[] { "0.0.0.0_8080", "virtualInbound-catchall-http" })
         {
             Assert.Equal(
-                ["istio.metadata_exchange", "envoy.filters.http.jwt_authn", "envoy.filters.http.rbac", "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"],
+                ["istio.metadata_exchange", "envoy.filters.http.jwt_authn", "envoy.filters.http.rbac", "envoy.filters.http.fault", "envoy.filters.http.cors", "istio.stats", "envoy.filters.http.router"],
                 Hcm(Chain(listener, name))!.HttpFilters.Select(f => f.Name));
         }
 
@@ -164,7 +164,7 @@ public sealed class RequestAuthenticationFilterTests
         var listener = Assert.Single(ListenersOf(Router(), push));
         var hcm = Hcm(Assert.Single(listener.FilterChains))!;
 
-        Assert.Equal(["istio.metadata_exchange", "envoy.filters.http.jwt_authn", "istio.alpn", "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"], hcm.HttpFilters.Select(f => f.Name));
+        Assert.Equal(["istio.metadata_exchange", "envoy.filters.http.jwt_authn", "istio.alpn", "envoy.filters.http.fault", "envoy.filters.http.cors", "istio.stats", "envoy.filters.http.router"], hcm.HttpFilters.Select(f => f.Name));
         Assert.True(JwtConfig(hcm)!.Providers["origins-0"].ClearRouteCache);
     }
 

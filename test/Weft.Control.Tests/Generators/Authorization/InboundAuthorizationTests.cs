@@ -54,8 +54,8 @@ public sealed class InboundAuthorizationTests
     public void Without_policies_chains_carry_no_authorization_filters()
     {
         var listener = VirtualInbound(string.Empty);
-        Assert.Equal(["istio.metadata_exchange", "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"], HttpFilterNames(listener, "0.0.0.0_8080"));
-        Assert.Equal(["istio.metadata_exchange", "envoy.filters.network.tcp_proxy"], Chain(listener, "0.0.0.0_5000").Filters.Select(f => f.Name));
+        Assert.Equal(["istio.metadata_exchange", "envoy.filters.http.fault", "envoy.filters.http.cors", "istio.stats", "envoy.filters.http.router"], HttpFilterNames(listener, "0.0.0.0_8080"));
+        Assert.Equal(["istio.metadata_exchange", "istio.stats", "envoy.filters.network.tcp_proxy"], Chain(listener, "0.0.0.0_5000").Filters.Select(f => f.Name));
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class InboundAuthorizationTests
         {
             var filters = Hcm(Chain(listener, chain))!.HttpFilters;
             Assert.Equal(
-                ["istio.metadata_exchange", "envoy.filters.http.rbac", "envoy.filters.http.rbac", "envoy.filters.http.rbac", "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"],
+                ["istio.metadata_exchange", "envoy.filters.http.rbac", "envoy.filters.http.rbac", "envoy.filters.http.rbac", "envoy.filters.http.fault", "envoy.filters.http.cors", "istio.stats", "envoy.filters.http.router"],
                 filters.Select(f => f.Name));
             Assert.Equal(
                 [RbacAction.Log, RbacAction.Deny, RbacAction.Allow],
@@ -91,7 +91,7 @@ public sealed class InboundAuthorizationTests
         foreach (var chain in new[] { "0.0.0.0_5000", "virtualInbound" })
         {
             var filters = Chain(listener, chain).Filters;
-            Assert.Equal(["istio.metadata_exchange", "envoy.filters.network.rbac", "envoy.filters.network.tcp_proxy"], filters.Select(f => f.Name));
+            Assert.Equal(["istio.metadata_exchange", "envoy.filters.network.rbac", "istio.stats", "envoy.filters.network.tcp_proxy"], filters.Select(f => f.Name));
             var rbac = filters[1].TypedConfig.Unpack<NetworkRbac>();
             Assert.Equal("tcp.", rbac.StatPrefix);
             Assert.Equal(["ns[default]-policy[mixed]-rule[1]"], rbac.Rules.Policies.Keys);
@@ -151,7 +151,7 @@ public sealed class InboundAuthorizationTests
             + Policy("allow", "default", "  rules: [{}]"), mesh);
 
         var filters = Hcm(Chain(listener, "0.0.0.0_8080"))!.HttpFilters;
-        Assert.Equal(["istio.metadata_exchange", "envoy.filters.http.rbac", "envoy.filters.http.ext_authz", "envoy.filters.http.rbac", "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"], filters.Select(f => f.Name));
+        Assert.Equal(["istio.metadata_exchange", "envoy.filters.http.rbac", "envoy.filters.http.ext_authz", "envoy.filters.http.rbac", "envoy.filters.http.fault", "envoy.filters.http.cors", "istio.stats", "envoy.filters.http.router"], filters.Select(f => f.Name));
         var marker = filters[1].TypedConfig.Unpack<HttpRbac>();
         Assert.Null(marker.Rules);
         Assert.Equal(["istio-ext-authz-opa-ns[default]-policy[ext]-rule[0]"], marker.ShadowRules.Policies.Keys);
@@ -203,7 +203,7 @@ public sealed class InboundAuthorizationTests
         var listener = ListenerOf(Router(), push, "0.0.0.0_80");
 
         var filters = Hcm(Assert.Single(listener.FilterChains))!.HttpFilters;
-        Assert.Equal(["istio.metadata_exchange", "envoy.filters.http.rbac", "istio.alpn", "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"], filters.Select(f => f.Name));
+        Assert.Equal(["istio.metadata_exchange", "envoy.filters.http.rbac", "istio.alpn", "envoy.filters.http.fault", "envoy.filters.http.cors", "istio.stats", "envoy.filters.http.router"], filters.Select(f => f.Name));
         Assert.Equal(["ns[istio-system]-policy[ingress-deny]-rule[0]"], filters[1].TypedConfig.Unpack<HttpRbac>().Rules.Policies.Keys);
     }
 }

@@ -299,7 +299,7 @@ public sealed class GatewayListenerTests
         var chain = Assert.Single(Assert.Single(ListenersOf(Router(), NewPush(HttpGateway))).FilterChains);
 
         var filters = Hcm(chain)!.HttpFilters;
-        Assert.Equal([MetadataExchangeFilters.FilterName, HttpFilters.AlpnName, HttpFilters.FaultName, HttpFilters.CorsName, HttpFilters.RouterName], filters.Select(f => f.Name));
+        Assert.Equal([MetadataExchangeFilters.FilterName, HttpFilters.AlpnName, HttpFilters.FaultName, HttpFilters.CorsName, TelemetryMetrics.FilterName, HttpFilters.RouterName], filters.Select(f => f.Name));
         Assert.Equal(TypeUrls.PeerMetadata, MetadataExchangeFilters.Unwrap(filters[0].TypedConfig).TypeUrl);
         Assert.Equal([ConnectionManagers.Name], chain.Filters.Select(f => f.Name));
     }
@@ -341,7 +341,7 @@ public sealed class GatewayListenerTests
             """);
         var chain = Assert.Single(ListenerOf(Router(), push, "0.0.0.0_15443").FilterChains);
 
-        string[] rest = ["envoy.filters.network.rbac", TcpProxies.Name];
+        string[] rest = ["envoy.filters.network.rbac", TelemetryMetrics.FilterName, TcpProxies.Name];
         Assert.Equal(exchanges ? [MetadataExchangeFilters.FilterName, .. rest] : rest, chain.Filters.Select(f => f.Name));
         if (exchanges)
         {

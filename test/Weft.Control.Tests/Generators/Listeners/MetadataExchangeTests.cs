@@ -43,7 +43,7 @@ public sealed class MetadataExchangeTests
         Assert.Contains(listener.FilterChains, c => c.Name == "virtualInbound-blackhole");
         Assert.Contains(listener.FilterChains, c => c.FilterChainMatch?.TransportProtocol == "tls");
         Assert.All(listener.FilterChains, chain => AssertTcpExchange(chain.Filters[0]));
-        Assert.Equal([MetadataExchangeFilters.FilterName, TcpProxies.Name], Chain(listener, "0.0.0.0_5000").Filters.Select(f => f.Name));
+        Assert.Equal([MetadataExchangeFilters.FilterName, TelemetryMetrics.FilterName, TcpProxies.Name], Chain(listener, "0.0.0.0_5000").Filters.Select(f => f.Name));
         Assert.Equal([MetadataExchangeFilters.FilterName, ConnectionManagers.Name], Chain(listener, "0.0.0.0_8080").Filters.Select(f => f.Name));
     }
 
@@ -56,7 +56,7 @@ public sealed class MetadataExchangeTests
         foreach (var name in new[] { "0.0.0.0_8080", "virtualInbound-catchall-http" })
         {
             var filters = Hcm(Chain(listener, name))!.HttpFilters;
-            Assert.Equal([MetadataExchangeFilters.FilterName, HttpFilters.FaultName, HttpFilters.CorsName, HttpFilters.RouterName], filters.Select(f => f.Name));
+            Assert.Equal([MetadataExchangeFilters.FilterName, HttpFilters.FaultName, HttpFilters.CorsName, TelemetryMetrics.FilterName, HttpFilters.RouterName], filters.Select(f => f.Name));
             var (type, config) = MetadataExchangeFilters.Unwrap(filters[0].TypedConfig);
             Assert.Equal(TypeUrls.PeerMetadata, type);
             Assert.Equal(["downstream_discovery", "downstream_propagation"], config!.Fields.Keys.Order(StringComparer.Ordinal));
@@ -93,7 +93,7 @@ public sealed class MetadataExchangeTests
         var listeners = ListenersOf(Sidecar(ip: "10.0.0.2", name: "client", push: push), push);
 
         var http = Hcm(Assert.Single(Assert.Single(listeners, l => l.Name == "0.0.0.0_9080").FilterChains))!;
-        Assert.Equal([MetadataExchangeFilters.FilterName, HttpFilters.AlpnName, HttpFilters.FaultName, HttpFilters.CorsName, HttpFilters.RouterName], http.HttpFilters.Select(f => f.Name));
+        Assert.Equal([MetadataExchangeFilters.FilterName, HttpFilters.AlpnName, HttpFilters.FaultName, HttpFilters.CorsName, TelemetryMetrics.FilterName, HttpFilters.RouterName], http.HttpFilters.Select(f => f.Name));
         var (type, config) = MetadataExchangeFilters.Unwrap(http.HttpFilters[0].TypedConfig);
         Assert.Equal(TypeUrls.PeerMetadata, type);
         Assert.Equal(["upstream_discovery", "upstream_propagation"], config!.Fields.Keys.Order(StringComparer.Ordinal));
