@@ -100,17 +100,7 @@ internal sealed class IstioMetrics(WorkloadMetadata local)
     /// <summary>A counter's series (none when every one is dropped), series with equal labels added up.</summary>
     private static void Counter(StringBuilder text, string name, IEnumerable<(string? Labels, long Value)> series)
     {
-        var lines = series.Where(s => s.Labels is not null)
-            .GroupBy(s => s.Labels!, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .ToList();
-        if (lines.Count == 0)
-        {
-            return;
-        }
-
-        text.Append("# TYPE ").Append(name).Append(" counter\n");
-        foreach (var line in lines)
+        foreach (var line in Lines(text, name, "counter", series, s => s.Labels))
         {
             text.Append(name).Append('{').Append(line.Key).Append("} ").Append(line.Sum(s => s.Value)).Append('\n');
         }
@@ -118,17 +108,7 @@ internal sealed class IstioMetrics(WorkloadMetadata local)
 
     private static void Histogram(StringBuilder text, string name, IEnumerable<(string? Labels, Histogram Histogram)> series)
     {
-        var lines = series.Where(s => s.Labels is not null)
-            .GroupBy(s => s.Labels!, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .ToList();
-        if (lines.Count == 0)
-        {
-            return;
-        }
-
-        text.Append("# TYPE ").Append(name).Append(" histogram\n");
-        foreach (var line in lines)
+        foreach (var line in Lines(text, name, "histogram", series, s => s.Labels))
         {
             var histogram = line.First().Histogram;
             if (line.Skip(1).Any())
@@ -142,5 +122,23 @@ internal sealed class IstioMetrics(WorkloadMetadata local)
 
             histogram.Write(text, name, line.Key);
         }
+    }
+
+    /// <summary>
+    /// A metric's series that are not dropped, grouped by their labels and ordered by them; writes the metric's type line
+    /// first when there is any.
+    /// </summary>
+    private static List<IGrouping<string, T>> Lines<T>(StringBuilder text, string name, string type, IEnumerable<T> series, Func<T, string?> labels)
+    {
+        var lines = series.Where(s => labels(s) is not null)
+            .GroupBy(s => labels(s)!, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToList();
+        if (lines.Count > 0)
+        {
+            text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+        }
+
+        return lines;
     }
 }

@@ -9,7 +9,8 @@ namespace Weft.Control.Tests.Generators.Listeners;
 /// <summary>Mesh <c>accessLogFile</c>: istiod's file access logs on every connection manager, TCP proxy and listener.</summary>
 public sealed class AccessLoggingTests
 {
-    private const string Services = """
+    /// <summary>An HTTP service and a TCP service in <c>default</c>, each with one endpoint (shared by the telemetry tests).</summary>
+    internal const string Services = """
         apiVersion: networking.istio.io/v1
         kind: ServiceEntry
         metadata: {name: web, namespace: default}

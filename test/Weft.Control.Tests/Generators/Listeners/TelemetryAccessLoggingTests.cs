@@ -17,28 +17,8 @@ namespace Weft.Control.Tests.Generators.Listeners;
 /// </summary>
 public sealed class TelemetryAccessLoggingTests
 {
-    private const string Services = """
-        apiVersion: networking.istio.io/v1
-        kind: ServiceEntry
-        metadata: {name: web, namespace: default}
-        spec:
-          hosts: [web.default.svc.cluster.local]
-          addresses: [10.0.0.8]
-          location: MESH_INTERNAL
-          resolution: STATIC
-          ports: [{number: 8080, name: http, protocol: HTTP}]
-          endpoints: [{address: 10.1.0.2}]
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: ServiceEntry
-        metadata: {name: mysql, namespace: default}
-        spec:
-          hosts: [mysql.default.svc.cluster.local]
-          addresses: [10.0.0.9]
-          location: MESH_INTERNAL
-          resolution: STATIC
-          ports: [{number: 3306, name: tcp, protocol: TCP}]
-          endpoints: [{address: 10.1.0.3}]
+    private const string Services = AccessLoggingTests.Services + """
+
         ---
         apiVersion: networking.istio.io/v1
         kind: WorkloadEntry

@@ -14,29 +14,7 @@ namespace Weft.Control.Tests.Generators.Listeners;
 /// </summary>
 public sealed class TelemetryMetricsTests
 {
-    private const string Services = """
-        apiVersion: networking.istio.io/v1
-        kind: ServiceEntry
-        metadata: {name: web, namespace: default}
-        spec:
-          hosts: [web.default.svc.cluster.local]
-          addresses: [10.0.0.8]
-          location: MESH_INTERNAL
-          resolution: STATIC
-          ports: [{number: 8080, name: http, protocol: HTTP}]
-          endpoints: [{address: 10.1.0.2}]
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: ServiceEntry
-        metadata: {name: mysql, namespace: default}
-        spec:
-          hosts: [mysql.default.svc.cluster.local]
-          addresses: [10.0.0.9]
-          location: MESH_INTERNAL
-          resolution: STATIC
-          ports: [{number: 3306, name: tcp, protocol: TCP}]
-          endpoints: [{address: 10.1.0.3}]
-        """;
+    private const string Services = AccessLoggingTests.Services;
 
     [Fact]
     public void By_default_every_connection_manager_and_TCP_chain_has_the_stats_filter_just_before_its_terminal_filter()
