@@ -288,14 +288,8 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
         var requestHeaders = new string?[format.RequestHeaders.Count];
         for (var i = 0; i < requestHeaders.Length; i++)
         {
-            requestHeaders[i] = format.RequestHeaders[i] switch
-            {
-                ":method" => request.Method,
-                ":path" => ProxyRequestHandler.Target(context),
-                ":authority" => request.Host.Value,
-                ":scheme" => request.Scheme,
-                var header => Text(request.Headers[header]),
-            };
+            var header = format.RequestHeaders[i];
+            requestHeaders[i] = header.StartsWith(':') ? HeaderAttributeMap.PseudoHeader(context, header) : Text(request.Headers[header]);
         }
 
         var responseHeaders = new string?[format.ResponseHeaders.Count];

@@ -25,15 +25,7 @@ public sealed partial class AccessLogTests
         await using var plane = await ScriptedControlPlane.StartAsync(Web(backend.Port, WithFilteredLog(XdsResources.HttpListener(8080, "web"), path, Cel("response.code >= 400"))));
         await using var proxy = await RunningProxy.StartAsync(plane.Address);
 
-        using (var served = await proxy.GetAsync("web.example:8080", "/", ("x-request-id", "served")))
-        {
-            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
-        }
-
-        using (var unrouted = await proxy.GetAsync("other.example:8080", "/", ("x-request-id", "unrouted")))
-        {
-            Assert.Equal(HttpStatusCode.NotFound, unrouted.StatusCode);
-        }
+        await ServedThenUnroutedAsync(proxy, "served", "unrouted");
 
         await MetricsTests.Recorded(proxy, 2);
         await proxy.Host.Telemetry.Logs.Written.WhenAtLeastAsync(1).WaitAsync(Generous);
@@ -132,15 +124,7 @@ public sealed partial class AccessLogTests
         Assert.Contains("CEL expression \"response.code >=\" does not parse: at column 17: unexpected end of expression", nack.ErrorDetail.Message, StringComparison.Ordinal);
         Assert.Equal(generation, proxy.Host.State.Current!.Generation);
 
-        using (var served = await proxy.GetAsync("web.example:8080", "/", ("x-request-id", "after-served")))
-        {
-            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
-        }
-
-        using (var unrouted = await proxy.GetAsync("other.example:8080", "/", ("x-request-id", "after-unrouted")))
-        {
-            Assert.Equal(HttpStatusCode.NotFound, unrouted.StatusCode);
-        }
+        await ServedThenUnroutedAsync(proxy, "after-served", "after-unrouted");
 
         await MetricsTests.Recorded(proxy, 3);
         await proxy.Host.Telemetry.Logs.Written.WhenAtLeastAsync(1).WaitAsync(Generous);

@@ -205,15 +205,7 @@ public sealed partial class AccessLogTests : IDisposable
         ]);
         await using var proxy = await RunningProxy.StartAsync(plane.Address);
 
-        using (var served = await proxy.GetAsync("web.example:8080", "/", ("x-request-id", "served")))
-        {
-            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
-        }
-
-        using (var unrouted = await proxy.GetAsync("other.example:8080", "/", ("x-request-id", "unrouted")))
-        {
-            Assert.Equal(HttpStatusCode.NotFound, unrouted.StatusCode);
-        }
+        await ServedThenUnroutedAsync(proxy, "served", "unrouted");
 
         // Both were counted; only the one without a route passed the filter.
         await MetricsTests.Recorded(proxy, 2);
@@ -294,6 +286,18 @@ public sealed partial class AccessLogTests : IDisposable
             LogFormat = new SubstitutionFormatString { TextFormatSource = new DataSource { InlineString = format } },
         }),
     };
+
+    /// <summary>A request to web.example that is served, then one to a host with no route (404, NR), each with its request id.</summary>
+    private static async Task ServedThenUnroutedAsync(RunningProxy proxy, string servedId, string unroutedId)
+    {
+        using (var served = await proxy.GetAsync("web.example:8080", "/", ("x-request-id", servedId)))
+        {
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        }
+
+        using var unrouted = await proxy.GetAsync("other.example:8080", "/", ("x-request-id", unroutedId));
+        Assert.Equal(HttpStatusCode.NotFound, unrouted.StatusCode);
+    }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 

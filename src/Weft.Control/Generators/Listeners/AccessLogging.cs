@@ -40,13 +40,9 @@ internal static class AccessLogging
 
         // Built once per push (the format may be JSON to parse), shared by every proxy's listeners.
         var legacy = push.Mesh.AccessLogFile.Length == 0 ? null : push.Cached("access-log", () => Legacy(push.Mesh));
-        return listeners.Select(l =>
-        {
-            var configs = proxy.Type != ProxyType.Router && l.TrafficDirection == TrafficDirection.Inbound ? server : client;
-            return configs is { Count: > 0 } ? WithLogs(l, Telemetry(configs, push.Mesh))
-                : legacy is not null ? WithLogs(l, legacy)
-                : l;
-        });
+        var clientLogs = client is { Count: > 0 } ? Telemetry(client, push.Mesh) : legacy;
+        var serverLogs = server is { Count: > 0 } ? Telemetry(server, push.Mesh) : legacy;
+        return listeners.Select(l => (WorkloadModes.Of(proxy, l) == WorkloadMode.Server ? serverLogs : clientLogs) is { } logs ? WithLogs(l, logs) : l);
     }
 
     /// <summary>The logs of a listener's chains, and those of the listener itself (empty when listener logs are off).</summary>

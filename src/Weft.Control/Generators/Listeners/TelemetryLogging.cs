@@ -16,6 +16,16 @@ internal enum WorkloadMode
     Server,
 }
 
+/// <summary>The side of a proxy's listener, as istiod's listener classes give it.</summary>
+internal static class WorkloadModes
+{
+    /// <summary>Server for a sidecar's inbound listeners; client for its outbound ones and for every gateway listener.</summary>
+    public static WorkloadMode Of(ProxyNode proxy, Weft.Xds.Envoy.Config.Listener.V3.Listener listener) =>
+        proxy.Type != ProxyType.Router && listener.TrafficDirection == Weft.Xds.Envoy.Config.Core.V3.TrafficDirection.Inbound
+            ? WorkloadMode.Server
+            : WorkloadMode.Client;
+}
+
 /// <summary>One access logging provider in force for a proxy's side: its log, its CEL filter expression, or that it is off.</summary>
 internal sealed record LoggingConfig(string Provider, AccessLog Log, string? Expression, bool Disabled);
 
@@ -93,7 +103,7 @@ internal static class TelemetryLogging
                 foreach (var name in Names(entry))
                 {
                     named.Add(name);
-                    filters[name] = new ProviderLogging(entry.Filter?.Expression is { } e ? e : entry.Filter is null ? null : string.Empty, false);
+                    filters[name] = new ProviderLogging(entry.Filter is null ? null : entry.Filter.Expression ?? string.Empty, false);
                 }
             }
 

@@ -55,7 +55,7 @@ internal static class TelemetryMetrics
             return listeners;
         }
 
-        return listeners.Select(l => WithFilters(l, proxy.Type != ProxyType.Router && l.TrafficDirection == Weft.Xds.Envoy.Config.Core.V3.TrafficDirection.Inbound ? server : client));
+        return listeners.Select(l => WithFilters(l, WorkloadModes.Of(proxy, l) == WorkloadMode.Server ? server : client));
     }
 
     /// <summary>The stats filters' configurations for one side, in provider name order (empty when metrics are off there).</summary>

@@ -24,14 +24,7 @@ internal sealed class HeaderAttributeMap(IHeaderDictionary headers, HttpContext?
         var name = key.AsString;
         if (request is not null && name.StartsWith(':'))
         {
-            var pseudo = name switch
-            {
-                ":method" => request.Request.Method,
-                ":path" => Http.ProxyRequestHandler.Target(request),
-                ":authority" => request.Request.Host.Value,
-                ":scheme" => request.Request.Scheme,
-                _ => null,
-            };
+            var pseudo = PseudoHeader(request, name);
             value = pseudo is null ? default : CelValue.String(pseudo);
             return pseudo is not null;
         }
@@ -44,6 +37,19 @@ internal sealed class HeaderAttributeMap(IHeaderDictionary headers, HttpContext?
         value = CelValue.String(values.ToString());
         return true;
     }
+
+    /// <summary>
+    /// A request pseudo-header as Envoy's formats and attributes read it (<c>:path</c> with its query); null for a name
+    /// that is not one of <c>:method</c>, <c>:path</c>, <c>:authority</c>, <c>:scheme</c>.
+    /// </summary>
+    public static string? PseudoHeader(HttpContext context, string name) => name switch
+    {
+        ":method" => context.Request.Method,
+        ":path" => Http.ProxyRequestHandler.Target(context),
+        ":authority" => context.Request.Host.Value,
+        ":scheme" => context.Request.Scheme,
+        _ => null,
+    };
 
     public override IEnumerable<KeyValuePair<CelValue, CelValue>> Entries =>
         headers.Select(h => KeyValuePair.Create(CelValue.String(h.Key.ToLowerInvariant()), CelValue.String(h.Value.ToString())));

@@ -53,10 +53,12 @@ internal sealed class StatsConfig : IEquatable<StatsConfig>
     /// <summary>Per metric: null when it is standard, else what the overrides make of it.</summary>
     private readonly MetricShape?[] _shapes = new MetricShape?[Names.Length];
     private readonly string _key;
+    private readonly int _hash;
 
     private StatsConfig(PluginConfig config)
     {
         _key = Convert.ToBase64String(config.ToByteArray());
+        _hash = StringComparer.Ordinal.GetHashCode(_key);
         DisableHostHeaderFallback = config.DisableHostHeaderFallback;
         ReportingInterval = config.TcpReportingDuration?.ToTimeSpan();
         var expressions = new List<CelExpression>();
@@ -218,11 +220,12 @@ internal sealed class StatsConfig : IEquatable<StatsConfig>
         }
     }
 
-    public bool Equals(StatsConfig? other) => other is not null && _key == other._key;
+    // Part of every series key, so compared on every request: by reference first, then by the hash and encoding.
+    public bool Equals(StatsConfig? other) => ReferenceEquals(this, other) || (other is not null && _hash == other._hash && _key == other._key);
 
     public override bool Equals(object? obj) => Equals(obj as StatsConfig);
 
-    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(_key);
+    public override int GetHashCode() => _hash;
 
     private sealed class MetricShape
     {
