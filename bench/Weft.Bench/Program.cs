@@ -13,7 +13,7 @@ using Weft.Bench;
 // dotnet run -c Release --project bench/Weft.Bench -- scale [--services 1000 --clients 1000 --changes 20 ...]
 //                                                            (control plane at scale: full push, change-to-ACK, memory)
 // dotnet run -c Release --project bench/Weft.Bench -- proxy [--duration 10 --rate 1000 --only direct,nginx,haproxy,weft]
-//                                                            (data plane: through nginx, haproxy and weft proxy vs direct)
+//                                                            (data plane: through nginx, haproxy, the library floor and weft proxy vs direct)
 var mode = args.Length > 0 ? args[0] : "load-validate";
 if (mode == "proxy")
 {
@@ -34,6 +34,8 @@ if (mode == "proxy")
         Weft.Bench.ProxyLoad.ProxyLoadReport.Write(results, options, Console.Out);
         Console.Out.WriteLine();
         Weft.Bench.ProxyLoad.ProxyLoadReport.WriteMutualTls(results, Console.Out);
+        Console.Out.WriteLine();
+        Weft.Bench.ProxyLoad.ProxyLoadReport.WriteFloor(results, Console.Out);
         return 0;
     }
     catch (Exception e) when (e is TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception)

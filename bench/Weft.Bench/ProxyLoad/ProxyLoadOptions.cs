@@ -6,7 +6,7 @@ namespace Weft.Bench.ProxyLoad;
 internal sealed record ProxyLoadOptions
 {
     public const string Usage = "proxy [--duration 10] [--warmup 2] [--connections 50] [--rate 1000] [--rate-clients 10] [--body 1024] "
-        + "[--only direct,nginx,haproxy,weft,weft-concurrency-2,weft-pair,weft-pair-mtls,weft-pair-newconn,weft-pair-mtls-newconn] [--rounds 1] [--weft ./weft]";
+        + "[--only direct,nginx,haproxy,yarp,weft,weft-concurrency-2,yarp-pair,yarp-pair-mtls,weft-pair,weft-pair-mtls,weft-pair-newconn,weft-pair-mtls-newconn] [--rounds 1] [--weft ./weft]";
 
     /// <summary>Seconds of each measured load (throughput and fixed rate alike).</summary>
     public int DurationSeconds { get; init; } = 10;
@@ -34,10 +34,12 @@ internal sealed record ProxyLoadOptions
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(["direct", "nginx", "haproxy", "weft"], StringComparer.Ordinal);
 
     /// <summary>
-    /// Every candidate, in the order they run: the default four, weft with two worker threads (<c>--concurrency 2</c>), then two weft proxies in a row (a client and a server
-    /// sidecar) in plaintext and in mutual TLS, with kept-alive connections between them or a new one per request.
+    /// Every candidate, in the order they run: direct, nginx, haproxy, the library floor (<c>yarp</c>: Kestrel and YARP's
+    /// forwarder alone, built and run as weft proxy is), weft, weft with two worker threads (<c>--concurrency 2</c>), then
+    /// two floors and two weft proxies in a row (a client and a server sidecar) in plaintext and in mutual TLS, with
+    /// kept-alive connections between them or (weft) a new one per request.
     /// </summary>
-    public static readonly IReadOnlyList<string> Candidates = ["direct", "nginx", "haproxy", "weft", "weft-concurrency-2", "weft-pair", "weft-pair-mtls", "weft-pair-newconn", "weft-pair-mtls-newconn"];
+    public static readonly IReadOnlyList<string> Candidates = ["direct", "nginx", "haproxy", "yarp", "weft", "weft-concurrency-2", "yarp-pair", "yarp-pair-mtls", "weft-pair", "weft-pair-mtls", "weft-pair-newconn", "weft-pair-mtls-newconn"];
 
     /// <summary>The weft command (the repository's <c>./weft</c>, which builds itself).</summary>
     public string Weft { get; init; } = Path.Combine(Environment.CurrentDirectory, "weft");

@@ -41,7 +41,12 @@ internal static class ProxyLoadReport
     /// </summary>
     public static void WriteMutualTls(IReadOnlyList<ProxyLoadResult> results, TextWriter o)
     {
-        var pairs = new[] { ("weft-pair", "weft-pair-mtls", "kept-alive connections"), ("weft-pair-newconn", "weft-pair-mtls-newconn", "a new connection (and TLS handshake) per request") };
+        var pairs = new[]
+        {
+            ("weft-pair", "weft-pair-mtls", "kept-alive connections"),
+            ("weft-pair-newconn", "weft-pair-mtls-newconn", "a new connection (and TLS handshake) per request"),
+            ("yarp-pair", "yarp-pair-mtls", "the library floor, kept-alive connections"),
+        };
         var rounds = results.Select(r => r.Round).Distinct().Count();
         foreach (var (plainName, mtlsName, what) in pairs)
         {
@@ -66,6 +71,29 @@ internal static class ProxyLoadReport
                 var sorted = costs.Order().ToList();
                 var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
                 o.WriteLine(F($"mTLS between two proxies, {what}: median cost over {costs.Count} rounds {median:F1}% (lowest {sorted[0]:F1}%, highest {sorted[^1]:F1}%)."));
+            }
+        }
+    }
+
+    /// <summary>
+    /// What Weft costs above the libraries it is built on: weft against the floor (Kestrel and YARP's forwarder alone)
+    /// and the weft pair against the floor pair, in each round.
+    /// </summary>
+    public static void WriteFloor(IReadOnlyList<ProxyLoadResult> results, TextWriter o)
+    {
+        foreach (var (weftName, floorName) in new[] { ("weft", "yarp"), ("weft-pair", "yarp-pair"), ("weft-pair-mtls", "yarp-pair-mtls") })
+        {
+            foreach (var round in results.GroupBy(r => r.Round))
+            {
+                var weft = round.FirstOrDefault(r => r.Name == weftName);
+                var floor = round.FirstOrDefault(r => r.Name == floorName);
+                if (weft is null || floor is null)
+                {
+                    continue;
+                }
+
+                var label = results.Select(r => r.Round).Distinct().Count() > 1 ? F($", round {round.Key}") : string.Empty;
+                o.WriteLine(F($"{weftName} against the library floor {floorName}{label}: requests/s {weft.RequestsPerSecond / floor.RequestsPerSecond:F2}x ({weft.RequestsPerSecond:N0} against {floor.RequestsPerSecond:N0}); CPU per 1,000 requests {weft.FixedRate.CpuPerThousand / floor.FixedRate.CpuPerThousand:F2}x ({weft.FixedRate.CpuPerThousand:F3} against {floor.FixedRate.CpuPerThousand:F3} s); p99 at the fixed rate {weft.FixedRate.P99Ms:F3} against {floor.FixedRate.P99Ms:F3} ms; RSS under load {weft.FixedRate.PeakRssMb:F0} against {floor.FixedRate.PeakRssMb:F0} MB."));
             }
         }
     }

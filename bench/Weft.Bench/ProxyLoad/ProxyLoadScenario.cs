@@ -26,6 +26,8 @@ internal static class ProxyLoadScenario
                 "direct" => backend,
                 "nginx" => await servers.NginxAsync(backend, cancel).ConfigureAwait(false),
                 "haproxy" => await servers.HaproxyAsync(backend, cancel).ConfigureAwait(false),
+                "yarp" => await servers.FloorAsync(name, backend, cancel).ConfigureAwait(false),
+                "yarp-pair" or "yarp-pair-mtls" => await servers.FloorPairAsync(name, backend, mtls: name.EndsWith("-mtls", StringComparison.Ordinal), cancel).ConfigureAwait(false),
                 "weft" => await servers.WeftAsync(name, backend, progress, cancel).ConfigureAwait(false),
                 "weft-concurrency-2" => await servers.WeftAsync(name, backend, progress, cancel, concurrency: 2).ConfigureAwait(false),
                 _ => await servers.WeftPairAsync(name, backend, mtls: name.Contains("mtls", StringComparison.Ordinal), newConnections: name.EndsWith("-newconn", StringComparison.Ordinal), progress, cancel).ConfigureAwait(false),

@@ -210,6 +210,90 @@ internal sealed class Servers(string work, ProxyLoadOptions options)
         }
     }
 
+    /// <summary>
+    /// The library floor (<c>bench/Weft.Bench.Floor</c>): Kestrel and YARP's forwarder alone, built and run as weft proxy is
+    /// (NativeAOT, one socket event thread, inline completions), forwarding every request to the backend. Its process
+    /// counts.
+    /// </summary>
+    public async Task<Candidate> FloorAsync(string name, Candidate backend, CancellationToken cancel)
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(work, name)).FullName;
+        var floor = await FloorBinaryAsync(cancel).ConfigureAwait(false);
+        var address = Address(FreePort());
+        var process = Start(floor, ["--listen", address, "--upstream", "http://" + backend.Address], dir, environment: FloorEnvironment);
+        await WaitForAsync(address, ServiceHost, process, cancel).ConfigureAwait(false);
+        return new Candidate(name, address, ServiceHost, [process], () => ProcessStats.Tree(process.Id));
+    }
+
+    /// <summary>
+    /// Two floors in a row, as <see cref="WeftPairAsync"/> puts two weft proxies: with <paramref name="mtls"/> the first
+    /// originates mutual TLS 1.2 with an ECDSA P-256 certificate and the second terminates it, requiring a client
+    /// certificate, each checking the other's chain against one CA (what weft proxy's mTLS does, less the SPIFFE checks).
+    /// Connections between them are kept alive. Both processes count.
+    /// </summary>
+    public async Task<Candidate> FloorPairAsync(string name, Candidate backend, bool mtls, CancellationToken cancel)
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(work, name)).FullName;
+        var floor = await FloorBinaryAsync(cancel).ConfigureAwait(false);
+        var serverAddress = Address(FreePort());
+        var clientAddress = Address(FreePort());
+        string[] serverTls = [], clientTls = [];
+        if (mtls)
+        {
+            var pki = BenchCertificates.Write(Path.Combine(dir, "pki"));
+            serverTls = ["--server-cert", pki.ServerCert, "--server-key", pki.ServerKey, "--client-ca", pki.Ca];
+            clientTls = ["--client-cert", pki.ClientCert, "--client-key", pki.ClientKey, "--upstream-ca", pki.Ca];
+        }
+
+        var server = Start(floor, ["--listen", serverAddress, "--upstream", "http://" + backend.Address, .. serverTls], dir, "floor-server", FloorEnvironment);
+        var client = Start(floor, ["--listen", clientAddress, "--upstream", (mtls ? "https://" : "http://") + serverAddress, .. clientTls], dir, "floor-client", FloorEnvironment);
+        var candidate = new Candidate(name, clientAddress, ServiceHost, [server, client], () => [.. ProcessStats.Tree(client.Id), .. ProcessStats.Tree(server.Id)]);
+        try
+        {
+            await WaitForAsync(clientAddress, ServiceHost, client, cancel, also: server).ConfigureAwait(false);
+            return candidate;
+        }
+        catch
+        {
+            await candidate.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>What <c>weft proxy</c> sets for itself with its default <c>--concurrency 1</c> (ProxyCommand.EventLoops).</summary>
+    private static readonly Dictionary<string, string> FloorEnvironment = new(StringComparer.Ordinal)
+    {
+        ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1",
+        ["DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT"] = "1",
+    };
+
+    private Task<string>? _floorBinary;
+
+    /// <summary>Publishes the floor (NativeAOT, once per run) beside the repository's other build outputs.</summary>
+    private Task<string> FloorBinaryAsync(CancellationToken cancel) => _floorBinary ??= PublishFloorAsync(cancel);
+
+    private async Task<string> PublishFloorAsync(CancellationToken cancel)
+    {
+        var repository = Path.GetDirectoryName(options.Weft)!;
+        var project = Path.Combine(repository, "bench", "Weft.Bench.Floor", "Weft.Bench.Floor.csproj");
+        var output = Path.Combine(repository, "artifacts", "weft-floor");
+        var rid = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "linux-arm64" : "linux-x64";
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in (string[])["publish", project, "-c", "Release", "-r", rid, "-o", output, "-nologo", "-v", "q"])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var publish = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet publish");
+        var stdout = publish.StandardOutput.ReadToEndAsync(cancel);
+        var stderr = publish.StandardError.ReadToEndAsync(cancel);
+        await publish.WaitForExitAsync(cancel).WaitAsync(TimeSpan.FromMinutes(10), cancel).ConfigureAwait(false);
+        var binary = Path.Combine(output, "weft-floor");
+        return publish.ExitCode == 0 && File.Exists(binary)
+            ? binary
+            : throw new InvalidOperationException($"the library floor could not be published ({project}, NativeAOT needs clang and zlib1g-dev):\n{await stdout.ConfigureAwait(false)}{await stderr.ConfigureAwait(false)}");
+    }
+
     /// <summary>The backend as a mesh service: its ServiceEntry and the WorkloadEntry at <paramref name="port"/>.</summary>
     private static string BackendService(string port, string? serviceAccount) => $$$"""
         apiVersion: networking.istio.io/v1
@@ -256,7 +340,7 @@ internal sealed class Servers(string work, ProxyLoadOptions options)
         }
         """;
 
-    private static Process Start(string file, IReadOnlyList<string> args, string dir, string? logName = null)
+    private static Process Start(string file, IReadOnlyList<string> args, string dir, string? logName = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -265,6 +349,11 @@ internal sealed class Servers(string work, ProxyLoadOptions options)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[variable] = value;
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
