@@ -39,9 +39,10 @@ internal sealed class ForwardTransformer(Uri target, ResponseShaping shaping, Ti
             proxyRequest.Headers.Remove(Telemetry.PeerMetadataExchange.MetadataHeader);
         }
 
-        if (endpoint is not null)
+        if (endpoint is not null && cluster!.Model.Connection.Transport.Any)
         {
-            // The connection pool reads it when it opens a connection, to pick the endpoint's transport socket.
+            // The connection pool reads it when it opens a connection, to pick the endpoint's transport socket (TLS
+            // clusters only: a plaintext cluster's connections need nothing of the endpoint).
             proxyRequest.Options.Set(UpstreamTransports.HostOption, endpoint.Host);
         }
 

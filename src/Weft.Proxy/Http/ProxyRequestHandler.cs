@@ -94,6 +94,15 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
             destination = route.Destination
                 ?? (listener.Direction == TrafficDirection.Inbound ? LocalDestination.Inbound(authority, listener) : LocalDestination.Outbound(authority));
         }
+        else if (context.Features.Get<RequestRouteMemo>() is { } memo
+            && memo.Find(snapshot, authority, HttpProtocol.IsHttp2(context.Request.Protocol)) is { } remembered)
+        {
+            // The connection's previous request went to the same authority: the same listener and chain.
+            destination = remembered.Destination;
+            listener = remembered.Listener;
+            facts = remembered.Facts;
+            chain = remembered.Chain;
+        }
         else
         {
             if (role == ListenerRole.Outbound)
@@ -130,6 +139,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
                 "raw_buffer",
                 HttpProtocol.IsHttp2(context.Request.Protocol) ? H2c : Http11);
             chain = listener.SelectChain(facts);
+            context.Features.Get<RequestRouteMemo>()?.Remember(new RequestRouteMemo.Entry(snapshot, authority, HttpProtocol.IsHttp2(context.Request.Protocol), destination, listener, facts, chain));
         }
 
         info.Listener = listener.Name;
@@ -145,7 +155,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
                 context.Abort();
                 break;
             case HttpChain http:
-                await ServeAsync(context, snapshot, http.Manager, destination, info).ConfigureAwait(false);
+                await ServeAsync(context, snapshot, http.Manager, destination, authority, info).ConfigureAwait(false);
                 break;
             case TcpChain tcp:
                 // An HTTP request (routed by its Host in local mode) for a port whose listener proxies TCP: the connection
@@ -167,7 +177,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
     }
 
     /// <summary>The connection manager's work before routing.</summary>
-    private async Task ServeAsync(HttpContext context, ProxySnapshot snapshot, ConnectionManagerModel manager, LocalDestination destination, ProxyRequestInfo info)
+    private async Task ServeAsync(HttpContext context, ProxySnapshot snapshot, ConnectionManagerModel manager, LocalDestination destination, string authority, ProxyRequestInfo info)
     {
         info.Manager = manager;
         telemetry.ExchangeRequest(info, manager.PeerHeaders);
@@ -204,8 +214,8 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
                 return;
         }
 
-        var host = Host(context.Request.Host.Value!, manager, destination.Port);
-        if (host != context.Request.Host.Value)
+        var host = Host(authority, manager, destination.Port);
+        if (!ReferenceEquals(host, authority))
         {
             context.Request.Host = new HostString(host);
         }

@@ -65,7 +65,7 @@ internal static class RequestHeaders
         {
             headers[EnvoyInternal] = "true";
         }
-        else
+        else if (HasEnvoyHeader(headers))
         {
             headers.Remove(EnvoyInternal);
         }
@@ -89,6 +89,22 @@ internal static class RequestHeaders
         Tls.ClientCertHeader.Apply(context, manager);
     }
 
+    private const string EnvoyPrefix = "x-envoy-";
+
+    /// <summary>Whether any request header is one of Envoy's own (<c>x-envoy-*</c>).</summary>
+    private static bool HasEnvoyHeader(IHeaderDictionary headers)
+    {
+        foreach (var header in headers)
+        {
+            if (header.Key.StartsWith(EnvoyPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// Envoy's internal request: only a manager that uses the remote address judges it, for a request that arrived
     /// without <c>x-forwarded-for</c> from an internal address. A sidecar (<c>use_remote_address</c> false) counts no
@@ -102,9 +118,13 @@ internal static class RequestHeaders
     /// <summary>Removes what only internal requests may carry: the x-envoy control headers and the route configuration's internal-only headers.</summary>
     public static void RemoveInternalOnly(IHeaderDictionary headers, IReadOnlyList<string> internalOnly)
     {
-        foreach (var name in InternalControlHeaders)
+        // Most requests carry none: one pass over the headers instead of a removal per name.
+        if (HasEnvoyHeader(headers))
         {
-            headers.Remove(name);
+            foreach (var name in InternalControlHeaders)
+            {
+                headers.Remove(name);
+            }
         }
 
         foreach (var name in internalOnly)

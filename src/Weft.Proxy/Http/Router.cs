@@ -159,7 +159,7 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
         // Upgrades and CONNECT hand the connection over: one attempt, no mirror.
         var tunnel = context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true || HttpMethods.IsConnect(request.Method);
         var mirrorPolicies = tunnel ? [] : action.Mirrors.Count > 0 ? action.Mirrors : vhost.Mirrors.Count > 0 ? vhost.Mirrors : routes.Mirrors;
-        var mirrorsTaken = mirrorPolicies.Where(m => m.Share.Hit(draw)).ToArray();
+        var mirrorsTaken = mirrorPolicies.Count == 0 ? [] : mirrorPolicies.Where(m => m.Share.Hit(draw)).ToArray();
         var retries = retry.Enabled && !tunnel ? retry : null;
 
         // A body is kept (up to the buffer limit) only when a retry or a mirror may need it again.
@@ -246,7 +246,11 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
                 info.Upstream = host;
                 shaping.Attempts = attempt;
                 PrepareAttempt(context, vhost, attempt, timeoutRetry, timeout, perTry, startedAt, manager.SuppressEnvoyHeaders);
-                RestoreHost(context, requestHost, forwardedHost);
+                if (attempt > 1)
+                {
+                    RestoreHost(context, requestHost, forwardedHost);
+                }
+
                 RewriteHost(context, entry?.HostRewrite is { } literal ? new HostRewrite(HostRewriteKind.Literal, literal) : action.HostRewrite, cluster.Model, host, request, action.AppendXForwardedHost);
                 if (attempt == 1 && mirrorsTaken.Length > 0)
                 {

@@ -337,6 +337,8 @@ internal sealed partial class ConnectionPipeline(SnapshotState state, TcpProxy t
     /// <summary>Into Kestrel's HTTP server, as HTTP/2 when the client opened with the h2 preface.</summary>
     private static async Task HttpAsync(ConnectionContext connection, ConnectionDelegate next, DetectedProtocol detected)
     {
+        // Each request names its destination by Host; consecutive requests for the same one reuse its chain.
+        connection.Features.Set(new RequestRouteMemo());
         if (detected.IsH2c)
         {
             Http2Sniffing.MarkH2(connection);
