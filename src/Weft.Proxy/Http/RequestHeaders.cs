@@ -91,12 +91,19 @@ internal static class RequestHeaders
 
     private const string EnvoyPrefix = "x-envoy-";
 
-    /// <summary>Whether any request header is one of Envoy's own (<c>x-envoy-*</c>).</summary>
-    private static bool HasEnvoyHeader(IHeaderDictionary headers)
+    /// <summary>
+    /// Whether any request header is one of Envoy's own (<c>x-envoy-*</c>) other than the peer metadata exchange's,
+    /// which the proxy itself adds. Most requests carry none, and then the headers that steer retries and timeouts, or
+    /// that only internal requests may carry, need not be looked up or removed one by one.
+    /// </summary>
+    public static bool HasEnvoyHeader(IHeaderDictionary headers)
     {
         foreach (var header in headers)
         {
-            if (header.Key.StartsWith(EnvoyPrefix, StringComparison.OrdinalIgnoreCase))
+            var name = header.Key;
+            if (name.StartsWith(EnvoyPrefix, StringComparison.OrdinalIgnoreCase)
+                && !name.Equals(Telemetry.PeerMetadataExchange.MetadataHeader, StringComparison.OrdinalIgnoreCase)
+                && !name.Equals(Telemetry.PeerMetadataExchange.IdHeader, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }

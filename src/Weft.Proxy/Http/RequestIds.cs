@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 
 namespace Weft.Proxy.Http;
@@ -36,6 +35,6 @@ internal static class RequestIds
         // The version and variant bits of RFC 9562 version 4, where Guid keeps them (its third group is little-endian).
         bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40);
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes).ToString("D", CultureInfo.InvariantCulture);
+        return string.Create(36, new Guid(bytes), static (text, id) => id.TryFormat(text, out _, "D"));
     }
 }

@@ -144,8 +144,9 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
         }
 
         var policy = action.Retry ?? vhost.Retry ?? RetryPolicyModel.None;
-        var retry = RetryState.Create(policy, headers, random);
-        var (timeout, perTry) = Timeouts(action, policy, request, headers);
+        var envoyHeaders = RequestHeaders.HasEnvoyHeader(headers);
+        var retry = RetryState.Create(policy, headers, random, envoyHeaders);
+        var (timeout, perTry) = Timeouts(action, policy, request, headers, envoyHeaders);
 
         string? originalDestination = null;
         if (cluster.Model.Kind == DiscoveryKind.OriginalDst
@@ -477,9 +478,15 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
     /// <c>x-envoy-upstream-rq-per-try-timeout-ms</c> override them (the connection manager has removed those unless the
     /// request is internal); both headers are consumed. A per-try timeout not shorter than the route timeout is dropped.
     /// </summary>
-    private static (TimeSpan Timeout, TimeSpan PerTry) Timeouts(ForwardAction action, RetryPolicyModel policy, RouteRequest request, IHeaderDictionary headers)
+    private static (TimeSpan Timeout, TimeSpan PerTry) Timeouts(ForwardAction action, RetryPolicyModel policy, RouteRequest request, IHeaderDictionary headers, bool envoyHeaders)
     {
         var timeout = Timeout(action, request);
+        if (!envoyHeaders)
+        {
+            // Neither timeout header is there to look for.
+            return (timeout, timeout > TimeSpan.Zero && policy.PerTryTimeout >= timeout ? TimeSpan.Zero : policy.PerTryTimeout);
+        }
+
         if (headers.TryGetValue(UpstreamTimeoutHeader, out var global))
         {
             if (ulong.TryParse(global.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var ms))

@@ -77,15 +77,13 @@ internal sealed class RequestTelemetry(IstioMetrics metrics, PeerMetadataExchang
         var headers = info.Context!.Request.Headers;
         if (peerHeaders.DiscoverDownstream)
         {
-            info.PeerIdReceived = headers.ContainsKey(PeerMetadataExchange.IdHeader);
+            info.PeerIdReceived = headers.Remove(PeerMetadataExchange.IdHeader);
             if (headers.TryGetValue(PeerMetadataExchange.MetadataHeader, out var peer))
             {
                 info.PeerMetadataReceived = true;
                 info.DownstreamPeer = exchange.Decode(peer.ToString());
+                headers.Remove(PeerMetadataExchange.MetadataHeader);
             }
-
-            headers.Remove(PeerMetadataExchange.MetadataHeader);
-            headers.Remove(PeerMetadataExchange.IdHeader);
         }
 
         if (peerHeaders.SendUpstream)

@@ -51,8 +51,27 @@ internal sealed class RetryState
     /// <summary>
     /// The request's retry state. The retry headers are read and then removed, so they never reach the upstream.
     /// </summary>
-    public static RetryState Create(RetryPolicyModel policy, IHeaderDictionary headers, Func<ulong> random)
+    public static RetryState Create(RetryPolicyModel policy, IHeaderDictionary headers, Func<ulong> random) =>
+        Create(policy, headers, random, Http.RequestHeaders.HasEnvoyHeader(headers));
+
+    /// <summary>
+    /// As <see cref="Create(RetryPolicyModel, IHeaderDictionary, Func{ulong})"/>; <paramref name="envoyHeaders"/> false
+    /// says the request carries no <c>x-envoy-*</c> header (<see cref="Http.RequestHeaders.HasEnvoyHeader"/>), so none of
+    /// the retry headers is looked for.
+    /// </summary>
+    public static RetryState Create(RetryPolicyModel policy, IHeaderDictionary headers, Func<ulong> random, bool envoyHeaders)
     {
+        if (!envoyHeaders)
+        {
+            var plain = policy.RetryOn;
+            if (policy.RetriableRequestHeaders.Count > 0 && !policy.RetriableRequestHeaders.Any(m => m.MatchesValue(Joined(headers, m.Name))))
+            {
+                plain = RetryConditions.None;
+            }
+
+            return new RetryState(policy, plain, policy.NumRetries, policy.RetriableStatusCodes, policy.RetriableHeaders, random);
+        }
+
         var retryOn = policy.RetryOn
             | RetryConditionNames.ParseHttp(headers[RetryOnHeader].ToString())
             | RetryConditionNames.ParseGrpc(headers[RetryGrpcOnHeader].ToString());
