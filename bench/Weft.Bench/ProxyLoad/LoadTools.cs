@@ -80,7 +80,8 @@ internal static partial class LoadTools
 
     private static double Percentile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
 
-    private static async Task<string> RunAsync(string file, IReadOnlyList<string> args, CancellationToken cancel)
+    /// <summary>Runs a command to its end (five minutes at most): its output, or an exception with it when it fails.</summary>
+    internal static async Task<string> RunAsync(string file, IReadOnlyList<string> args, CancellationToken cancel)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)

@@ -275,23 +275,11 @@ internal sealed class Servers(string work, ProxyLoadOptions options)
     private async Task<string> PublishFloorAsync(CancellationToken cancel)
     {
         var repository = Path.GetDirectoryName(options.Weft)!;
-        var project = Path.Combine(repository, "bench", "Weft.Bench.Floor", "Weft.Bench.Floor.csproj");
         var output = Path.Combine(repository, "artifacts", "weft-floor");
         var rid = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "linux-arm64" : "linux-x64";
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in (string[])["publish", project, "-c", "Release", "-r", rid, "-o", output, "-nologo", "-v", "q"])
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var publish = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet publish");
-        var stdout = publish.StandardOutput.ReadToEndAsync(cancel);
-        var stderr = publish.StandardError.ReadToEndAsync(cancel);
-        await publish.WaitForExitAsync(cancel).WaitAsync(TimeSpan.FromMinutes(10), cancel).ConfigureAwait(false);
-        var binary = Path.Combine(output, "weft-floor");
-        return publish.ExitCode == 0 && File.Exists(binary)
-            ? binary
-            : throw new InvalidOperationException($"the library floor could not be published ({project}, NativeAOT needs clang and zlib1g-dev):\n{await stdout.ConfigureAwait(false)}{await stderr.ConfigureAwait(false)}");
+        // NativeAOT needs clang and zlib1g-dev; without them dotnet publish fails and says so.
+        await LoadTools.RunAsync("dotnet", ["publish", Path.Combine(repository, "bench", "Weft.Bench.Floor", "Weft.Bench.Floor.csproj"), "-c", "Release", "-r", rid, "-o", output, "-nologo", "-v", "q"], cancel).ConfigureAwait(false);
+        return Path.Combine(output, "weft-floor");
     }
 
     /// <summary>The backend as a mesh service: its ServiceEntry and the WorkloadEntry at <paramref name="port"/>.</summary>

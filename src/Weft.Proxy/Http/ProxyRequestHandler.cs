@@ -68,6 +68,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
 
         // Known when the chain is chosen per request; a chain chosen for the connection had its network authorization then.
         ConnectionFacts? facts = null;
+        var http2 = HttpProtocol.IsHttp2(context.Request.Protocol);
         if (context.Features.Get<ConnectionRoute>() is { } route)
         {
             // The connection's listener chose the chain when it was accepted; after a configuration change the request
@@ -95,7 +96,7 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
                 ?? (listener.Direction == TrafficDirection.Inbound ? LocalDestination.Inbound(authority, listener) : LocalDestination.Outbound(authority));
         }
         else if (context.Features.Get<RequestRouteMemo>() is { } memo
-            && memo.Find(snapshot, authority, HttpProtocol.IsHttp2(context.Request.Protocol)) is { } remembered)
+            && memo.Find(snapshot, authority, http2) is { } remembered)
         {
             // The connection's previous request went to the same authority: the same listener and chain.
             destination = remembered.Destination;
@@ -137,9 +138,9 @@ internal sealed partial class ProxyRequestHandler(SnapshotState state, Router ro
                 connection.RemoteIpAddress ?? System.Net.IPAddress.Loopback,
                 connection.RemotePort,
                 "raw_buffer",
-                HttpProtocol.IsHttp2(context.Request.Protocol) ? H2c : Http11);
+                http2 ? H2c : Http11);
             chain = listener.SelectChain(facts);
-            context.Features.Get<RequestRouteMemo>()?.Remember(new RequestRouteMemo.Entry(snapshot, authority, HttpProtocol.IsHttp2(context.Request.Protocol), destination, listener, facts, chain));
+            context.Features.Get<RequestRouteMemo>()?.Remember(new RequestRouteMemo.Entry(snapshot, authority, http2, destination, listener, facts, chain));
         }
 
         info.Listener = listener.Name;

@@ -481,31 +481,11 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
     private static (TimeSpan Timeout, TimeSpan PerTry) Timeouts(ForwardAction action, RetryPolicyModel policy, RouteRequest request, IHeaderDictionary headers, bool envoyHeaders)
     {
         var timeout = Timeout(action, request);
-        if (!envoyHeaders)
-        {
-            // Neither timeout header is there to look for.
-            return (timeout, timeout > TimeSpan.Zero && policy.PerTryTimeout >= timeout ? TimeSpan.Zero : policy.PerTryTimeout);
-        }
-
-        if (headers.TryGetValue(UpstreamTimeoutHeader, out var global))
-        {
-            if (ulong.TryParse(global.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
-            {
-                timeout = TimeSpan.FromMilliseconds(ms);
-            }
-
-            headers.Remove(UpstreamTimeoutHeader);
-        }
-
         var perTry = policy.PerTryTimeout;
-        if (headers.TryGetValue(PerTryTimeoutHeader, out var perTryValue))
+        if (envoyHeaders)
         {
-            if (ulong.TryParse(perTryValue.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
-            {
-                perTry = TimeSpan.FromMilliseconds(ms);
-            }
-
-            headers.Remove(PerTryTimeoutHeader);
+            timeout = Consume(headers, UpstreamTimeoutHeader, timeout);
+            perTry = Consume(headers, PerTryTimeoutHeader, perTry);
         }
 
         if (timeout > TimeSpan.Zero && perTry >= timeout)
@@ -514,6 +494,18 @@ internal sealed class Router(UpstreamTransports transports, IHttpForwarder forwa
         }
 
         return (timeout, perTry);
+
+        // The header's milliseconds when it has a number, else the configured value; the header is removed either way.
+        static TimeSpan Consume(IHeaderDictionary headers, string name, TimeSpan configured)
+        {
+            if (!headers.TryGetValue(name, out var value))
+            {
+                return configured;
+            }
+
+            headers.Remove(name);
+            return ulong.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? TimeSpan.FromMilliseconds(ms) : configured;
+        }
     }
 
     /// <summary>What kind of failure an attempt that got no response met; null for failures no policy retries.</summary>

@@ -61,20 +61,11 @@ internal sealed class RetryState
     /// </summary>
     public static RetryState Create(RetryPolicyModel policy, IHeaderDictionary headers, Func<ulong> random, bool envoyHeaders)
     {
-        if (!envoyHeaders)
+        var retryOn = policy.RetryOn;
+        if (envoyHeaders)
         {
-            var plain = policy.RetryOn;
-            if (policy.RetriableRequestHeaders.Count > 0 && !policy.RetriableRequestHeaders.Any(m => m.MatchesValue(Joined(headers, m.Name))))
-            {
-                plain = RetryConditions.None;
-            }
-
-            return new RetryState(policy, plain, policy.NumRetries, policy.RetriableStatusCodes, policy.RetriableHeaders, random);
+            retryOn |= RetryConditionNames.ParseHttp(headers[RetryOnHeader].ToString()) | RetryConditionNames.ParseGrpc(headers[RetryGrpcOnHeader].ToString());
         }
-
-        var retryOn = policy.RetryOn
-            | RetryConditionNames.ParseHttp(headers[RetryOnHeader].ToString())
-            | RetryConditionNames.ParseGrpc(headers[RetryGrpcOnHeader].ToString());
 
         if (policy.RetriableRequestHeaders.Count > 0 && !policy.RetriableRequestHeaders.Any(m => m.MatchesValue(Joined(headers, m.Name))))
         {
@@ -82,13 +73,19 @@ internal sealed class RetryState
         }
 
         var remaining = policy.NumRetries;
+        var codes = policy.RetriableStatusCodes;
+        var retriableHeaders = policy.RetriableHeaders;
+        if (!envoyHeaders)
+        {
+            return new RetryState(policy, retryOn, remaining, codes, retriableHeaders, random);
+        }
+
         if (retryOn != RetryConditions.None
             && uint.TryParse(headers[MaxRetriesHeader].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var fromHeader))
         {
             remaining = fromHeader;
         }
 
-        var codes = policy.RetriableStatusCodes;
         if (headers.TryGetValue(RetriableStatusCodesHeader, out var extraCodes))
         {
             codes = [.. codes, .. extraCodes.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -96,7 +93,6 @@ internal sealed class RetryState
                 .OfType<uint>()];
         }
 
-        var retriableHeaders = policy.RetriableHeaders;
         if (headers.TryGetValue(RetriableHeaderNamesHeader, out var names))
         {
             retriableHeaders = [.. retriableHeaders, .. names.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
