@@ -217,6 +217,20 @@ public sealed partial class AccessLogTests : IDisposable
     public async Task A_connection_no_filter_chain_takes_is_logged_by_its_listener_with_NR()
     {
         var path = Path.Combine(_directory, "listener.log");
+        var log = FileLog(path, "%RESPONSE_FLAGS% %UPSTREAM_CLUSTER% %BYTES_RECEIVED%\n");
+        log.Filter = new Weft.Xds.Envoy.Config.AccessLog.V3.AccessLogFilter { ResponseFlagFilter = new Weft.Xds.Envoy.Config.AccessLog.V3.ResponseFlagFilter { Flags = { "NR" } } };
+        await ConnectionNoChainTakesAsync(_ => [log]);
+
+        Assert.Equal(["NR - 0"], await File.ReadAllLinesAsync(path));
+    }
+
+    /// <summary>
+    /// Binds a listener whose one chain takes only connections for port 1, with the access logs <paramref name="logs"/>
+    /// gives for its port, opens a connection to it (which no chain takes, so it is closed at once) and waits for a
+    /// log entry to be written.
+    /// </summary>
+    private static async Task ConnectionNoChainTakesAsync(Func<int, IEnumerable<Weft.Xds.Envoy.Config.AccessLog.V3.AccessLog>> logs)
+    {
         var port = Ports.Free();
         var listener = new Listener
         {
@@ -225,9 +239,8 @@ public sealed partial class AccessLogTests : IDisposable
             BindToPort = true,
             TrafficDirection = TrafficDirection.Outbound,
             FilterChains = { new FilterChain { Name = "elsewhere", FilterChainMatch = new FilterChainMatch { DestinationPort = 1 }, Filters = { XdsResources.TcpProxyFilter(XdsResources.ToCluster("db")) } } },
-            AccessLog = { FileLog(path, "%RESPONSE_FLAGS% %UPSTREAM_CLUSTER% %BYTES_RECEIVED%\n") },
+            AccessLog = { logs(port) },
         };
-        listener.AccessLog[0].Filter = new Weft.Xds.Envoy.Config.AccessLog.V3.AccessLogFilter { ResponseFlagFilter = new Weft.Xds.Envoy.Config.AccessLog.V3.ResponseFlagFilter { Flags = { "NR" } } };
         await using var plane = await ScriptedControlPlane.StartAsync([listener, XdsResources.EdsCluster("db"), XdsResources.Assignment("db", ("127.0.0.1", Ports.Refusing()))]);
         await using var proxy = await RunningProxy.StartAsync(plane.Address);
         await proxy.Host.WaitForBoundListenersAsync(l => l.ContainsKey("picky")).WaitAsync(RawConnection.Wait);
@@ -238,7 +251,6 @@ public sealed partial class AccessLogTests : IDisposable
         }
 
         await proxy.Host.Telemetry.Logs.Written.WhenAtLeastAsync(1).WaitAsync(Generous);
-        Assert.Equal(["NR - 0"], await File.ReadAllLinesAsync(path));
     }
 
     [Theory]
