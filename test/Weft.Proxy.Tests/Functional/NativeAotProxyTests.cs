@@ -28,7 +28,9 @@ public sealed class NativeAotProxyTests
         Skip.If(unbuilt is not null, unbuilt);
 
         using var issuer = new TokenIssuer(IssuerName);
-        await using var mesh = await CanaryMesh.StartAsync();
+        // The policies are there before the control plane starts, so the first configuration the proxy is ready with has
+        // them; written after, they could arrive after the first checks (a tampered token was once let through so).
+        await using var mesh = await CanaryMesh.StartAsync(startPlane: false);
         mesh.Write("jwt.yaml", $"""
             apiVersion: security.istio.io/v1
             kind: RequestAuthentication
@@ -47,6 +49,7 @@ public sealed class NativeAotProxyTests
               rules:
               - from: [{"{"}source: {"{"}requestPrincipals: ["{IssuerName}/alice"]{"}"}{"}"}]
             """);
+        await mesh.StartPlaneAsync("127.0.0.1:0");
 
         await WhileReadyAsync(binary, mesh, async (client, inbound, _) =>
         {
